@@ -1,0 +1,205 @@
+//! The pipeline, end to end: [`analyse`] (load, parse, model, Markdown, validate)
+//! is what `vouch check` and every serve rebuild run; [`render_editions`] turns
+//! a valid model into files through a [`Sink`]; [`build`] adds the staging
+//! folder and the atomic swap.
+
+use crate::date::Date;
+use crate::diagnostics::{self, rule, Diagnostic, Severity};
+use crate::linkcheck::{self, file_for, EditionIndex};
+use crate::model::Site;
+use crate::outputs::{self, SearchDoc};
+use crate::render::{self, Theme};
+use crate::source::file_diag;
+use crate::write::{self, DiskSink, Sink};
+use crate::{load, model, pages, parse, postprocess, validate};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Options shared by `check`, `build` and `serve`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The project folder (holds `content/`).
+    pub root: PathBuf,
+    /// "Today" for freshness rules; the real date when `None`.
+    pub today: Option<Date>,
+    /// Warnings become errors.
+    pub strict: bool,
+    /// Overrides `site.yaml: base_url` (deploy previews).
+    pub base_url: Option<String>,
+}
+
+impl Options {
+    /// Options for a project folder with defaults.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options { root: root.into(), today: None, strict: false, base_url: None }
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Usage or I/O problem (exit code 2).
+    Io(String),
+    /// The content has errors (exit code 1); all findings, sorted.
+    Content(Vec<Diagnostic>),
+}
+
+/// The model (when it could be built) and every finding, sorted.
+pub struct Analysis {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// True when any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Loads, parses, models, parses Markdown and validates.
+pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
+    let loaded = load::load(&opts.root).map_err(|e| Failure::Io(e.0))?;
+    let mut diags = loaded.diagnostics.clone();
+    let parsed = parse::parse(&loaded, &mut diags);
+    let Some(mut config) = parsed.config.clone() else {
+        finish(&mut diags, opts.strict);
+        return Ok(Analysis { site: None, diagnostics: diags });
+    };
+    if let Some(b) = &opts.base_url {
+        config.data.base_url = b.clone();
+    }
+    let today = opts.today.unwrap_or_else(Date::today);
+    let mut site = model::build(loaded, parsed, config, today, &mut diags);
+    site.parse_markdown();
+    diags.extend(validate::validate(&site));
+    finish(&mut diags, opts.strict);
+    Ok(Analysis { site: Some(site), diagnostics: diags })
+}
+
+fn finish(diags: &mut Vec<Diagnostic>, strict: bool) {
+    if strict {
+        diagnostics::make_strict(diags);
+    }
+    diagnostics::sort(diags);
+}
+
+/// What rendering produced.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// HTML pages per edition name.
+    pub pages: Vec<(String, usize)>,
+    /// Link-check findings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the theme the project selects.
+pub fn theme_for(site: &Site) -> Result<Theme, Diagnostic> {
+    let files = render::theme_files(&site.root, site.config.theme.as_deref()).map_err(|m| file_diag(&rule::TEMPLATE_ERROR, "content/site.yaml", m))?;
+    render::load_theme(&files).map_err(|m| file_diag(&rule::TEMPLATE_ERROR, "themes", m))
+}
+
+fn render_edition(site: &Site, ed: usize, theme: &Theme, sink: &dyn Sink, serve: bool) -> Result<EditionIndex, Failure> {
+    let name = site.editions[ed].clone();
+    let jobs = pages::jobs(site, ed);
+    let base = serde_json::json!({ "site": site.site_view(ed, serve) });
+    let canonical = site.config.base_url.trim_end_matches('/').to_string();
+    type PageOut = (String, postprocess::PageLinks, Option<SearchDoc>);
+    let results: Vec<Result<PageOut, Failure>> = jobs
+        .par_iter()
+        .map(|job| {
+            let tpl_err = |m: String| Failure::Content(vec![file_diag(&rule::TEMPLATE_ERROR, &format!("themes/{}", job.template), m)]);
+            let html = render::render_page(theme, &base, &canonical, job).map_err(tpl_err)?;
+            let (html, links) = postprocess::process(&html, ed, &site.editions).map_err(tpl_err)?;
+            let path = file_for(&job.url);
+            sink.put(&name, &path, html.into_bytes()).map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+            let search = job.search.as_ref().map(|text| SearchDoc {
+                u: job.url.clone(),
+                t: job.title.clone(),
+                k: job.template.trim_end_matches(".html").replace('_', " "),
+                x: text.chars().take(1200).collect(),
+            });
+            Ok((path, links, search))
+        })
+        .collect();
+    let mut index = EditionIndex { name: name.clone(), ..Default::default() };
+    let mut search = Vec::new();
+    for r in results {
+        let (path, links, s) = r?;
+        index.files.insert(path.clone());
+        index.pages.insert(path, links);
+        search.extend(s);
+    }
+    let urls: Vec<String> = jobs.iter().map(|j| j.url.clone()).collect();
+    let mut extra: Vec<outputs::OutFile> = theme.statics.iter().map(|(p, b)| (format!("/static/{p}"), b.clone())).collect();
+    extra.extend(outputs::files(site, ed, &urls, search));
+    for (path, bytes) in extra {
+        sink.put(&name, &path, bytes).map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+        index.files.insert(path);
+    }
+    Ok(index)
+}
+
+/// Renders the given editions (indices, any order) into `sink` and link-checks
+/// them. The link check always sees every edition, so leaks are recognised.
+pub fn render_editions(site: &Site, editions: &[usize], theme: &Theme, sink: &dyn Sink, serve: bool) -> Result<RenderReport, Failure> {
+    let mut indexes = Vec::new();
+    for ed in 0..site.editions.len() {
+        if editions.contains(&ed) {
+            indexes.push(render_edition(site, ed, theme, sink, serve)?);
+        } else {
+            // Unbuilt editions still contribute their page list to leak detection.
+            let files = pages::jobs(site, ed).iter().map(|j| file_for(&j.url)).collect();
+            indexes.push(EditionIndex { name: site.editions[ed].clone(), files, ..Default::default() });
+        }
+    }
+    let report = RenderReport {
+        pages: indexes.iter().filter(|i| !i.pages.is_empty()).map(|i| (i.name.clone(), i.pages.len())).collect(),
+        diagnostics: linkcheck::check(&indexes),
+    };
+    Ok(report)
+}
+
+/// Which editions to build: all, or one by name.
+pub fn select_editions(site: &Site, name: Option<&str>) -> Result<Vec<usize>, Failure> {
+    match name {
+        None | Some("all") => Ok((0..site.editions.len()).collect()),
+        Some(n) => site.editions.iter().position(|e| e == n).map(|i| vec![i]).ok_or_else(|| {
+            Failure::Io(format!("unknown edition `{n}`; site.yaml declares: {}", site.editions.join(", ")))
+        }),
+    }
+}
+
+/// Outcome of a successful build.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: Vec<(String, usize)>,
+    /// Warnings (errors stop the build).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Full build into `out/<edition>/`, atomically.
+pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildReport, Failure> {
+    let analysis = analyse(opts)?;
+    if analysis.has_errors() {
+        return Err(Failure::Content(analysis.diagnostics));
+    }
+    let Some(site) = analysis.site else {
+        return Err(Failure::Content(analysis.diagnostics));
+    };
+    let mut diags = analysis.diagnostics;
+    let editions = select_editions(&site, edition)?;
+    let theme = theme_for(&site).map_err(|d| Failure::Content(vec![d]))?;
+    let staging = write::stage(out).map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
+    let sink = DiskSink { staging: staging.dir.path().to_path_buf() };
+    let report = render_editions(&site, &editions, &theme, &sink, false)?;
+    diags.extend(report.diagnostics);
+    finish(&mut diags, opts.strict);
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Failure::Content(diags));
+    }
+    let names: Vec<String> = editions.iter().map(|i| site.editions[*i].clone()).collect();
+    staging.commit(&names).map_err(|e| Failure::Io(format!("cannot move the new site into {}: {e}", out.display())))?;
+    Ok(BuildReport { pages: report.pages, diagnostics: diags })
+}
+

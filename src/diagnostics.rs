@@ -1,0 +1,320 @@
+//! Diagnostics: the rule table, one diagnostic per finding, and the two ways
+//! of printing them (compiler-style for people, one JSON object per line for tools).
+//!
+//! The rule table is the single source of truth: `vouch rules` prints it as
+//! Markdown and `docs/rules.md` is checked against that output in the tests, so
+//! the documentation cannot drift from the code.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One rule: a stable numbered code, a stable kebab-case name, and its docs.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub trigger: &'static str,
+    pub fix: &'static str,
+}
+
+macro_rules! rules {
+    ($( $ident:ident = $code:literal $name:literal $sev:ident $trigger:literal $fix:literal; )*) => {
+        /// Every rule vouch knows, by constant.
+        pub mod rule {
+            use super::{Rule, Severity};
+            $( pub static $ident: Rule = Rule { code: $code, name: $name, severity: Severity::$sev, trigger: $trigger, fix: $fix }; )*
+        }
+        /// The whole table, in code order.
+        pub static RULES: &[&Rule] = &[ $( &rule::$ident, )* ];
+    };
+}
+
+rules! {
+    NOT_UTF8 = "E001" "not-utf8" Error "A content file is not valid UTF-8." "Save the file as UTF-8.";
+    EMPTY_FILE = "E002" "empty-file" Error "A content file or register is empty." "Add content or delete the file.";
+    YAML_SYNTAX = "E003" "yaml-syntax" Error "A YAML file or front matter block cannot be parsed." "Fix the YAML at the position shown (indentation, quotes, colons).";
+    FRONT_MATTER = "E004" "front-matter" Error "A Markdown document has no front matter, or its `---` block is not closed." "Start the file with `---`, the YAML fields, and a closing `---` line.";
+    UNKNOWN_FIELD = "E005" "unknown-field" Error "A field that vouch does not know (often a typo)." "Use the suggested field name, or remove the field.";
+    MISSING_FIELD = "E006" "missing-field" Error "A required field is missing." "Add the field named in the message.";
+    INVALID_VALUE = "E007" "invalid-value" Error "A value is not one of the allowed values or has the wrong type." "Use one of the allowed values listed in the help line.";
+    INVALID_DATE = "E008" "invalid-date" Error "A date is not a real calendar date in `YYYY-MM-DD` form." "Write the date as `YYYY-MM-DD`, e.g. `2026-09-30`.";
+    INVALID_PERIOD = "E009" "invalid-period" Error "A `review_every` period cannot be read." "Write a number and a unit: `90 days`, `6 weeks`, `3 months`, `1 year`.";
+    INVALID_ID = "E010" "invalid-id" Error "An id is not lowercase letters, digits and hyphens (Annex A ids excepted)." "Use an id like `ev-sso-review`: `[a-z0-9][a-z0-9-]*`.";
+    DUPLICATE_ID = "E011" "duplicate-id" Error "Two entities of the same kind share an id." "Give each entity its own id; ids make URLs.";
+    CONTROL_WITHOUT_EVIDENCE = "E012" "control-without-evidence" Error "An applicable control with status `implemented` or `partial` lists no evidence." "Link at least one evidence item with `evidence: [...]`, or change the status.";
+    UNRESOLVED_REFERENCE = "E013" "unresolved-reference" Error "A reference (an id in a list, or a `kind:id` link in Markdown) names nothing that exists." "Use the suggested id, or create the missing entity.";
+    MISSING_ANNEX_A_CONTROL = "E014" "missing-annex-a-control" Error "The Statement of Applicability does not list one of the 38 Annex A controls." "Add the control to `registers/controls.yaml`, as applicable or excluded with a justification.";
+    UNKNOWN_ANNEX_A_CONTROL = "E015" "unknown-annex-a-control" Error "A control id in the `A.` namespace is not in the ISO/IEC 42001 Annex A catalogue." "Use the suggested Annex A id; own controls take ids outside `A.`.";
+    MISSING_JUSTIFICATION = "E016" "missing-justification" Error "An excluded control (`applicable: false`) has no justification." "Explain in `justification:` why the control does not apply.";
+    CONTROL_TITLE = "E017" "control-title" Error "An Annex A control has its own `title` (the catalogue supplies it), or an own control has none." "Remove `title` from Annex A controls; give own controls a `title`.";
+    UNKNOWN_EDITION = "E018" "unknown-edition" Error "`visibility` names an edition that `site.yaml` does not declare." "Use one of the editions from `site.yaml`.";
+    UNTERMINATED_BLOCK = "E019" "unterminated-block" Error "A `:::internal` or `:::customer` passage is never closed." "Close the passage with a line holding only `:::`.";
+    MISNESTED_BLOCK = "E020" "misnested-block" Error "A `:::` passage opens inside another, or a closing `:::` has no opening." "Close the first passage before opening the next; passages do not nest.";
+    EVIDENCE_FILE_MISSING = "E021" "evidence-file-missing" Error "Evidence of `kind: file` points at a file that does not exist under `content/`." "Fix the path (relative to `content/`) or add the file.";
+    EVIDENCE_LOCATION = "E022" "evidence-location" Error "An evidence `location` does not fit its kind (URL, path leaving `content/`, unknown document)." "Give a `https://` URL for `url`, a path inside `content/` for `file`, a document id for `document`.";
+    TIER_BELOW_USAGE = "E023" "tier-below-usage" Error "A system's declared `risk_tier` is lower than its usage (domain and decision) implies." "Raise `risk_tier` to at least the implied tier, or correct the usage fields.";
+    HIGH_TIER_WITHOUT_ASSESSMENT = "E024" "high-tier-without-assessment" Error "A high-tier system has no `impact_assessment`." "Write an impact assessment in `assessments/` and reference it.";
+    HIGH_TIER_WITHOUT_NOTICE = "E025" "high-tier-without-notice" Error "A high-tier system has no transparency `notice`." "Write a notice in `notices/` and reference it.";
+    PROVIDER_WITHOUT_NOTICE = "E026" "provider-without-notice" Error "A system for which the organisation plays the `provider` role has no notice." "Write a notice in `notices/` and reference it.";
+    UNKNOWN_SUPPLIER = "E027" "unknown-supplier" Error "A model's `supplier` is not in `registers/suppliers.yaml`." "Add the supplier to the register or fix the id.";
+    RETIRED_WITHOUT_RETIREMENT = "E028" "retired-without-retirement" Error "A system with `lifecycle: retired` has no `retirement` section." "Describe in `retirement:` how the system was decommissioned and its data handled.";
+    COVERAGE_NOT_RECIPROCAL = "E029" "coverage-not-reciprocal" Error "A system names an assessment or notice whose `systems` list does not name the system back." "Add the system id to the document's `systems:` front matter.";
+    MITIGATE_WITHOUT_CONTROLS = "E030" "mitigate-without-controls" Error "A risk treated with `mitigate` lists no controls." "List the controls that mitigate the risk.";
+    SCORE_OUT_OF_RANGE = "E031" "score-out-of-range" Error "A likelihood or impact is outside 1-5." "Use a whole number from 1 (lowest) to 5 (highest).";
+    UNKNOWN_CLAUSE = "E032" "unknown-clause" Error "`clauses` names a clause that is not in ISO/IEC 42001 clauses 4-10." "Use a clause id such as `5.2` or `6.1.4` (quoted in YAML).";
+    BROKEN_LINK = "E033" "broken-link" Error "A link in a built page points at a page or `#fragment` that does not exist in that edition." "Fix the link target, or the template that produces it.";
+    EDITION_LEAK = "E034" "edition-leak" Error "A page of a lower edition links to a page that exists only in a higher edition." "Raise the linking entity's visibility or lower the target's.";
+    CERTIFICATION_EXPIRED = "E035" "certification-expired" Error "A certification marked `certified` has an `expires` date in the past." "Renew it, or change its status.";
+    RESERVED_ID = "E036" "reserved-id" Error "A page id collides with a path vouch generates (e.g. `controls`)." "Rename the page file.";
+    MISSING_STATUS = "E037" "missing-status" Error "An applicable control has no `status`." "Set `status` to implemented, partial, planned or not-started.";
+    OUT_OF_LOOP_HIGH_TIER = "E038" "out-of-loop-high-tier" Error "A high-tier system runs `human-out-of-the-loop` with no `oversight.rationale`." "Put a human in, on or in command of the loop, or record why not in `oversight.rationale`.";
+    TEMPLATE_ERROR = "E039" "template-error" Error "A theme template fails to parse or to render a page." "Fix the template named in the message (see docs/theme.md for the context each template receives).";
+    MISSING_FILE = "E040" "missing-file" Error "A file the project needs is missing (e.g. `content/site.yaml`)." "Create the file; `vouch new DIR` writes a complete starter project.";
+    STALE_EVIDENCE = "W001" "stale-evidence" Warning "Evidence whose `collected` date plus `review_every` lies before today." "Collect the evidence again and update `collected`.";
+    REVIEW_OVERDUE = "W002" "review-overdue" Warning "A document or risk whose approval or review date plus `review_every` lies before today." "Review it, then update `approved` (documents) or `reviewed` (risks).";
+    OUT_OF_LOOP_RATIONALE = "W003" "out-of-loop-rationale" Warning "A high-tier system runs `human-out-of-the-loop`; a rationale is recorded but auditors will ask." "Prefer human oversight for high-tier systems; keep the rationale current.";
+    VAGUE_LANGUAGE = "W004" "vague-language" Warning "A policy or the scope uses a phrase an auditor cannot test (\"appropriate\", \"regularly\" ...)." "Say who does what and how often; or add `lint_allow: [vague-language]`.";
+}
+
+/// One finding, located in a source file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    #[serde(skip)]
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    /// Path relative to the project root, with `/` separators.
+    pub file: String,
+    /// 1-based; 0 when the finding concerns the whole file.
+    pub line: usize,
+    /// 1-based, counted in characters.
+    pub column: usize,
+    #[serde(skip)]
+    pub len: usize,
+    pub message: String,
+    pub help: Option<String>,
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// `E012 control-without-evidence`.
+    pub fn code(&self) -> String {
+        format!("{} {}", self.rule.code, self.rule.name)
+    }
+
+    /// The JSON form: one object, one line.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "code": self.rule.code,
+            "rule": self.rule.name,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "help": self.help,
+        })
+        .to_string()
+    }
+}
+
+/// Sort key so output is stable: by file, then position, then code.
+fn sort_key(d: &Diagnostic) -> (String, usize, usize, &'static str) {
+    (d.file.clone(), d.line, d.column, d.rule.code)
+}
+
+/// Sorts and de-duplicates diagnostics in place.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by_key(sort_key);
+    diags.dedup_by(|a, b| {
+        a.rule.code == b.rule.code
+            && a.file == b.file
+            && a.line == b.line
+            && a.column == b.column
+            && a.message == b.message
+    });
+}
+
+/// Turns warnings into errors (`--strict`).
+pub fn make_strict(diags: &mut [Diagnostic]) {
+    for d in diags {
+        d.severity = Severity::Error;
+    }
+}
+
+/// Counts of (errors, warnings).
+pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
+    let e = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    (e, diags.len() - e)
+}
+
+/// Renders diagnostics grouped by file, compiler style, with a summary line.
+pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in diags {
+        by_file.entry(&d.file).or_default().push(d);
+    }
+    let mut out = String::new();
+    for group in by_file.values() {
+        for d in group {
+            let (label, col) = match d.severity {
+                Severity::Error => ("error", "1;31"),
+                Severity::Warning => ("warning", "1;33"),
+            };
+            let _ = writeln!(
+                out,
+                "{}{} {}",
+                paint(col, &format!("{label}[{}]", d.rule.code)),
+                paint("1", &format!(" {}:", d.rule.name)),
+                d.message
+            );
+            let pos = if d.line > 0 {
+                format!("{}:{}:{}", d.file, d.line, d.column)
+            } else {
+                d.file.clone()
+            };
+            let _ = writeln!(out, "  {} {pos}", paint("1;34", "-->"));
+            if let Some(src) = &d.source_line {
+                let num = d.line.to_string();
+                let pad = " ".repeat(num.len());
+                let caret_pad: String = src
+                    .chars()
+                    .take(d.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let carets = "^".repeat(d.len.max(1));
+                let _ = writeln!(out, "{pad} {}", paint("1;34", "|"));
+                let _ = writeln!(out, "{} {} {src}", paint("1;34", &num), paint("1;34", "|"));
+                let _ = writeln!(
+                    out,
+                    "{pad} {} {caret_pad}{}",
+                    paint("1;34", "|"),
+                    paint(col, &carets)
+                );
+            }
+            if let Some(help) = &d.help {
+                let _ = writeln!(out, "  {} {help}", paint("1;36", "= help:"));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary(diags));
+    out.push('\n');
+    out
+}
+
+/// `3 errors, 2 warnings in 4 files`.
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let (e, w) = counts(diags);
+    let files: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {} in {}",
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(files.len(), "file")
+    )
+}
+
+/// The rule table as Markdown, for `docs/rules.md` and `vouch rules`.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# vouch rules\n\nGenerated by `vouch rules` from the table in `src/diagnostics.rs`; \
+         a test keeps this file and the code in step.\n\n\
+         Errors make `vouch check` and `vouch build` exit with status 1. Warnings do not, \
+         unless `--strict` is given.\n\n\
+         | code | rule | severity | triggered by | how to fix |\n|---|---|---|---|---|\n",
+    );
+    for r in RULES {
+        let sev = match r.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} |",
+            r.code, r.name, sev, r.trigger, r.fix
+        );
+    }
+    out
+}
+
+/// Suggests the closest candidate to `wanted`, if one is close enough.
+pub fn did_you_mean<'a, I>(wanted: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let wanted_l = wanted.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wanted_l, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_codes_and_names_are_unique_and_kebab_case() {
+        let mut codes = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for r in RULES {
+            assert!(codes.insert(r.code), "duplicate code {}", r.code);
+            assert!(names.insert(r.name), "duplicate name {}", r.name);
+            assert!(r
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn suggests_close_field_names_only() {
+        assert_eq!(
+            did_you_mean("evidnce", ["evidence", "owner"]).as_deref(),
+            Some("evidence")
+        );
+        assert_eq!(did_you_mean("zzz", ["evidence", "owner"]), None);
+    }
+
+    #[test]
+    fn summary_counts_errors_warnings_and_files() {
+        let d = |sev, file: &str| Diagnostic {
+            rule: &rule::STALE_EVIDENCE,
+            severity: sev,
+            file: file.into(),
+            line: 1,
+            column: 1,
+            len: 1,
+            message: String::new(),
+            help: None,
+            source_line: None,
+        };
+        let v = vec![
+            d(Severity::Error, "a"),
+            d(Severity::Warning, "a"),
+            d(Severity::Error, "b"),
+        ];
+        assert_eq!(summary(&v), "2 errors, 1 warning in 2 files");
+    }
+}

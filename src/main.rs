@@ -1,0 +1,172 @@
+//! The `vouch` command line. Exit codes: 0 ok (warnings allowed), 1 content
+//! errors, 2 usage or I/O failure.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vouch::build::{self, Failure, Options};
+use vouch::date::Date;
+use vouch::diagnostics::{self, Diagnostic};
+
+#[derive(Parser)]
+#[command(name = "vouch", version, about = "Publish an ISO/IEC 42001 AI management system as a trust centre and an internal handbook")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// Project folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Date to treat as today (YYYY-MM-DD), for reproducible runs.
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Treat warnings (stale evidence, overdue reviews) as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site: one folder per edition under --out.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder; each edition goes to OUT/<edition>/.
+        #[arg(long, default_value = "site")]
+        out: PathBuf,
+        /// Edition to build, or `all`.
+        #[arg(long, default_value = "all")]
+        edition: String,
+        /// Override site.yaml's base_url (e.g. a deploy preview URL).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Validate the project and print diagnostics.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Write a starter project into DIR.
+    New {
+        /// Folder to create (must be empty or absent).
+        dir: PathBuf,
+    },
+    /// Print the rule table as Markdown (docs/rules.md).
+    Rules,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in YYYY-MM-DD form"))
+}
+
+fn print_diags(diags: &[Diagnostic], format: Format) {
+    if diags.is_empty() {
+        return;
+    }
+    match format {
+        Format::Json => {
+            for d in diags {
+                println!("{}", d.to_json());
+            }
+        }
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", diagnostics::render_human(diags, color));
+        }
+    }
+}
+
+fn options(c: &Common) -> Options {
+    Options { root: c.root.clone(), today: c.today, strict: c.strict, base_url: None }
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build { common, out, edition, base_url } => {
+            let mut opts = options(&common);
+            opts.base_url = base_url;
+            let out = if out.is_absolute() { out } else { common.root.join(out) };
+            match build::build(&opts, &out, Some(edition.as_str())) {
+                Ok(report) => {
+                    print_diags(&report.diagnostics, Format::Human);
+                    for (ed, n) in &report.pages {
+                        eprintln!("built {ed}: {n} pages -> {}", out.join(ed).display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(f) => failure(f, Format::Human),
+            }
+        }
+        Command::Check { common, format } => match build::analyse(&options(&common)) {
+            Ok(a) => {
+                print_diags(&a.diagnostics, format);
+                if format == Format::Human && a.diagnostics.is_empty() {
+                    eprintln!("{}", diagnostics::summary(&a.diagnostics));
+                }
+                if a.has_errors() {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(f) => failure(f, format),
+        },
+        Command::New { dir } => match vouch::starter::write(&dir) {
+            Ok(()) => {
+                eprintln!("created a starter project in {}; next: vouch build --root {}", dir.display(), dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Rules => {
+            print!("{}", diagnostics::rules_markdown());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn failure(f: Failure, format: Format) -> ExitCode {
+    match f {
+        Failure::Io(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Failure::Content(diags) => {
+            print_diags(&diags, format);
+            if format == Format::Human && diags.is_empty() {
+                eprintln!("error: the content has errors");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let _ = e.print();
+            if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}

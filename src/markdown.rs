@@ -1,0 +1,552 @@
+//! Stage 5, Markdown: each document is parsed once (pulldown-cmark), its code
+//! highlighted once (syntect, CSS classes only, cached by content), and the
+//! resulting event list rendered once per edition that may see it.
+//!
+//! Editions differ only where `:::customer` / `:::internal` passages sit and where
+//! a `kind:id` link points at an entity the edition may not see. Passages are
+//! turned into marker comments before parsing so that pulldown-cmark sees one
+//! document; the renderer drops every event between markers of a higher edition,
+//! which removes headings, footnotes and TOC entries along with the text.
+
+use crate::model::Kind;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+const OPEN: &str = "<!--vouch-edition:";
+const CLOSE: &str = "<!--/vouch-edition-->";
+/// Prefix of syntect's CSS classes (the theme's `code.css` is generated for it).
+pub const CLASS_PREFIX: &str = "hl-";
+
+/// A `kind:id#anchor` link found in Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MdRef {
+    pub kind: Kind,
+    pub id: String,
+    pub anchor: Option<String>,
+    /// The link destination as written, e.g. `control:A.6.2.4`.
+    pub raw: String,
+    /// Byte offset of the link in the Markdown text.
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// A heading, for anchors and the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub slug: String,
+    /// Lowest edition index that sees the heading.
+    #[serde(skip)]
+    pub min_edition: usize,
+}
+
+/// A structural problem with `:::` passages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockError {
+    Unterminated { offset: usize, len: usize },
+    Misnested { offset: usize, len: usize },
+    UnknownEdition { offset: usize, len: usize, name: String },
+}
+
+/// How a reference renders in one edition.
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    /// The edition has the page: link to it (the title fills empty link text).
+    Link { url: String, title: String },
+    /// The target exists only in a higher edition: plain text and a marker.
+    Hidden { marker: &'static str },
+    /// Nothing by that id (validation reports it).
+    Missing,
+}
+
+/// One document's Markdown, parsed once.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    events: Vec<Event<'static>>,
+    /// Edition index of each event's passage (0 = every edition).
+    levels: Vec<u8>,
+    pub refs: Vec<MdRef>,
+    pub headings: Vec<Heading>,
+    pub errors: Vec<BlockError>,
+}
+
+/// One document rendered for one edition.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: Arc<str>,
+    pub toc: Vec<Heading>,
+    /// Visible plain text (search index, answer drafting).
+    pub text: String,
+}
+
+/// Maps a link scheme to an entity kind.
+pub fn scheme_kind(scheme: &str) -> Option<Kind> {
+    Some(match scheme {
+        "control" => Kind::Control,
+        "system" => Kind::System,
+        "evidence" => Kind::Evidence,
+        "policy" => Kind::Policy,
+        "risk" => Kind::Risk,
+        "faq" => Kind::Faq,
+        "notice" => Kind::Notice,
+        "assessment" => Kind::Assessment,
+        "supplier" => Kind::Supplier,
+        "page" => Kind::Page,
+        "scope" => Kind::Scope,
+        _ => return None,
+    })
+}
+
+fn parse_ref(dest: &str) -> Option<(Kind, String, Option<String>)> {
+    let (scheme, rest) = dest.split_once(':')?;
+    let kind = scheme_kind(scheme)?;
+    let (id, anchor) = match rest.split_once('#') {
+        Some((i, a)) => (i, Some(a.to_string())),
+        None => (rest, None),
+    };
+    let id = if kind == Kind::Scope && id.is_empty() { "scope" } else { id };
+    Some((kind, id.to_string(), anchor))
+}
+
+/// Lowercase, hyphenated heading slug (`## Roles and duties` -> `roles-and-duties`).
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+/// Replaces `:::edition` / `:::` lines (outside code fences) with marker comments
+/// of the same line count, so that byte offsets before them and line numbers stay.
+fn mark_passages(text: &str, editions: &[String], errors: &mut Vec<BlockError>) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut fence: Option<String> = None;
+    let mut open: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let t = body.trim();
+        let start = offset;
+        offset += line.len();
+        if let Some(f) = &fence {
+            if t.starts_with(f.as_str()) && t.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty() {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            let ch = t.chars().next().unwrap_or('`');
+            fence = Some(t.chars().take_while(|c| *c == ch).collect());
+            out.push_str(line);
+            continue;
+        }
+        let Some(name) = t.strip_prefix(":::") else {
+            out.push_str(line);
+            continue;
+        };
+        let name = name.trim();
+        let len = body.len();
+        let nl = &line[body.len()..];
+        if name.is_empty() {
+            if open.take().is_none() {
+                errors.push(BlockError::Misnested { offset: start, len });
+            }
+            out.push_str(CLOSE);
+        } else if open.is_some() {
+            errors.push(BlockError::Misnested { offset: start, len });
+            out.push_str(body);
+        } else if let Some(level) = editions.iter().position(|e| e == name) {
+            open = Some((start, len));
+            out.push_str(&format!("{OPEN}{level}-->"));
+        } else {
+            errors.push(BlockError::UnknownEdition { offset: start, len, name: name.to_string() });
+            out.push_str(body);
+        }
+        out.push_str(nl);
+    }
+    if let Some((offset, len)) = open {
+        errors.push(BlockError::Unterminated { offset, len });
+    }
+    out
+}
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Highlights a fenced block with CSS classes; results are cached by content
+/// because highlighting dominates render time and serve re-renders unchanged code.
+fn highlight(lang: &str, code: &str) -> String {
+    static CACHE: OnceLock<Mutex<HashMap<(String, String), Arc<str>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (lang.to_string(), code.to_string());
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit.to_string();
+    }
+    let set = syntaxes();
+    let token = lang.split([' ', ',', '{']).next().unwrap_or("");
+    let inner = match set.find_syntax_by_token(token).filter(|_| !token.is_empty()) {
+        Some(syntax) => {
+            let mut gen = ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                set,
+                ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX },
+            );
+            let ok = LinesWithEndings::from(code).all(|l| gen.parse_html_for_line_which_includes_newline(l).is_ok());
+            if ok {
+                gen.finalize()
+            } else {
+                escape(code)
+            }
+        }
+        None => escape(code),
+    };
+    let class = if token.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(token)) };
+    let html = format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n");
+    if let Ok(mut c) = cache.lock() {
+        // Bounded so a long serve session cannot grow without limit.
+        if c.len() > 50_000 {
+            c.clear();
+        }
+        c.insert(key, Arc::from(html.as_str()));
+    }
+    html
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Parses Markdown once: marks passages, highlights code, collects refs and
+/// headings. `editions` is the site's edition ladder (names, lowest first).
+pub fn parse(text: &str, editions: &[String]) -> Parsed {
+    let mut errors = Vec::new();
+    let marked = mark_passages(text, editions, &mut errors);
+    let mut events: Vec<Event<'static>> = Vec::new();
+    let mut levels: Vec<u8> = Vec::new();
+    let mut refs = Vec::new();
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut level: u8 = 0;
+    let mut code: Option<(String, String)> = None;
+    let mut heading: Option<(usize, u8, String)> = None;
+    for (ev, range) in Parser::new_ext(&marked, options()).into_offset_iter() {
+        if let Some((lang, buf)) = code.as_mut() {
+            match ev {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = highlight(lang, buf);
+                    events.push(Event::Html(CowStr::from(html)));
+                    levels.push(level);
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match &ev {
+            Event::Html(h) | Event::InlineHtml(h) if h.starts_with(OPEN) => {
+                level = h[OPEN.len()..].trim_end().trim_end_matches("-->").parse().unwrap_or(0);
+                continue;
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.starts_with(CLOSE) => {
+                level = 0;
+                continue;
+            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {
+                // Marker blocks are dropped; keep wrappers of real HTML.
+                if marked.get(range.clone()).is_some_and(|s| s.starts_with(OPEN) || s.starts_with(CLOSE)) {
+                    continue;
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Start(Tag::Heading { level: hl, .. }) => {
+                heading = Some((events.len(), heading_level(*hl), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, buf)) = heading.as_mut() {
+                    buf.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((idx, hl, text)) = heading.take() {
+                    let slug = finish_heading(&mut events[idx], &text, &mut used);
+                    headings.push(Heading { level: hl, text, slug, min_edition: level as usize });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some((kind, id, anchor)) = parse_ref(dest_url) {
+                    refs.push(MdRef { kind, id, anchor, raw: dest_url.to_string(), offset: range.start, len: range.len() });
+                }
+            }
+            _ => {}
+        }
+        events.push(ev.into_static());
+        levels.push(level);
+    }
+    // Offsets point into `marked`; lines and columns before a marker line are
+    // unchanged, and marker lines never hold links, so offsets map through.
+    for r in &mut refs {
+        r.offset = map_offset(text, &marked, r.offset);
+    }
+    Parsed { events, levels, refs, headings, errors }
+}
+
+/// Maps an offset in the marked text to the original text (same line, same column).
+fn map_offset(original: &str, marked: &str, offset: usize) -> usize {
+    let line = marked[..offset.min(marked.len())].matches('\n').count();
+    let col = offset - marked[..offset.min(marked.len())].rfind('\n').map_or(0, |p| p + 1);
+    let start: usize = original.split_inclusive('\n').take(line).map(str::len).sum();
+    (start + col).min(original.len())
+}
+
+/// Gives a heading its slug (or keeps an explicit `{#id}`) and returns it.
+fn finish_heading(ev: &mut Event<'static>, text: &str, used: &mut HashSet<String>) -> String {
+    if let Event::Start(Tag::Heading { id, .. }) = ev {
+        if let Some(explicit) = id {
+            used.insert(explicit.to_string());
+            return explicit.to_string();
+        }
+        let base = slugify(text);
+        let mut slug = base.clone();
+        let mut n = 1;
+        while !used.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        *id = Some(CowStr::from(slug.clone()));
+        return slug;
+    }
+    slugify(text)
+}
+
+impl Parsed {
+    /// True when the document has no passages (every edition sees the same text
+    /// apart from references).
+    pub fn has_passages(&self) -> bool {
+        self.levels.iter().any(|l| *l > 0)
+    }
+
+    /// Renders for edition index `edition`, resolving references with `resolve`.
+    pub fn render(&self, edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> Rendered {
+        let mut out: Vec<Event<'_>> = Vec::with_capacity(self.events.len());
+        let mut text = String::new();
+        let mut ref_idx = 0;
+        // Stack of link rewrites: None = kept, Some(marker) = unlinked.
+        let mut links: Vec<Option<Option<&'static str>>> = Vec::new();
+        let mut pending_title: Option<String> = None;
+        let mut link_has_text = false;
+        for (ev, lvl) in self.events.iter().zip(&self.levels) {
+            let visible = (*lvl as usize) <= edition;
+            let is_ref = matches!(ev, Event::Start(Tag::Link { dest_url, .. }) if parse_ref(dest_url).is_some());
+            if is_ref {
+                ref_idx += 1;
+            }
+            if !visible {
+                continue;
+            }
+            match ev {
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_ref => {
+                    let r = &self.refs[ref_idx - 1];
+                    link_has_text = false;
+                    match resolve(r) {
+                        Resolved::Link { url, title: t } => {
+                            let url = match &r.anchor {
+                                Some(a) => format!("{url}#{a}"),
+                                None => url,
+                            };
+                            pending_title = Some(t);
+                            links.push(None);
+                            out.push(Event::Start(Tag::Link {
+                                link_type: *link_type,
+                                dest_url: CowStr::from(url),
+                                title: title.clone(),
+                                id: id.clone(),
+                            }));
+                        }
+                        Resolved::Hidden { marker } => {
+                            pending_title = None;
+                            links.push(Some(Some(marker)));
+                        }
+                        Resolved::Missing => {
+                            let _ = dest_url;
+                            pending_title = None;
+                            links.push(Some(None));
+                        }
+                    }
+                }
+                Event::End(TagEnd::Link) => match links.pop() {
+                    Some(Some(marker)) => {
+                        if let Some(m) = marker {
+                            let lead = if link_has_text { " " } else { "" };
+                            out.push(Event::InlineHtml(CowStr::from(format!(
+                                "{lead}<span class=\"restricted\">({m})</span>"
+                            ))));
+                        }
+                    }
+                    Some(None) => {
+                        if let Some(t) = pending_title.take().filter(|_| !link_has_text) {
+                            out.push(Event::Text(CowStr::from(t)));
+                        }
+                        out.push(ev.clone());
+                    }
+                    None => out.push(ev.clone()),
+                },
+                Event::Text(t) | Event::Code(t) => {
+                    link_has_text = true;
+                    text.push_str(t);
+                    text.push(' ');
+                    out.push(ev.clone());
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    text.push(' ');
+                    out.push(ev.clone());
+                }
+                Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::Item) => {
+                    text.push('\n');
+                    out.push(ev.clone());
+                }
+                _ => out.push(ev.clone()),
+            }
+        }
+        let mut html = String::with_capacity(self.events.len() * 16);
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        let toc = self.headings.iter().filter(|h| h.min_edition <= edition).cloned().collect();
+        Rendered { html: Arc::from(html), toc, text }
+    }
+}
+
+/// Renders a short Markdown field (register text) for an edition in one call.
+pub fn render_inline(text: &str, editions: &[String], edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> Rendered {
+    parse(text, editions).render(edition, resolve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eds() -> Vec<String> {
+        vec!["public".into(), "customer".into(), "internal".into()]
+    }
+
+    fn none(_: &MdRef) -> Resolved {
+        Resolved::Missing
+    }
+
+    #[test]
+    fn removes_internal_passages_with_headings_and_footnotes() {
+        let md = "# Title\n\nPublic text.\n\n:::internal\n## Secret heading\n\nCANARY-INT[^n]\n\n[^n]: FOOTCANARY\n:::\n\nAfter.\n";
+        let p = parse(md, &eds());
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let public = p.render(0, &none);
+        assert!(!public.html.contains("CANARY-INT"));
+        assert!(!public.html.contains("Secret heading"));
+        assert!(!public.html.contains("FOOTCANARY"));
+        assert!(public.html.contains("After."));
+        assert_eq!(public.toc.len(), 1);
+        let internal = p.render(2, &none);
+        assert!(internal.html.contains("CANARY-INT"));
+        assert!(internal.html.contains("id=\"secret-heading\""));
+        assert_eq!(internal.toc.len(), 2);
+    }
+
+    #[test]
+    fn reports_unterminated_and_misnested_passages() {
+        let p = parse("a\n:::internal\nb\n", &eds());
+        assert!(matches!(p.errors[0], BlockError::Unterminated { offset: 2, .. }));
+        let p = parse(":::internal\n:::customer\n:::\n", &eds());
+        assert!(matches!(p.errors[0], BlockError::Misnested { offset: 12, .. }));
+        let p = parse("text\n:::\n", &eds());
+        assert!(matches!(p.errors[0], BlockError::Misnested { .. }));
+    }
+
+    #[test]
+    fn ignores_colons_inside_code_fences() {
+        let p = parse("```\n:::internal\n```\n", &eds());
+        assert!(p.errors.is_empty());
+    }
+
+    #[test]
+    fn collects_scheme_links_at_their_offsets() {
+        let md = "See [the control](control:A.6.2.4) and [x](policy:ai#roles).\n";
+        let p = parse(md, &eds());
+        assert_eq!(p.refs.len(), 2);
+        assert_eq!(p.refs[0].offset, 4);
+        assert_eq!(p.refs[1].anchor.as_deref(), Some("roles"));
+    }
+
+    #[test]
+    fn renders_hidden_reference_as_plain_text_with_marker() {
+        let p = parse("See [secret](evidence:ev-x).\n", &eds());
+        let r = p.render(0, &|_| Resolved::Hidden { marker: "internal" });
+        assert!(!r.html.contains("href"));
+        assert!(r.html.contains("secret <span class=\"restricted\">(internal)</span>"));
+    }
+
+    #[test]
+    fn slugs_are_stable_and_deduplicated() {
+        let p = parse("## Roles & duties\n## Roles & duties\n", &eds());
+        assert_eq!(p.headings[0].slug, "roles-duties");
+        assert_eq!(p.headings[1].slug, "roles-duties-1");
+    }
+
+    #[test]
+    fn highlights_code_with_classes_not_styles() {
+        let p = parse("```rust\nfn main() {}\n```\n", &eds());
+        let r = p.render(0, &none);
+        assert!(r.html.contains("class=\"hl-"));
+        assert!(!r.html.contains("style="));
+    }
+}

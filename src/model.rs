@@ -1,0 +1,456 @@
+//! Stage 3, model: one [`Site`] graph. Every entity gets its kind, id, title,
+//! URL and edition level; every reference (id lists and Markdown links) becomes
+//! an [`Edge`] with its source span, which drives both the unresolved-reference
+//! check and the backlinks shown on pages.
+
+use crate::catalogue;
+use crate::date::Date;
+use crate::diagnostics::{did_you_mean, rule, Diagnostic};
+use crate::load::{DocKind, Loaded};
+use crate::markdown::{self, MdRef, Resolved};
+use crate::parse::types::*;
+use crate::parse::{DocSource, Item, Parsed};
+use crate::source::{ItemLoc, Sources, Span, WithHelp};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Kind of entity: decides URL prefix, link scheme and templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Scope,
+    Policy,
+    Assessment,
+    Notice,
+    Page,
+    Control,
+    Evidence,
+    Risk,
+    Supplier,
+    Faq,
+    System,
+}
+
+impl Kind {
+    /// Link scheme / singular name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Scope => "scope",
+            Kind::Policy => "policy",
+            Kind::Assessment => "assessment",
+            Kind::Notice => "notice",
+            Kind::Page => "page",
+            Kind::Control => "control",
+            Kind::Evidence => "evidence",
+            Kind::Risk => "risk",
+            Kind::Supplier => "supplier",
+            Kind::Faq => "faq",
+            Kind::System => "system",
+        }
+    }
+
+    /// Human label, plural (section headings).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Scope => "Scope",
+            Kind::Policy => "Policies",
+            Kind::Assessment => "Impact assessments",
+            Kind::Notice => "Transparency notices",
+            Kind::Page => "Pages",
+            Kind::Control => "Controls",
+            Kind::Evidence => "Evidence",
+            Kind::Risk => "Risks",
+            Kind::Supplier => "Suppliers",
+            Kind::Faq => "FAQ",
+            Kind::System => "AI systems",
+        }
+    }
+
+    /// URL folder of the kind's pages (`None` for pages and scope at the root).
+    pub fn folder(self) -> Option<&'static str> {
+        match self {
+            Kind::Scope | Kind::Page => None,
+            Kind::Policy => Some("policies"),
+            Kind::Assessment => Some("assessments"),
+            Kind::Notice => Some("notices"),
+            Kind::Control => Some("controls"),
+            Kind::Evidence => Some("evidence"),
+            Kind::Risk => Some("risks"),
+            Kind::Supplier => Some("suppliers"),
+            Kind::Faq => Some("faq"),
+            Kind::System => Some("systems"),
+        }
+    }
+
+    fn from_doc(k: DocKind) -> Kind {
+        match k {
+            DocKind::Scope => Kind::Scope,
+            DocKind::Policy => Kind::Policy,
+            DocKind::Assessment => Kind::Assessment,
+            DocKind::Notice => Kind::Notice,
+            DocKind::Page => Kind::Page,
+        }
+    }
+}
+
+/// Top-level paths vouch generates; a page may not take one as its id.
+pub const RESERVED: &[&str] = &[
+    "policies", "assessments", "notices", "controls", "evidence", "risks", "suppliers", "faq", "systems",
+    "scope", "api", "search", "readiness", "crosswalks", "static", "404", "index", "sitemap", "robots",
+    "feed", "well-known", "soa",
+];
+
+/// URL slug of an id (`A.6.2.4` -> `a-6-2-4`).
+pub fn slug(id: &str) -> String {
+    id.to_lowercase().replace('.', "-")
+}
+
+/// Root-relative URL of an entity's page.
+pub fn url(kind: Kind, id: &str) -> String {
+    match kind {
+        Kind::Scope => "/scope/".into(),
+        Kind::Page => format!("/{}/", slug(id)),
+        _ => format!("/{}/{}/", kind.folder().unwrap_or(""), slug(id)),
+    }
+}
+
+/// One entity of any kind.
+#[derive(Debug, Clone)]
+pub struct Entity<T> {
+    pub kind: Kind,
+    pub id: String,
+    pub title: String,
+    /// Index of the lowest edition that publishes it.
+    pub level: usize,
+    pub loc: ItemLoc,
+    pub data: T,
+}
+
+/// A reference from one entity to another, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub from: (Kind, String),
+    pub to: (Kind, String),
+    pub anchor: Option<String>,
+    pub span: Span,
+    /// The field it came from (`evidence`, `controls`, `body` ...).
+    pub field: &'static str,
+}
+
+/// The whole project as one graph.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub content: PathBuf,
+    pub config: SiteConfig,
+    pub config_loc: ItemLoc,
+    pub editions: Vec<String>,
+    pub today: Date,
+    pub sources: Sources,
+    pub docs: Vec<Entity<DocSource>>,
+    pub controls: Vec<Entity<ControlEntry>>,
+    pub evidence: Vec<Entity<EvidenceEntry>>,
+    pub risks: Vec<Entity<RiskEntry>>,
+    pub suppliers: Vec<Entity<SupplierEntry>>,
+    pub faq: Vec<Entity<FaqEntry>>,
+    pub systems: Vec<Entity<SystemCard>>,
+    /// (kind, id) -> (position in its list, edition level, title).
+    index: HashMap<(Kind, String), (usize, usize, String)>,
+    /// Markdown of documents (by position in `docs`).
+    pub doc_md: Vec<markdown::Parsed>,
+    /// Markdown fields of register entries: (kind, id, field).
+    pub field_md: HashMap<(Kind, String, &'static str), markdown::Parsed>,
+    pub edges: Vec<Edge>,
+}
+
+fn level_of(
+    sources: &Sources,
+    editions: &[String],
+    vis: Option<&str>,
+    loc: &ItemLoc,
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
+    let top = editions.len().saturating_sub(1);
+    let Some(v) = vis else { return top };
+    match editions.iter().position(|e| e == v) {
+        Some(i) => i,
+        None => {
+            let span = loc.locate(sources, &["visibility"], Some(v));
+            let list = editions.join(", ");
+            diags.push(
+                sources
+                    .diag(&rule::UNKNOWN_EDITION, span, format!("unknown visibility `{v}`"))
+                    .help_opt(Some(match did_you_mean(v, editions.iter().map(String::as_str)) {
+                        Some(m) => format!("did you mean `{m}`? editions: {list}"),
+                        None => format!("editions declared in site.yaml: {list}"),
+                    })),
+            );
+            top
+        }
+    }
+}
+
+fn entities<T, F>(
+    items: Vec<Item<T>>,
+    kind: Kind,
+    sources: &Sources,
+    editions: &[String],
+    diags: &mut Vec<Diagnostic>,
+    meta: F,
+) -> Vec<Entity<T>>
+where
+    F: Fn(&T) -> (String, String, Option<String>),
+{
+    items
+        .into_iter()
+        .map(|it| {
+            let (id, title, vis) = meta(&it.data);
+            let level = level_of(sources, editions, vis.as_deref(), &it.loc, diags);
+            Entity { kind, id, title, level, loc: it.loc, data: it.data }
+        })
+        .collect()
+}
+
+/// Builds the graph from parsed sources. `config` must be present.
+pub fn build(loaded: Loaded, parsed: Parsed, config: Item<SiteConfig>, today: Date, diags: &mut Vec<Diagnostic>) -> Site {
+    let sources = loaded.sources;
+    let editions = config.data.editions.clone();
+    let eds = &editions;
+    let cat = catalogue::get();
+    let docs = parsed
+        .docs
+        .into_iter()
+        .map(|d| {
+            let level = level_of(&sources, eds, d.front.visibility.as_deref(), &d.loc, diags);
+            Entity { kind: Kind::from_doc(d.kind), id: d.id.clone(), title: d.front.title.clone(), level, loc: d.loc.clone(), data: d }
+        })
+        .collect();
+    let controls = entities(parsed.controls, Kind::Control, &sources, eds, diags, |c: &ControlEntry| {
+        let title = cat.control(&c.id).map(|e| e.title.clone()).or_else(|| c.title.clone()).unwrap_or_else(|| c.id.clone());
+        (c.id.clone(), title, c.visibility.clone())
+    });
+    let evidence = entities(parsed.evidence, Kind::Evidence, &sources, eds, diags, |e: &EvidenceEntry| {
+        (e.id.clone(), e.title.clone(), e.visibility.clone())
+    });
+    let risks = entities(parsed.risks, Kind::Risk, &sources, eds, diags, |r: &RiskEntry| (r.id.clone(), r.title.clone(), r.visibility.clone()));
+    let suppliers = entities(parsed.suppliers, Kind::Supplier, &sources, eds, diags, |s: &SupplierEntry| {
+        (s.id.clone(), s.name.clone(), s.visibility.clone())
+    });
+    let faq = entities(parsed.faq, Kind::Faq, &sources, eds, diags, |f: &FaqEntry| (f.id.clone(), f.question.clone(), f.visibility.clone()));
+    let systems = entities(parsed.systems, Kind::System, &sources, eds, diags, |s: &SystemCard| (s.id.clone(), s.name.clone(), s.visibility.clone()));
+    let mut site = Site {
+        root: loaded.root,
+        content: loaded.content,
+        config: config.data,
+        config_loc: config.loc,
+        editions,
+        today,
+        sources,
+        docs,
+        controls,
+        evidence,
+        risks,
+        suppliers,
+        faq,
+        systems,
+        index: HashMap::new(),
+        doc_md: Vec::new(),
+        field_md: HashMap::new(),
+        edges: Vec::new(),
+    };
+    site.index_entities(diags);
+    site.collect_list_edges();
+    site
+}
+
+impl Site {
+    /// Registers every entity in the index; duplicate ids are reported.
+    fn index_entities(&mut self, diags: &mut Vec<Diagnostic>) {
+        let mut all: Vec<(Kind, String, usize, usize, String, ItemLoc)> = Vec::new();
+        macro_rules! add {
+            ($list:expr) => {
+                for (i, e) in $list.iter().enumerate() {
+                    all.push((e.kind, e.id.clone(), i, e.level, e.title.clone(), e.loc.clone()));
+                }
+            };
+        }
+        add!(self.docs);
+        add!(self.controls);
+        add!(self.evidence);
+        add!(self.risks);
+        add!(self.suppliers);
+        add!(self.faq);
+        add!(self.systems);
+        for (kind, id, pos, level, title, loc) in all {
+            // Documents of every kind share the URL space of their folder only,
+            // but policies and pages are both documents: index by kind.
+            let key = (kind, id.clone());
+            if self.index.contains_key(&key) {
+                let span = loc.locate(&self.sources, &["id"], Some(&id));
+                diags.push(
+                    self.sources
+                        .diag(&rule::DUPLICATE_ID, span, format!("duplicate {} id `{id}`", kind.name()))
+                        .help("ids must be unique within their kind, because they make the URL"),
+                );
+                continue;
+            }
+            self.index.insert(key, (pos, level, title));
+        }
+    }
+
+    /// Edition level of an entity, if it exists.
+    pub fn level(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.index.get(&(kind, id.to_string())).map(|e| e.1)
+    }
+
+    /// Title of an entity, if it exists.
+    pub fn title(&self, kind: Kind, id: &str) -> Option<&str> {
+        self.index.get(&(kind, id.to_string())).map(|e| e.2.as_str())
+    }
+
+    /// Whether the entity exists and edition `edition` publishes it.
+    pub fn visible(&self, kind: Kind, id: &str, edition: usize) -> bool {
+        self.level(kind, id).is_some_and(|l| l <= edition)
+    }
+
+    /// All ids of a kind (for did-you-mean).
+    pub fn ids(&self, kind: Kind) -> Vec<&str> {
+        let mut v: Vec<&str> = self.index.keys().filter(|k| k.0 == kind).map(|k| k.1.as_str()).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The marker a lower edition shows for an entity of level `level`.
+    pub fn marker(&self, level: usize) -> &'static str {
+        if level + 1 >= self.editions.len() {
+            "internal"
+        } else {
+            "available on request"
+        }
+    }
+
+    /// How a reference renders in `edition`.
+    pub fn resolve(&self, kind: Kind, id: &str, edition: usize) -> Resolved {
+        match self.index.get(&(kind, id.to_string())) {
+            None => Resolved::Missing,
+            Some((_, level, _)) if *level > edition => Resolved::Hidden { marker: self.marker(*level) },
+            Some((_, _, title)) => Resolved::Link { url: url(kind, id), title: title.clone() },
+        }
+    }
+
+    /// Resolver for Markdown links in `edition`.
+    pub fn md_resolver(&self, edition: usize) -> impl Fn(&MdRef) -> Resolved + '_ {
+        move |r: &MdRef| self.resolve(r.kind, &r.id, edition)
+    }
+
+    fn push_list_edges(&mut self, from: (Kind, String), loc: &ItemLoc, field: &'static str, path: &[&str], kind: Kind, ids: &[String]) {
+        for id in ids {
+            let span = loc.locate(&self.sources, path, Some(id));
+            self.edges.push(Edge { from: from.clone(), to: (kind, id.clone()), anchor: None, span, field });
+        }
+    }
+
+    /// Edges from id-list fields of every register and front matter.
+    fn collect_list_edges(&mut self) {
+        let mut jobs: Vec<((Kind, String), ItemLoc, &'static str, Vec<&'static str>, Kind, Vec<String>)> = Vec::new();
+        for d in &self.docs {
+            let from = (d.kind, d.id.clone());
+            jobs.push((from.clone(), d.loc.clone(), "controls", vec!["controls"], Kind::Control, d.data.front.controls.clone()));
+            jobs.push((from, d.loc.clone(), "systems", vec!["systems"], Kind::System, d.data.front.systems.clone()));
+        }
+        for c in &self.controls {
+            let from = (Kind::Control, c.id.clone());
+            jobs.push((from.clone(), c.loc.clone(), "evidence", vec!["evidence"], Kind::Evidence, c.data.evidence.clone()));
+            jobs.push((from, c.loc.clone(), "systems", vec!["systems"], Kind::System, c.data.systems.clone()));
+        }
+        for r in &self.risks {
+            let from = (Kind::Risk, r.id.clone());
+            jobs.push((from.clone(), r.loc.clone(), "controls", vec!["controls"], Kind::Control, r.data.controls.clone()));
+            jobs.push((from, r.loc.clone(), "systems", vec!["systems"], Kind::System, r.data.systems.clone()));
+        }
+        for s in &self.suppliers {
+            jobs.push(((Kind::Supplier, s.id.clone()), s.loc.clone(), "evidence", vec!["evidence"], Kind::Evidence, s.data.evidence.clone()));
+        }
+        for s in &self.systems {
+            let from = (Kind::System, s.id.clone());
+            let d = &s.data;
+            jobs.push((from.clone(), s.loc.clone(), "controls", vec!["controls"], Kind::Control, d.controls.clone()));
+            jobs.push((from.clone(), s.loc.clone(), "risks", vec!["risks"], Kind::Risk, d.risks.clone()));
+            jobs.push((from.clone(), s.loc.clone(), "impact_assessment", vec!["impact_assessment"], Kind::Assessment, d.impact_assessment.iter().cloned().collect()));
+            jobs.push((from.clone(), s.loc.clone(), "notice", vec!["notice"], Kind::Notice, d.notice.iter().cloned().collect()));
+            let sups: Vec<String> = d.models.iter().filter_map(|m| m.supplier.clone()).collect();
+            jobs.push((from, s.loc.clone(), "models", vec!["models"], Kind::Supplier, sups));
+        }
+        for c in &self.config.certifications {
+            // Certifications sit on the home page, which is no entity.
+            let from = (Kind::Page, "index".to_string());
+            jobs.push((from, self.config_loc.clone(), "certifications", vec!["certifications"], Kind::Evidence, c.evidence.clone()));
+        }
+        for (from, loc, field, path, kind, ids) in jobs {
+            self.push_list_edges(from, &loc, field, &path, kind, &ids);
+        }
+    }
+
+    /// Parses every Markdown body and field once (in parallel) and records
+    /// their links as edges.
+    pub fn parse_markdown(&mut self) {
+        use rayon::prelude::*;
+        let eds = self.editions.clone();
+        self.doc_md = self.docs.par_iter().map(|d| markdown::parse(&d.data.body, &eds)).collect();
+        let mut fields: Vec<(Kind, String, &'static str, String, ItemLoc)> = Vec::new();
+        for c in &self.controls {
+            if let Some(t) = &c.data.implementation {
+                fields.push((Kind::Control, c.id.clone(), "implementation", t.clone(), c.loc.clone()));
+            }
+            if let Some(t) = &c.data.justification {
+                fields.push((Kind::Control, c.id.clone(), "justification", t.clone(), c.loc.clone()));
+            }
+        }
+        for f in &self.faq {
+            fields.push((Kind::Faq, f.id.clone(), "answer", f.data.answer.clone(), f.loc.clone()));
+        }
+        for r in &self.risks {
+            if let Some(t) = &r.data.description {
+                fields.push((Kind::Risk, r.id.clone(), "description", t.clone(), r.loc.clone()));
+            }
+        }
+        for s in &self.systems {
+            for (name, t) in [("purpose", &s.data.purpose), ("retirement", &s.data.retirement)] {
+                if let Some(t) = t {
+                    fields.push((Kind::System, s.id.clone(), name, t.clone(), s.loc.clone()));
+                }
+            }
+        }
+        let parsed: Vec<_> = fields
+            .par_iter()
+            .map(|(k, id, f, text, _)| ((*k, id.clone(), *f), markdown::parse(text, &eds)))
+            .collect();
+        for (i, d) in self.docs.iter().enumerate() {
+            for r in &self.doc_md[i].refs {
+                let span = Span { file: d.loc.file, offset: d.data.body_offset + r.offset, len: r.len };
+                self.edges.push(Edge { from: (d.kind, d.id.clone()), to: (r.kind, r.id.clone()), anchor: r.anchor.clone(), span, field: "body" });
+            }
+        }
+        for ((key, md), (_, _, field, _, loc)) in parsed.into_iter().zip(&fields) {
+            for r in &md.refs {
+                let span = loc.locate(&self.sources, &[field], Some(&r.raw));
+                self.edges.push(Edge { from: (key.0, key.1.clone()), to: (r.kind, r.id.clone()), anchor: r.anchor.clone(), span, field });
+            }
+            self.field_md.insert(key, md);
+        }
+    }
+
+    /// Entities that reference `to`, visible in `edition`, sorted and unique.
+    pub fn backlinks(&self, to: (Kind, &str), edition: usize) -> Vec<(Kind, String)> {
+        let mut v: Vec<(Kind, String)> = self
+            .edges
+            .iter()
+            .filter(|e| e.to.0 == to.0 && e.to.1 == to.1)
+            .filter(|e| self.visible(e.from.0, &e.from.1, edition))
+            .map(|e| e.from.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}

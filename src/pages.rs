@@ -1,0 +1,282 @@
+//! The page list of one edition: which URL, which template, which context.
+//! Every page is derived from kind + id, so URLs never depend on titles.
+
+use crate::model::{url, Kind, Site};
+use crate::parse::types::*;
+use crate::views::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// One page to render.
+#[derive(Debug)]
+pub struct PageJob {
+    /// Root-relative URL (`/controls/a-6-2-4/`) or file path (`/404.html`).
+    pub url: String,
+    pub template: &'static str,
+    pub title: String,
+    pub ctx: Value,
+    /// Plain text for the search index (None: not indexed).
+    pub search: Option<String>,
+}
+
+/// A row of the risk register.
+#[derive(Debug, Serialize)]
+pub struct RiskView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub description_html: Option<String>,
+    pub likelihood: i64,
+    pub impact: i64,
+    pub score: i64,
+    pub residual_likelihood: Option<i64>,
+    pub residual_impact: Option<i64>,
+    pub residual_score: Option<i64>,
+    pub treatment: &'static str,
+    pub controls: Vec<LinkView>,
+    pub systems: Vec<LinkView>,
+    pub owner: Option<String>,
+    pub reviewed: Option<String>,
+    pub next_review: Option<String>,
+}
+
+/// A supplier.
+#[derive(Debug, Serialize)]
+pub struct SupplierView {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub provides: Option<String>,
+    pub location: Vec<String>,
+    pub data_use: Option<String>,
+    pub assessed: Option<String>,
+    pub evidence: Vec<LinkView>,
+    pub systems: Vec<LinkView>,
+}
+
+/// An evidence item.
+#[derive(Debug, Serialize)]
+pub struct EvidenceView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub location: String,
+    /// Where the location can be opened (file copy or URL), if anywhere.
+    pub href: Option<String>,
+    pub collected: Option<String>,
+    pub review_every: Option<String>,
+    pub due: Option<String>,
+    pub stale: bool,
+    pub owner: Option<String>,
+    pub supports: Vec<LinkView>,
+}
+
+/// A FAQ entry.
+#[derive(Debug, Serialize)]
+pub struct FaqView {
+    pub id: String,
+    pub url: String,
+    pub question: String,
+    pub answer_html: String,
+    pub topics: Vec<String>,
+    pub matches: Vec<String>,
+}
+
+fn risk_view(site: &Site, r: &crate::model::Entity<RiskEntry>, ed: usize) -> RiskView {
+    let e = &r.data;
+    RiskView {
+        id: r.id.clone(),
+        url: url(Kind::Risk, &r.id),
+        title: r.title.clone(),
+        description_html: site.field_html(Kind::Risk, &r.id, "description", ed).map(|x| x.html.to_string()),
+        likelihood: e.likelihood,
+        impact: e.impact,
+        score: e.likelihood * e.impact,
+        residual_likelihood: e.residual_likelihood,
+        residual_impact: e.residual_impact,
+        residual_score: e.residual_likelihood.zip(e.residual_impact).map(|(a, b)| a * b),
+        treatment: e.treatment.as_str(),
+        controls: site.links(Kind::Control, &e.controls, ed),
+        systems: site.links(Kind::System, &e.systems, ed),
+        owner: e.owner.clone(),
+        reviewed: e.reviewed.map(|d| d.to_string()),
+        next_review: e.reviewed.zip(e.review_every).map(|(d, p)| d.plus(p).to_string()),
+    }
+}
+
+fn supplier_view(site: &Site, s: &crate::model::Entity<SupplierEntry>, ed: usize) -> SupplierView {
+    let e = &s.data;
+    let systems: Vec<String> = site
+        .systems
+        .iter()
+        .filter(|sys| sys.data.models.iter().any(|m| m.supplier.as_deref() == Some(&s.id)))
+        .map(|sys| sys.id.clone())
+        .collect();
+    SupplierView {
+        id: s.id.clone(),
+        url: url(Kind::Supplier, &s.id),
+        name: s.title.clone(),
+        kind: e.kind.as_str(),
+        provides: e.provides.clone(),
+        location: e.location.clone(),
+        data_use: e.data_use.clone(),
+        assessed: e.assessed.map(|d| d.to_string()),
+        evidence: site.links(Kind::Evidence, &e.evidence, ed),
+        systems: site.links(Kind::System, &systems, ed).into_iter().filter(|l| l.url.is_some()).collect(),
+    }
+}
+
+/// Where an evidence file is copied in the built site.
+pub fn evidence_file_url(location: &str) -> String {
+    format!("/evidence-files/{}", location.trim_start_matches("evidence/"))
+}
+
+fn evidence_view(site: &Site, e: &crate::model::Entity<EvidenceEntry>, ed: usize) -> EvidenceView {
+    let d = &e.data;
+    let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
+    let href = match d.kind {
+        EvidenceKind::File => Some(evidence_file_url(&d.location)),
+        EvidenceKind::Url => Some(d.location.clone()),
+        EvidenceKind::Document => site
+            .docs
+            .iter()
+            .find(|doc| doc.id == d.location && doc.level <= ed)
+            .map(|doc| url(doc.kind, &doc.id)),
+        _ => None,
+    };
+    EvidenceView {
+        id: e.id.clone(),
+        url: url(Kind::Evidence, &e.id),
+        title: e.title.clone(),
+        kind: d.kind.as_str(),
+        location: d.location.clone(),
+        href,
+        collected: d.collected.map(|c| c.to_string()),
+        review_every: d.review_every.map(|p| p.to_string()),
+        due: due.map(|x| x.to_string()),
+        stale: due.is_some_and(|x| x < site.today),
+        owner: d.owner.clone(),
+        supports: site.backlink_views(Kind::Evidence, &e.id, ed),
+    }
+}
+
+fn faq_view(site: &Site, f: &crate::model::Entity<FaqEntry>, ed: usize) -> (FaqView, String) {
+    let r = site.field_html(Kind::Faq, &f.id, "answer", ed).unwrap_or_default();
+    let v = FaqView {
+        id: f.id.clone(),
+        url: url(Kind::Faq, &f.id),
+        question: f.title.clone(),
+        answer_html: r.html.to_string(),
+        topics: f.data.topics.clone(),
+        matches: f.data.matches.clone(),
+    };
+    (v, r.text)
+}
+
+fn job(url: String, template: &'static str, title: &str, ctx: Value, search: Option<String>) -> PageJob {
+    PageJob { url, template, title: title.to_string(), ctx, search }
+}
+
+fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
+    for (kind, list_url, heading) in [
+        (Kind::Policy, "/policies/", "Policies"),
+        (Kind::Assessment, "/assessments/", "Impact assessments"),
+        (Kind::Notice, "/notices/", "Transparency notices"),
+    ] {
+        let items: Vec<Value> = site
+            .docs
+            .iter()
+            .filter(|d| d.kind == kind && d.level <= ed)
+            .map(|d| {
+                json!({"title": d.title, "url": url(d.kind, &d.id), "summary": d.data.front.summary,
+                       "version": d.data.front.version, "approved": d.data.front.approved, "owner": d.data.front.owner,
+                       "systems": site.links(Kind::System, &d.data.front.systems, ed)})
+            })
+            .collect();
+        jobs.push(job(list_url.into(), "documents.html", heading, json!({"kind": kind, "heading": heading, "items": items}), None));
+    }
+    for (pos, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level <= ed) {
+        let (view, r) = doc_view(site, pos, ed);
+        jobs.push(job(url(d.kind, &d.id), "document.html", &d.title, json!({ "doc": view }), Some(r.text)));
+    }
+}
+
+fn register_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
+    let controls: Vec<ControlView> = site.controls.iter().filter(|c| c.level <= ed).map(|c| control_view(site, c, ed, false)).collect();
+    jobs.push(job("/controls/".into(), "soa.html", "Statement of Applicability", json!({"controls": controls, "counts": soa_counts(site, ed)}), None));
+    for c in site.controls.iter().filter(|c| c.level <= ed) {
+        let v = control_view(site, c, ed, true);
+        let text = format!("{} {} {}", c.id, c.title, site.field_html(Kind::Control, &c.id, "implementation", ed).map(|r| r.text).unwrap_or_default());
+        jobs.push(job(v.url.clone(), "control.html", &format!("{} {}", c.id, c.title), json!({ "control": v }), Some(text)));
+    }
+    let systems: Vec<SystemView> = site.systems.iter().filter(|s| s.level <= ed).map(|s| system_view(site, s, ed, false)).collect();
+    jobs.push(job("/systems/".into(), "systems.html", "AI systems", json!({"systems": systems, "tiers": tier_counts(site, ed)}), None));
+    for s in site.systems.iter().filter(|s| s.level <= ed) {
+        let v = system_view(site, s, ed, true);
+        let text = format!("{} {} {}", s.title, s.data.summary.clone().unwrap_or_default(), site.field_html(Kind::System, &s.id, "purpose", ed).map(|r| r.text).unwrap_or_default());
+        jobs.push(job(v.url.clone(), "system.html", &s.title, json!({ "system": v }), Some(text)));
+    }
+    let risks: Vec<RiskView> = site.risks.iter().filter(|r| r.level <= ed).map(|r| risk_view(site, r, ed)).collect();
+    for r in &risks {
+        jobs.push(job(r.url.clone(), "risk.html", &r.title, json!({ "risk": r }), Some(r.title.clone())));
+    }
+    jobs.push(job("/risks/".into(), "risks.html", "AI risk register", json!({ "risks": risks }), None));
+    let suppliers: Vec<SupplierView> = site.suppliers.iter().filter(|s| s.level <= ed).map(|s| supplier_view(site, s, ed)).collect();
+    for s in &suppliers {
+        let text = format!("{} {} {}", s.name, s.provides.clone().unwrap_or_default(), s.data_use.clone().unwrap_or_default());
+        jobs.push(job(s.url.clone(), "supplier.html", &s.name, json!({ "supplier": s }), Some(text)));
+    }
+    jobs.push(job("/suppliers/".into(), "suppliers.html", "Suppliers and subprocessors", json!({ "suppliers": suppliers }), None));
+    let evidence: Vec<EvidenceView> = site.evidence.iter().filter(|e| e.level <= ed).map(|e| evidence_view(site, e, ed)).collect();
+    for e in &evidence {
+        jobs.push(job(e.url.clone(), "evidence_item.html", &e.title, json!({ "evidence": e }), Some(e.title.clone())));
+    }
+    jobs.push(job("/evidence/".into(), "evidence.html", "Evidence register", json!({ "evidence": evidence }), None));
+    let mut faqs = Vec::new();
+    for f in site.faq.iter().filter(|f| f.level <= ed) {
+        let (v, text) = faq_view(site, f, ed);
+        jobs.push(job(v.url.clone(), "faq_item.html", &v.question, json!({ "faq": v }), Some(format!("{} {text}", v.question))));
+        faqs.push(v);
+    }
+    jobs.push(job("/faq/".into(), "faq.html", "Frequently asked questions", json!({ "faqs": faqs }), None));
+}
+
+fn home_job(site: &Site, ed: usize) -> PageJob {
+    let certs: Vec<Value> = site
+        .config
+        .certifications
+        .iter()
+        .map(|c| {
+            json!({"name": c.name, "status": c.status.as_str(), "issued": c.issued, "expires": c.expires,
+                   "target": c.target, "scope": c.scope, "evidence": site.links(Kind::Evidence, &c.evidence, ed)})
+        })
+        .collect();
+    let scope = site.docs.iter().find(|d| d.kind == Kind::Scope && d.level <= ed);
+    let systems: Vec<SystemView> = site.systems.iter().filter(|s| s.level <= ed).map(|s| system_view(site, s, ed, false)).collect();
+    let roles: Vec<&str> = site.config.roles.iter().map(|r| r.as_str()).collect();
+    let ctx = json!({
+        "certifications": certs,
+        "roles": roles,
+        "scope": scope.map(|s| json!({"title": s.title, "summary": s.data.front.summary, "url": url(Kind::Scope, "scope")})),
+        "systems": systems,
+        "tiers": tier_counts(site, ed),
+        "soa": soa_counts(site, ed),
+        "policies": site.docs.iter().filter(|d| d.kind == Kind::Policy && d.level <= ed).map(|d| json!({"title": d.title, "url": url(d.kind, &d.id), "summary": d.data.front.summary})).collect::<Vec<_>>(),
+        "pages": site.docs.iter().filter(|d| d.kind == Kind::Page && d.level <= ed).map(|d| json!({"title": d.title, "url": url(d.kind, &d.id)})).collect::<Vec<_>>(),
+        "faq_count": site.faq.iter().filter(|f| f.level <= ed).count(),
+        "supplier_count": site.suppliers.iter().filter(|f| f.level <= ed).count(),
+    });
+    job("/".into(), "index.html", &site.config.organisation, ctx, None)
+}
+
+/// Every page of edition `ed`, in a stable order.
+pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
+    let mut jobs = vec![home_job(site, ed)];
+    doc_jobs(site, ed, &mut jobs);
+    register_jobs(site, ed, &mut jobs);
+    jobs.push(job("/search/".into(), "search.html", "Search", json!({}), None));
+    jobs.push(job("/404.html".into(), "404.html", "Page not found", json!({}), None));
+    jobs
+}

@@ -1,0 +1,93 @@
+//! Stage 7, post-process: one streaming lol_html pass over each rendered page.
+//!
+//! - removes elements a theme marked `data-edition="NAME"` for higher editions
+//!   (a guard for theme authors: the model already filtered the data);
+//! - adds a permalink anchor to every `h2`-`h6` that has an id;
+//! - collects every `href`/`src` and every `id` for the link check.
+
+use lol_html::html_content::ContentType;
+use lol_html::{element, rewrite_str, RewriteStrSettings};
+use std::cell::RefCell;
+
+/// Links and anchors of one page, for the link check.
+#[derive(Debug, Default, Clone)]
+pub struct PageLinks {
+    pub hrefs: Vec<String>,
+    pub ids: Vec<String>,
+}
+
+/// Post-processes `html` for edition index `ed` of `editions`.
+pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, PageLinks), String> {
+    let hrefs = RefCell::new(Vec::new());
+    let ids = RefCell::new(Vec::new());
+    let out = rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![
+                element!("[data-edition]", |el| {
+                    let name = el.get_attribute("data-edition").unwrap_or_default();
+                    let level = editions.iter().position(|e| *e == name).unwrap_or(editions.len());
+                    if level > ed {
+                        el.remove();
+                    } else {
+                        el.remove_attribute("data-edition");
+                    }
+                    Ok(())
+                }),
+                element!("h2[id], h3[id], h4[id], h5[id], h6[id]", |el| {
+                    if el.get_attribute("data-no-anchor").is_none() {
+                        let id = el.get_attribute("id").unwrap_or_default();
+                        el.append(
+                            &format!(" <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>", crate::markdown::escape(&id)),
+                            ContentType::Html,
+                        );
+                    }
+                    Ok(())
+                }),
+                element!("[id]", |el| {
+                    if !el.removed() {
+                        ids.borrow_mut().push(el.get_attribute("id").unwrap_or_default());
+                    }
+                    Ok(())
+                }),
+                element!("a[href], link[href], script[src], img[src]", |el| {
+                    if !el.removed() {
+                        let v = el.get_attribute("href").or_else(|| el.get_attribute("src")).unwrap_or_default();
+                        hrefs.borrow_mut().push(v);
+                    }
+                    Ok(())
+                }),
+            ],
+            ..RewriteStrSettings::new()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok((out, PageLinks { hrefs: hrefs.into_inner(), ids: ids.into_inner() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eds() -> Vec<String> {
+        vec!["public".into(), "customer".into(), "internal".into()]
+    }
+
+    #[test]
+    fn strips_theme_blocks_of_higher_editions() {
+        let html = r#"<main><p data-edition="internal">SECRET</p><p>ok</p></main>"#;
+        let (out, _) = process(html, 0, &eds()).unwrap();
+        assert!(!out.contains("SECRET"));
+        let (out, _) = process(html, 2, &eds()).unwrap();
+        assert!(out.contains("SECRET") && !out.contains("data-edition"));
+    }
+
+    #[test]
+    fn anchors_headings_and_collects_links() {
+        let html = r##"<h2 id="a">A</h2><a href="/x/#a">x</a><img src="/i.png" alt="">"##;
+        let (out, links) = process(html, 0, &eds()).unwrap();
+        assert!(out.contains("href=\"#a\""));
+        assert_eq!(links.ids, vec!["a"]);
+        assert_eq!(links.hrefs, vec!["/x/#a", "/i.png"]);
+    }
+}

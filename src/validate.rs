@@ -1,0 +1,421 @@
+//! Stage 4, validate: every AIMS rule over the model. Pure (the only I/O is a
+//! check that evidence files exist) and fast, so `serve` runs it on every save.
+
+use crate::catalogue;
+use crate::diagnostics::{did_you_mean, rule, Diagnostic};
+use crate::markdown::BlockError;
+use crate::model::{Kind, Site, RESERVED};
+use crate::parse::types::*;
+use crate::source::{Span, WithHelp};
+use std::path::Component;
+
+/// Runs every rule; returns the findings (unsorted).
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    ids(site, &mut d);
+    references(site, &mut d);
+    controls(site, &mut d);
+    evidence(site, &mut d);
+    documents(site, &mut d);
+    systems(site, &mut d);
+    risks(site, &mut d);
+    certifications(site, &mut d);
+    d
+}
+
+/// `[a-z0-9][a-z0-9-]*`.
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn ids(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let mut check = |kind: Kind, id: &str, loc: &crate::source::ItemLoc| {
+        if kind == Kind::Control && id.starts_with("A.") {
+            return;
+        }
+        if !valid_id(id) {
+            let span = loc.locate(s, &["id"], Some(id));
+            let suggestion = id.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+            d.push(
+                s.diag(&rule::INVALID_ID, span, format!("invalid {} id `{id}`", kind.name()))
+                    .help(format!("ids are lowercase letters, digits and hyphens, e.g. `{}`", suggestion.trim_matches('-'))),
+            );
+        }
+    };
+    for e in &site.docs {
+        check(e.kind, &e.id, &e.loc);
+    }
+    macro_rules! each {
+        ($list:expr) => {
+            for e in &$list {
+                check(e.kind, &e.id, &e.loc);
+            }
+        };
+    }
+    each!(site.controls);
+    each!(site.evidence);
+    each!(site.risks);
+    each!(site.suppliers);
+    each!(site.faq);
+    each!(site.systems);
+    for e in site.docs.iter().filter(|e| e.kind == Kind::Page && RESERVED.contains(&e.id.as_str())) {
+        d.push(
+            s.diag(&rule::RESERVED_ID, e.loc.head(s), format!("page id `{}` collides with a generated path", e.id))
+                .help("rename the file, or set another `id:` in its front matter"),
+        );
+    }
+}
+
+fn references(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for e in &site.edges {
+        let (kind, id) = (&e.to.0, &e.to.1);
+        if site.level(*kind, id).is_none() {
+            let ids = site.ids(*kind);
+            let hint = match did_you_mean(id, ids.iter().copied()) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None if ids.is_empty() => format!("there is no {} yet", kind.name()),
+                None => format!("known {} ids include: {}", kind.name(), ids.iter().take(6).copied().collect::<Vec<_>>().join(", ")),
+            };
+            let (r, msg) = if e.field == "models" {
+                (&rule::UNKNOWN_SUPPLIER, format!("model supplier `{id}` is not in registers/suppliers.yaml"))
+            } else {
+                (&rule::UNRESOLVED_REFERENCE, format!("unresolved reference to {} `{id}`", kind.name()))
+            };
+            d.push(s.diag(r, e.span, msg).help(hint));
+            continue;
+        }
+        if let Some(anchor) = &e.anchor {
+            let pos = site.docs.iter().position(|doc| doc.kind == *kind && doc.id == *id);
+            let known = pos.map(|p| site.doc_md[p].headings.iter().map(|h| h.slug.clone()).collect::<Vec<_>>());
+            match known {
+                Some(slugs) if !slugs.contains(anchor) => {
+                    let hint = match did_you_mean(anchor, slugs.iter().map(String::as_str)) {
+                        Some(m) => format!("did you mean `#{m}`?"),
+                        None => format!("sections of {} `{id}`: {}", kind.name(), slugs.join(", ")),
+                    };
+                    d.push(s.diag(&rule::UNRESOLVED_REFERENCE, e.span, format!("no section `#{anchor}` in {} `{id}`", kind.name())).help(hint));
+                }
+                None => d.push(
+                    s.diag(&rule::UNRESOLVED_REFERENCE, e.span, format!("{} `{id}` has no sections to link to", kind.name()))
+                        .help("section anchors work on Markdown documents (policies, notices, assessments, pages, scope)"),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let cat = catalogue::get();
+    for c in &site.controls {
+        let e = &c.data;
+        let annex = e.id.starts_with("A.");
+        if annex && cat.control(&e.id).is_none() {
+            let hint = match did_you_mean(&e.id, cat.controls.iter().map(|c| c.id.as_str())) {
+                Some(m) => format!("did you mean `{m}`? own controls take ids outside `A.`"),
+                None => "Annex A has 38 controls, A.2.2 to A.10.4; own controls take ids outside `A.`".into(),
+            };
+            d.push(s.diag(&rule::UNKNOWN_ANNEX_A_CONTROL, c.loc.locate(s, &["id"], Some(&e.id)), format!("`{}` is not an ISO/IEC 42001 Annex A control", e.id)).help(hint));
+        }
+        if annex && e.title.is_some() {
+            d.push(s.diag(&rule::CONTROL_TITLE, c.loc.locate(s, &["title"], None), format!("Annex A control `{}` takes its title from the catalogue", e.id)).help("remove `title:`"));
+        }
+        if !annex && e.title.is_none() {
+            d.push(s.diag(&rule::CONTROL_TITLE, c.loc.locate(s, &["id"], Some(&e.id)), format!("own control `{}` has no title", e.id)).help("add `title: ...`"));
+        }
+        if e.applicable {
+            match e.status {
+                None => d.push(s.diag(&rule::MISSING_STATUS, c.loc.locate(s, &["applicable"], None), format!("applicable control `{}` has no status", e.id)).help("set `status:` to implemented, partial, planned or not-started")),
+                Some(Status::Implemented | Status::Partial) if e.evidence.is_empty() => d.push(
+                    s.diag(&rule::CONTROL_WITHOUT_EVIDENCE, c.loc.locate(s, &["status"], None), format!("control `{}` is {} but lists no evidence", e.id, e.status.map(|x| x.as_str()).unwrap_or("")))
+                        .help("add `evidence: [evidence-id]` linking an item of registers/evidence.yaml, or set status to planned"),
+                ),
+                _ => {}
+            }
+        } else if e.justification.as_deref().is_none_or(|j| j.trim().is_empty()) {
+            d.push(s.diag(&rule::MISSING_JUSTIFICATION, c.loc.locate(s, &["applicable"], None), format!("control `{}` is excluded without a justification", e.id)).help("add `justification:` saying why the control does not apply (e.g. the role you do not play)"));
+        }
+    }
+    for a in &cat.controls {
+        if !site.controls.iter().any(|c| c.id == a.id) {
+            let file = site.sources.files.iter().position(|f| f.rel.ends_with("registers/controls.yaml"));
+            let msg = format!("Annex A control {} \"{}\" is missing from the Statement of Applicability", a.id, a.title);
+            let help = format!("add `- id: {}` with `applicable: true` and a status, or `applicable: false` and a justification", a.id);
+            d.push(match file {
+                Some(f) => s.file_diag(&rule::MISSING_ANNEX_A_CONTROL, f, msg).help(help),
+                None => crate::source::file_diag(&rule::MISSING_ANNEX_A_CONTROL, "content/registers/controls.yaml", msg).help(help),
+            });
+        }
+    }
+}
+
+fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for ev in &site.evidence {
+        let e = &ev.data;
+        let at = || ev.loc.locate(s, &["location"], Some(&e.location));
+        match e.kind {
+            EvidenceKind::File => {
+                let p = std::path::Path::new(&e.location);
+                let escapes = p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+                if escapes {
+                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), format!("evidence file `{}` leaves content/", e.location)).help("give a path relative to content/, e.g. `evidence/2026-q3-review.pdf`"));
+                } else if !site.content.join(p).is_file() {
+                    d.push(s.diag(&rule::EVIDENCE_FILE_MISSING, at(), format!("evidence file `content/{}` does not exist", e.location)).help("fix the path (relative to content/) or add the file"));
+                }
+            }
+            EvidenceKind::Url => {
+                let ok = (e.location.starts_with("https://") || e.location.starts_with("http://")) && e.location.len() > 8 && !e.location.contains(char::is_whitespace);
+                if !ok {
+                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), format!("`{}` is not an http(s) URL", e.location)).help("write the full URL, starting with https://"));
+                }
+            }
+            EvidenceKind::Document => {
+                if !site.docs.iter().any(|doc| doc.id == e.location) {
+                    let hint = did_you_mean(&e.location, site.docs.iter().map(|x| x.id.as_str())).map_or("give the id of a policy, assessment, notice or page".into(), |m| format!("did you mean `{m}`?"));
+                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), format!("no document `{}`", e.location)).help(hint));
+                }
+            }
+            EvidenceKind::Ticket | EvidenceKind::Attestation => {
+                if e.location.trim().is_empty() {
+                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), "empty evidence location").help("give the ticket key or who attested"));
+                }
+            }
+        }
+        if let (Some(c), Some(every)) = (e.collected, e.review_every) {
+            let due = c.plus(every);
+            if due < site.today {
+                d.push(
+                    s.diag(&rule::STALE_EVIDENCE, ev.loc.locate(s, &["collected"], None), format!("evidence `{}` went stale on {due} (collected {c}, review every {every})", e.id))
+                        .help("collect it again and update `collected:`"),
+                );
+            }
+        }
+    }
+}
+
+/// Phrases an auditor cannot test.
+const VAGUE: &[&str] = &["appropriate", "appropriately", "adequate", "adequately", "as needed", "as necessary", "where possible", "where practicable", "periodically", "regularly", "in a timely manner"];
+
+/// True when `text` holds a testable number: a figure followed by a unit of
+/// time or quantity ("every 90 days", "within 24 hours", "95%").
+fn states_a_frequency(text: &str) -> bool {
+    const UNITS: &[&str] = &["minute", "hour", "day", "week", "month", "quarter", "year", "time", "business", "working", "%", "percent"];
+    let lower = text.to_lowercase();
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.') {
+            let mut j = i;
+            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.') {
+                j += 1;
+            }
+            let rest = lower[j..].trim_start();
+            if UNITS.iter().any(|u| rest.starts_with(u)) {
+                return true;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn vague_language(site: &Site, doc: &crate::model::Entity<crate::parse::DocSource>, d: &mut Vec<Diagnostic>) {
+    if !matches!(doc.kind, Kind::Policy | Kind::Scope) || doc.data.front.lint_allow.iter().any(|r| r == "vague-language") {
+        return;
+    }
+    let s = &site.sources;
+    let mut offset = doc.data.body_offset;
+    let mut in_code = false;
+    for line in doc.data.body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+            in_code = !in_code;
+        }
+        if in_code {
+            continue;
+        }
+        let lower = line.to_lowercase();
+        for phrase in VAGUE {
+            let mut from = 0;
+            while let Some(p) = lower[from..].find(phrase).map(|p| p + from) {
+                from = p + phrase.len();
+                let before_ok = lower[..p].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let after_ok = lower[from..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                if !before_ok || !after_ok || lower.len() != line.len() {
+                    continue;
+                }
+                let lo = p.saturating_sub(60);
+                let hi = (from + 60).min(line.len());
+                let window = line.get(lo..hi).unwrap_or(line);
+                if states_a_frequency(window) {
+                    continue;
+                }
+                let span = Span { file: doc.loc.file, offset: start + p, len: phrase.len() };
+                d.push(
+                    s.diag(&rule::VAGUE_LANGUAGE, span, format!("\"{}\" cannot be tested by an auditor", &line[p..from]))
+                        .help("state who does what and how often (e.g. \"the Security Lead reviews access every 90 days\"), or add `lint_allow: [vague-language]`"),
+                );
+            }
+        }
+    }
+}
+
+fn documents(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let cat = catalogue::get();
+    for (i, doc) in site.docs.iter().enumerate() {
+        let f = &doc.data.front;
+        for cl in &f.clauses {
+            if cat.clause(cl).is_none() {
+                let hint = did_you_mean(cl, cat.clauses.iter().map(|c| c.id.as_str())).map_or("clauses run from 4 to 10.2, e.g. \"5.2\" or \"6.1.4\"".to_string(), |m| format!("did you mean \"{m}\"?"));
+                d.push(s.diag(&rule::UNKNOWN_CLAUSE, doc.loc.locate(s, &["clauses"], Some(cl)), format!("`{cl}` is not an ISO/IEC 42001 clause")).help(hint));
+            }
+        }
+        if let (Some(a), Some(every)) = (f.approved, f.review_every) {
+            let due = a.plus(every);
+            if due < site.today {
+                d.push(s.diag(&rule::REVIEW_OVERDUE, doc.loc.locate(s, &["approved"], None), format!("{} `{}` was due for review on {due}", doc.kind.name(), doc.id)).help("review the document and update `approved:` (and `version:`)"));
+            }
+        }
+        if let Some(md) = site.doc_md.get(i) {
+            for e in &md.errors {
+                let (r, off, len, msg, help) = match e {
+                    BlockError::Unterminated { offset, len } => (&rule::UNTERMINATED_BLOCK, offset, len, "this passage is never closed".to_string(), "add a line holding only `:::` where the passage ends"),
+                    BlockError::Misnested { offset, len } => (&rule::MISNESTED_BLOCK, offset, len, "passage marker without a matching open passage, or inside another".to_string(), "passages do not nest: close the open one with `:::` first"),
+                    BlockError::UnknownEdition { offset, len, name } => (&rule::UNKNOWN_EDITION, offset, len, format!("no edition named `{name}`"), "use an edition from site.yaml, e.g. `:::internal` or `:::customer`"),
+                };
+                let span = Span { file: doc.loc.file, offset: doc.data.body_offset + off, len: *len };
+                d.push(s.diag(r, span, msg).help(help));
+            }
+        }
+        vague_language(site, doc, d);
+    }
+}
+
+/// The minimum tier a usage implies, with the fields that imply it.
+pub fn implied_tier(u: &Usage) -> (Tier, Option<String>) {
+    use Domain::*;
+    match (u.domain, u.decision) {
+        (Political, _) => (Tier::High, Some("usage.domain: political".into())),
+        (General, _) | (_, Decision::None | Decision::Informational) => (Tier::Minimal, None),
+        (dom, dec) => (Tier::High, Some(format!("usage.domain: {dom} with usage.decision: {dec}"))),
+    }
+}
+
+fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for sys in &site.systems {
+        let c = &sys.data;
+        let (implied, why) = implied_tier(&c.usage);
+        if c.risk_tier < implied {
+            d.push(
+                s.diag(&rule::TIER_BELOW_USAGE, sys.loc.locate(s, &["risk_tier"], Some(c.risk_tier.as_str())), format!("system `{}` declares risk_tier {} but its usage implies at least {implied}", c.id, c.risk_tier))
+                    .help(format!("{} implies {implied}: set `risk_tier: {implied}` (the tier follows how the system is used, not how sensitive its data is)", why.unwrap_or_default())),
+            );
+        }
+        let high = c.risk_tier >= Tier::High;
+        let head = || sys.loc.locate(s, &["risk_tier"], None);
+        if high && c.impact_assessment.is_none() {
+            d.push(s.diag(&rule::HIGH_TIER_WITHOUT_ASSESSMENT, head(), format!("high-tier system `{}` has no impact assessment", c.id)).help("write assessments/<id>.md and set `impact_assessment: <id>`"));
+        }
+        if high && c.notice.is_none() {
+            d.push(s.diag(&rule::HIGH_TIER_WITHOUT_NOTICE, head(), format!("high-tier system `{}` has no transparency notice", c.id)).help("write notices/<id>.md and set `notice: <id>`"));
+        } else if c.notice.is_none() && c.roles.contains(&IsoRole::Provider) {
+            d.push(s.diag(&rule::PROVIDER_WITHOUT_NOTICE, sys.loc.locate(s, &["roles"], Some("provider")), format!("system `{}` is provided by the organisation but has no notice", c.id)).help("providers owe users and affected people a notice: write notices/<id>.md and set `notice:`"));
+        }
+        if high && c.oversight.mode == OversightMode::HumanOutOfTheLoop {
+            let span = sys.loc.locate(s, &["oversight", "mode"], Some("human-out-of-the-loop"));
+            match c.oversight.rationale.as_deref().filter(|r| !r.trim().is_empty()) {
+                None => d.push(s.diag(&rule::OUT_OF_LOOP_HIGH_TIER, span, format!("high-tier system `{}` runs without human oversight and gives no rationale", c.id)).help("choose human-in-the-loop, human-on-the-loop or human-in-command, or explain why not in `oversight.rationale`")),
+                Some(_) => d.push(s.diag(&rule::OUT_OF_LOOP_RATIONALE, span, format!("high-tier system `{}` runs without human oversight", c.id)).help("auditors will test this rationale; prefer human oversight for high-tier systems")),
+            }
+        }
+        if c.lifecycle == Lifecycle::Retired && c.retirement.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            d.push(s.diag(&rule::RETIRED_WITHOUT_RETIREMENT, sys.loc.locate(s, &["lifecycle"], Some("retired")), format!("retired system `{}` has no retirement section", c.id)).help("add `retirement: |` describing decommissioning, data deletion or archiving, and model disposal"));
+        }
+        for (field, kind, target) in [("impact_assessment", Kind::Assessment, &c.impact_assessment), ("notice", Kind::Notice, &c.notice)] {
+            let Some(t) = target else { continue };
+            if let Some(doc) = site.docs.iter().find(|doc| doc.kind == kind && &doc.id == t) {
+                if !doc.data.front.systems.contains(&c.id) {
+                    d.push(
+                        s.diag(&rule::COVERAGE_NOT_RECIPROCAL, sys.loc.locate(s, &[field], Some(t)), format!("{} `{t}` does not list system `{}` in its `systems`", kind.name(), c.id))
+                            .help(format!("add `{}` to `systems:` in the front matter of `{t}`", c.id)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for r in &site.risks {
+        let e = &r.data;
+        if e.treatment == Treatment::Mitigate && e.controls.is_empty() {
+            d.push(s.diag(&rule::MITIGATE_WITHOUT_CONTROLS, r.loc.locate(s, &["treatment"], Some("mitigate")), format!("risk `{}` is mitigated by no control", e.id)).help("list the mitigating controls in `controls: [...]`, or choose another treatment"));
+        }
+        for (field, v) in [("likelihood", Some(e.likelihood)), ("impact", Some(e.impact)), ("residual_likelihood", e.residual_likelihood), ("residual_impact", e.residual_impact)] {
+            if let Some(v) = v.filter(|v| !(1..=5).contains(v)) {
+                d.push(s.diag(&rule::SCORE_OUT_OF_RANGE, r.loc.locate(s, &[field], Some(&v.to_string())), format!("{field} {v} is outside 1-5")).help("use 1 (rare / negligible) to 5 (almost certain / severe)"));
+            }
+        }
+        if let (Some(rev), Some(every)) = (e.reviewed, e.review_every) {
+            let due = rev.plus(every);
+            if due < site.today {
+                d.push(s.diag(&rule::REVIEW_OVERDUE, r.loc.locate(s, &["reviewed"], None), format!("risk `{}` was due for review on {due}", e.id)).help("review the risk and update `reviewed:`"));
+            }
+        }
+    }
+}
+
+fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for c in &site.config.certifications {
+        if let (CertStatus::Certified, Some(exp)) = (c.status, c.expires) {
+            if exp < site.today {
+                let span = site.config_loc.locate(s, &["certifications"], Some(&exp.to_string()));
+                d.push(s.diag(&rule::CERTIFICATION_EXPIRED, span, format!("certification \"{}\" expired on {exp}", c.name)).help("renew it and update `expires:`, or set `status: in-progress`"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_not_data_drives_the_tier() {
+        let u = |domain, decision| Usage { domain, decision, affected: vec![], scale: None };
+        assert_eq!(implied_tier(&u(Domain::Employment, Decision::Significant)).0, Tier::High);
+        assert_eq!(implied_tier(&u(Domain::Employment, Decision::Informational)).0, Tier::Minimal);
+        assert_eq!(implied_tier(&u(Domain::Political, Decision::None)).0, Tier::High);
+        assert_eq!(implied_tier(&u(Domain::General, Decision::Legal)).0, Tier::Minimal);
+    }
+
+    #[test]
+    fn numbers_with_units_make_language_testable() {
+        assert!(states_a_frequency("reviewed every 90 days"));
+        assert!(states_a_frequency("within 24 hours"));
+        assert!(!states_a_frequency("see control A.2.9 regularly"));
+        assert!(!states_a_frequency("version 2 is reviewed regularly"));
+    }
+
+    #[test]
+    fn ids_are_lowercase_hyphenated() {
+        assert!(valid_id("ev-sso-review"));
+        assert!(valid_id("r-07"));
+        assert!(!valid_id("Ev-1"));
+        assert!(!valid_id("-x"));
+        assert!(!valid_id("a_b"));
+    }
+}
