@@ -33,3 +33,5 @@ pub mod render;
 pub mod views;
 pub mod write;
 pub mod starter;
+pub mod serve;
+pub mod readiness;

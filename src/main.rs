@@ -64,6 +64,26 @@ enum Command {
         /// Folder to create (must be empty or absent).
         dir: PathBuf,
     },
+    /// Serve one edition with live reload while you edit.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Edition to preview (`public` shows the trust centre as published).
+        #[arg(long, default_value = "internal")]
+        edition: String,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind; keep 127.0.0.1 unless you mean to share the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using OS events (network drives, WSL).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Print the rule table as Markdown (docs/rules.md).
     Rules,
 }
@@ -113,8 +133,14 @@ fn run(cli: Cli) -> ExitCode {
         Command::Check { common, format } => match build::analyse(&options(&common)) {
             Ok(a) => {
                 print_diags(&a.diagnostics, format);
-                if format == Format::Human && a.diagnostics.is_empty() {
-                    eprintln!("{}", diagnostics::summary(&a.diagnostics));
+                if format == Format::Human {
+                    if a.diagnostics.is_empty() {
+                        eprintln!("{}", diagnostics::summary(&a.diagnostics));
+                    }
+                    if let Some(site) = &a.site {
+                        let top = site.editions.len().saturating_sub(1);
+                        eprint!("\n{}", vouch::readiness::summary(&vouch::readiness::compute(site, top)));
+                    }
                 }
                 if a.has_errors() {
                     ExitCode::from(1)
@@ -134,6 +160,16 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Serve { common, edition, port, bind, open, poll } => {
+            let opts = vouch::serve::ServeOptions { build: options(&common), edition, bind, port, poll, open };
+            match vouch::serve::serve(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Rules => {
             print!("{}", diagnostics::rules_markdown());
             ExitCode::SUCCESS

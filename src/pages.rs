@@ -276,6 +276,12 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     let mut jobs = vec![home_job(site, ed)];
     doc_jobs(site, ed, &mut jobs);
     register_jobs(site, ed, &mut jobs);
+    let top = site.editions.len().saturating_sub(1);
+    if ed == top || ed >= crate::readiness::aggregate_level(site) {
+        let full = crate::readiness::compute(site, top);
+        let r = if ed == top { full } else { crate::readiness::aggregate_only(full) };
+        jobs.push(job("/readiness/".into(), "readiness.html", "Readiness scorecard", json!({"readiness": r, "gaps": ed == top}), None));
+    }
     jobs.push(job("/search/".into(), "search.html", "Search", json!({}), None));
     jobs.push(job("/404.html".into(), "404.html", "Page not found", json!({}), None));
     jobs

@@ -53,7 +53,7 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
                 element!("a[href], link[href], script[src], img[src]", |el| {
                     if !el.removed() {
                         let v = el.get_attribute("href").or_else(|| el.get_attribute("src")).unwrap_or_default();
-                        hrefs.borrow_mut().push(v);
+                        hrefs.borrow_mut().push(decode_entities(&v));
                     }
                     Ok(())
                 }),
@@ -65,12 +65,60 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
     Ok((out, PageLinks { hrefs: hrefs.into_inner(), ids: ids.into_inner() }))
 }
 
+/// Decodes the character references a template engine puts into attributes.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn eds() -> Vec<String> {
         vec!["public".into(), "customer".into(), "internal".into()]
+    }
+
+    #[test]
+    fn decodes_character_references_in_links() {
+        assert_eq!(decode_entities("&#x2F;a&#47;b?x=1&amp;y=2&zz"), "/a/b?x=1&y=2&zz");
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub fn load_theme(files: &BTreeMap<String, Vec<u8>>) -> Result<Theme, String> {
     }
     tera.add_raw_templates(templates).map_err(|e| tera_error(&e))?;
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes `/`, which makes every URL `&#x2F;`-noisy.
+    tera.set_escape_fn(crate::markdown::escape);
     statics.insert("code.css".into(), code_css().as_bytes().to_vec());
     Ok(Theme { tera, statics })
 }

@@ -379,6 +379,15 @@ fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
 
 fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
+    if let Some(v) = &site.config.readiness_visibility {
+        if !site.editions.contains(v) {
+            let span = site.config_loc.locate(s, &["readiness_visibility"], Some(v));
+            d.push(s.diag(&rule::UNKNOWN_EDITION, span, format!("unknown edition `{v}`")).help(format!("editions declared in site.yaml: {}", site.editions.join(", "))));
+        }
+    }
+    if site.editions.is_empty() {
+        d.push(s.diag(&rule::INVALID_VALUE, site.config_loc.locate(s, &["editions"], None), "no editions declared").help("list editions from lowest to highest access, e.g. [public, customer, internal]"));
+    }
     for c in &site.config.certifications {
         if let (CertStatus::Certified, Some(exp)) = (c.status, c.expires) {
             if exp < site.today {

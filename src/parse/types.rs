@@ -126,6 +126,9 @@ pub struct SiteConfig {
     /// One paragraph shown under the organisation's name on the home page.
     #[serde(default)]
     pub description: Option<String>,
+    /// Lowest edition that shows the aggregate readiness figures (default: internal only).
+    #[serde(default)]
+    pub readiness_visibility: Option<String>,
 }
 
 /// The default edition ladder.
