@@ -31,7 +31,12 @@ pub struct Options {
 impl Options {
     /// Options for a project folder with defaults.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Options { root: root.into(), today: None, strict: false, base_url: None }
+        Options {
+            root: root.into(),
+            today: None,
+            strict: false,
+            base_url: None,
+        }
     }
 }
 
@@ -53,7 +58,9 @@ pub struct Analysis {
 impl Analysis {
     /// True when any finding is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -64,7 +71,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     let parsed = parse::parse(&loaded, &mut diags);
     let Some(mut config) = parsed.config.clone() else {
         finish(&mut diags, opts.strict);
-        return Ok(Analysis { site: None, diagnostics: diags });
+        return Ok(Analysis {
+            site: None,
+            diagnostics: diags,
+        });
     };
     if let Some(b) = &opts.base_url {
         config.data.base_url = b.clone();
@@ -74,7 +84,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     site.parse_markdown();
     diags.extend(validate::validate(&site));
     finish(&mut diags, opts.strict);
-    Ok(Analysis { site: Some(site), diagnostics: diags })
+    Ok(Analysis {
+        site: Some(site),
+        diagnostics: diags,
+    })
 }
 
 fn finish(diags: &mut Vec<Diagnostic>, strict: bool) {
@@ -94,12 +107,19 @@ pub struct RenderReport {
 }
 
 /// Loads the theme the project selects.
-pub fn theme_for(site: &Site) -> Result<Theme, Diagnostic> {
-    let files = render::theme_files(&site.root, site.config.theme.as_deref()).map_err(|m| file_diag(&rule::TEMPLATE_ERROR, "content/site.yaml", m))?;
-    render::load_theme(&files).map_err(|m| file_diag(&rule::TEMPLATE_ERROR, "themes", m))
+pub fn theme_for(site: &Site) -> Result<Theme, Box<Diagnostic>> {
+    let files = render::theme_files(&site.root, site.config.theme.as_deref())
+        .map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "content/site.yaml", m)))?;
+    render::load_theme(&files).map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "themes", m)))
 }
 
-fn render_edition(site: &Site, ed: usize, theme: &Theme, sink: &dyn Sink, serve: bool) -> Result<EditionIndex, Failure> {
+fn render_edition(
+    site: &Site,
+    ed: usize,
+    theme: &Theme,
+    sink: &dyn Sink,
+    serve: bool,
+) -> Result<EditionIndex, Failure> {
     let name = site.editions[ed].clone();
     let jobs = pages::jobs(site, ed);
     let base = serde_json::json!({ "site": site.site_view(ed, serve) });
@@ -108,11 +128,19 @@ fn render_edition(site: &Site, ed: usize, theme: &Theme, sink: &dyn Sink, serve:
     let results: Vec<Result<PageOut, Failure>> = jobs
         .par_iter()
         .map(|job| {
-            let tpl_err = |m: String| Failure::Content(vec![file_diag(&rule::TEMPLATE_ERROR, &format!("themes/{}", job.template), m)]);
+            let theme_dir = site.config.theme.as_deref().unwrap_or("default");
+            let tpl_err = |m: String| {
+                Failure::Content(vec![file_diag(
+                    &rule::TEMPLATE_ERROR,
+                    &format!("themes/{theme_dir}/templates/{}", job.template),
+                    m,
+                )])
+            };
             let html = render::render_page(theme, &base, &canonical, job).map_err(tpl_err)?;
             let (html, links) = postprocess::process(&html, ed, &site.editions).map_err(tpl_err)?;
             let path = file_for(&job.url);
-            sink.put(&name, &path, html.into_bytes()).map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+            sink.put(&name, &path, html.into_bytes())
+                .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
             let search = job.search.as_ref().map(|text| SearchDoc {
                 u: job.url.clone(),
                 t: job.title.clone(),
@@ -122,7 +150,10 @@ fn render_edition(site: &Site, ed: usize, theme: &Theme, sink: &dyn Sink, serve:
             Ok((path, links, search))
         })
         .collect();
-    let mut index = EditionIndex { name: name.clone(), ..Default::default() };
+    let mut index = EditionIndex {
+        name: name.clone(),
+        ..Default::default()
+    };
     let mut search = Vec::new();
     for r in results {
         let (path, links, s) = r?;
@@ -131,10 +162,15 @@ fn render_edition(site: &Site, ed: usize, theme: &Theme, sink: &dyn Sink, serve:
         search.extend(s);
     }
     let urls: Vec<String> = jobs.iter().map(|j| j.url.clone()).collect();
-    let mut extra: Vec<outputs::OutFile> = theme.statics.iter().map(|(p, b)| (format!("/static/{p}"), b.clone())).collect();
+    let mut extra: Vec<outputs::OutFile> = theme
+        .statics
+        .iter()
+        .map(|(p, b)| (format!("/static/{p}"), b.clone()))
+        .collect();
     extra.extend(outputs::files(site, ed, &urls, search));
     for (path, bytes) in extra {
-        sink.put(&name, &path, bytes).map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+        sink.put(&name, &path, bytes)
+            .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
         index.files.insert(path);
     }
     Ok(index)
@@ -142,19 +178,36 @@ fn render_edition(site: &Site, ed: usize, theme: &Theme, sink: &dyn Sink, serve:
 
 /// Renders the given editions (indices, any order) into `sink` and link-checks
 /// them. The link check always sees every edition, so leaks are recognised.
-pub fn render_editions(site: &Site, editions: &[usize], theme: &Theme, sink: &dyn Sink, serve: bool) -> Result<RenderReport, Failure> {
+pub fn render_editions(
+    site: &Site,
+    editions: &[usize],
+    theme: &Theme,
+    sink: &dyn Sink,
+    serve: bool,
+) -> Result<RenderReport, Failure> {
     let mut indexes = Vec::new();
     for ed in 0..site.editions.len() {
         if editions.contains(&ed) {
             indexes.push(render_edition(site, ed, theme, sink, serve)?);
         } else {
             // Unbuilt editions still contribute their page list to leak detection.
-            let files = pages::jobs(site, ed).iter().map(|j| file_for(&j.url)).collect();
-            indexes.push(EditionIndex { name: site.editions[ed].clone(), files, ..Default::default() });
+            let files = pages::jobs(site, ed)
+                .iter()
+                .map(|j| file_for(&j.url))
+                .collect();
+            indexes.push(EditionIndex {
+                name: site.editions[ed].clone(),
+                files,
+                ..Default::default()
+            });
         }
     }
     let report = RenderReport {
-        pages: indexes.iter().filter(|i| !i.pages.is_empty()).map(|i| (i.name.clone(), i.pages.len())).collect(),
+        pages: indexes
+            .iter()
+            .filter(|i| !i.pages.is_empty())
+            .map(|i| (i.name.clone(), i.pages.len()))
+            .collect(),
         diagnostics: linkcheck::check(&indexes),
     };
     Ok(report)
@@ -164,9 +217,17 @@ pub fn render_editions(site: &Site, editions: &[usize], theme: &Theme, sink: &dy
 pub fn select_editions(site: &Site, name: Option<&str>) -> Result<Vec<usize>, Failure> {
     match name {
         None | Some("all") => Ok((0..site.editions.len()).collect()),
-        Some(n) => site.editions.iter().position(|e| e == n).map(|i| vec![i]).ok_or_else(|| {
-            Failure::Io(format!("unknown edition `{n}`; site.yaml declares: {}", site.editions.join(", ")))
-        }),
+        Some(n) => site
+            .editions
+            .iter()
+            .position(|e| e == n)
+            .map(|i| vec![i])
+            .ok_or_else(|| {
+                Failure::Io(format!(
+                    "unknown edition `{n}`; site.yaml declares: {}",
+                    site.editions.join(", ")
+                ))
+            }),
     }
 }
 
@@ -189,9 +250,12 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
     };
     let mut diags = analysis.diagnostics;
     let editions = select_editions(&site, edition)?;
-    let theme = theme_for(&site).map_err(|d| Failure::Content(vec![d]))?;
-    let staging = write::stage(out).map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
-    let sink = DiskSink { staging: staging.dir.path().to_path_buf() };
+    let theme = theme_for(&site).map_err(|d| Failure::Content(vec![*d]))?;
+    let staging = write::stage(out)
+        .map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
+    let sink = DiskSink {
+        staging: staging.dir.path().to_path_buf(),
+    };
     let report = render_editions(&site, &editions, &theme, &sink, false)?;
     diags.extend(report.diagnostics);
     finish(&mut diags, opts.strict);
@@ -199,7 +263,14 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
         return Err(Failure::Content(diags));
     }
     let names: Vec<String> = editions.iter().map(|i| site.editions[*i].clone()).collect();
-    staging.commit(&names).map_err(|e| Failure::Io(format!("cannot move the new site into {}: {e}", out.display())))?;
-    Ok(BuildReport { pages: report.pages, diagnostics: diags })
+    staging.commit(&names).map_err(|e| {
+        Failure::Io(format!(
+            "cannot move the new site into {}: {e}",
+            out.display()
+        ))
+    })?;
+    Ok(BuildReport {
+        pages: report.pages,
+        diagnostics: diags,
+    })
 }
-

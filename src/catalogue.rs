@@ -100,7 +100,10 @@ mod tests {
         let c = super::get();
         assert_eq!(c.controls.len(), 38);
         assert_eq!(c.clauses.len(), 43);
-        assert_eq!(c.control("A.6.2.4").unwrap().title, "AI system verification and validation");
+        assert_eq!(
+            c.control("A.6.2.4").unwrap().title,
+            "AI system verification and validation"
+        );
         assert!(c.nist.contains_key("A.6.2.4"));
     }
 }

@@ -159,9 +159,18 @@ mod tests {
     #[test]
     fn adds_months_clamping_to_month_end() {
         let d = Date::parse("2026-08-31").unwrap();
-        assert_eq!(d.plus(Period::parse("6 months").unwrap()).to_string(), "2027-02-28");
-        assert_eq!(d.plus(Period::parse("1 year").unwrap()).to_string(), "2027-08-31");
-        assert_eq!(d.plus(Period::parse("90 days").unwrap()).to_string(), "2026-11-29");
+        assert_eq!(
+            d.plus(Period::parse("6 months").unwrap()).to_string(),
+            "2027-02-28"
+        );
+        assert_eq!(
+            d.plus(Period::parse("1 year").unwrap()).to_string(),
+            "2027-08-31"
+        );
+        assert_eq!(
+            d.plus(Period::parse("90 days").unwrap()).to_string(),
+            "2026-11-29"
+        );
     }
 
     #[test]

@@ -154,7 +154,10 @@ pub fn make_strict(diags: &mut [Diagnostic]) {
 
 /// Counts of (errors, warnings).
 pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
-    let e = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let e = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (e, diags.len() - e)
 }
 

@@ -14,24 +14,24 @@
 //!
 //! [`build`] strings the stages together for the CLI, the dev server and tests.
 
+pub mod build;
 pub mod catalogue;
 pub mod date;
 pub mod diagnostics;
+pub mod linkcheck;
 pub mod load;
-pub mod parse;
-pub mod source;
-pub mod yaml;
 pub mod markdown;
 pub mod model;
-pub mod validate;
-pub mod build;
-pub mod linkcheck;
 pub mod outputs;
 pub mod pages;
+pub mod parse;
 pub mod postprocess;
+pub mod readiness;
 pub mod render;
+pub mod serve;
+pub mod source;
+pub mod starter;
+pub mod validate;
 pub mod views;
 pub mod write;
-pub mod starter;
-pub mod serve;
-pub mod readiness;
+pub mod yaml;

@@ -75,25 +75,47 @@ pub fn check(editions: &[EditionIndex]) -> Vec<Diagnostic> {
                     None => (href.as_str(), None),
                 };
                 let path = path.split('?').next().unwrap_or("");
-                let target = if path.is_empty() { page.clone() } else { file_for(&resolve(page, path)) };
+                let target = if path.is_empty() {
+                    page.clone()
+                } else {
+                    file_for(&resolve(page, path))
+                };
                 let file = format!("site/{}{}", ed.name, page);
                 if !ed.files.contains(&target) {
                     let higher = editions[i + 1..].iter().find(|h| h.files.contains(&target));
                     let d = match higher {
-                        Some(h) => file_diag(&rule::EDITION_LEAK, &file, format!("link to `{href}`, a page only the {} edition has", h.name))
-                            .help("raise the visibility of the linking entity, or lower the target's"),
-                        None => file_diag(&rule::BROKEN_LINK, &file, format!("broken link `{href}`: no such page in the {} edition", ed.name))
-                            .help("fix the link or the template that writes it"),
+                        Some(h) => file_diag(
+                            &rule::EDITION_LEAK,
+                            &file,
+                            format!("link to `{href}`, a page only the {} edition has", h.name),
+                        )
+                        .help("raise the visibility of the linking entity, or lower the target's"),
+                        None => file_diag(
+                            &rule::BROKEN_LINK,
+                            &file,
+                            format!(
+                                "broken link `{href}`: no such page in the {} edition",
+                                ed.name
+                            ),
+                        )
+                        .help("fix the link or the template that writes it"),
                     };
                     out.push(d);
                     continue;
                 }
                 if let Some(frag) = frag.filter(|f| !f.is_empty()) {
-                    let ok = ed.pages.get(&target).is_none_or(|p| p.ids.iter().any(|id| id == frag));
+                    let ok = ed
+                        .pages
+                        .get(&target)
+                        .is_none_or(|p| p.ids.iter().any(|id| id == frag));
                     if !ok {
                         out.push(
-                            file_diag(&rule::BROKEN_LINK, &file, format!("broken fragment `{href}`: no id `{frag}` on {target}"))
-                                .help("link to an existing heading (see the page's table of contents)"),
+                            file_diag(
+                                &rule::BROKEN_LINK,
+                                &file,
+                                format!("broken fragment `{href}`: no id `{frag}` on {target}"),
+                            )
+                            .help("link to an existing heading (see the page's table of contents)"),
                         );
                     }
                 }
@@ -108,20 +130,49 @@ mod tests {
     use super::*;
 
     fn ed(name: &str, pages: &[(&str, &[&str], &[&str])]) -> EditionIndex {
-        let mut e = EditionIndex { name: name.into(), ..Default::default() };
+        let mut e = EditionIndex {
+            name: name.into(),
+            ..Default::default()
+        };
         for (p, hrefs, ids) in pages {
             e.files.insert(p.to_string());
-            e.pages.insert(p.to_string(), PageLinks { hrefs: hrefs.iter().map(|s| s.to_string()).collect(), ids: ids.iter().map(|s| s.to_string()).collect() });
+            e.pages.insert(
+                p.to_string(),
+                PageLinks {
+                    hrefs: hrefs.iter().map(|s| s.to_string()).collect(),
+                    ids: ids.iter().map(|s| s.to_string()).collect(),
+                },
+            );
         }
         e
     }
 
     #[test]
     fn reports_missing_pages_fragments_and_edition_leaks() {
-        let public = ed("public", &[("/index.html", &["/a/", "/a/#x", "/a/#nope", "/secret/", "/gone/", "https://x.org/"], &[])]);
+        let public = ed(
+            "public",
+            &[(
+                "/index.html",
+                &[
+                    "/a/",
+                    "/a/#x",
+                    "/a/#nope",
+                    "/secret/",
+                    "/gone/",
+                    "https://x.org/",
+                ],
+                &[],
+            )],
+        );
         let mut public = public;
         public.files.insert("/a/index.html".into());
-        public.pages.insert("/a/index.html".into(), PageLinks { hrefs: vec![], ids: vec!["x".into()] });
+        public.pages.insert(
+            "/a/index.html".into(),
+            PageLinks {
+                hrefs: vec![],
+                ids: vec!["x".into()],
+            },
+        );
         let internal = ed("internal", &[("/secret/index.html", &[], &[])]);
         let d = check(&[public, internal]);
         let names: Vec<_> = d.iter().map(|d| d.rule.name).collect();

@@ -159,13 +159,22 @@ fn read(l: &mut Loaded, path: &Path) -> Result<Option<FileId>, LoadError> {
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
             }
-            Ok(Some(l.sources.add(SourceFile::new(rel, path.to_path_buf(), text))))
+            Ok(Some(l.sources.add(SourceFile::new(
+                rel,
+                path.to_path_buf(),
+                text,
+            ))))
         }
         Err(e) => {
             let bytes = e.as_bytes();
             let at = e.utf8_error().valid_up_to();
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            let col = at - bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let col = at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
             let mut d = file_diag(
                 &rule::NOT_UTF8,
                 &rel,

@@ -10,7 +10,11 @@ use vouch::date::Date;
 use vouch::diagnostics::{self, Diagnostic};
 
 #[derive(Parser)]
-#[command(name = "vouch", version, about = "Publish an ISO/IEC 42001 AI management system as a trust centre and an internal handbook")]
+#[command(
+    name = "vouch",
+    version,
+    about = "Publish an ISO/IEC 42001 AI management system as a trust centre and an internal handbook"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,6 +54,9 @@ enum Command {
         /// Override site.yaml's base_url (e.g. a deploy preview URL).
         #[arg(long)]
         base_url: Option<String>,
+        /// Diagnostics format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
     /// Validate the project and print diagnostics.
     Check {
@@ -110,24 +117,39 @@ fn print_diags(diags: &[Diagnostic], format: Format) {
 }
 
 fn options(c: &Common) -> Options {
-    Options { root: c.root.clone(), today: c.today, strict: c.strict, base_url: None }
+    Options {
+        root: c.root.clone(),
+        today: c.today,
+        strict: c.strict,
+        base_url: None,
+    }
 }
 
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Build { common, out, edition, base_url } => {
+        Command::Build {
+            common,
+            out,
+            edition,
+            base_url,
+            format,
+        } => {
             let mut opts = options(&common);
             opts.base_url = base_url;
-            let out = if out.is_absolute() { out } else { common.root.join(out) };
+            let out = if out.is_absolute() {
+                out
+            } else {
+                common.root.join(out)
+            };
             match build::build(&opts, &out, Some(edition.as_str())) {
                 Ok(report) => {
-                    print_diags(&report.diagnostics, Format::Human);
+                    print_diags(&report.diagnostics, format);
                     for (ed, n) in &report.pages {
                         eprintln!("built {ed}: {n} pages -> {}", out.join(ed).display());
                     }
                     ExitCode::SUCCESS
                 }
-                Err(f) => failure(f, Format::Human),
+                Err(f) => failure(f, format),
             }
         }
         Command::Check { common, format } => match build::analyse(&options(&common)) {
@@ -139,7 +161,10 @@ fn run(cli: Cli) -> ExitCode {
                     }
                     if let Some(site) = &a.site {
                         let top = site.editions.len().saturating_sub(1);
-                        eprint!("\n{}", vouch::readiness::summary(&vouch::readiness::compute(site, top)));
+                        eprint!(
+                            "\n{}",
+                            vouch::readiness::summary(&vouch::readiness::compute(site, top))
+                        );
                     }
                 }
                 if a.has_errors() {
@@ -152,7 +177,11 @@ fn run(cli: Cli) -> ExitCode {
         },
         Command::New { dir } => match vouch::starter::write(&dir) {
             Ok(()) => {
-                eprintln!("created a starter project in {}; next: vouch build --root {}", dir.display(), dir.display());
+                eprintln!(
+                    "created a starter project in {}; next: vouch build --root {}",
+                    dir.display(),
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -160,8 +189,22 @@ fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Serve { common, edition, port, bind, open, poll } => {
-            let opts = vouch::serve::ServeOptions { build: options(&common), edition, bind, port, poll, open };
+        Command::Serve {
+            common,
+            edition,
+            port,
+            bind,
+            open,
+            poll,
+        } => {
+            let opts = vouch::serve::ServeOptions {
+                build: options(&common),
+                edition,
+                bind,
+                port,
+                poll,
+                open,
+            };
             match vouch::serve::serve(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(msg) => {

@@ -48,9 +48,19 @@ pub struct Heading {
 /// A structural problem with `:::` passages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlockError {
-    Unterminated { offset: usize, len: usize },
-    Misnested { offset: usize, len: usize },
-    UnknownEdition { offset: usize, len: usize, name: String },
+    Unterminated {
+        offset: usize,
+        len: usize,
+    },
+    Misnested {
+        offset: usize,
+        len: usize,
+    },
+    UnknownEdition {
+        offset: usize,
+        len: usize,
+        name: String,
+    },
 }
 
 /// How a reference renders in one edition.
@@ -109,7 +119,11 @@ fn parse_ref(dest: &str) -> Option<(Kind, String, Option<String>)> {
         Some((i, a)) => (i, Some(a.to_string())),
         None => (rest, None),
     };
-    let id = if kind == Kind::Scope && id.is_empty() { "scope" } else { id };
+    let id = if kind == Kind::Scope && id.is_empty() {
+        "scope"
+    } else {
+        id
+    };
     Some((kind, id.to_string(), anchor))
 }
 
@@ -148,7 +162,10 @@ fn mark_passages(text: &str, editions: &[String], errors: &mut Vec<BlockError>) 
         let start = offset;
         offset += line.len();
         if let Some(f) = &fence {
-            if t.starts_with(f.as_str()) && t.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty() {
+            if t.starts_with(f.as_str())
+                && t.trim_start_matches(f.chars().next().unwrap_or('`'))
+                    .is_empty()
+            {
                 fence = None;
             }
             out.push_str(line);
@@ -179,7 +196,11 @@ fn mark_passages(text: &str, editions: &[String], errors: &mut Vec<BlockError>) 
             open = Some((start, len));
             out.push_str(&format!("{OPEN}{level}-->"));
         } else {
-            errors.push(BlockError::UnknownEdition { offset: start, len, name: name.to_string() });
+            errors.push(BlockError::UnknownEdition {
+                offset: start,
+                len,
+                name: name.to_string(),
+            });
             out.push_str(body);
         }
         out.push_str(nl);
@@ -214,7 +235,8 @@ pub fn escape(s: &str) -> String {
 /// Highlights a fenced block with CSS classes; results are cached by content
 /// because highlighting dominates render time and serve re-renders unchanged code.
 fn highlight(lang: &str, code: &str) -> String {
-    static CACHE: OnceLock<Mutex<HashMap<(String, String), Arc<str>>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<(String, String), Arc<str>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (lang.to_string(), code.to_string());
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
@@ -222,14 +244,20 @@ fn highlight(lang: &str, code: &str) -> String {
     }
     let set = syntaxes();
     let token = lang.split([' ', ',', '{']).next().unwrap_or("");
-    let inner = match set.find_syntax_by_token(token).filter(|_| !token.is_empty()) {
+    let inner = match set
+        .find_syntax_by_token(token)
+        .filter(|_| !token.is_empty())
+    {
         Some(syntax) => {
             let mut gen = ClassedHTMLGenerator::new_with_class_style(
                 syntax,
                 set,
-                ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX },
+                ClassStyle::SpacedPrefixed {
+                    prefix: CLASS_PREFIX,
+                },
             );
-            let ok = LinesWithEndings::from(code).all(|l| gen.parse_html_for_line_which_includes_newline(l).is_ok());
+            let ok = LinesWithEndings::from(code)
+                .all(|l| gen.parse_html_for_line_which_includes_newline(l).is_ok());
             if ok {
                 gen.finalize()
             } else {
@@ -238,7 +266,11 @@ fn highlight(lang: &str, code: &str) -> String {
         }
         None => escape(code),
     };
-    let class = if token.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(token)) };
+    let class = if token.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape(token))
+    };
     let html = format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n");
     if let Ok(mut c) = cache.lock() {
         // Bounded so a long serve session cannot grow without limit.
@@ -291,18 +323,24 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
         }
         match &ev {
             Event::Html(h) | Event::InlineHtml(h) if h.starts_with(OPEN) => {
-                level = h[OPEN.len()..].trim_end().trim_end_matches("-->").parse().unwrap_or(0);
+                level = h[OPEN.len()..]
+                    .trim_end()
+                    .trim_end_matches("-->")
+                    .parse()
+                    .unwrap_or(0);
                 continue;
             }
             Event::Html(h) | Event::InlineHtml(h) if h.starts_with(CLOSE) => {
                 level = 0;
                 continue;
             }
-            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {
-                // Marker blocks are dropped; keep wrappers of real HTML.
-                if marked.get(range.clone()).is_some_and(|s| s.starts_with(OPEN) || s.starts_with(CLOSE)) {
-                    continue;
-                }
+            // Marker blocks are dropped; wrappers of real HTML are kept.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock)
+                if marked
+                    .get(range.clone())
+                    .is_some_and(|s| s.starts_with(OPEN) || s.starts_with(CLOSE)) =>
+            {
+                continue;
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -323,12 +361,24 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((idx, hl, text)) = heading.take() {
                     let slug = finish_heading(&mut events[idx], &text, &mut used);
-                    headings.push(Heading { level: hl, text, slug, min_edition: level as usize });
+                    headings.push(Heading {
+                        level: hl,
+                        text,
+                        slug,
+                        min_edition: level as usize,
+                    });
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some((kind, id, anchor)) = parse_ref(dest_url) {
-                    refs.push(MdRef { kind, id, anchor, raw: dest_url.to_string(), offset: range.start, len: range.len() });
+                    refs.push(MdRef {
+                        kind,
+                        id,
+                        anchor,
+                        raw: dest_url.to_string(),
+                        offset: range.start,
+                        len: range.len(),
+                    });
                 }
             }
             _ => {}
@@ -341,14 +391,27 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
     for r in &mut refs {
         r.offset = map_offset(text, &marked, r.offset);
     }
-    Parsed { events, levels, refs, headings, errors }
+    Parsed {
+        events,
+        levels,
+        refs,
+        headings,
+        errors,
+    }
 }
 
 /// Maps an offset in the marked text to the original text (same line, same column).
 fn map_offset(original: &str, marked: &str, offset: usize) -> usize {
     let line = marked[..offset.min(marked.len())].matches('\n').count();
-    let col = offset - marked[..offset.min(marked.len())].rfind('\n').map_or(0, |p| p + 1);
-    let start: usize = original.split_inclusive('\n').take(line).map(str::len).sum();
+    let col = offset
+        - marked[..offset.min(marked.len())]
+            .rfind('\n')
+            .map_or(0, |p| p + 1);
+    let start: usize = original
+        .split_inclusive('\n')
+        .take(line)
+        .map(str::len)
+        .sum();
     (start + col).min(original.len())
 }
 
@@ -398,7 +461,12 @@ impl Parsed {
                 continue;
             }
             match ev {
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_ref => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if is_ref => {
                     let r = &self.refs[ref_idx - 1];
                     link_has_text = false;
                     match resolve(r) {
@@ -454,7 +522,9 @@ impl Parsed {
                     text.push(' ');
                     out.push(ev.clone());
                 }
-                Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::Item) => {
+                Event::End(TagEnd::Paragraph)
+                | Event::End(TagEnd::Heading(_))
+                | Event::End(TagEnd::Item) => {
                     text.push('\n');
                     out.push(ev.clone());
                 }
@@ -463,13 +533,27 @@ impl Parsed {
         }
         let mut html = String::with_capacity(self.events.len() * 16);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        let toc = self.headings.iter().filter(|h| h.min_edition <= edition).cloned().collect();
-        Rendered { html: Arc::from(html), toc, text }
+        let toc = self
+            .headings
+            .iter()
+            .filter(|h| h.min_edition <= edition)
+            .cloned()
+            .collect();
+        Rendered {
+            html: Arc::from(html),
+            toc,
+            text,
+        }
     }
 }
 
 /// Renders a short Markdown field (register text) for an edition in one call.
-pub fn render_inline(text: &str, editions: &[String], edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> Rendered {
+pub fn render_inline(
+    text: &str,
+    editions: &[String],
+    edition: usize,
+    resolve: &dyn Fn(&MdRef) -> Resolved,
+) -> Rendered {
     parse(text, editions).render(edition, resolve)
 }
 
@@ -505,9 +589,15 @@ mod tests {
     #[test]
     fn reports_unterminated_and_misnested_passages() {
         let p = parse("a\n:::internal\nb\n", &eds());
-        assert!(matches!(p.errors[0], BlockError::Unterminated { offset: 2, .. }));
+        assert!(matches!(
+            p.errors[0],
+            BlockError::Unterminated { offset: 2, .. }
+        ));
         let p = parse(":::internal\n:::customer\n:::\n", &eds());
-        assert!(matches!(p.errors[0], BlockError::Misnested { offset: 12, .. }));
+        assert!(matches!(
+            p.errors[0],
+            BlockError::Misnested { offset: 12, .. }
+        ));
         let p = parse("text\n:::\n", &eds());
         assert!(matches!(p.errors[0], BlockError::Misnested { .. }));
     }
@@ -532,7 +622,9 @@ mod tests {
         let p = parse("See [secret](evidence:ev-x).\n", &eds());
         let r = p.render(0, &|_| Resolved::Hidden { marker: "internal" });
         assert!(!r.html.contains("href"));
-        assert!(r.html.contains("secret <span class=\"restricted\">(internal)</span>"));
+        assert!(r
+            .html
+            .contains("secret <span class=\"restricted\">(internal)</span>"));
     }
 
     #[test]

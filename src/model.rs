@@ -95,9 +95,28 @@ impl Kind {
 
 /// Top-level paths vouch generates; a page may not take one as its id.
 pub const RESERVED: &[&str] = &[
-    "policies", "assessments", "notices", "controls", "evidence", "risks", "suppliers", "faq", "systems",
-    "scope", "api", "search", "readiness", "crosswalks", "static", "404", "index", "sitemap", "robots",
-    "feed", "well-known", "soa",
+    "policies",
+    "assessments",
+    "notices",
+    "controls",
+    "evidence",
+    "risks",
+    "suppliers",
+    "faq",
+    "systems",
+    "scope",
+    "api",
+    "search",
+    "readiness",
+    "crosswalks",
+    "static",
+    "404",
+    "index",
+    "sitemap",
+    "robots",
+    "feed",
+    "well-known",
+    "soa",
 ];
 
 /// URL slug of an id (`A.6.2.4` -> `a-6-2-4`).
@@ -161,6 +180,8 @@ pub struct Site {
     /// Markdown fields of register entries: (kind, id, field).
     pub field_md: HashMap<(Kind, String, &'static str), markdown::Parsed>,
     pub edges: Vec<Edge>,
+    /// Entities that failed to parse (kind name, id).
+    pub broken: Vec<(&'static str, String)>,
 }
 
 fn level_of(
@@ -179,11 +200,17 @@ fn level_of(
             let list = editions.join(", ");
             diags.push(
                 sources
-                    .diag(&rule::UNKNOWN_EDITION, span, format!("unknown visibility `{v}`"))
-                    .help_opt(Some(match did_you_mean(v, editions.iter().map(String::as_str)) {
-                        Some(m) => format!("did you mean `{m}`? editions: {list}"),
-                        None => format!("editions declared in site.yaml: {list}"),
-                    })),
+                    .diag(
+                        &rule::UNKNOWN_EDITION,
+                        span,
+                        format!("unknown visibility `{v}`"),
+                    )
+                    .help_opt(Some(
+                        match did_you_mean(v, editions.iter().map(String::as_str)) {
+                            Some(m) => format!("did you mean `{m}`? editions: {list}"),
+                            None => format!("editions declared in site.yaml: {list}"),
+                        },
+                    )),
             );
             top
         }
@@ -206,14 +233,28 @@ where
         .map(|it| {
             let (id, title, vis) = meta(&it.data);
             let level = level_of(sources, editions, vis.as_deref(), &it.loc, diags);
-            Entity { kind, id, title, level, loc: it.loc, data: it.data }
+            Entity {
+                kind,
+                id,
+                title,
+                level,
+                loc: it.loc,
+                data: it.data,
+            }
         })
         .collect()
 }
 
 /// Builds the graph from parsed sources. `config` must be present.
-pub fn build(loaded: Loaded, parsed: Parsed, config: Item<SiteConfig>, today: Date, diags: &mut Vec<Diagnostic>) -> Site {
+pub fn build(
+    loaded: Loaded,
+    parsed: Parsed,
+    config: Item<SiteConfig>,
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
     let sources = loaded.sources;
+    let broken = parsed.broken.clone();
     let editions = config.data.editions.clone();
     let eds = &editions;
     let cat = catalogue::get();
@@ -222,22 +263,71 @@ pub fn build(loaded: Loaded, parsed: Parsed, config: Item<SiteConfig>, today: Da
         .into_iter()
         .map(|d| {
             let level = level_of(&sources, eds, d.front.visibility.as_deref(), &d.loc, diags);
-            Entity { kind: Kind::from_doc(d.kind), id: d.id.clone(), title: d.front.title.clone(), level, loc: d.loc.clone(), data: d }
+            Entity {
+                kind: Kind::from_doc(d.kind),
+                id: d.id.clone(),
+                title: d.front.title.clone(),
+                level,
+                loc: d.loc.clone(),
+                data: d,
+            }
         })
         .collect();
-    let controls = entities(parsed.controls, Kind::Control, &sources, eds, diags, |c: &ControlEntry| {
-        let title = cat.control(&c.id).map(|e| e.title.clone()).or_else(|| c.title.clone()).unwrap_or_else(|| c.id.clone());
-        (c.id.clone(), title, c.visibility.clone())
-    });
-    let evidence = entities(parsed.evidence, Kind::Evidence, &sources, eds, diags, |e: &EvidenceEntry| {
-        (e.id.clone(), e.title.clone(), e.visibility.clone())
-    });
-    let risks = entities(parsed.risks, Kind::Risk, &sources, eds, diags, |r: &RiskEntry| (r.id.clone(), r.title.clone(), r.visibility.clone()));
-    let suppliers = entities(parsed.suppliers, Kind::Supplier, &sources, eds, diags, |s: &SupplierEntry| {
-        (s.id.clone(), s.name.clone(), s.visibility.clone())
-    });
-    let faq = entities(parsed.faq, Kind::Faq, &sources, eds, diags, |f: &FaqEntry| (f.id.clone(), f.question.clone(), f.visibility.clone()));
-    let systems = entities(parsed.systems, Kind::System, &sources, eds, diags, |s: &SystemCard| (s.id.clone(), s.name.clone(), s.visibility.clone()));
+    let controls = entities(
+        parsed.controls,
+        Kind::Control,
+        &sources,
+        eds,
+        diags,
+        |c: &ControlEntry| {
+            let title = cat
+                .control(&c.id)
+                .map(|e| e.title.clone())
+                .or_else(|| c.title.clone())
+                .unwrap_or_else(|| c.id.clone());
+            (c.id.clone(), title, c.visibility.clone())
+        },
+    );
+    let evidence = entities(
+        parsed.evidence,
+        Kind::Evidence,
+        &sources,
+        eds,
+        diags,
+        |e: &EvidenceEntry| (e.id.clone(), e.title.clone(), e.visibility.clone()),
+    );
+    let risks = entities(
+        parsed.risks,
+        Kind::Risk,
+        &sources,
+        eds,
+        diags,
+        |r: &RiskEntry| (r.id.clone(), r.title.clone(), r.visibility.clone()),
+    );
+    let suppliers = entities(
+        parsed.suppliers,
+        Kind::Supplier,
+        &sources,
+        eds,
+        diags,
+        |s: &SupplierEntry| (s.id.clone(), s.name.clone(), s.visibility.clone()),
+    );
+    let faq = entities(
+        parsed.faq,
+        Kind::Faq,
+        &sources,
+        eds,
+        diags,
+        |f: &FaqEntry| (f.id.clone(), f.question.clone(), f.visibility.clone()),
+    );
+    let systems = entities(
+        parsed.systems,
+        Kind::System,
+        &sources,
+        eds,
+        diags,
+        |s: &SystemCard| (s.id.clone(), s.name.clone(), s.visibility.clone()),
+    );
     let mut site = Site {
         root: loaded.root,
         content: loaded.content,
@@ -257,7 +347,9 @@ pub fn build(loaded: Loaded, parsed: Parsed, config: Item<SiteConfig>, today: Da
         doc_md: Vec::new(),
         field_md: HashMap::new(),
         edges: Vec::new(),
+        broken: Vec::new(),
     };
+    site.broken = broken;
     site.index_entities(diags);
     site.collect_list_edges();
     site
@@ -270,7 +362,14 @@ impl Site {
         macro_rules! add {
             ($list:expr) => {
                 for (i, e) in $list.iter().enumerate() {
-                    all.push((e.kind, e.id.clone(), i, e.level, e.title.clone(), e.loc.clone()));
+                    all.push((
+                        e.kind,
+                        e.id.clone(),
+                        i,
+                        e.level,
+                        e.title.clone(),
+                        e.loc.clone(),
+                    ));
                 }
             };
         }
@@ -289,7 +388,11 @@ impl Site {
                 let span = loc.locate(&self.sources, &["id"], Some(&id));
                 diags.push(
                     self.sources
-                        .diag(&rule::DUPLICATE_ID, span, format!("duplicate {} id `{id}`", kind.name()))
+                        .diag(
+                            &rule::DUPLICATE_ID,
+                            span,
+                            format!("duplicate {} id `{id}`", kind.name()),
+                        )
                         .help("ids must be unique within their kind, because they make the URL"),
                 );
                 continue;
@@ -305,7 +408,16 @@ impl Site {
 
     /// Title of an entity, if it exists.
     pub fn title(&self, kind: Kind, id: &str) -> Option<&str> {
-        self.index.get(&(kind, id.to_string())).map(|e| e.2.as_str())
+        self.index
+            .get(&(kind, id.to_string()))
+            .map(|e| e.2.as_str())
+    }
+
+    /// Whether an entity of this kind and id exists but failed to parse.
+    pub fn is_broken(&self, kind: Kind, id: &str) -> bool {
+        self.broken
+            .iter()
+            .any(|(k, i)| *k == kind.name() && i == id)
     }
 
     /// Whether the entity exists and edition `edition` publishes it.
@@ -315,7 +427,12 @@ impl Site {
 
     /// All ids of a kind (for did-you-mean).
     pub fn ids(&self, kind: Kind) -> Vec<&str> {
-        let mut v: Vec<&str> = self.index.keys().filter(|k| k.0 == kind).map(|k| k.1.as_str()).collect();
+        let mut v: Vec<&str> = self
+            .index
+            .keys()
+            .filter(|k| k.0 == kind)
+            .map(|k| k.1.as_str())
+            .collect();
         v.sort_unstable();
         v
     }
@@ -333,8 +450,13 @@ impl Site {
     pub fn resolve(&self, kind: Kind, id: &str, edition: usize) -> Resolved {
         match self.index.get(&(kind, id.to_string())) {
             None => Resolved::Missing,
-            Some((_, level, _)) if *level > edition => Resolved::Hidden { marker: self.marker(*level) },
-            Some((_, _, title)) => Resolved::Link { url: url(kind, id), title: title.clone() },
+            Some((_, level, _)) if *level > edition => Resolved::Hidden {
+                marker: self.marker(*level),
+            },
+            Some((_, _, title)) => Resolved::Link {
+                url: url(kind, id),
+                title: title.clone(),
+            },
         }
     }
 
@@ -343,48 +465,161 @@ impl Site {
         move |r: &MdRef| self.resolve(r.kind, &r.id, edition)
     }
 
-    fn push_list_edges(&mut self, from: (Kind, String), loc: &ItemLoc, field: &'static str, path: &[&str], kind: Kind, ids: &[String]) {
+    fn push_list_edges(
+        &mut self,
+        from: (Kind, String),
+        loc: &ItemLoc,
+        field: &'static str,
+        path: &[&str],
+        kind: Kind,
+        ids: &[String],
+    ) {
         for id in ids {
             let span = loc.locate(&self.sources, path, Some(id));
-            self.edges.push(Edge { from: from.clone(), to: (kind, id.clone()), anchor: None, span, field });
+            self.edges.push(Edge {
+                from: from.clone(),
+                to: (kind, id.clone()),
+                anchor: None,
+                span,
+                field,
+            });
         }
     }
 
     /// Edges from id-list fields of every register and front matter.
     fn collect_list_edges(&mut self) {
-        let mut jobs: Vec<((Kind, String), ItemLoc, &'static str, Vec<&'static str>, Kind, Vec<String>)> = Vec::new();
+        type Job = (
+            (Kind, String),
+            ItemLoc,
+            &'static str,
+            Vec<&'static str>,
+            Kind,
+            Vec<String>,
+        );
+        let mut jobs: Vec<Job> = Vec::new();
         for d in &self.docs {
             let from = (d.kind, d.id.clone());
-            jobs.push((from.clone(), d.loc.clone(), "controls", vec!["controls"], Kind::Control, d.data.front.controls.clone()));
-            jobs.push((from, d.loc.clone(), "systems", vec!["systems"], Kind::System, d.data.front.systems.clone()));
+            jobs.push((
+                from.clone(),
+                d.loc.clone(),
+                "controls",
+                vec!["controls"],
+                Kind::Control,
+                d.data.front.controls.clone(),
+            ));
+            jobs.push((
+                from,
+                d.loc.clone(),
+                "systems",
+                vec!["systems"],
+                Kind::System,
+                d.data.front.systems.clone(),
+            ));
         }
         for c in &self.controls {
             let from = (Kind::Control, c.id.clone());
-            jobs.push((from.clone(), c.loc.clone(), "evidence", vec!["evidence"], Kind::Evidence, c.data.evidence.clone()));
-            jobs.push((from, c.loc.clone(), "systems", vec!["systems"], Kind::System, c.data.systems.clone()));
+            jobs.push((
+                from.clone(),
+                c.loc.clone(),
+                "evidence",
+                vec!["evidence"],
+                Kind::Evidence,
+                c.data.evidence.clone(),
+            ));
+            jobs.push((
+                from,
+                c.loc.clone(),
+                "systems",
+                vec!["systems"],
+                Kind::System,
+                c.data.systems.clone(),
+            ));
         }
         for r in &self.risks {
             let from = (Kind::Risk, r.id.clone());
-            jobs.push((from.clone(), r.loc.clone(), "controls", vec!["controls"], Kind::Control, r.data.controls.clone()));
-            jobs.push((from, r.loc.clone(), "systems", vec!["systems"], Kind::System, r.data.systems.clone()));
+            jobs.push((
+                from.clone(),
+                r.loc.clone(),
+                "controls",
+                vec!["controls"],
+                Kind::Control,
+                r.data.controls.clone(),
+            ));
+            jobs.push((
+                from,
+                r.loc.clone(),
+                "systems",
+                vec!["systems"],
+                Kind::System,
+                r.data.systems.clone(),
+            ));
         }
         for s in &self.suppliers {
-            jobs.push(((Kind::Supplier, s.id.clone()), s.loc.clone(), "evidence", vec!["evidence"], Kind::Evidence, s.data.evidence.clone()));
+            jobs.push((
+                (Kind::Supplier, s.id.clone()),
+                s.loc.clone(),
+                "evidence",
+                vec!["evidence"],
+                Kind::Evidence,
+                s.data.evidence.clone(),
+            ));
         }
         for s in &self.systems {
             let from = (Kind::System, s.id.clone());
             let d = &s.data;
-            jobs.push((from.clone(), s.loc.clone(), "controls", vec!["controls"], Kind::Control, d.controls.clone()));
-            jobs.push((from.clone(), s.loc.clone(), "risks", vec!["risks"], Kind::Risk, d.risks.clone()));
-            jobs.push((from.clone(), s.loc.clone(), "impact_assessment", vec!["impact_assessment"], Kind::Assessment, d.impact_assessment.iter().cloned().collect()));
-            jobs.push((from.clone(), s.loc.clone(), "notice", vec!["notice"], Kind::Notice, d.notice.iter().cloned().collect()));
+            jobs.push((
+                from.clone(),
+                s.loc.clone(),
+                "controls",
+                vec!["controls"],
+                Kind::Control,
+                d.controls.clone(),
+            ));
+            jobs.push((
+                from.clone(),
+                s.loc.clone(),
+                "risks",
+                vec!["risks"],
+                Kind::Risk,
+                d.risks.clone(),
+            ));
+            jobs.push((
+                from.clone(),
+                s.loc.clone(),
+                "impact_assessment",
+                vec!["impact_assessment"],
+                Kind::Assessment,
+                d.impact_assessment.iter().cloned().collect(),
+            ));
+            jobs.push((
+                from.clone(),
+                s.loc.clone(),
+                "notice",
+                vec!["notice"],
+                Kind::Notice,
+                d.notice.iter().cloned().collect(),
+            ));
             let sups: Vec<String> = d.models.iter().filter_map(|m| m.supplier.clone()).collect();
-            jobs.push((from, s.loc.clone(), "models", vec!["models"], Kind::Supplier, sups));
+            jobs.push((
+                from,
+                s.loc.clone(),
+                "models",
+                vec!["models"],
+                Kind::Supplier,
+                sups,
+            ));
         }
         for c in &self.config.certifications {
             // Certifications sit on the home page, which is no entity.
             let from = (Kind::Page, "index".to_string());
-            jobs.push((from, self.config_loc.clone(), "certifications", vec!["certifications"], Kind::Evidence, c.evidence.clone()));
+            jobs.push((
+                from,
+                self.config_loc.clone(),
+                "certifications",
+                vec!["certifications"],
+                Kind::Evidence,
+                c.evidence.clone(),
+            ));
         }
         for (from, loc, field, path, kind, ids) in jobs {
             self.push_list_edges(from, &loc, field, &path, kind, &ids);
@@ -396,26 +631,57 @@ impl Site {
     pub fn parse_markdown(&mut self) {
         use rayon::prelude::*;
         let eds = self.editions.clone();
-        self.doc_md = self.docs.par_iter().map(|d| markdown::parse(&d.data.body, &eds)).collect();
+        self.doc_md = self
+            .docs
+            .par_iter()
+            .map(|d| markdown::parse(&d.data.body, &eds))
+            .collect();
         let mut fields: Vec<(Kind, String, &'static str, String, ItemLoc)> = Vec::new();
         for c in &self.controls {
             if let Some(t) = &c.data.implementation {
-                fields.push((Kind::Control, c.id.clone(), "implementation", t.clone(), c.loc.clone()));
+                fields.push((
+                    Kind::Control,
+                    c.id.clone(),
+                    "implementation",
+                    t.clone(),
+                    c.loc.clone(),
+                ));
             }
             if let Some(t) = &c.data.justification {
-                fields.push((Kind::Control, c.id.clone(), "justification", t.clone(), c.loc.clone()));
+                fields.push((
+                    Kind::Control,
+                    c.id.clone(),
+                    "justification",
+                    t.clone(),
+                    c.loc.clone(),
+                ));
             }
         }
         for f in &self.faq {
-            fields.push((Kind::Faq, f.id.clone(), "answer", f.data.answer.clone(), f.loc.clone()));
+            fields.push((
+                Kind::Faq,
+                f.id.clone(),
+                "answer",
+                f.data.answer.clone(),
+                f.loc.clone(),
+            ));
         }
         for r in &self.risks {
             if let Some(t) = &r.data.description {
-                fields.push((Kind::Risk, r.id.clone(), "description", t.clone(), r.loc.clone()));
+                fields.push((
+                    Kind::Risk,
+                    r.id.clone(),
+                    "description",
+                    t.clone(),
+                    r.loc.clone(),
+                ));
             }
         }
         for s in &self.systems {
-            for (name, t) in [("purpose", &s.data.purpose), ("retirement", &s.data.retirement)] {
+            for (name, t) in [
+                ("purpose", &s.data.purpose),
+                ("retirement", &s.data.retirement),
+            ] {
                 if let Some(t) = t {
                     fields.push((Kind::System, s.id.clone(), name, t.clone(), s.loc.clone()));
                 }
@@ -427,14 +693,30 @@ impl Site {
             .collect();
         for (i, d) in self.docs.iter().enumerate() {
             for r in &self.doc_md[i].refs {
-                let span = Span { file: d.loc.file, offset: d.data.body_offset + r.offset, len: r.len };
-                self.edges.push(Edge { from: (d.kind, d.id.clone()), to: (r.kind, r.id.clone()), anchor: r.anchor.clone(), span, field: "body" });
+                let span = Span {
+                    file: d.loc.file,
+                    offset: d.data.body_offset + r.offset,
+                    len: r.len,
+                };
+                self.edges.push(Edge {
+                    from: (d.kind, d.id.clone()),
+                    to: (r.kind, r.id.clone()),
+                    anchor: r.anchor.clone(),
+                    span,
+                    field: "body",
+                });
             }
         }
         for ((key, md), (_, _, field, _, loc)) in parsed.into_iter().zip(&fields) {
             for r in &md.refs {
                 let span = loc.locate(&self.sources, &[field], Some(&r.raw));
-                self.edges.push(Edge { from: (key.0, key.1.clone()), to: (r.kind, r.id.clone()), anchor: r.anchor.clone(), span, field });
+                self.edges.push(Edge {
+                    from: (key.0, key.1.clone()),
+                    to: (r.kind, r.id.clone()),
+                    anchor: r.anchor.clone(),
+                    span,
+                    field,
+                });
             }
             self.field_md.insert(key, md);
         }

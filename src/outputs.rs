@@ -29,10 +29,16 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub fn security_headers(ed: usize) -> Vec<(&'static str, &'static str)> {
     let mut h = vec![
         ("Content-Security-Policy", CSP),
-        ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+        (
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
-        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+        (
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
         ("X-Frame-Options", "DENY"),
         ("Cross-Origin-Opener-Policy", "same-origin"),
     ];
@@ -81,7 +87,10 @@ fn aliases(site: &Site, ed: usize) -> Vec<(String, String)> {
 }
 
 fn visible_ids(site: &Site, kind: Kind, ids: &[String], ed: usize) -> Vec<String> {
-    ids.iter().filter(|i| site.visible(kind, i, ed)).cloned().collect()
+    ids.iter()
+        .filter(|i| site.visible(kind, i, ed))
+        .cloned()
+        .collect()
 }
 
 fn api(site: &Site, ed: usize) -> Vec<OutFile> {
@@ -140,32 +149,65 @@ fn api(site: &Site, ed: usize) -> Vec<OutFile> {
         .collect();
     let pretty = |v: Value| serde_json::to_vec_pretty(&v).unwrap_or_default();
     vec![
-        ("/api/controls.json".into(), pretty(json!({ "controls": controls }))),
-        ("/api/systems.json".into(), pretty(json!({ "systems": systems }))),
+        (
+            "/api/controls.json".into(),
+            pretty(json!({ "controls": controls })),
+        ),
+        (
+            "/api/systems.json".into(),
+            pretty(json!({ "systems": systems })),
+        ),
         ("/api/faq.json".into(), pretty(json!({ "faq": faq }))),
-        ("/api/evidence.json".into(), pretty(json!({ "evidence": evidence }))),
+        (
+            "/api/evidence.json".into(),
+            pretty(json!({ "evidence": evidence })),
+        ),
     ]
 }
 
 fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["id", "title", "annex_a", "applicable", "implemented", "status", "justification", "owner", "evidence", "url"]);
+    let _ = w.write_record([
+        "id",
+        "title",
+        "annex_a",
+        "applicable",
+        "implemented",
+        "status",
+        "justification",
+        "owner",
+        "evidence",
+        "url",
+    ]);
     let b = base(site);
     for c in site.controls.iter().filter(|c| c.level <= ed) {
         let e = &c.data;
         let shown = visible_ids(site, Kind::Evidence, &e.evidence, ed);
         let mut ev = shown.join(" ");
         if shown.len() < e.evidence.len() {
-            ev = format!("{ev} (further evidence available on request)").trim().to_string();
+            ev = format!("{ev} (further evidence available on request)")
+                .trim()
+                .to_string();
         }
-        let status = e.status.filter(|_| e.applicable).map(|s| s.as_str()).unwrap_or("");
-        let just = site.field_html(Kind::Control, &c.id, "justification", ed).map(|r| r.text.trim().to_string()).unwrap_or_default();
+        let status = e
+            .status
+            .filter(|_| e.applicable)
+            .map(|s| s.as_str())
+            .unwrap_or("");
+        let just = site
+            .field_html(Kind::Control, &c.id, "justification", ed)
+            .map(|r| r.text.trim().to_string())
+            .unwrap_or_default();
         let _ = w.write_record([
             c.id.as_str(),
             c.title.as_str(),
             if c.id.starts_with("A.") { "yes" } else { "no" },
             if e.applicable { "yes" } else { "no" },
-            if e.applicable && e.status == Some(Status::Implemented) { "yes" } else { "no" },
+            if e.applicable && e.status == Some(Status::Implemented) {
+                "yes"
+            } else {
+                "no"
+            },
             status,
             just.as_str(),
             e.owner.as_deref().unwrap_or(""),
@@ -186,12 +228,19 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
             let f = &d.data.front;
             let date = f.approved.map(|a| a.to_string()).unwrap_or_default();
             let version = f.version.clone().unwrap_or_default();
-            let title = if version.is_empty() { d.title.clone() } else { format!("{} (version {version})", d.title) };
+            let title = if version.is_empty() {
+                d.title.clone()
+            } else {
+                format!("{} (version {version})", d.title)
+            };
             (date, title, format!("{b}{}", url(d.kind, &d.id)), version)
         })
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
-    let updated = entries.first().map(|e| e.0.clone()).unwrap_or_else(|| site.today.to_string());
+    let updated = entries
+        .first()
+        .map(|e| e.0.clone())
+        .unwrap_or_else(|| site.today.to_string());
     let mut x = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{} trust centre: document changes</title>\n  <id>{b}/feed.xml</id>\n  <link rel=\"self\" href=\"{b}/feed.xml\"/>\n  <link href=\"{b}/\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
         escape(&site.config.organisation),
@@ -220,15 +269,33 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
     urls.sort();
     let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in &urls {
-        sm.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&format!("{b}{u}"))));
+        sm.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            escape(&format!("{b}{u}"))
+        ));
     }
     sm.push_str("</urlset>\n");
     out.push(("/sitemap.xml".into(), sm.into_bytes()));
-    let robots = if ed == 0 { format!("User-agent: *\nAllow: /\n\nSitemap: {b}/sitemap.xml\n") } else { "User-agent: *\nDisallow: /\n".to_string() };
+    let robots = if ed == 0 {
+        format!("User-agent: *\nAllow: /\n\nSitemap: {b}/sitemap.xml\n")
+    } else {
+        "User-agent: *\nDisallow: /\n".to_string()
+    };
     out.push(("/robots.txt".into(), robots.into_bytes()));
-    let contact = site.config.security_contact.clone().unwrap_or_else(|| site.config.contact.clone());
-    let contact = if contact.contains(':') { contact } else { format!("mailto:{contact}") };
-    let expires = site.today.plus(crate::date::Period { n: 1, unit: crate::date::Unit::Years });
+    let contact = site
+        .config
+        .security_contact
+        .clone()
+        .unwrap_or_else(|| site.config.contact.clone());
+    let contact = if contact.contains(':') {
+        contact
+    } else {
+        format!("mailto:{contact}")
+    };
+    let expires = site.today.plus(crate::date::Period {
+        n: 1,
+        unit: crate::date::Unit::Years,
+    });
     let sec = format!(
         "Contact: {contact}\nExpires: {expires}T00:00:00Z\nCanonical: {b}/.well-known/security.txt\nPreferred-Languages: en\nPolicy: {b}/policies/\n"
     );
@@ -249,13 +316,27 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
         out.push((crate::linkcheck::file_for(&from), page.into_bytes()));
     }
     out.push(("/_redirects".into(), redirects.into_bytes()));
-    let mut all_urls: Vec<String> = page_urls.iter().filter(|u| !u.ends_with(".html")).cloned().collect();
+    let mut all_urls: Vec<String> = page_urls
+        .iter()
+        .filter(|u| !u.ends_with(".html"))
+        .cloned()
+        .collect();
     all_urls.sort();
-    out.push(("/urls.json".into(), serde_json::to_vec_pretty(&json!({ "base_url": b, "urls": all_urls })).unwrap_or_default()));
+    out.push((
+        "/urls.json".into(),
+        serde_json::to_vec_pretty(&json!({ "base_url": b, "urls": all_urls })).unwrap_or_default(),
+    ));
     let mut search = search;
     search.sort_by(|a, b| a.u.cmp(&b.u));
-    out.push(("/search-index.json".into(), serde_json::to_vec(&json!({ "docs": search })).unwrap_or_default()));
-    for e in site.evidence.iter().filter(|e| e.level <= ed && e.data.kind == EvidenceKind::File) {
+    out.push((
+        "/search-index.json".into(),
+        serde_json::to_vec(&json!({ "docs": search })).unwrap_or_default(),
+    ));
+    for e in site
+        .evidence
+        .iter()
+        .filter(|e| e.level <= ed && e.data.kind == EvidenceKind::File)
+    {
         if let Ok(bytes) = std::fs::read(site.content.join(&e.data.location)) {
             out.push((crate::pages::evidence_file_url(&e.data.location), bytes));
         }

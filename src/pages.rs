@@ -90,19 +90,27 @@ fn risk_view(site: &Site, r: &crate::model::Entity<RiskEntry>, ed: usize) -> Ris
         id: r.id.clone(),
         url: url(Kind::Risk, &r.id),
         title: r.title.clone(),
-        description_html: site.field_html(Kind::Risk, &r.id, "description", ed).map(|x| x.html.to_string()),
+        description_html: site
+            .field_html(Kind::Risk, &r.id, "description", ed)
+            .map(|x| x.html.to_string()),
         likelihood: e.likelihood,
         impact: e.impact,
         score: e.likelihood * e.impact,
         residual_likelihood: e.residual_likelihood,
         residual_impact: e.residual_impact,
-        residual_score: e.residual_likelihood.zip(e.residual_impact).map(|(a, b)| a * b),
+        residual_score: e
+            .residual_likelihood
+            .zip(e.residual_impact)
+            .map(|(a, b)| a * b),
         treatment: e.treatment.as_str(),
         controls: site.links(Kind::Control, &e.controls, ed),
         systems: site.links(Kind::System, &e.systems, ed),
         owner: e.owner.clone(),
         reviewed: e.reviewed.map(|d| d.to_string()),
-        next_review: e.reviewed.zip(e.review_every).map(|(d, p)| d.plus(p).to_string()),
+        next_review: e
+            .reviewed
+            .zip(e.review_every)
+            .map(|(d, p)| d.plus(p).to_string()),
     }
 }
 
@@ -111,7 +119,12 @@ fn supplier_view(site: &Site, s: &crate::model::Entity<SupplierEntry>, ed: usize
     let systems: Vec<String> = site
         .systems
         .iter()
-        .filter(|sys| sys.data.models.iter().any(|m| m.supplier.as_deref() == Some(&s.id)))
+        .filter(|sys| {
+            sys.data
+                .models
+                .iter()
+                .any(|m| m.supplier.as_deref() == Some(&s.id))
+        })
         .map(|sys| sys.id.clone())
         .collect();
     SupplierView {
@@ -124,13 +137,20 @@ fn supplier_view(site: &Site, s: &crate::model::Entity<SupplierEntry>, ed: usize
         data_use: e.data_use.clone(),
         assessed: e.assessed.map(|d| d.to_string()),
         evidence: site.links(Kind::Evidence, &e.evidence, ed),
-        systems: site.links(Kind::System, &systems, ed).into_iter().filter(|l| l.url.is_some()).collect(),
+        systems: site
+            .links(Kind::System, &systems, ed)
+            .into_iter()
+            .filter(|l| l.url.is_some())
+            .collect(),
     }
 }
 
 /// Where an evidence file is copied in the built site.
 pub fn evidence_file_url(location: &str) -> String {
-    format!("/evidence-files/{}", location.trim_start_matches("evidence/"))
+    format!(
+        "/evidence-files/{}",
+        location.trim_start_matches("evidence/")
+    )
 }
 
 fn evidence_view(site: &Site, e: &crate::model::Entity<EvidenceEntry>, ed: usize) -> EvidenceView {
@@ -163,7 +183,9 @@ fn evidence_view(site: &Site, e: &crate::model::Entity<EvidenceEntry>, ed: usize
 }
 
 fn faq_view(site: &Site, f: &crate::model::Entity<FaqEntry>, ed: usize) -> (FaqView, String) {
-    let r = site.field_html(Kind::Faq, &f.id, "answer", ed).unwrap_or_default();
+    let r = site
+        .field_html(Kind::Faq, &f.id, "answer", ed)
+        .unwrap_or_default();
     let v = FaqView {
         id: f.id.clone(),
         url: url(Kind::Faq, &f.id),
@@ -175,8 +197,20 @@ fn faq_view(site: &Site, f: &crate::model::Entity<FaqEntry>, ed: usize) -> (FaqV
     (v, r.text)
 }
 
-fn job(url: String, template: &'static str, title: &str, ctx: Value, search: Option<String>) -> PageJob {
-    PageJob { url, template, title: title.to_string(), ctx, search }
+fn job(
+    url: String,
+    template: &'static str,
+    title: &str,
+    ctx: Value,
+    search: Option<String>,
+) -> PageJob {
+    PageJob {
+        url,
+        template,
+        title: title.to_string(),
+        ctx,
+        search,
+    }
 }
 
 fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
@@ -195,52 +229,180 @@ fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
                        "systems": site.links(Kind::System, &d.data.front.systems, ed)})
             })
             .collect();
-        jobs.push(job(list_url.into(), "documents.html", heading, json!({"kind": kind, "heading": heading, "items": items}), None));
+        jobs.push(job(
+            list_url.into(),
+            "documents.html",
+            heading,
+            json!({"kind": kind, "heading": heading, "items": items}),
+            None,
+        ));
     }
     for (pos, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level <= ed) {
         let (view, r) = doc_view(site, pos, ed);
-        jobs.push(job(url(d.kind, &d.id), "document.html", &d.title, json!({ "doc": view }), Some(r.text)));
+        jobs.push(job(
+            url(d.kind, &d.id),
+            "document.html",
+            &d.title,
+            json!({ "doc": view }),
+            Some(r.text),
+        ));
     }
 }
 
 fn register_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
-    let controls: Vec<ControlView> = site.controls.iter().filter(|c| c.level <= ed).map(|c| control_view(site, c, ed, false)).collect();
-    jobs.push(job("/controls/".into(), "soa.html", "Statement of Applicability", json!({"controls": controls, "counts": soa_counts(site, ed)}), None));
+    let controls: Vec<ControlView> = site
+        .controls
+        .iter()
+        .filter(|c| c.level <= ed)
+        .map(|c| control_view(site, c, ed, false))
+        .collect();
+    jobs.push(job(
+        "/controls/".into(),
+        "soa.html",
+        "Statement of Applicability",
+        json!({"controls": controls, "counts": soa_counts(site, ed)}),
+        None,
+    ));
     for c in site.controls.iter().filter(|c| c.level <= ed) {
         let v = control_view(site, c, ed, true);
-        let text = format!("{} {} {}", c.id, c.title, site.field_html(Kind::Control, &c.id, "implementation", ed).map(|r| r.text).unwrap_or_default());
-        jobs.push(job(v.url.clone(), "control.html", &format!("{} {}", c.id, c.title), json!({ "control": v }), Some(text)));
+        let text = format!(
+            "{} {} {}",
+            c.id,
+            c.title,
+            site.field_html(Kind::Control, &c.id, "implementation", ed)
+                .map(|r| r.text)
+                .unwrap_or_default()
+        );
+        jobs.push(job(
+            v.url.clone(),
+            "control.html",
+            &format!("{} {}", c.id, c.title),
+            json!({ "control": v }),
+            Some(text),
+        ));
     }
-    let systems: Vec<SystemView> = site.systems.iter().filter(|s| s.level <= ed).map(|s| system_view(site, s, ed, false)).collect();
-    jobs.push(job("/systems/".into(), "systems.html", "AI systems", json!({"systems": systems, "tiers": tier_counts(site, ed)}), None));
+    let systems: Vec<SystemView> = site
+        .systems
+        .iter()
+        .filter(|s| s.level <= ed)
+        .map(|s| system_view(site, s, ed, false))
+        .collect();
+    jobs.push(job(
+        "/systems/".into(),
+        "systems.html",
+        "AI systems",
+        json!({"systems": systems, "tiers": tier_counts(site, ed)}),
+        None,
+    ));
     for s in site.systems.iter().filter(|s| s.level <= ed) {
         let v = system_view(site, s, ed, true);
-        let text = format!("{} {} {}", s.title, s.data.summary.clone().unwrap_or_default(), site.field_html(Kind::System, &s.id, "purpose", ed).map(|r| r.text).unwrap_or_default());
-        jobs.push(job(v.url.clone(), "system.html", &s.title, json!({ "system": v }), Some(text)));
+        let text = format!(
+            "{} {} {}",
+            s.title,
+            s.data.summary.clone().unwrap_or_default(),
+            site.field_html(Kind::System, &s.id, "purpose", ed)
+                .map(|r| r.text)
+                .unwrap_or_default()
+        );
+        jobs.push(job(
+            v.url.clone(),
+            "system.html",
+            &s.title,
+            json!({ "system": v }),
+            Some(text),
+        ));
     }
-    let risks: Vec<RiskView> = site.risks.iter().filter(|r| r.level <= ed).map(|r| risk_view(site, r, ed)).collect();
+    let risks: Vec<RiskView> = site
+        .risks
+        .iter()
+        .filter(|r| r.level <= ed)
+        .map(|r| risk_view(site, r, ed))
+        .collect();
     for r in &risks {
-        jobs.push(job(r.url.clone(), "risk.html", &r.title, json!({ "risk": r }), Some(r.title.clone())));
+        jobs.push(job(
+            r.url.clone(),
+            "risk.html",
+            &r.title,
+            json!({ "risk": r }),
+            Some(r.title.clone()),
+        ));
     }
-    jobs.push(job("/risks/".into(), "risks.html", "AI risk register", json!({ "risks": risks }), None));
-    let suppliers: Vec<SupplierView> = site.suppliers.iter().filter(|s| s.level <= ed).map(|s| supplier_view(site, s, ed)).collect();
+    jobs.push(job(
+        "/risks/".into(),
+        "risks.html",
+        "AI risk register",
+        json!({ "risks": risks }),
+        None,
+    ));
+    let suppliers: Vec<SupplierView> = site
+        .suppliers
+        .iter()
+        .filter(|s| s.level <= ed)
+        .map(|s| supplier_view(site, s, ed))
+        .collect();
     for s in &suppliers {
-        let text = format!("{} {} {}", s.name, s.provides.clone().unwrap_or_default(), s.data_use.clone().unwrap_or_default());
-        jobs.push(job(s.url.clone(), "supplier.html", &s.name, json!({ "supplier": s }), Some(text)));
+        let text = format!(
+            "{} {} {}",
+            s.name,
+            s.provides.clone().unwrap_or_default(),
+            s.data_use.clone().unwrap_or_default()
+        );
+        jobs.push(job(
+            s.url.clone(),
+            "supplier.html",
+            &s.name,
+            json!({ "supplier": s }),
+            Some(text),
+        ));
     }
-    jobs.push(job("/suppliers/".into(), "suppliers.html", "Suppliers and subprocessors", json!({ "suppliers": suppliers }), None));
-    let evidence: Vec<EvidenceView> = site.evidence.iter().filter(|e| e.level <= ed).map(|e| evidence_view(site, e, ed)).collect();
+    jobs.push(job(
+        "/suppliers/".into(),
+        "suppliers.html",
+        "Suppliers and subprocessors",
+        json!({ "suppliers": suppliers }),
+        None,
+    ));
+    let evidence: Vec<EvidenceView> = site
+        .evidence
+        .iter()
+        .filter(|e| e.level <= ed)
+        .map(|e| evidence_view(site, e, ed))
+        .collect();
     for e in &evidence {
-        jobs.push(job(e.url.clone(), "evidence_item.html", &e.title, json!({ "evidence": e }), Some(e.title.clone())));
+        jobs.push(job(
+            e.url.clone(),
+            "evidence_item.html",
+            &e.title,
+            json!({ "evidence": e }),
+            Some(e.title.clone()),
+        ));
     }
-    jobs.push(job("/evidence/".into(), "evidence.html", "Evidence register", json!({ "evidence": evidence }), None));
+    jobs.push(job(
+        "/evidence/".into(),
+        "evidence.html",
+        "Evidence register",
+        json!({ "evidence": evidence }),
+        None,
+    ));
     let mut faqs = Vec::new();
     for f in site.faq.iter().filter(|f| f.level <= ed) {
         let (v, text) = faq_view(site, f, ed);
-        jobs.push(job(v.url.clone(), "faq_item.html", &v.question, json!({ "faq": v }), Some(format!("{} {text}", v.question))));
+        jobs.push(job(
+            v.url.clone(),
+            "faq_item.html",
+            &v.question,
+            json!({ "faq": v }),
+            Some(format!("{} {text}", v.question)),
+        ));
         faqs.push(v);
     }
-    jobs.push(job("/faq/".into(), "faq.html", "Frequently asked questions", json!({ "faqs": faqs }), None));
+    jobs.push(job(
+        "/faq/".into(),
+        "faq.html",
+        "Frequently asked questions",
+        json!({ "faqs": faqs }),
+        None,
+    ));
 }
 
 fn home_job(site: &Site, ed: usize) -> PageJob {
@@ -253,8 +415,16 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
                    "target": c.target, "scope": c.scope, "evidence": site.links(Kind::Evidence, &c.evidence, ed)})
         })
         .collect();
-    let scope = site.docs.iter().find(|d| d.kind == Kind::Scope && d.level <= ed);
-    let systems: Vec<SystemView> = site.systems.iter().filter(|s| s.level <= ed).map(|s| system_view(site, s, ed, false)).collect();
+    let scope = site
+        .docs
+        .iter()
+        .find(|d| d.kind == Kind::Scope && d.level <= ed);
+    let systems: Vec<SystemView> = site
+        .systems
+        .iter()
+        .filter(|s| s.level <= ed)
+        .map(|s| system_view(site, s, ed, false))
+        .collect();
     let roles: Vec<&str> = site.config.roles.iter().map(|r| r.as_str()).collect();
     let ctx = json!({
         "certifications": certs,
@@ -268,7 +438,13 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
         "faq_count": site.faq.iter().filter(|f| f.level <= ed).count(),
         "supplier_count": site.suppliers.iter().filter(|f| f.level <= ed).count(),
     });
-    job("/".into(), "index.html", &site.config.organisation, ctx, None)
+    job(
+        "/".into(),
+        "index.html",
+        &site.config.organisation,
+        ctx,
+        None,
+    )
 }
 
 /// Every page of edition `ed`, in a stable order.
@@ -279,10 +455,32 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     let top = site.editions.len().saturating_sub(1);
     if ed == top || ed >= crate::readiness::aggregate_level(site) {
         let full = crate::readiness::compute(site, top);
-        let r = if ed == top { full } else { crate::readiness::aggregate_only(full) };
-        jobs.push(job("/readiness/".into(), "readiness.html", "Readiness scorecard", json!({"readiness": r, "gaps": ed == top}), None));
+        let r = if ed == top {
+            full
+        } else {
+            crate::readiness::aggregate_only(full)
+        };
+        jobs.push(job(
+            "/readiness/".into(),
+            "readiness.html",
+            "Readiness scorecard",
+            json!({"readiness": r, "gaps": ed == top}),
+            None,
+        ));
     }
-    jobs.push(job("/search/".into(), "search.html", "Search", json!({}), None));
-    jobs.push(job("/404.html".into(), "404.html", "Page not found", json!({}), None));
+    jobs.push(job(
+        "/search/".into(),
+        "search.html",
+        "Search",
+        json!({}),
+        None,
+    ));
+    jobs.push(job(
+        "/404.html".into(),
+        "404.html",
+        "Page not found",
+        json!({}),
+        None,
+    ));
     jobs
 }

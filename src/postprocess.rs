@@ -62,7 +62,13 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
         },
     )
     .map_err(|e| e.to_string())?;
-    Ok((out, PageLinks { hrefs: hrefs.into_inner(), ids: ids.into_inner() }))
+    Ok((
+        out,
+        PageLinks {
+            hrefs: hrefs.into_inner(),
+            ids: ids.into_inner(),
+        },
+    ))
 }
 
 /// Decodes the character references a template engine puts into attributes.
@@ -118,7 +124,10 @@ mod tests {
 
     #[test]
     fn decodes_character_references_in_links() {
-        assert_eq!(decode_entities("&#x2F;a&#47;b?x=1&amp;y=2&zz"), "/a/b?x=1&y=2&zz");
+        assert_eq!(
+            decode_entities("&#x2F;a&#47;b?x=1&amp;y=2&zz"),
+            "/a/b?x=1&y=2&zz"
+        );
     }
 
     #[test]

@@ -72,7 +72,9 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
             continue;
         }
         match c.data.status {
-            Some(Status::Implemented) | Some(Status::Partial) if c.data.evidence.is_empty() => missing.push(site.link(Kind::Control, &c.id, ed)),
+            Some(Status::Implemented) | Some(Status::Partial) if c.data.evidence.is_empty() => {
+                missing.push(site.link(Kind::Control, &c.id, ed))
+            }
             _ => {}
         }
         if annex {
@@ -86,7 +88,10 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
     }
     let total = a.implemented + a.partial + a.planned + a.not_started + a.excluded;
     let applicable = total - a.excluded;
-    let mut e = EvidenceCounts { missing: missing.len(), ..Default::default() };
+    let mut e = EvidenceCounts {
+        missing: missing.len(),
+        ..Default::default()
+    };
     let mut stale = Vec::new();
     for ev in site.evidence.iter().filter(|x| x.level <= ed) {
         match ev.data.collected.zip(ev.data.review_every) {
@@ -98,8 +103,18 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
             None => e.undated += 1,
         }
     }
-    let systems: Vec<_> = site.systems.iter().filter(|s| s.level <= ed && s.data.lifecycle != Lifecycle::Retired).collect();
-    let lacking = |f: fn(&SystemCard) -> bool| systems.iter().filter(|s| f(&s.data)).map(|s| site.link(Kind::System, &s.id, ed)).collect::<Vec<_>>();
+    let systems: Vec<_> = site
+        .systems
+        .iter()
+        .filter(|s| s.level <= ed && s.data.lifecycle != Lifecycle::Retired)
+        .collect();
+    let lacking = |f: fn(&SystemCard) -> bool| {
+        systems
+            .iter()
+            .filter(|s| f(&s.data))
+            .map(|s| site.link(Kind::System, &s.id, ed))
+            .collect::<Vec<_>>()
+    };
     let clauses: Vec<ClauseCoverage> = catalogue::get()
         .clauses
         .iter()
@@ -109,7 +124,14 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
             let docs: Vec<String> = site
                 .docs
                 .iter()
-                .filter(|d| d.level <= ed && d.data.front.clauses.iter().any(|c| *c == top.id || c.starts_with(&prefix)))
+                .filter(|d| {
+                    d.level <= ed
+                        && d.data
+                            .front
+                            .clauses
+                            .iter()
+                            .any(|c| *c == top.id || c.starts_with(&prefix))
+                })
                 .map(|d| d.id.clone())
                 .collect();
             let documents = docs
@@ -117,7 +139,11 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
                 .filter_map(|id| site.docs.iter().find(|d| &d.id == id))
                 .map(|d| site.link(d.kind, &d.id, ed))
                 .collect();
-            ClauseCoverage { id: top.id.clone(), title: top.title.clone(), documents }
+            ClauseCoverage {
+                id: top.id.clone(),
+                title: top.title.clone(),
+                documents,
+            }
         })
         .collect();
     let without_assessment = lacking(|s| s.impact_assessment.is_none());
@@ -127,7 +153,7 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
         without_notice_count: without_notice.len(),
         without_assessment,
         without_notice,
-        implemented_pct: if applicable == 0 { 0 } else { a.implemented * 100 / applicable },
+        implemented_pct: (a.implemented * 100).checked_div(applicable).unwrap_or(0),
         annex_a: a,
         annex_a_total: total,
         evidence: e,
@@ -160,23 +186,46 @@ pub fn summary(r: &Readiness) -> String {
         "  Annex A:   {} implemented, {} partial, {} planned, {} not started, {} excluded ({} of {} controls; {}% of applicable implemented)",
         a.implemented, a.partial, a.planned, a.not_started, a.excluded, r.annex_a_total, catalogue::get().controls.len(), r.implemented_pct
     );
-    let _ = writeln!(s, "  Evidence:  {} fresh, {} stale, {} undated; {} implemented controls without evidence", e.fresh, e.stale, e.undated, e.missing);
-    let tiers = r.tiers.iter().filter(|t| t.1 > 0).map(|(t, n)| format!("{n} {t}")).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(
+        s,
+        "  Evidence:  {} fresh, {} stale, {} undated; {} implemented controls without evidence",
+        e.fresh, e.stale, e.undated, e.missing
+    );
+    let tiers = r
+        .tiers
+        .iter()
+        .filter(|t| t.1 > 0)
+        .map(|(t, n)| format!("{n} {t}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let _ = writeln!(
         s,
         "  Systems:   {} in use ({}); {} without impact assessment, {} without notice",
         r.systems_total,
-        if tiers.is_empty() { "none".into() } else { tiers },
+        if tiers.is_empty() {
+            "none".into()
+        } else {
+            tiers
+        },
         r.without_assessment.len(),
         r.without_notice.len()
     );
-    let uncovered: Vec<&str> = r.clauses.iter().filter(|c| c.documents.is_empty()).map(|c| c.id.as_str()).collect();
+    let uncovered: Vec<&str> = r
+        .clauses
+        .iter()
+        .filter(|c| c.documents.is_empty())
+        .map(|c| c.id.as_str())
+        .collect();
     let _ = writeln!(
         s,
         "  Clauses:   {} of {} (4-10) have documented information{}",
         r.clauses_covered,
         r.clauses.len(),
-        if uncovered.is_empty() { String::new() } else { format!("; none for {}", uncovered.join(", ")) }
+        if uncovered.is_empty() {
+            String::new()
+        } else {
+            format!("; none for {}", uncovered.join(", "))
+        }
     );
     s
 }

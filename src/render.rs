@@ -21,15 +21,25 @@ pub struct Theme {
 
 fn collect_embedded(dir: &Dir<'static>, files: &mut BTreeMap<String, Vec<u8>>) {
     for f in dir.files() {
-        files.insert(f.path().to_string_lossy().replace('\\', "/"), f.contents().to_vec());
+        files.insert(
+            f.path().to_string_lossy().replace('\\', "/"),
+            f.contents().to_vec(),
+        );
     }
     for d in dir.dirs() {
         collect_embedded(d, files);
     }
 }
 
-fn collect_disk(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
+fn collect_disk(
+    base: &Path,
+    dir: &Path,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -49,9 +59,13 @@ pub fn theme_files(root: &Path, name: Option<&str>) -> Result<BTreeMap<String, V
     let name = name.unwrap_or("default");
     let dir = root.join("themes").join(name);
     if dir.is_dir() {
-        collect_disk(&dir, &dir, &mut files).map_err(|e| format!("cannot read theme {}: {e}", dir.display()))?;
+        collect_disk(&dir, &dir, &mut files)
+            .map_err(|e| format!("cannot read theme {}: {e}", dir.display()))?;
     } else if name != "default" {
-        return Err(format!("theme `{name}` not found: expected a folder {}", dir.display()));
+        return Err(format!(
+            "theme `{name}` not found: expected a folder {}",
+            dir.display()
+        ));
     }
     Ok(files)
 }
@@ -63,13 +77,15 @@ pub fn load_theme(files: &BTreeMap<String, Vec<u8>>) -> Result<Theme, String> {
     let mut statics = BTreeMap::new();
     for (path, bytes) in files {
         if let Some(name) = path.strip_prefix("templates/") {
-            let text = String::from_utf8(bytes.clone()).map_err(|_| format!("template {path} is not UTF-8"))?;
+            let text = String::from_utf8(bytes.clone())
+                .map_err(|_| format!("template {path} is not UTF-8"))?;
             templates.push((name.to_string(), text));
         } else if let Some(name) = path.strip_prefix("static/") {
             statics.insert(name.to_string(), bytes.clone());
         }
     }
-    tera.add_raw_templates(templates).map_err(|e| tera_error(&e))?;
+    tera.add_raw_templates(templates)
+        .map_err(|e| tera_error(&e))?;
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which makes every URL `&#x2F;`-noisy.
     tera.set_escape_fn(crate::markdown::escape);
@@ -104,7 +120,12 @@ pub fn code_css() -> &'static str {
 }
 
 /// Renders one page. `base` holds `site`; `canonical_base` is the base URL.
-pub fn render_page(theme: &Theme, base: &Value, canonical_base: &str, job: &PageJob) -> Result<String, String> {
+pub fn render_page(
+    theme: &Theme,
+    base: &Value,
+    canonical_base: &str,
+    job: &PageJob,
+) -> Result<String, String> {
     let mut ctx = Context::from_value(job.ctx.clone()).map_err(|e| tera_error(&e))?;
     if let Value::Object(m) = base {
         for (k, v) in m {
@@ -112,7 +133,10 @@ pub fn render_page(theme: &Theme, base: &Value, canonical_base: &str, job: &Page
         }
     }
     let canonical = format!("{canonical_base}{}", job.url.trim_end_matches("index.html"));
-    ctx.insert("page", &serde_json::json!({"url": job.url, "title": job.title, "canonical": canonical}));
+    ctx.insert(
+        "page",
+        &serde_json::json!({"url": job.url, "title": job.title, "canonical": canonical}),
+    );
     theme
         .tera
         .render(job.template, &ctx)

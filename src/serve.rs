@@ -66,18 +66,31 @@ pub struct Rebuilt {
 pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuilt, String> {
     let start = Instant::now();
     let result = build_in_memory(opts, edition);
-    let mut snap = state.snapshot.write().map_err(|_| "state lock poisoned".to_string())?;
+    let mut snap = state
+        .snapshot
+        .write()
+        .map_err(|_| "state lock poisoned".to_string())?;
     snap.generation += 1;
     let rebuilt = match result {
         Ok((files, diags)) => {
             let pages = files.keys().filter(|k| k.ends_with(".html")).count();
             snap.files = files;
             snap.diagnostics = diags.clone();
-            Rebuilt { ok: true, pages, elapsed: start.elapsed(), diagnostics: diags }
+            Rebuilt {
+                ok: true,
+                pages,
+                elapsed: start.elapsed(),
+                diagnostics: diags,
+            }
         }
         Err(Failure::Content(diags)) => {
             snap.diagnostics = diags.clone();
-            Rebuilt { ok: false, pages: 0, elapsed: start.elapsed(), diagnostics: diags }
+            Rebuilt {
+                ok: false,
+                pages: 0,
+                elapsed: start.elapsed(),
+                diagnostics: diags,
+            }
         }
         Err(Failure::Io(msg)) => return Err(msg),
     };
@@ -94,9 +107,11 @@ fn build_in_memory(opts: &Options, edition: &str) -> Result<(Files, Vec<Diagnost
     if analysis.has_errors() {
         return Err(Failure::Content(analysis.diagnostics));
     }
-    let Some(site) = analysis.site else { return Err(Failure::Content(analysis.diagnostics)) };
+    let Some(site) = analysis.site else {
+        return Err(Failure::Content(analysis.diagnostics));
+    };
     let eds = build::select_editions(&site, Some(edition))?;
-    let theme = build::theme_for(&site).map_err(|d| Failure::Content(vec![d]))?;
+    let theme = build::theme_for(&site).map_err(|d| Failure::Content(vec![*d]))?;
     let sink = MemorySink::default();
     let report = build::render_editions(&site, &eds, &theme, &sink, true)?;
     let mut diags = analysis.diagnostics;
@@ -104,8 +119,16 @@ fn build_in_memory(opts: &Options, edition: &str) -> Result<(Files, Vec<Diagnost
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failure::Content(diags));
     }
-    let mut all = sink.files.into_inner().map_err(|_| Failure::Io("poisoned".into()))?;
-    let files = all.remove(edition).unwrap_or_default().into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+    let mut all = sink
+        .files
+        .into_inner()
+        .map_err(|_| Failure::Io("poisoned".into()))?;
+    let files = all
+        .remove(edition)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, Arc::new(v)))
+        .collect();
     Ok((files, diags))
 }
 
@@ -114,15 +137,26 @@ const OVERLAY_CSS: &str = include_str!("serve_overlay.css");
 
 /// The overlay (errors) or badge (warnings) HTML, or empty.
 pub fn overlay_html(diags: &[Diagnostic]) -> String {
-    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
     let warnings = diags.len() - errors.len();
     let mut out = String::from("<link rel=\"stylesheet\" href=\"/__vouch/overlay.css\">");
     if !errors.is_empty() {
         out.push_str("<section id=\"vouch-overlay\" role=\"alert\" aria-labelledby=\"vouch-overlay-title\"><h2 id=\"vouch-overlay-title\">");
-        out.push_str(&format!("The last save has {} error{}; showing the last good build", errors.len(), if errors.len() == 1 { "" } else { "s" }));
+        out.push_str(&format!(
+            "The last save has {} error{}; showing the last good build",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        ));
         out.push_str("</h2><ol>");
         for d in &errors {
-            let pos = if d.line > 0 { format!("{}:{}:{}", d.file, d.line, d.column) } else { d.file.clone() };
+            let pos = if d.line > 0 {
+                format!("{}:{}:{}", d.file, d.line, d.column)
+            } else {
+                d.file.clone()
+            };
             out.push_str(&format!(
                 "<li><p><strong>{} {}</strong> <code>{}</code></p><p>{}</p>",
                 escape(d.rule.code),
@@ -156,7 +190,10 @@ fn inject(html: &[u8], overlay: &str) -> Vec<u8> {
         return html.to_vec();
     }
     // After the opening <body ...> tag, so it renders before any script runs.
-    match text.find("<body").and_then(|i| text[i..].find('>').map(|j| i + j + 1)) {
+    match text
+        .find("<body")
+        .and_then(|i| text[i..].find('>').map(|j| i + j + 1))
+    {
         Some(at) => format!("{}{}{}", &text[..at], overlay, &text[at..]).into_bytes(),
         None => format!("{overlay}{text}").into_bytes(),
     }
@@ -207,7 +244,9 @@ pub fn content_type(path: &str) -> &'static str {
         "pdf" => "application/pdf",
         "ico" => "image/x-icon",
         "woff2" => "font/woff2",
-        _ if path.ends_with("/_headers") || path.ends_with("/_redirects") => "text/plain; charset=utf-8",
+        _ if path.ends_with("/_headers") || path.ends_with("/_redirects") => {
+            "text/plain; charset=utf-8"
+        }
         _ => "application/octet-stream",
     }
 }
@@ -216,7 +255,10 @@ fn respond(status: StatusCode, ctype: &str, body: Vec<u8>) -> Response<Body> {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(ctype).unwrap_or(HeaderValue::from_static("text/plain")));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(ctype).unwrap_or(HeaderValue::from_static("text/plain")),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     for (k, v) in crate::outputs::security_headers(0) {
         if k != "Strict-Transport-Security" {
@@ -230,17 +272,31 @@ fn respond(status: StatusCode, ctype: &str, body: Vec<u8>) -> Response<Body> {
 
 async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response<Body> {
     let Some(path) = safe_path(uri.path()) else {
-        return respond(StatusCode::BAD_REQUEST, "text/plain; charset=utf-8", b"refused: path outside the site".to_vec());
+        return respond(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            b"refused: path outside the site".to_vec(),
+        );
     };
     let snap = match state.snapshot.read() {
         Ok(s) => s,
-        Err(_) => return respond(StatusCode::INTERNAL_SERVER_ERROR, "text/plain", b"state poisoned".to_vec()),
+        Err(_) => {
+            return respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/plain",
+                b"state poisoned".to_vec(),
+            )
+        }
     };
     let overlay = overlay_html(&snap.diagnostics);
     let file = crate::linkcheck::file_for(&path);
     if let Some(body) = snap.files.get(&file) {
         let ct = content_type(&file);
-        let body = if ct.starts_with("text/html") { inject(body, &overlay) } else { body.to_vec() };
+        let body = if ct.starts_with("text/html") {
+            inject(body, &overlay)
+        } else {
+            body.to_vec()
+        };
         return respond(StatusCode::OK, ct, body);
     }
     if snap.files.contains_key(&format!("{path}/index.html")) {
@@ -251,7 +307,11 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response<Body> {
         return r;
     }
     let fallback = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>vouch: no build yet</title></head><body><main><h1>No successful build yet</h1><p>Fix the errors shown and save; this page reloads.</p></main><script src=\"/__vouch/reload.js\" defer></script></body></html>";
-    let body = snap.files.get("/404.html").map(|b| inject(b, &overlay)).unwrap_or_else(|| inject(fallback.as_bytes(), &overlay));
+    let body = snap
+        .files
+        .get("/404.html")
+        .map(|b| inject(b, &overlay))
+        .unwrap_or_else(|| inject(fallback.as_bytes(), &overlay));
     respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
 }
 
@@ -273,15 +333,36 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/__vouch/events", get(events))
-        .route("/__vouch/reload.js", get(|| async { respond(StatusCode::OK, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec()) }))
-        .route("/__vouch/overlay.css", get(|| async { respond(StatusCode::OK, "text/css; charset=utf-8", OVERLAY_CSS.as_bytes().to_vec()) }))
+        .route(
+            "/__vouch/reload.js",
+            get(|| async {
+                respond(
+                    StatusCode::OK,
+                    "text/javascript; charset=utf-8",
+                    RELOAD_JS.as_bytes().to_vec(),
+                )
+            }),
+        )
+        .route(
+            "/__vouch/overlay.css",
+            get(|| async {
+                respond(
+                    StatusCode::OK,
+                    "text/css; charset=utf-8",
+                    OVERLAY_CSS.as_bytes().to_vec(),
+                )
+            }),
+        )
         .fallback(serve_file)
         .with_state(state)
 }
 
 /// True for editor temp/swap files and folders we never react to.
 pub fn ignored(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -297,17 +378,27 @@ pub fn ignored(path: &Path) -> bool {
 fn print_result(r: &Rebuilt) {
     if !r.diagnostics.is_empty() {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        eprint!("{}", crate::diagnostics::render_human(&r.diagnostics, color));
+        eprint!(
+            "{}",
+            crate::diagnostics::render_human(&r.diagnostics, color)
+        );
     }
     if r.ok {
         eprintln!("rebuilt {} pages in {} ms", r.pages, r.elapsed.as_millis());
     } else {
-        eprintln!("build failed in {} ms; still serving the last good build", r.elapsed.as_millis());
+        eprintln!(
+            "build failed in {} ms; still serving the last good build",
+            r.elapsed.as_millis()
+        );
     }
 }
 
 /// Watches the project and rebuilds on change, debounced. Runs on its own thread.
-fn watch(root: PathBuf, poll: bool, on_change: impl Fn() + Send + 'static) -> notify::Result<Box<dyn notify::Watcher + Send>> {
+fn watch(
+    root: PathBuf,
+    poll: bool,
+    on_change: impl Fn() + Send + 'static,
+) -> notify::Result<Box<dyn notify::Watcher + Send>> {
     use notify::RecursiveMode;
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher: Box<dyn notify::Watcher + Send> = if poll {
@@ -324,7 +415,10 @@ fn watch(root: PathBuf, poll: bool, on_change: impl Fn() + Send + 'static) -> no
     }
     std::thread::spawn(move || {
         let relevant = |ev: &notify::Result<notify::Event>| match ev {
-            Ok(e) => !matches!(e.kind, notify::EventKind::Access(_)) && e.paths.iter().any(|p| !ignored(p)),
+            Ok(e) => {
+                !matches!(e.kind, notify::EventKind::Access(_))
+                    && e.paths.iter().any(|p| !ignored(p))
+            }
             Err(_) => false,
         };
         while let Ok(ev) = rx.recv() {
@@ -342,23 +436,34 @@ fn watch(root: PathBuf, poll: bool, on_change: impl Fn() + Send + 'static) -> no
 /// Runs the dev server until Ctrl-C. Returns an error message for exit code 2.
 pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let (tx, _) = broadcast::channel(64);
-    let state = AppState { snapshot: Arc::default(), events: tx };
+    let state = AppState {
+        snapshot: Arc::default(),
+        events: tx,
+    };
     print_result(&rebuild(&opts.build, &opts.edition, &state)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind((opts.bind.as_str(), opts.port))
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let url = format!("http://{addr}/");
-        println!("Serving the {} edition at {url} (Ctrl-C to stop)", opts.edition);
+        println!(
+            "Serving the {} edition at {url} (Ctrl-C to stop)",
+            opts.edition
+        );
         if opts.open {
             let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
         }
         let (b, e, st) = (opts.build.clone(), opts.edition.clone(), state.clone());
-        let _watcher = watch(opts.build.root.clone(), opts.poll, move || match rebuild(&b, &e, &st) {
-            Ok(r) => print_result(&r),
-            Err(m) => eprintln!("error: {m}"),
+        let _watcher = watch(opts.build.root.clone(), opts.poll, move || {
+            match rebuild(&b, &e, &st) {
+                Ok(r) => print_result(&r),
+                Err(m) => eprintln!("error: {m}"),
+            }
         })
         .map_err(|e| format!("cannot watch the project: {e}"))?;
         axum::serve(listener, router(state))
@@ -381,7 +486,10 @@ mod tests {
         assert!(safe_path("/a/%2E%2E/%2e%2e/x").is_none());
         assert!(safe_path("/a\\..\\b").is_none());
         assert!(safe_path("//etc/passwd").is_none());
-        assert_eq!(safe_path("/controls/a-2-2/").as_deref(), Some("/controls/a-2-2/"));
+        assert_eq!(
+            safe_path("/controls/a-2-2/").as_deref(),
+            Some("/controls/a-2-2/")
+        );
     }
 
     #[test]
@@ -394,7 +502,13 @@ mod tests {
 
     #[test]
     fn overlay_goes_right_after_body_open() {
-        let out = inject(b"<html><body class=\"x\"><main>hi</main></body></html>", "<p>OVER</p>");
-        assert_eq!(String::from_utf8(out).unwrap(), "<html><body class=\"x\"><p>OVER</p><main>hi</main></body></html>");
+        let out = inject(
+            b"<html><body class=\"x\"><main>hi</main></body></html>",
+            "<p>OVER</p>",
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<html><body class=\"x\"><p>OVER</p><main>hi</main></body></html>"
+        );
     }
 }

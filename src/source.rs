@@ -52,7 +52,11 @@ impl SourceFile {
 
     /// The text of a 0-based line, without its newline.
     pub fn line(&self, idx: usize) -> &str {
-        let start = self.line_starts.get(idx).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(idx)
+            .copied()
+            .unwrap_or(self.text.len());
         let end = self
             .line_starts
             .get(idx + 1)
@@ -66,7 +70,10 @@ impl SourceFile {
 
     /// Byte offset where a 0-based line starts.
     pub fn line_start(&self, idx: usize) -> usize {
-        self.line_starts.get(idx).copied().unwrap_or(self.text.len())
+        self.line_starts
+            .get(idx)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// (1-based line, 1-based char column) of a byte offset.
@@ -135,7 +142,12 @@ impl Sources {
     }
 
     /// A diagnostic about a whole file (no line).
-    pub fn file_diag(&self, rule: &'static Rule, file: FileId, message: impl Into<String>) -> Diagnostic {
+    pub fn file_diag(
+        &self,
+        rule: &'static Rule,
+        file: FileId,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         file_diag(rule, &self.get(file).rel, message)
     }
 }
@@ -247,7 +259,11 @@ impl ItemLoc {
 
 /// Finds `key:` in `range`, at the shallowest indentation present. Returns the
 /// line, the key's byte column and the line range of its block (value lines).
-fn find_key(f: &SourceFile, range: Range<usize>, key: &str) -> Option<(usize, usize, Range<usize>)> {
+fn find_key(
+    f: &SourceFile,
+    range: Range<usize>,
+    key: &str,
+) -> Option<(usize, usize, Range<usize>)> {
     let base = range
         .clone()
         .map(|i| f.line(i))
@@ -291,7 +307,8 @@ fn find_token(text: &str, token: &str, from: usize) -> Option<usize> {
         let before = text[..pos].chars().next_back();
         let after = text[pos + token.len()..].chars().next();
         let ok_before = before.is_none_or(|c| !is_word(c) || c == ':');
-        let ok_after = after.is_none_or(|c| !is_word(c) || c == '.' && text[pos + token.len() + 1..].is_empty());
+        let ok_after = after
+            .is_none_or(|c| !is_word(c) || c == '.' && text[pos + token.len() + 1..].is_empty());
         if ok_before && ok_after {
             return Some(pos);
         }
@@ -315,12 +332,14 @@ pub fn list_items(f: &SourceFile) -> Vec<Range<usize>> {
             if Some(ind) == indent {
                 starts.push(idx);
             }
-        } else if !is_blank_or_comment(line) && indent.is_some_and(|i| line.len() - trimmed.len() <= i) {
-            if !trimmed.starts_with("---") && !trimmed.starts_with("...") {
-                // A line at the list's own indentation that is not an item: not a
-                // plain block list. Callers fall back to whole-file parsing.
-                return Vec::new();
-            }
+        } else if !is_blank_or_comment(line)
+            && indent.is_some_and(|i| line.len() - trimmed.len() <= i)
+            && !trimmed.starts_with("---")
+            && !trimmed.starts_with("...")
+        {
+            // A line at the list's own indentation that is not an item: not a
+            // plain block list. Callers fall back to whole-file parsing.
+            return Vec::new();
         }
     }
     let mut out = Vec::new();
@@ -337,7 +356,11 @@ mod tests {
 
     fn sources(text: &str) -> Sources {
         let mut s = Sources::default();
-        s.add(SourceFile::new("t.yaml".into(), "t.yaml".into(), text.into()));
+        s.add(SourceFile::new(
+            "t.yaml".into(),
+            "t.yaml".into(),
+            text.into(),
+        ));
         s
     }
 
@@ -355,10 +378,16 @@ mod tests {
         let s = sources(text);
         let items = list_items(s.get(0));
         assert_eq!(items, vec![0..2, 2..7]);
-        let a = ItemLoc { file: 0, lines: items[0].clone() };
+        let a = ItemLoc {
+            file: 0,
+            lines: items[0].clone(),
+        };
         let sp = a.locate(&s, &["evidence"], Some("ev-2"));
         assert_eq!(s.get(0).position(sp.offset), (2, 20));
-        let b = ItemLoc { file: 0, lines: items[1].clone() };
+        let b = ItemLoc {
+            file: 0,
+            lines: items[1].clone(),
+        };
         let sp = b.locate(&s, &["usage", "decision"], Some("legal"));
         assert_eq!(s.get(0).position(sp.offset), (6, 15));
     }

@@ -89,13 +89,22 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
 
 /// Writes the starter into `dir`, which must be absent or empty.
 pub fn write(dir: &Path) -> Result<(), String> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| e.to_string())?.next().is_some() {
-        return Err(format!("{} is not empty; choose a new folder", dir.display()));
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| e.to_string())?
+            .next()
+            .is_some()
+    {
+        return Err(format!(
+            "{} is not empty; choose a new folder",
+            dir.display()
+        ));
     }
     for (rel, text) in files(Date::today()) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }

@@ -26,7 +26,9 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
 /// `[a-z0-9][a-z0-9-]*`.
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
@@ -38,10 +40,19 @@ fn ids(site: &Site, d: &mut Vec<Diagnostic>) {
         }
         if !valid_id(id) {
             let span = loc.locate(s, &["id"], Some(id));
-            let suggestion = id.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+            let suggestion = id
+                .to_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
             d.push(
-                s.diag(&rule::INVALID_ID, span, format!("invalid {} id `{id}`", kind.name()))
-                    .help(format!("ids are lowercase letters, digits and hyphens, e.g. `{}`", suggestion.trim_matches('-'))),
+                s.diag(
+                    &rule::INVALID_ID,
+                    span,
+                    format!("invalid {} id `{id}`", kind.name()),
+                )
+                .help(format!(
+                    "ids are lowercase letters, digits and hyphens, e.g. `{}`",
+                    suggestion.trim_matches('-')
+                )),
             );
         }
     };
@@ -61,10 +72,18 @@ fn ids(site: &Site, d: &mut Vec<Diagnostic>) {
     each!(site.suppliers);
     each!(site.faq);
     each!(site.systems);
-    for e in site.docs.iter().filter(|e| e.kind == Kind::Page && RESERVED.contains(&e.id.as_str())) {
+    for e in site
+        .docs
+        .iter()
+        .filter(|e| e.kind == Kind::Page && RESERVED.contains(&e.id.as_str()))
+    {
         d.push(
-            s.diag(&rule::RESERVED_ID, e.loc.head(s), format!("page id `{}` collides with a generated path", e.id))
-                .help("rename the file, or set another `id:` in its front matter"),
+            s.diag(
+                &rule::RESERVED_ID,
+                e.loc.head(s),
+                format!("page id `{}` collides with a generated path", e.id),
+            )
+            .help("rename the file, or set another `id:` in its front matter"),
         );
     }
 }
@@ -73,24 +92,46 @@ fn references(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     for e in &site.edges {
         let (kind, id) = (&e.to.0, &e.to.1);
+        if site.is_broken(*kind, id) {
+            continue;
+        }
         if site.level(*kind, id).is_none() {
             let ids = site.ids(*kind);
             let hint = match did_you_mean(id, ids.iter().copied()) {
                 Some(m) => format!("did you mean `{m}`?"),
                 None if ids.is_empty() => format!("there is no {} yet", kind.name()),
-                None => format!("known {} ids include: {}", kind.name(), ids.iter().take(6).copied().collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "known {} ids include: {}",
+                    kind.name(),
+                    ids.iter().take(6).copied().collect::<Vec<_>>().join(", ")
+                ),
             };
             let (r, msg) = if e.field == "models" {
-                (&rule::UNKNOWN_SUPPLIER, format!("model supplier `{id}` is not in registers/suppliers.yaml"))
+                (
+                    &rule::UNKNOWN_SUPPLIER,
+                    format!("model supplier `{id}` is not in registers/suppliers.yaml"),
+                )
             } else {
-                (&rule::UNRESOLVED_REFERENCE, format!("unresolved reference to {} `{id}`", kind.name()))
+                (
+                    &rule::UNRESOLVED_REFERENCE,
+                    format!("unresolved reference to {} `{id}`", kind.name()),
+                )
             };
             d.push(s.diag(r, e.span, msg).help(hint));
             continue;
         }
         if let Some(anchor) = &e.anchor {
-            let pos = site.docs.iter().position(|doc| doc.kind == *kind && doc.id == *id);
-            let known = pos.map(|p| site.doc_md[p].headings.iter().map(|h| h.slug.clone()).collect::<Vec<_>>());
+            let pos = site
+                .docs
+                .iter()
+                .position(|doc| doc.kind == *kind && doc.id == *id);
+            let known = pos.map(|p| {
+                site.doc_md[p]
+                    .headings
+                    .iter()
+                    .map(|h| h.slug.clone())
+                    .collect::<Vec<_>>()
+            });
             match known {
                 Some(slugs) if !slugs.contains(anchor) => {
                     let hint = match did_you_mean(anchor, slugs.iter().map(String::as_str)) {
@@ -118,15 +159,42 @@ fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
         if annex && cat.control(&e.id).is_none() {
             let hint = match did_you_mean(&e.id, cat.controls.iter().map(|c| c.id.as_str())) {
                 Some(m) => format!("did you mean `{m}`? own controls take ids outside `A.`"),
-                None => "Annex A has 38 controls, A.2.2 to A.10.4; own controls take ids outside `A.`".into(),
+                None => {
+                    "Annex A has 38 controls, A.2.2 to A.10.4; own controls take ids outside `A.`"
+                        .into()
+                }
             };
-            d.push(s.diag(&rule::UNKNOWN_ANNEX_A_CONTROL, c.loc.locate(s, &["id"], Some(&e.id)), format!("`{}` is not an ISO/IEC 42001 Annex A control", e.id)).help(hint));
+            d.push(
+                s.diag(
+                    &rule::UNKNOWN_ANNEX_A_CONTROL,
+                    c.loc.locate(s, &["id"], Some(&e.id)),
+                    format!("`{}` is not an ISO/IEC 42001 Annex A control", e.id),
+                )
+                .help(hint),
+            );
         }
         if annex && e.title.is_some() {
-            d.push(s.diag(&rule::CONTROL_TITLE, c.loc.locate(s, &["title"], None), format!("Annex A control `{}` takes its title from the catalogue", e.id)).help("remove `title:`"));
+            d.push(
+                s.diag(
+                    &rule::CONTROL_TITLE,
+                    c.loc.locate(s, &["title"], None),
+                    format!(
+                        "Annex A control `{}` takes its title from the catalogue",
+                        e.id
+                    ),
+                )
+                .help("remove `title:`"),
+            );
         }
         if !annex && e.title.is_none() {
-            d.push(s.diag(&rule::CONTROL_TITLE, c.loc.locate(s, &["id"], Some(&e.id)), format!("own control `{}` has no title", e.id)).help("add `title: ...`"));
+            d.push(
+                s.diag(
+                    &rule::CONTROL_TITLE,
+                    c.loc.locate(s, &["id"], Some(&e.id)),
+                    format!("own control `{}` has no title", e.id),
+                )
+                .help("add `title: ...`"),
+            );
         }
         if e.applicable {
             match e.status {
@@ -137,18 +205,36 @@ fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
                 ),
                 _ => {}
             }
-        } else if e.justification.as_deref().is_none_or(|j| j.trim().is_empty()) {
+        } else if e
+            .justification
+            .as_deref()
+            .is_none_or(|j| j.trim().is_empty())
+        {
             d.push(s.diag(&rule::MISSING_JUSTIFICATION, c.loc.locate(s, &["applicable"], None), format!("control `{}` is excluded without a justification", e.id)).help("add `justification:` saying why the control does not apply (e.g. the role you do not play)"));
         }
     }
     for a in &cat.controls {
         if !site.controls.iter().any(|c| c.id == a.id) {
-            let file = site.sources.files.iter().position(|f| f.rel.ends_with("registers/controls.yaml"));
-            let msg = format!("Annex A control {} \"{}\" is missing from the Statement of Applicability", a.id, a.title);
+            let file = site
+                .sources
+                .files
+                .iter()
+                .position(|f| f.rel.ends_with("registers/controls.yaml"));
+            let msg = format!(
+                "Annex A control {} \"{}\" is missing from the Statement of Applicability",
+                a.id, a.title
+            );
             let help = format!("add `- id: {}` with `applicable: true` and a status, or `applicable: false` and a justification", a.id);
             d.push(match file {
-                Some(f) => s.file_diag(&rule::MISSING_ANNEX_A_CONTROL, f, msg).help(help),
-                None => crate::source::file_diag(&rule::MISSING_ANNEX_A_CONTROL, "content/registers/controls.yaml", msg).help(help),
+                Some(f) => s
+                    .file_diag(&rule::MISSING_ANNEX_A_CONTROL, f, msg)
+                    .help(help),
+                None => crate::source::file_diag(
+                    &rule::MISSING_ANNEX_A_CONTROL,
+                    "content/registers/controls.yaml",
+                    msg,
+                )
+                .help(help),
             });
         }
     }
@@ -162,28 +248,80 @@ fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
         match e.kind {
             EvidenceKind::File => {
                 let p = std::path::Path::new(&e.location);
-                let escapes = p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+                let escapes = p.is_absolute()
+                    || p.components().any(|c| {
+                        matches!(
+                            c,
+                            Component::ParentDir | Component::RootDir | Component::Prefix(_)
+                        )
+                    });
                 if escapes {
-                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), format!("evidence file `{}` leaves content/", e.location)).help("give a path relative to content/, e.g. `evidence/2026-q3-review.pdf`"));
+                    d.push(
+                        s.diag(
+                            &rule::EVIDENCE_LOCATION,
+                            at(),
+                            format!("evidence file `{}` leaves content/", e.location),
+                        )
+                        .help(
+                            "give a path relative to content/, e.g. `evidence/2026-q3-review.pdf`",
+                        ),
+                    );
                 } else if !site.content.join(p).is_file() {
-                    d.push(s.diag(&rule::EVIDENCE_FILE_MISSING, at(), format!("evidence file `content/{}` does not exist", e.location)).help("fix the path (relative to content/) or add the file"));
+                    d.push(
+                        s.diag(
+                            &rule::EVIDENCE_FILE_MISSING,
+                            at(),
+                            format!("evidence file `content/{}` does not exist", e.location),
+                        )
+                        .help("fix the path (relative to content/) or add the file"),
+                    );
                 }
             }
             EvidenceKind::Url => {
-                let ok = (e.location.starts_with("https://") || e.location.starts_with("http://")) && e.location.len() > 8 && !e.location.contains(char::is_whitespace);
+                let ok = (e.location.starts_with("https://") || e.location.starts_with("http://"))
+                    && e.location.len() > 8
+                    && !e.location.contains(char::is_whitespace);
                 if !ok {
-                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), format!("`{}` is not an http(s) URL", e.location)).help("write the full URL, starting with https://"));
+                    d.push(
+                        s.diag(
+                            &rule::EVIDENCE_LOCATION,
+                            at(),
+                            format!("`{}` is not an http(s) URL", e.location),
+                        )
+                        .help("write the full URL, starting with https://"),
+                    );
                 }
             }
             EvidenceKind::Document => {
-                if !site.docs.iter().any(|doc| doc.id == e.location) {
-                    let hint = did_you_mean(&e.location, site.docs.iter().map(|x| x.id.as_str())).map_or("give the id of a policy, assessment, notice or page".into(), |m| format!("did you mean `{m}`?"));
-                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), format!("no document `{}`", e.location)).help(hint));
+                let broken = ["policy", "assessment", "notice", "page", "scope"]
+                    .iter()
+                    .any(|k| {
+                        site.broken
+                            .iter()
+                            .any(|(bk, bi)| bk == k && *bi == e.location)
+                    });
+                if !broken && !site.docs.iter().any(|doc| doc.id == e.location) {
+                    let hint = did_you_mean(&e.location, site.docs.iter().map(|x| x.id.as_str()))
+                        .map_or(
+                            "give the id of a policy, assessment, notice or page".into(),
+                            |m| format!("did you mean `{m}`?"),
+                        );
+                    d.push(
+                        s.diag(
+                            &rule::EVIDENCE_LOCATION,
+                            at(),
+                            format!("no document `{}`", e.location),
+                        )
+                        .help(hint),
+                    );
                 }
             }
             EvidenceKind::Ticket | EvidenceKind::Attestation => {
                 if e.location.trim().is_empty() {
-                    d.push(s.diag(&rule::EVIDENCE_LOCATION, at(), "empty evidence location").help("give the ticket key or who attested"));
+                    d.push(
+                        s.diag(&rule::EVIDENCE_LOCATION, at(), "empty evidence location")
+                            .help("give the ticket key or who attested"),
+                    );
                 }
             }
         }
@@ -200,17 +338,34 @@ fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
 }
 
 /// Phrases an auditor cannot test.
-const VAGUE: &[&str] = &["appropriate", "appropriately", "adequate", "adequately", "as needed", "as necessary", "where possible", "where practicable", "periodically", "regularly", "in a timely manner"];
+const VAGUE: &[&str] = &[
+    "appropriate",
+    "appropriately",
+    "adequate",
+    "adequately",
+    "as needed",
+    "as necessary",
+    "where possible",
+    "where practicable",
+    "periodically",
+    "regularly",
+    "in a timely manner",
+];
 
 /// True when `text` holds a testable number: a figure followed by a unit of
 /// time or quantity ("every 90 days", "within 24 hours", "95%").
 fn states_a_frequency(text: &str) -> bool {
-    const UNITS: &[&str] = &["minute", "hour", "day", "week", "month", "quarter", "year", "time", "business", "working", "%", "percent"];
+    const UNITS: &[&str] = &[
+        "minute", "hour", "day", "week", "month", "quarter", "year", "time", "business", "working",
+        "%", "percent",
+    ];
     let lower = text.to_lowercase();
     let b = lower.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.') {
+        if b[i].is_ascii_digit()
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.')
+        {
             let mut j = i;
             while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.') {
                 j += 1;
@@ -227,8 +382,19 @@ fn states_a_frequency(text: &str) -> bool {
     false
 }
 
-fn vague_language(site: &Site, doc: &crate::model::Entity<crate::parse::DocSource>, d: &mut Vec<Diagnostic>) {
-    if !matches!(doc.kind, Kind::Policy | Kind::Scope) || doc.data.front.lint_allow.iter().any(|r| r == "vague-language") {
+fn vague_language(
+    site: &Site,
+    doc: &crate::model::Entity<crate::parse::DocSource>,
+    d: &mut Vec<Diagnostic>,
+) {
+    if !matches!(doc.kind, Kind::Policy | Kind::Scope)
+        || doc
+            .data
+            .front
+            .lint_allow
+            .iter()
+            .any(|r| r == "vague-language")
+    {
         return;
     }
     let s = &site.sources;
@@ -248,8 +414,14 @@ fn vague_language(site: &Site, doc: &crate::model::Entity<crate::parse::DocSourc
             let mut from = 0;
             while let Some(p) = lower[from..].find(phrase).map(|p| p + from) {
                 from = p + phrase.len();
-                let before_ok = lower[..p].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-                let after_ok = lower[from..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                let before_ok = lower[..p]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                let after_ok = lower[from..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
                 if !before_ok || !after_ok || lower.len() != line.len() {
                     continue;
                 }
@@ -259,7 +431,11 @@ fn vague_language(site: &Site, doc: &crate::model::Entity<crate::parse::DocSourc
                 if states_a_frequency(window) {
                     continue;
                 }
-                let span = Span { file: doc.loc.file, offset: start + p, len: phrase.len() };
+                let span = Span {
+                    file: doc.loc.file,
+                    offset: start + p,
+                    len: phrase.len(),
+                };
                 d.push(
                     s.diag(&rule::VAGUE_LANGUAGE, span, format!("\"{}\" cannot be tested by an auditor", &line[p..from]))
                         .help("state who does what and how often (e.g. \"the Security Lead reviews access every 90 days\"), or add `lint_allow: [vague-language]`"),
@@ -276,24 +452,68 @@ fn documents(site: &Site, d: &mut Vec<Diagnostic>) {
         let f = &doc.data.front;
         for cl in &f.clauses {
             if cat.clause(cl).is_none() {
-                let hint = did_you_mean(cl, cat.clauses.iter().map(|c| c.id.as_str())).map_or("clauses run from 4 to 10.2, e.g. \"5.2\" or \"6.1.4\"".to_string(), |m| format!("did you mean \"{m}\"?"));
-                d.push(s.diag(&rule::UNKNOWN_CLAUSE, doc.loc.locate(s, &["clauses"], Some(cl)), format!("`{cl}` is not an ISO/IEC 42001 clause")).help(hint));
+                let hint = did_you_mean(cl, cat.clauses.iter().map(|c| c.id.as_str())).map_or(
+                    "clauses run from 4 to 10.2, e.g. \"5.2\" or \"6.1.4\"".to_string(),
+                    |m| format!("did you mean \"{m}\"?"),
+                );
+                d.push(
+                    s.diag(
+                        &rule::UNKNOWN_CLAUSE,
+                        doc.loc.locate(s, &["clauses"], Some(cl)),
+                        format!("`{cl}` is not an ISO/IEC 42001 clause"),
+                    )
+                    .help(hint),
+                );
             }
         }
         if let (Some(a), Some(every)) = (f.approved, f.review_every) {
             let due = a.plus(every);
             if due < site.today {
-                d.push(s.diag(&rule::REVIEW_OVERDUE, doc.loc.locate(s, &["approved"], None), format!("{} `{}` was due for review on {due}", doc.kind.name(), doc.id)).help("review the document and update `approved:` (and `version:`)"));
+                d.push(
+                    s.diag(
+                        &rule::REVIEW_OVERDUE,
+                        doc.loc.locate(s, &["approved"], None),
+                        format!(
+                            "{} `{}` was due for review on {due}",
+                            doc.kind.name(),
+                            doc.id
+                        ),
+                    )
+                    .help("review the document and update `approved:` (and `version:`)"),
+                );
             }
         }
         if let Some(md) = site.doc_md.get(i) {
             for e in &md.errors {
                 let (r, off, len, msg, help) = match e {
-                    BlockError::Unterminated { offset, len } => (&rule::UNTERMINATED_BLOCK, offset, len, "this passage is never closed".to_string(), "add a line holding only `:::` where the passage ends"),
-                    BlockError::Misnested { offset, len } => (&rule::MISNESTED_BLOCK, offset, len, "passage marker without a matching open passage, or inside another".to_string(), "passages do not nest: close the open one with `:::` first"),
-                    BlockError::UnknownEdition { offset, len, name } => (&rule::UNKNOWN_EDITION, offset, len, format!("no edition named `{name}`"), "use an edition from site.yaml, e.g. `:::internal` or `:::customer`"),
+                    BlockError::Unterminated { offset, len } => (
+                        &rule::UNTERMINATED_BLOCK,
+                        offset,
+                        len,
+                        "this passage is never closed".to_string(),
+                        "add a line holding only `:::` where the passage ends",
+                    ),
+                    BlockError::Misnested { offset, len } => (
+                        &rule::MISNESTED_BLOCK,
+                        offset,
+                        len,
+                        "passage marker without a matching open passage, or inside another"
+                            .to_string(),
+                        "passages do not nest: close the open one with `:::` first",
+                    ),
+                    BlockError::UnknownEdition { offset, len, name } => (
+                        &rule::UNKNOWN_EDITION,
+                        offset,
+                        len,
+                        format!("no edition named `{name}`"),
+                        "use an edition from site.yaml, e.g. `:::internal` or `:::customer`",
+                    ),
                 };
-                let span = Span { file: doc.loc.file, offset: doc.data.body_offset + off, len: *len };
+                let span = Span {
+                    file: doc.loc.file,
+                    offset: doc.data.body_offset + off,
+                    len: *len,
+                };
                 d.push(s.diag(r, span, msg).help(help));
             }
         }
@@ -307,7 +527,10 @@ pub fn implied_tier(u: &Usage) -> (Tier, Option<String>) {
     match (u.domain, u.decision) {
         (Political, _) => (Tier::High, Some("usage.domain: political".into())),
         (General, _) | (_, Decision::None | Decision::Informational) => (Tier::Minimal, None),
-        (dom, dec) => (Tier::High, Some(format!("usage.domain: {dom} with usage.decision: {dec}"))),
+        (dom, dec) => (
+            Tier::High,
+            Some(format!("usage.domain: {dom} with usage.decision: {dec}")),
+        ),
     }
 }
 
@@ -325,30 +548,66 @@ fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
         let high = c.risk_tier >= Tier::High;
         let head = || sys.loc.locate(s, &["risk_tier"], None);
         if high && c.impact_assessment.is_none() {
-            d.push(s.diag(&rule::HIGH_TIER_WITHOUT_ASSESSMENT, head(), format!("high-tier system `{}` has no impact assessment", c.id)).help("write assessments/<id>.md and set `impact_assessment: <id>`"));
+            d.push(
+                s.diag(
+                    &rule::HIGH_TIER_WITHOUT_ASSESSMENT,
+                    head(),
+                    format!("high-tier system `{}` has no impact assessment", c.id),
+                )
+                .help("write assessments/<id>.md and set `impact_assessment: <id>`"),
+            );
         }
         if high && c.notice.is_none() {
-            d.push(s.diag(&rule::HIGH_TIER_WITHOUT_NOTICE, head(), format!("high-tier system `{}` has no transparency notice", c.id)).help("write notices/<id>.md and set `notice: <id>`"));
+            d.push(
+                s.diag(
+                    &rule::HIGH_TIER_WITHOUT_NOTICE,
+                    head(),
+                    format!("high-tier system `{}` has no transparency notice", c.id),
+                )
+                .help("write notices/<id>.md and set `notice: <id>`"),
+            );
         } else if c.notice.is_none() && c.roles.contains(&IsoRole::Provider) {
             d.push(s.diag(&rule::PROVIDER_WITHOUT_NOTICE, sys.loc.locate(s, &["roles"], Some("provider")), format!("system `{}` is provided by the organisation but has no notice", c.id)).help("providers owe users and affected people a notice: write notices/<id>.md and set `notice:`"));
         }
         if high && c.oversight.mode == OversightMode::HumanOutOfTheLoop {
-            let span = sys.loc.locate(s, &["oversight", "mode"], Some("human-out-of-the-loop"));
+            let span = sys
+                .loc
+                .locate(s, &["oversight", "mode"], Some("human-out-of-the-loop"));
             match c.oversight.rationale.as_deref().filter(|r| !r.trim().is_empty()) {
                 None => d.push(s.diag(&rule::OUT_OF_LOOP_HIGH_TIER, span, format!("high-tier system `{}` runs without human oversight and gives no rationale", c.id)).help("choose human-in-the-loop, human-on-the-loop or human-in-command, or explain why not in `oversight.rationale`")),
                 Some(_) => d.push(s.diag(&rule::OUT_OF_LOOP_RATIONALE, span, format!("high-tier system `{}` runs without human oversight", c.id)).help("auditors will test this rationale; prefer human oversight for high-tier systems")),
             }
         }
-        if c.lifecycle == Lifecycle::Retired && c.retirement.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        if c.lifecycle == Lifecycle::Retired
+            && c.retirement.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
             d.push(s.diag(&rule::RETIRED_WITHOUT_RETIREMENT, sys.loc.locate(s, &["lifecycle"], Some("retired")), format!("retired system `{}` has no retirement section", c.id)).help("add `retirement: |` describing decommissioning, data deletion or archiving, and model disposal"));
         }
-        for (field, kind, target) in [("impact_assessment", Kind::Assessment, &c.impact_assessment), ("notice", Kind::Notice, &c.notice)] {
+        for (field, kind, target) in [
+            ("impact_assessment", Kind::Assessment, &c.impact_assessment),
+            ("notice", Kind::Notice, &c.notice),
+        ] {
             let Some(t) = target else { continue };
-            if let Some(doc) = site.docs.iter().find(|doc| doc.kind == kind && &doc.id == t) {
+            if let Some(doc) = site
+                .docs
+                .iter()
+                .find(|doc| doc.kind == kind && &doc.id == t)
+            {
                 if !doc.data.front.systems.contains(&c.id) {
                     d.push(
-                        s.diag(&rule::COVERAGE_NOT_RECIPROCAL, sys.loc.locate(s, &[field], Some(t)), format!("{} `{t}` does not list system `{}` in its `systems`", kind.name(), c.id))
-                            .help(format!("add `{}` to `systems:` in the front matter of `{t}`", c.id)),
+                        s.diag(
+                            &rule::COVERAGE_NOT_RECIPROCAL,
+                            sys.loc.locate(s, &[field], Some(t)),
+                            format!(
+                                "{} `{t}` does not list system `{}` in its `systems`",
+                                kind.name(),
+                                c.id
+                            ),
+                        )
+                        .help(format!(
+                            "add `{}` to `systems:` in the front matter of `{t}`",
+                            c.id
+                        )),
                     );
                 }
             }
@@ -363,15 +622,34 @@ fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
         if e.treatment == Treatment::Mitigate && e.controls.is_empty() {
             d.push(s.diag(&rule::MITIGATE_WITHOUT_CONTROLS, r.loc.locate(s, &["treatment"], Some("mitigate")), format!("risk `{}` is mitigated by no control", e.id)).help("list the mitigating controls in `controls: [...]`, or choose another treatment"));
         }
-        for (field, v) in [("likelihood", Some(e.likelihood)), ("impact", Some(e.impact)), ("residual_likelihood", e.residual_likelihood), ("residual_impact", e.residual_impact)] {
+        for (field, v) in [
+            ("likelihood", Some(e.likelihood)),
+            ("impact", Some(e.impact)),
+            ("residual_likelihood", e.residual_likelihood),
+            ("residual_impact", e.residual_impact),
+        ] {
             if let Some(v) = v.filter(|v| !(1..=5).contains(v)) {
-                d.push(s.diag(&rule::SCORE_OUT_OF_RANGE, r.loc.locate(s, &[field], Some(&v.to_string())), format!("{field} {v} is outside 1-5")).help("use 1 (rare / negligible) to 5 (almost certain / severe)"));
+                d.push(
+                    s.diag(
+                        &rule::SCORE_OUT_OF_RANGE,
+                        r.loc.locate(s, &[field], Some(&v.to_string())),
+                        format!("{field} {v} is outside 1-5"),
+                    )
+                    .help("use 1 (rare / negligible) to 5 (almost certain / severe)"),
+                );
             }
         }
         if let (Some(rev), Some(every)) = (e.reviewed, e.review_every) {
             let due = rev.plus(every);
             if due < site.today {
-                d.push(s.diag(&rule::REVIEW_OVERDUE, r.loc.locate(s, &["reviewed"], None), format!("risk `{}` was due for review on {due}", e.id)).help("review the risk and update `reviewed:`"));
+                d.push(
+                    s.diag(
+                        &rule::REVIEW_OVERDUE,
+                        r.loc.locate(s, &["reviewed"], None),
+                        format!("risk `{}` was due for review on {due}", e.id),
+                    )
+                    .help("review the risk and update `reviewed:`"),
+                );
             }
         }
     }
@@ -381,18 +659,46 @@ fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     if let Some(v) = &site.config.readiness_visibility {
         if !site.editions.contains(v) {
-            let span = site.config_loc.locate(s, &["readiness_visibility"], Some(v));
-            d.push(s.diag(&rule::UNKNOWN_EDITION, span, format!("unknown edition `{v}`")).help(format!("editions declared in site.yaml: {}", site.editions.join(", "))));
+            let span = site
+                .config_loc
+                .locate(s, &["readiness_visibility"], Some(v));
+            d.push(
+                s.diag(
+                    &rule::UNKNOWN_EDITION,
+                    span,
+                    format!("unknown edition `{v}`"),
+                )
+                .help(format!(
+                    "editions declared in site.yaml: {}",
+                    site.editions.join(", ")
+                )),
+            );
         }
     }
     if site.editions.is_empty() {
-        d.push(s.diag(&rule::INVALID_VALUE, site.config_loc.locate(s, &["editions"], None), "no editions declared").help("list editions from lowest to highest access, e.g. [public, customer, internal]"));
+        d.push(
+            s.diag(
+                &rule::INVALID_VALUE,
+                site.config_loc.locate(s, &["editions"], None),
+                "no editions declared",
+            )
+            .help("list editions from lowest to highest access, e.g. [public, customer, internal]"),
+        );
     }
     for c in &site.config.certifications {
         if let (CertStatus::Certified, Some(exp)) = (c.status, c.expires) {
             if exp < site.today {
-                let span = site.config_loc.locate(s, &["certifications"], Some(&exp.to_string()));
-                d.push(s.diag(&rule::CERTIFICATION_EXPIRED, span, format!("certification \"{}\" expired on {exp}", c.name)).help("renew it and update `expires:`, or set `status: in-progress`"));
+                let span = site
+                    .config_loc
+                    .locate(s, &["certifications"], Some(&exp.to_string()));
+                d.push(
+                    s.diag(
+                        &rule::CERTIFICATION_EXPIRED,
+                        span,
+                        format!("certification \"{}\" expired on {exp}", c.name),
+                    )
+                    .help("renew it and update `expires:`, or set `status: in-progress`"),
+                );
             }
         }
     }
@@ -404,11 +710,28 @@ mod tests {
 
     #[test]
     fn usage_not_data_drives_the_tier() {
-        let u = |domain, decision| Usage { domain, decision, affected: vec![], scale: None };
-        assert_eq!(implied_tier(&u(Domain::Employment, Decision::Significant)).0, Tier::High);
-        assert_eq!(implied_tier(&u(Domain::Employment, Decision::Informational)).0, Tier::Minimal);
-        assert_eq!(implied_tier(&u(Domain::Political, Decision::None)).0, Tier::High);
-        assert_eq!(implied_tier(&u(Domain::General, Decision::Legal)).0, Tier::Minimal);
+        let u = |domain, decision| Usage {
+            domain,
+            decision,
+            affected: vec![],
+            scale: None,
+        };
+        assert_eq!(
+            implied_tier(&u(Domain::Employment, Decision::Significant)).0,
+            Tier::High
+        );
+        assert_eq!(
+            implied_tier(&u(Domain::Employment, Decision::Informational)).0,
+            Tier::Minimal
+        );
+        assert_eq!(
+            implied_tier(&u(Domain::Political, Decision::None)).0,
+            Tier::High
+        );
+        assert_eq!(
+            implied_tier(&u(Domain::General, Decision::Legal)).0,
+            Tier::Minimal
+        );
     }
 
     #[test]

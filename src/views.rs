@@ -64,8 +64,20 @@ impl Site {
                 marker: None,
                 id: Some(id.to_string()),
             },
-            Some(l) => LinkView { kind, title: None, url: None, marker: Some(self.marker(l)), id: None },
-            None => LinkView { kind, title: Some(id.to_string()), url: None, marker: None, id: Some(id.to_string()) },
+            Some(l) => LinkView {
+                kind,
+                title: None,
+                url: None,
+                marker: Some(self.marker(l)),
+                id: None,
+            },
+            None => LinkView {
+                kind,
+                title: Some(id.to_string()),
+                url: None,
+                marker: None,
+                id: Some(id.to_string()),
+            },
         }
     }
 
@@ -88,12 +100,23 @@ impl Site {
 
     /// Links back to entities that cite `(kind, id)`, visible in `ed`.
     pub fn backlink_views(&self, kind: Kind, id: &str, ed: usize) -> Vec<LinkView> {
-        self.backlinks((kind, id), ed).into_iter().map(|(k, i)| self.link(k, &i, ed)).collect()
+        self.backlinks((kind, id), ed)
+            .into_iter()
+            .map(|(k, i)| self.link(k, &i, ed))
+            .collect()
     }
 
     /// Renders a register Markdown field for `ed` (empty when absent).
-    pub fn field_html(&self, kind: Kind, id: &str, field: &'static str, ed: usize) -> Option<Rendered> {
-        self.field_md.get(&(kind, id.to_string(), field)).map(|md| md.render(ed, &self.md_resolver(ed)))
+    pub fn field_html(
+        &self,
+        kind: Kind,
+        id: &str,
+        field: &'static str,
+        ed: usize,
+    ) -> Option<Rendered> {
+        self.field_md
+            .get(&(kind, id.to_string(), field))
+            .map(|md| md.render(ed, &self.md_resolver(ed)))
     }
 
     /// Common page settings for edition `ed`.
@@ -107,7 +130,10 @@ impl Site {
             ("Search", "/search/"),
         ]
         .iter()
-        .map(|(t, u)| NavItem { title: t.to_string(), url: u.to_string() })
+        .map(|(t, u)| NavItem {
+            title: t.to_string(),
+            url: u.to_string(),
+        })
         .collect();
         SiteView {
             organisation: self.config.organisation.clone(),
@@ -174,16 +200,27 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
         title: d.title.clone(),
         summary: f.summary.clone(),
         html: r.html.to_string(),
-        toc: r.toc.iter().filter(|h| h.level >= 2 && h.level <= 3).cloned().collect(),
+        toc: r
+            .toc
+            .iter()
+            .filter(|h| h.level >= 2 && h.level <= 3)
+            .cloned()
+            .collect(),
         owner: f.owner.clone(),
         approved_by: f.approved_by.clone(),
         version: f.version.clone(),
         approved: f.approved.map(|a| a.to_string()),
-        next_review: f.approved.zip(f.review_every).map(|(a, p)| a.plus(p).to_string()),
+        next_review: f
+            .approved
+            .zip(f.review_every)
+            .map(|(a, p)| a.plus(p).to_string()),
         clauses: f
             .clauses
             .iter()
-            .map(|c| ClauseView { id: c.clone(), title: cat.clause(c).map(|e| e.title.clone()).unwrap_or_default() })
+            .map(|c| ClauseView {
+                id: c.clone(),
+                title: cat.clause(c).map(|e| e.title.clone()).unwrap_or_default(),
+            })
             .collect(),
         controls: site.links(Kind::Control, &f.controls, ed),
         systems: site.links(Kind::System, &f.systems, ed),
@@ -244,7 +281,14 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
         id: p.to_string(),
         title: cat.objective_title(p).unwrap_or_default().to_string(),
     });
-    let html = |f| if full { site.field_html(Kind::Control, &c.id, f, ed).map(|r| r.html.to_string()) } else { None };
+    let html = |f| {
+        if full {
+            site.field_html(Kind::Control, &c.id, f, ed)
+                .map(|r| r.html.to_string())
+        } else {
+            None
+        }
+    };
     ControlView {
         id: c.id.clone(),
         slug: crate::model::slug(&c.id),
@@ -253,7 +297,10 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
         annex_a: annex.is_some(),
         objective,
         applicable: e.applicable,
-        status: e.applicable.then_some(e.status.map(|s| s.as_str())).flatten(),
+        status: e
+            .applicable
+            .then_some(e.status.map(|s| s.as_str()))
+            .flatten(),
         owner: e.owner.clone(),
         implementation_html: html("implementation"),
         justification_html: html("justification"),
@@ -263,10 +310,18 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
         maps_to: e
             .maps_to
             .iter()
-            .map(|(k, v)| MappingView { framework: k.clone(), label: framework_label(k), ids: v.clone() })
+            .map(|(k, v)| MappingView {
+                framework: k.clone(),
+                label: framework_label(k),
+                ids: v.clone(),
+            })
             .collect(),
         reference_nist: cat.nist.get(&e.id).cloned().unwrap_or_default(),
-        cited_by: if full { site.backlink_views(Kind::Control, &c.id, ed) } else { Vec::new() },
+        cited_by: if full {
+            site.backlink_views(Kind::Control, &c.id, ed)
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -340,7 +395,14 @@ pub struct ModelView {
 /// Builds a system card's view for edition `ed`.
 pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -> SystemView {
     let c = &s.data;
-    let html = |f| if full { site.field_html(Kind::System, &s.id, f, ed).map(|r| r.html.to_string()) } else { None };
+    let html = |f| {
+        if full {
+            site.field_html(Kind::System, &s.id, f, ed)
+                .map(|r| r.html.to_string())
+        } else {
+            None
+        }
+    };
     let (implied, why) = implied_tier(&c.usage);
     SystemView {
         id: s.id.clone(),
@@ -367,17 +429,27 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
             .map(|m| ModelView {
                 name: m.name.clone(),
                 version: m.version.clone(),
-                supplier: m.supplier.as_ref().map(|sup| site.link(Kind::Supplier, sup, ed)),
+                supplier: m
+                    .supplier
+                    .as_ref()
+                    .map(|sup| site.link(Kind::Supplier, sup, ed)),
             })
             .collect(),
         data: c.data.clone(),
-        assessment: c.impact_assessment.as_ref().map(|a| site.link(Kind::Assessment, a, ed)),
+        assessment: c
+            .impact_assessment
+            .as_ref()
+            .map(|a| site.link(Kind::Assessment, a, ed)),
         notice: c.notice.as_ref().map(|n| site.link(Kind::Notice, n, ed)),
         controls: site.links(Kind::Control, &c.controls, ed),
         risks: site.links(Kind::Risk, &c.risks, ed),
         retirement_html: html("retirement"),
         owner: c.owner.clone(),
-        cited_by: if full { site.backlink_views(Kind::System, &s.id, ed) } else { Vec::new() },
+        cited_by: if full {
+            site.backlink_views(Kind::System, &s.id, ed)
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -387,5 +459,7 @@ pub fn tier_counts(site: &Site, ed: usize) -> Vec<(String, usize)> {
     for s in site.systems.iter().filter(|s| s.level <= ed) {
         *m.entry(s.data.risk_tier).or_default() += 1;
     }
-    m.into_iter().map(|(t, n)| (t.as_str().to_string(), n)).collect()
+    m.into_iter()
+        .map(|(t, n)| (t.as_str().to_string(), n))
+        .collect()
 }

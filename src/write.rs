@@ -18,7 +18,10 @@ pub trait Sink: Sync {
 fn safe_rel(path: &str) -> io::Result<&str> {
     let rel = path.trim_start_matches('/');
     if rel.split('/').any(|s| s == ".." || s.contains('\\')) || rel.is_empty() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path {path}")));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unsafe output path {path}"),
+        ));
     }
     Ok(rel)
 }
@@ -47,8 +50,13 @@ pub struct MemorySink {
 impl Sink for MemorySink {
     fn put(&self, ed: &str, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         safe_rel(path)?;
-        let mut f = self.files.lock().map_err(|_| io::Error::other("poisoned"))?;
-        f.entry(ed.to_string()).or_default().insert(path.to_string(), bytes);
+        let mut f = self
+            .files
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?;
+        f.entry(ed.to_string())
+            .or_default()
+            .insert(path.to_string(), bytes);
         Ok(())
     }
 }
@@ -63,8 +71,13 @@ pub struct Staging {
 /// final renames stay on one filesystem.
 pub fn stage(out: &Path) -> io::Result<Staging> {
     std::fs::create_dir_all(out)?;
-    let dir = tempfile::Builder::new().prefix(".vouch-staging-").tempdir_in(out)?;
-    Ok(Staging { dir, out: out.to_path_buf() })
+    let dir = tempfile::Builder::new()
+        .prefix(".vouch-staging-")
+        .tempdir_in(out)?;
+    Ok(Staging {
+        dir,
+        out: out.to_path_buf(),
+    })
 }
 
 impl Staging {
@@ -111,11 +124,19 @@ mod tests {
         std::fs::create_dir_all(out.join("public")).unwrap();
         std::fs::write(out.join("public/old.html"), "old").unwrap();
         let s = stage(&out).unwrap();
-        DiskSink { staging: s.dir.path().into() }.put("public", "/new.html", b"new".to_vec()).unwrap();
+        DiskSink {
+            staging: s.dir.path().into(),
+        }
+        .put("public", "/new.html", b"new".to_vec())
+        .unwrap();
         s.commit(&["public".into()]).unwrap();
         assert!(out.join("public/new.html").exists());
         assert!(!out.join("public/old.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 }

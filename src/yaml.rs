@@ -63,7 +63,11 @@ mod tests {
     #[test]
     fn reports_unknown_field_with_position() {
         let e = from_str::<T>("id: a\nidd: b\n").unwrap_err();
-        assert!(e.message.starts_with("unknown field `idd`"), "{}", e.message);
+        assert!(
+            e.message.starts_with("unknown field `idd`"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.line, 2);
     }
 

@@ -7,47 +7,20 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::OnceLock;
 use std::time::Instant;
 use vouch::build::{self, Failure, Options};
 use vouch::date::Date;
+use vouch::diagnostics::{Diagnostic, Severity};
 
 /// Fixed approval date of the synthetic policies.
 const APPROVED: &str = "2026-11-01";
 /// "Today" of the benchmark build, so no policy is overdue.
 const TODAY: &str = "2026-11-15";
 /// Neutral vocabulary: none of these (alone or adjacent) is a vague-language phrase.
-const WORDS: &[&str] = &[
-    "model",
-    "dataset",
-    "review",
-    "owner",
-    "release",
-    "validation",
-    "record",
-    "risk",
-    "control",
-    "system",
-    "training",
-    "evaluation",
-    "incident",
-    "supplier",
-    "audit",
-    "metric",
-    "threshold",
-    "report",
-    "team",
-    "log",
-    "access",
-    "change",
-    "approval",
-    "register",
-    "quarter",
-    "customer",
-    "output",
-    "input",
-    "monitor",
-    "deploy",
-];
+const WORDS: &str = "model dataset review owner release validation record risk control system training \
+    evaluation incident supplier audit metric threshold report team log access change approval register \
+    quarter customer output input monitor deploy";
 const LANGS: &[&str] = &["rust", "python", "yaml", "json", "bash"];
 const ROLES: &[&str] = &[
     "Security Lead",
@@ -62,6 +35,8 @@ struct Args {
     hugo: bool,
     keep: Option<PathBuf>,
     phases: bool,
+    /// Internal: time the phases of the project in this folder, then exit.
+    phases_of: Option<PathBuf>,
 }
 
 /// Parses `--pages N`, `--hugo`, `--keep DIR` and `--phases`.
@@ -71,6 +46,7 @@ fn parse_args() -> Result<Args, String> {
         hugo: false,
         keep: None,
         phases: false,
+        phases_of: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -81,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--hugo" => args.hugo = true,
             "--phases" => args.phases = true,
+            "--phases-of" => args.phases_of = Some(it.next().ok_or("--phases-of needs a folder")?.into()),
             "--keep" => args.keep = Some(it.next().ok_or("--keep needs a folder")?.into()),
             _ => return Err(format!("unknown argument `{a}`; usage: vouch-bench [--pages N] [--hugo] [--keep DIR] [--phases]")),
         }
@@ -111,9 +88,16 @@ impl Rng {
         xs[self.below(xs.len())]
     }
 
+    /// One word of the vocabulary.
+    fn word(&mut self) -> &'static str {
+        static LIST: OnceLock<Vec<&str>> = OnceLock::new();
+        let list = LIST.get_or_init(|| WORDS.split_whitespace().collect());
+        list[self.below(list.len())]
+    }
+
     /// A sentence of `len` words, capitalised, with a full stop.
     fn sentence(&mut self, len: usize) -> String {
-        let words: Vec<&str> = (0..len).map(|_| self.pick(WORDS)).collect();
+        let words: Vec<&str> = (0..len).map(|_| self.word()).collect();
         let s = words.join(" ");
         format!("{}{}.", s[..1].to_uppercase(), &s[1..])
     }
@@ -183,13 +167,9 @@ fn code_block(i: usize, k: usize) -> String {
 
 /// One `##` section: paragraph, `###` subsection, list, table, code, maybe a hidden passage.
 fn section(rng: &mut Rng, i: usize, k: usize, n: usize, controls: &[String]) -> String {
-    let mut s = format!(
-        "## Section {k}: {} {}\n\n",
-        rng.pick(WORDS),
-        rng.pick(WORDS)
-    );
+    let mut s = format!("## Section {k}: {} {}\n\n", rng.word(), rng.word());
     s.push_str(&paragraph(rng, n, controls));
-    let _ = write!(s, "### Steps for {} {k}\n\n", rng.pick(WORDS));
+    let _ = write!(s, "### Steps for {} {k}\n\n", rng.word());
     for _ in 0..3 + rng.below(3) {
         let len = 5 + rng.below(6);
         let _ = writeln!(s, "- {} ({})", rng.sentence(len), link(rng, n, controls));
@@ -293,31 +273,39 @@ fn options(root: &Path) -> Options {
     }
 }
 
-/// Prints why the vouch build failed: the count and the first few diagnostics.
-fn report_failure(f: Failure) {
-    match f {
-        Failure::Io(m) => eprintln!("vouch build failed (I/O): {m}"),
+/// Explains why the vouch build failed (the count and the first few diagnostics); exit code 1.
+fn failure(f: Failure) -> (u8, String) {
+    let text = match f {
+        Failure::Io(m) => format!("vouch build failed (I/O): {m}\n"),
         Failure::Content(diags) => {
-            eprintln!(
-                "vouch build failed with {} diagnostics; the first ones:",
+            let is_error = |d: &&Diagnostic| d.severity == Severity::Error;
+            let errors = diags.iter().filter(is_error);
+            let first: Vec<_> = errors
+                .chain(diags.iter().filter(|d| !is_error(d)))
+                .take(8)
+                .cloned()
+                .collect();
+            let shown = vouch::diagnostics::render_human(&first, false);
+            format!(
+                "vouch build failed with {} diagnostics; the first ones:\n{shown}",
                 diags.len()
-            );
-            let first: Vec<_> = diags.into_iter().take(8).collect();
-            eprint!("{}", vouch::diagnostics::render_human(&first, false));
+            )
         }
-    }
+    };
+    (1, text)
 }
 
-/// Times `analyse` and `render_editions` separately (a second run: highlight cache warm).
+/// Times `analyse` and `render_editions` separately; run in a fresh process so caches are cold.
 fn phases(root: &Path) -> Result<(), Failure> {
     let opts = options(root);
     let t = Instant::now();
     let analysis = build::analyse(&opts)?;
     let t_analyse = t.elapsed().as_secs_f64();
+    let peak_analyse = self_peak_kb().map(|kb| kb as f64 / 1024.0);
     let site = analysis
         .site
-        .ok_or_else(|| Failure::Content(analysis.diagnostics))?;
-    let theme = build::theme_for(&site).map_err(|d| Failure::Content(vec![d]))?;
+        .ok_or(Failure::Content(analysis.diagnostics))?;
+    let theme = build::theme_for(&site).map_err(|d| Failure::Content(vec![*d]))?;
     let out = tempfile::tempdir().map_err(|e| Failure::Io(e.to_string()))?;
     let sink = vouch::write::DiskSink {
         staging: out.path().to_path_buf(),
@@ -326,9 +314,11 @@ fn phases(root: &Path) -> Result<(), Failure> {
     let t = Instant::now();
     build::render_editions(&site, &eds, &theme, &sink, false)?;
     let t_render = t.elapsed().as_secs_f64();
-    println!("\nphases (second run, highlight cache warm):");
-    println!("  analyse (load, parse, model, markdown, validate) {t_analyse:>8.2} s");
-    println!("  render + postprocess + write + link check        {t_render:>8.2} s");
+    let peak = self_peak_kb().map(|kb| kb as f64 / 1024.0);
+    println!("\nphases (fresh process, cold caches)                  wall s  peak MB");
+    let (a, b) = (mb(peak_analyse), mb(peak));
+    println!("  analyse (load, parse, model, markdown, validate) {t_analyse:>8.2} {a:>8}");
+    println!("  + render, postprocess, write, link check         {t_render:>8.2} {b:>8}");
     Ok(())
 }
 
@@ -445,13 +435,9 @@ fn on_path(prog: &str) -> bool {
 /// Times `hugo --quiet -d OUT` in `site`, with peak memory from `/usr/bin/time -v` when present.
 fn run_hugo(site: &Path) -> Result<Measured, String> {
     let out = site.join("public");
-    let timer = Path::new("/usr/bin/time");
-    let mut cmd = if timer.is_file() {
-        Command::new(timer)
-    } else {
-        Command::new("hugo")
-    };
-    if timer.is_file() {
+    let timed = Path::new("/usr/bin/time").is_file();
+    let mut cmd = Command::new(if timed { "/usr/bin/time" } else { "hugo" });
+    if timed {
         cmd.args(["-v", "hugo"]);
     }
     cmd.arg("--quiet")
@@ -500,64 +486,62 @@ fn mb(m: Option<f64>) -> String {
     m.map_or_else(|| "n/a".into(), |v| format!("{v:.0}"))
 }
 
-fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let temp = tempfile::tempdir().expect("temporary folder");
+/// Generates the corpus, builds it with vouch (and Hugo), prints the table.
+fn run(args: Args) -> Result<(), (u8, String)> {
+    if let Some(root) = &args.phases_of {
+        return phases(root).map_err(failure);
+    }
+    let temp = tempfile::tempdir().map_err(|e| (2, format!("no temporary folder: {e}")))?;
     let root = args
         .keep
         .clone()
         .unwrap_or_else(|| temp.path().join("project"));
     let t = Instant::now();
-    let bytes = match generate(&root, args.pages) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("cannot generate the project in {}: {e}", root.display());
-            return ExitCode::from(2);
-        }
-    };
+    let bytes = generate(&root, args.pages).map_err(|e| {
+        (
+            2,
+            format!("cannot generate the project in {}: {e}", root.display()),
+        )
+    })?;
     let gen_secs = t.elapsed().as_secs_f64();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mbytes = bytes as f64 / 1e6;
     println!(
-        "generated {} documents ({:.1} MB of Markdown) in {gen_secs:.2} s into {}",
+        "generated {} documents ({mbytes:.1} MB of Markdown) in {gen_secs:.2} s into {}",
         args.pages,
-        bytes as f64 / 1e6,
         root.display()
     );
-    println!("threads: {threads}");
-    let vouch = match run_vouch(&root) {
-        Ok(m) => m,
-        Err(f) => {
-            report_failure(f);
-            return ExitCode::from(1);
-        }
-    };
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split(' ').next().unwrap_or("?");
+    println!("threads: {threads}, load average before the build: {load}");
+    let vouch = run_vouch(&root).map_err(failure)?;
     let hugo = if args.hugo { hugo_compare(&root) } else { None };
     println!("\n{:<24} {:>10} {:>10}", "build", "wall s", "peak MB");
-    println!(
-        "{:<24} {:>10.2} {:>10}",
-        "vouch (3 editions)",
-        vouch.secs,
-        mb(vouch.peak_mb)
-    );
+    let row =
+        |name: &str, m: &Measured| println!("{name:<24} {:>10.2} {:>10}", m.secs, mb(m.peak_mb));
+    row("vouch (3 editions)", &vouch);
     if let Some(h) = &hugo {
-        println!(
-            "{:<24} {:>10.2} {:>10}",
-            "hugo (1 build)",
-            h.secs,
-            mb(h.peak_mb)
-        );
+        row("hugo (1 build)", h);
     }
     if args.phases {
-        if let Err(f) = phases(&root) {
-            report_failure(f);
-            return ExitCode::from(1);
+        let exe = std::env::current_exe().map_err(|e| (2, format!("cannot find myself: {e}")))?;
+        let status = Command::new(exe).arg("--phases-of").arg(&root).status();
+        if !status.is_ok_and(|s| s.success()) {
+            return Err((1, "the phase measurement failed\n".into()));
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match parse_args()
+        .map_err(|e| (2, format!("{e}\n")))
+        .and_then(run)
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((code, text)) => {
+            eprint!("{text}");
+            ExitCode::from(code)
+        }
+    }
 }

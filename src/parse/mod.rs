@@ -43,12 +43,16 @@ pub struct Parsed {
     pub suppliers: Vec<Item<SupplierEntry>>,
     pub faq: Vec<Item<FaqEntry>>,
     pub systems: Vec<Item<SystemCard>>,
+    /// Entities that failed to parse, as (kind name, id): references to them
+    /// are not reported again, so one mistake gives one error.
+    pub broken: Vec<(&'static str, String)>,
 }
 
 /// Parses every loaded file. Diagnostics are appended to `diags`.
 pub fn parse(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Parsed {
     let s = &loaded.sources;
     let mut p = Parsed::default();
+    let before = diags.len();
     if let Some(file) = loaded.site {
         p.config = parse_whole::<SiteConfig>(s, file, diags);
     }
@@ -67,11 +71,75 @@ pub fn parse(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Parsed {
         }
     }
     for file in &loaded.systems {
-        if let Some(card) = parse_whole::<SystemCard>(s, *file, diags) {
-            p.systems.push(card);
+        match parse_whole::<SystemCard>(s, *file, diags) {
+            Some(card) => p.systems.push(card),
+            None => p
+                .broken
+                .extend(id_in(&s.get(*file).text).map(|id| ("system", id))),
+        }
+    }
+    for (kind, file) in &loaded.docs {
+        if !p.docs.iter().any(|d| d.loc.file == *file) {
+            let f = s.get(*file);
+            let stem = f
+                .path
+                .file_stem()
+                .map(|x| x.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            p.broken
+                .push((doc_kind_name(*kind), id_in(&f.text).unwrap_or(stem)));
+        }
+    }
+    for d in &diags[before..] {
+        // Broken register items: recover the id from the item's text.
+        if let Some((reg, file)) = loaded
+            .registers
+            .iter()
+            .find(|(_, f)| s.get(*f).rel == d.file)
+        {
+            let f = s.get(*file);
+            let item = list_items(f)
+                .into_iter()
+                .find(|r| r.contains(&d.line.saturating_sub(1)));
+            if let Some(r) = item {
+                let text = f.text[f.line_start(r.start)..f.line_start(r.end)].to_string();
+                if let Some(id) = id_in(&text) {
+                    p.broken.push((register_kind_name(*reg), id));
+                }
+            }
         }
     }
     p
+}
+
+fn doc_kind_name(k: DocKind) -> &'static str {
+    match k {
+        DocKind::Scope => "scope",
+        DocKind::Policy => "policy",
+        DocKind::Assessment => "assessment",
+        DocKind::Notice => "notice",
+        DocKind::Page => "page",
+    }
+}
+
+fn register_kind_name(r: Register) -> &'static str {
+    match r {
+        Register::Controls => "control",
+        Register::Evidence => "evidence",
+        Register::Risks => "risk",
+        Register::Suppliers => "supplier",
+        Register::Faq => "faq",
+    }
+}
+
+/// The first `id:` value in a YAML text, read leniently (for broken entries).
+fn id_in(text: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let t = l.trim_start().trim_start_matches("- ").trim_start();
+        t.strip_prefix("id:")
+            .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+            .filter(|v| !v.is_empty())
+    })
 }
 
 fn whole_loc(s: &Sources, file: FileId) -> ItemLoc {
@@ -87,10 +155,17 @@ fn is_blank(text: &str) -> bool {
 }
 
 /// Parses a file holding one YAML mapping.
-fn parse_whole<T: DeserializeOwned>(s: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Item<T>> {
+fn parse_whole<T: DeserializeOwned>(
+    s: &Sources,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Item<T>> {
     let text = &s.get(file).text;
     if is_blank(text) {
-        diags.push(s.file_diag(&rule::EMPTY_FILE, file, "the file is empty").help("add the fields this file needs"));
+        diags.push(
+            s.file_diag(&rule::EMPTY_FILE, file, "the file is empty")
+                .help("add the fields this file needs"),
+        );
         return None;
     }
     match yaml::from_str::<T>(text) {
@@ -107,7 +182,11 @@ fn parse_whole<T: DeserializeOwned>(s: &Sources, file: FileId, diags: &mut Vec<D
 
 /// Parses a register: a top-level YAML list, item by item so that one broken
 /// item reports its own error and the rest still load.
-fn parse_list<T: DeserializeOwned>(s: &Sources, file: FileId, diags: &mut Vec<Diagnostic>) -> Vec<Item<T>> {
+fn parse_list<T: DeserializeOwned>(
+    s: &Sources,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Item<T>> {
     let f = s.get(file);
     if is_blank(&f.text) {
         diags.push(
@@ -119,7 +198,11 @@ fn parse_list<T: DeserializeOwned>(s: &Sources, file: FileId, diags: &mut Vec<Di
     let len = match yaml::sequence_len(&f.text) {
         Ok(Some(n)) => n,
         Ok(None) => {
-            let span = Span { file, offset: 0, len: f.line(0).len() };
+            let span = Span {
+                file,
+                offset: 0,
+                len: f.line(0).len(),
+            };
             diags.push(
                 s.diag(&rule::INVALID_VALUE, span, "a register must be a YAML list")
                     .help("start each entry with `- id: ...`"),
@@ -137,7 +220,10 @@ fn parse_list<T: DeserializeOwned>(s: &Sources, file: FileId, diags: &mut Vec<Di
         return match yaml::from_str::<Vec<T>>(&f.text) {
             Ok(v) => v
                 .into_iter()
-                .map(|data| Item { data, loc: whole_loc(s, file) })
+                .map(|data| Item {
+                    data,
+                    loc: whole_loc(s, file),
+                })
                 .collect(),
             Err(e) => {
                 diags.push(yaml_diag(s, file, 0, &e));
@@ -166,32 +252,56 @@ fn parse_list<T: DeserializeOwned>(s: &Sources, file: FileId, diags: &mut Vec<Di
 }
 
 /// Splits front matter from a Markdown document and parses it.
-fn parse_doc(s: &Sources, kind: DocKind, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<DocSource> {
+fn parse_doc(
+    s: &Sources,
+    kind: DocKind,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DocSource> {
     let f = s.get(file);
-    let head = Span { file, offset: 0, len: f.line(0).len().max(1) };
+    let head = Span {
+        file,
+        offset: 0,
+        len: f.line(0).len().max(1),
+    };
     if f.text.trim().is_empty() {
-        diags.push(s.file_diag(&rule::EMPTY_FILE, file, "the document is empty").help(
-            "start with front matter: `---`, `title: ...`, `---`, then the Markdown body",
-        ));
+        diags.push(
+            s.file_diag(&rule::EMPTY_FILE, file, "the document is empty")
+                .help(
+                    "start with front matter: `---`, `title: ...`, `---`, then the Markdown body",
+                ),
+        );
         return None;
     }
     if f.line(0).trim_end() != "---" {
         diags.push(
-            s.diag(&rule::FRONT_MATTER, head, "the document does not start with front matter")
-                .help("the first line must be `---`, followed by YAML fields and a closing `---`"),
+            s.diag(
+                &rule::FRONT_MATTER,
+                head,
+                "the document does not start with front matter",
+            )
+            .help("the first line must be `---`, followed by YAML fields and a closing `---`"),
         );
         return None;
     }
     let Some(close) = (1..f.line_count()).find(|&i| f.line(i).trim_end() == "---") else {
         diags.push(
-            s.diag(&rule::FRONT_MATTER, head, "the front matter is never closed")
-                .help("add a line holding only `---` after the last front matter field"),
+            s.diag(
+                &rule::FRONT_MATTER,
+                head,
+                "the front matter is never closed",
+            )
+            .help("add a line holding only `---` after the last front matter field"),
         );
         return None;
     };
     let yaml_text = &f.text[f.line_start(1)..f.line_start(close)];
     let front = if yaml_text.trim().is_empty() {
-        Err(YamlError { message: "missing field `title`".into(), line: 1, column: 1 })
+        Err(YamlError {
+            message: "missing field `title`".into(),
+            line: 1,
+            column: 1,
+        })
     } else {
         yaml::from_str::<FrontMatter>(yaml_text)
     };
@@ -202,7 +312,11 @@ fn parse_doc(s: &Sources, kind: DocKind, file: FileId, diags: &mut Vec<Diagnosti
             return None;
         }
     };
-    let stem = f.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = f
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let id = match kind {
         DocKind::Scope => "scope".to_string(),
         _ => front.id.clone().unwrap_or(stem),
@@ -212,7 +326,10 @@ fn parse_doc(s: &Sources, kind: DocKind, file: FileId, diags: &mut Vec<Diagnosti
         kind,
         id,
         front,
-        loc: ItemLoc { file, lines: 1..close },
+        loc: ItemLoc {
+            file,
+            lines: 1..close,
+        },
         body: f.text[body_offset..].to_string(),
         body_offset,
     })
@@ -232,7 +349,10 @@ fn classify(message: &str) -> &'static Rule {
         &rule::INVALID_DATE
     } else if message.contains(INVALID_PERIOD) {
         &rule::INVALID_PERIOD
-    } else if message.starts_with("unknown variant") || message.starts_with("invalid type") || message.starts_with("invalid value") {
+    } else if message.starts_with("unknown variant")
+        || message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+    {
         &rule::INVALID_VALUE
     } else {
         &rule::YAML_SYNTAX
@@ -264,11 +384,16 @@ pub fn yaml_diag(s: &Sources, file: FileId, line_base: usize, e: &YamlError) -> 
     let (mut line_idx, mut col_byte) = (line_idx, col_byte);
     // Errors raised after a scalar was read (dates, periods) point at the
     // enclosing mapping: find the offending value below that point instead.
-    if let Some(w) = words.first().filter(|w| !w.is_empty() && !line[col_byte..].starts_with(**w)) {
+    if let Some(w) = words
+        .first()
+        .filter(|w| !w.is_empty() && !line[col_byte..].starts_with(**w))
+    {
         if !raw.starts_with("missing field") {
             let found = (line_idx..f.line_count().min(line_idx + 400)).find_map(|i| {
                 let l = f.line(i);
-                l.find(&format!(": {w}")).map(|p| (i, p + 2)).or_else(|| l.find(*w).filter(|_| i > line_idx).map(|p| (i, p)))
+                l.find(&format!(": {w}"))
+                    .map(|p| (i, p + 2))
+                    .or_else(|| l.find(*w).filter(|_| i > line_idx).map(|p| (i, p)))
             });
             if let Some((i, p)) = found {
                 line_idx = i;
@@ -286,7 +411,11 @@ pub fn yaml_diag(s: &Sources, file: FileId, line_base: usize, e: &YamlError) -> 
                 .find(|c: char| c.is_whitespace() || c == ':' || c == ',')
                 .unwrap_or(line.len() - col_byte)
         });
-    let span = Span { file, offset: f.line_start(line_idx) + col_byte, len: token_len.max(1) };
+    let span = Span {
+        file,
+        offset: f.line_start(line_idx) + col_byte,
+        len: token_len.max(1),
+    };
     let mut message = raw.to_string();
     if let Some(i) = message.find(", expected") {
         message.truncate(i);
@@ -300,8 +429,14 @@ fn yaml_help(rule: &'static Rule, message: &str, words: &[&str]) -> Option<Strin
         Some((w, rest)) => (*w, rest),
         None => ("", &[][..]),
     };
-    if std::ptr::eq(rule, &rule::UNKNOWN_FIELD) || std::ptr::eq(rule, &rule::INVALID_VALUE) && !allowed.is_empty() {
-        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+    if std::ptr::eq(rule, &rule::UNKNOWN_FIELD)
+        || std::ptr::eq(rule, &rule::INVALID_VALUE) && !allowed.is_empty()
+    {
+        let list = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         return Some(match did_you_mean(wanted, allowed.iter().copied()) {
             Some(m) => format!("did you mean `{m}`? allowed: {list}"),
             None => format!("allowed: {list}"),
@@ -314,7 +449,9 @@ fn yaml_help(rule: &'static Rule, message: &str, words: &[&str]) -> Option<Strin
         return Some("dates are written YYYY-MM-DD, e.g. 2026-09-30".into());
     }
     if std::ptr::eq(rule, &rule::INVALID_PERIOD) {
-        return Some("write a number and a unit: `90 days`, `6 weeks`, `3 months`, `1 year`".into());
+        return Some(
+            "write a number and a unit: `90 days`, `6 weeks`, `3 months`, `1 year`".into(),
+        );
     }
     if message.starts_with("invalid type") {
         return Some("check the value's type (text, number, list or true/false)".into());
@@ -329,7 +466,11 @@ mod tests {
 
     fn one(text: &str) -> (Sources, FileId) {
         let mut s = Sources::default();
-        let id = s.add(SourceFile::new("content/registers/evidence.yaml".into(), "x".into(), text.into()));
+        let id = s.add(SourceFile::new(
+            "content/registers/evidence.yaml".into(),
+            "x".into(),
+            text.into(),
+        ));
         (s, id)
     }
 
@@ -343,7 +484,11 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].rule.name, "unknown-field");
         assert_eq!((d[0].line, d[0].column), (8, 3));
-        assert!(d[0].help.as_deref().unwrap().contains("did you mean `location`"));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `location`"));
     }
 
     #[test]
@@ -358,7 +503,8 @@ mod tests {
 
     #[test]
     fn reports_bad_date_at_its_value() {
-        let (s, f) = one("- id: a\n  title: A\n  kind: url\n  location: x\n  collected: 2026-13-01\n");
+        let (s, f) =
+            one("- id: a\n  title: A\n  kind: url\n  location: x\n  collected: 2026-13-01\n");
         let mut d = Vec::new();
         let _: Vec<Item<EvidenceEntry>> = parse_list(&s, f, &mut d);
         assert_eq!(d[0].rule.name, "invalid-date");

@@ -82,15 +82,15 @@ kebab_enum!(
 fn string_like<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum S {
-        S(String),
-        I(i64),
-        F(f64),
+    enum Scalar {
+        Text(String),
+        Int(i64),
+        Float(f64),
     }
-    Ok(match S::deserialize(d)? {
-        S::S(s) => s,
-        S::I(i) => i.to_string(),
-        S::F(f) => f.to_string(),
+    Ok(match Scalar::deserialize(d)? {
+        Scalar::Text(s) => s,
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => f.to_string(),
     })
 }
 

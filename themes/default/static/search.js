@@ -98,13 +98,17 @@
   function snippet(doc, tokens) {
     var text = doc.x || "";
     var norm = doc.xn;
+    // The indexed text usually starts with the title: skip it in snippets.
+    var base = doc.tn.s && norm.s.indexOf(doc.tn.s) === 0 ? doc.tn.s.length : 0;
+    while (base < norm.s.length && /\s/.test(norm.s.charAt(base))) base++;
     var first = -1;
     tokens.forEach(function (tok) {
-      var p = norm.s.indexOf(tok);
+      var p = norm.s.indexOf(tok, base);
       if (p !== -1 && (first === -1 || p < first)) first = p;
     });
-    var startN = 0;
-    if (first > 60) {
+    if (first === -1) first = base;
+    var startN = base;
+    if (first - base > 60) {
       startN = norm.s.lastIndexOf(" ", first - 60);
       startN = startN === -1 ? first - 60 : startN + 1;
     }
@@ -134,7 +138,7 @@
       return norm.map[i];
     }
     var frag = document.createDocumentFragment();
-    if (startN > 0) frag.appendChild(document.createTextNode("… "));
+    if (startN > base) frag.appendChild(document.createTextNode("… "));
     var cursor = orig(startN);
     merged.forEach(function (r) {
       var a = orig(r[0]), b = orig(r[1]);

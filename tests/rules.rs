@@ -1,0 +1,226 @@
+//! One minimal fixture per rule (`tests/fixtures/invalid/<rule>/`): each is the
+//! `minimal` fixture with a few edits (`fixture.json`) and extra files (`files/`).
+//! The test asserts exactly the diagnostics in `expected.txt` (code, rule,
+//! file:line:column). Set VOUCH_BLESS=1 to rewrite them after a deliberate change.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn apply(fixture: &Path, root: &Path) -> String {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap())
+            .unwrap();
+    for e in meta["edits"].as_array().unwrap() {
+        let path = root.join(e["file"].as_str().unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let find = e["find"].as_str().unwrap();
+        assert!(
+            text.contains(find),
+            "{}: `{find}` not found in {}",
+            fixture.display(),
+            path.display()
+        );
+        std::fs::write(
+            &path,
+            text.replacen(find, e["replace"].as_str().unwrap(), 1),
+        )
+        .unwrap();
+    }
+    for d in meta["delete"].as_array().into_iter().flatten() {
+        std::fs::remove_file(root.join(d.as_str().unwrap())).unwrap();
+    }
+    if fixture.join("files").is_dir() {
+        copy_dir(&fixture.join("files"), root);
+    }
+    meta["run"].as_str().unwrap_or("check").to_string()
+}
+
+fn run(root: &Path, command: &str) -> (i32, BTreeSet<String>) {
+    let r = root.to_str().unwrap();
+    let out = root.join("site");
+    let o = match command {
+        "build" => vouch(&[
+            "build",
+            "--root",
+            r,
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ]),
+        _ => vouch(&["check", "--root", r, "--today", TODAY, "--format", "json"]),
+    };
+    let set = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}"));
+            for key in [
+                "code", "rule", "severity", "file", "line", "column", "message", "help",
+            ] {
+                assert!(v.get(key).is_some(), "JSON diagnostic lacks {key}: {l}");
+            }
+            format!(
+                "{} {} {} {}:{}:{}",
+                v["code"].as_str().unwrap(),
+                v["rule"].as_str().unwrap(),
+                v["severity"].as_str().unwrap(),
+                v["file"].as_str().unwrap(),
+                v["line"],
+                v["column"]
+            )
+        })
+        .collect();
+    (code(&o), set)
+}
+
+#[test]
+fn every_rule_has_a_fixture_that_triggers_exactly_it() {
+    let dir = fixture("invalid");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let rules: BTreeSet<&str> = vouch::diagnostics::RULES.iter().map(|r| r.name).collect();
+    assert_eq!(
+        names.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        rules,
+        "one fixture per rule"
+    );
+    let bless = std::env::var_os("VOUCH_BLESS").is_some();
+    let mut failures = Vec::new();
+    for name in &names {
+        let fx = dir.join(name);
+        let tmp = temp_copy("minimal");
+        let command = apply(&fx, tmp.path());
+        let (code, got) = run(tmp.path(), &command);
+        let rule = vouch::diagnostics::RULES
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap();
+        let want_code = if rule.severity == vouch::diagnostics::Severity::Error {
+            1
+        } else {
+            0
+        };
+        if code != want_code {
+            failures.push(format!("{name}: exit code {code}, expected {want_code}"));
+        }
+        for line in &got {
+            if !line.contains(&format!(" {name} ")) {
+                failures.push(format!("{name}: unexpected diagnostic {line}"));
+            }
+        }
+        let expected_path = fx.join("expected.txt");
+        if bless {
+            let text: String = got.iter().map(|l| format!("{l}\n")).collect();
+            std::fs::write(&expected_path, text).unwrap();
+            continue;
+        }
+        let want: BTreeSet<String> = std::fs::read_to_string(&expected_path)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if want != got || want.is_empty() {
+            failures.push(format!("{name}: expected {want:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let tmp = temp_copy("minimal");
+    apply(&fixture("invalid/stale-evidence"), tmp.path());
+    let r = tmp.path().to_str().unwrap();
+    assert_eq!(code(&vouch(&["check", "--root", r, "--today", TODAY])), 0);
+    assert_eq!(
+        code(&vouch(&[
+            "check", "--root", r, "--today", TODAY, "--strict"
+        ])),
+        1
+    );
+    assert_eq!(
+        code(&vouch(&[
+            "build", "--root", r, "--today", TODAY, "--strict"
+        ])),
+        1,
+        "build refuses too"
+    );
+}
+
+#[test]
+fn today_decides_staleness() {
+    let tmp = temp_copy("minimal");
+    let r = tmp.path().to_str().unwrap();
+    let o = vouch(&[
+        "check",
+        "--root",
+        r,
+        "--today",
+        "2028-01-01",
+        "--format",
+        "json",
+    ]);
+    assert!(stdout(&o).contains("\"stale-evidence\""), "{}", stdout(&o));
+    assert!(stdout(&o).contains("\"review-overdue\""));
+}
+
+#[test]
+fn human_output_groups_by_file_with_caret_help_and_summary() {
+    let tmp = temp_copy("minimal");
+    apply(&fixture("invalid/unknown-field"), tmp.path());
+    let o = vouch(&[
+        "check",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[E005] unknown-field: unknown field `risk_teir`"),
+        "{err}"
+    );
+    assert!(err.contains("--> content/registers/systems/support-drafts.yaml:16:1"));
+    assert!(err.contains("16 | risk_teir: minimal"));
+    assert!(err.contains("   | ^^^^^^^^^"));
+    assert!(err.contains("= help: did you mean `risk_tier`?"));
+    assert!(err.contains("1 error, 0 warnings in 1 file"));
+    assert!(!err.contains("\u{1b}["), "no colour when not a terminal");
+}
+
+#[test]
+fn rules_doc_matches_the_rule_table() {
+    let doc = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    assert_eq!(
+        doc,
+        vouch::diagnostics::rules_markdown(),
+        "regenerate with `vouch rules > docs/rules.md`"
+    );
+}
+
+#[test]
+fn check_prints_the_readiness_scorecard() {
+    let o = vouch(&[
+        "check",
+        "--root",
+        repo().to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    let err = stderr(&o);
+    assert!(err.contains("Readiness"), "{err}");
+    assert!(
+        err.contains("Annex A:")
+            && err.contains("Evidence:")
+            && err.contains("Systems:")
+            && err.contains("Clauses:")
+    );
+}
