@@ -3,6 +3,7 @@
 //! a valid model into files through a [`Sink`]; [`build`] adds the staging
 //! folder and the atomic swap.
 
+use crate::cache::{Cache, CachedPage};
 use crate::date::Date;
 use crate::diagnostics::{self, rule, Diagnostic, Severity};
 use crate::linkcheck::{self, file_for, EditionIndex};
@@ -14,9 +15,10 @@ use crate::write::{self, DiskSink, Sink};
 use crate::{load, model, pages, parse, postprocess, validate};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Options shared by `check`, `build` and `serve`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// The project folder (holds `content/`).
     pub root: PathBuf,
@@ -26,6 +28,8 @@ pub struct Options {
     pub strict: bool,
     /// Overrides `site.yaml: base_url` (deploy previews).
     pub base_url: Option<String>,
+    /// Incremental caches shared across rebuilds (`vouch serve`).
+    pub cache: Option<std::sync::Arc<crate::cache::Cache>>,
 }
 
 impl Options {
@@ -36,6 +40,7 @@ impl Options {
             today: None,
             strict: false,
             base_url: None,
+            cache: None,
         }
     }
 }
@@ -66,9 +71,13 @@ impl Analysis {
 
 /// Loads, parses, models, parses Markdown and validates.
 pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
+    let t = std::time::Instant::now();
     let loaded = load::load(&opts.root).map_err(|e| Failure::Io(e.0))?;
+    lap("load", t);
     let mut diags = loaded.diagnostics.clone();
+    let t = std::time::Instant::now();
     let parsed = parse::parse(&loaded, &mut diags);
+    lap("parse", t);
     let Some(mut config) = parsed.config.clone() else {
         finish(&mut diags, opts.strict);
         return Ok(Analysis {
@@ -80,14 +89,33 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
         config.data.base_url = b.clone();
     }
     let today = opts.today.unwrap_or_else(Date::today);
+    let t = std::time::Instant::now();
     let mut site = model::build(loaded, parsed, config, today, &mut diags);
-    site.parse_markdown();
+    lap("model", t);
+    let t = std::time::Instant::now();
+    if let Some(c) = &opts.cache {
+        c.begin();
+    }
+    site.parse_markdown(opts.cache.as_deref());
+    lap("markdown parse", t);
+    let t = std::time::Instant::now();
     diags.extend(validate::validate(&site));
+    lap("validate", t);
     finish(&mut diags, opts.strict);
     Ok(Analysis {
         site: Some(site),
         diagnostics: diags,
     })
+}
+
+/// Prints a phase timing when `VOUCH_TIMINGS` is set (profiling aid).
+pub fn lap(label: &str, since: std::time::Instant) {
+    if std::env::var_os("VOUCH_TIMINGS").is_some() {
+        eprintln!(
+            "  {label:<24} {:>8.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }
 
 fn finish(diags: &mut Vec<Diagnostic>, strict: bool) {
@@ -107,10 +135,27 @@ pub struct RenderReport {
 }
 
 /// Loads the theme the project selects.
-pub fn theme_for(site: &Site) -> Result<Theme, Box<Diagnostic>> {
+pub fn theme_for(site: &Site, cache: Option<&Cache>) -> Result<Arc<Theme>, Box<Diagnostic>> {
     let files = render::theme_files(&site.root, site.config.theme.as_deref())
         .map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "content/site.yaml", m)))?;
-    render::load_theme(&files).map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "themes", m)))
+    let load = || render::load_theme(&files);
+    let theme = match cache {
+        Some(c) => c.theme(crate::cache::hash_of(&files), load),
+        None => load().map(Arc::new),
+    };
+    theme.map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "themes", m)))
+}
+
+fn render_one(
+    site: &Site,
+    theme: &Theme,
+    base: &serde_json::Value,
+    canonical: &str,
+    job: &pages::PageJob,
+    ed: usize,
+) -> Result<(String, postprocess::PageLinks), String> {
+    let html = render::render_page(theme, base, canonical, job)?;
+    postprocess::process(&html, ed, &site.editions)
 }
 
 fn render_edition(
@@ -119,10 +164,12 @@ fn render_edition(
     theme: &Theme,
     sink: &dyn Sink,
     serve: bool,
+    cache: Option<&Cache>,
 ) -> Result<EditionIndex, Failure> {
     let name = site.editions[ed].clone();
     let jobs = pages::jobs(site, ed);
     let base = serde_json::json!({ "site": site.site_view(ed, serve) });
+    let base_hash = cache.map(|_| crate::cache::hash_of(&(base.to_string(), &name, theme.hash)));
     let canonical = site.config.base_url.trim_end_matches('/').to_string();
     type PageOut = (String, postprocess::PageLinks, Option<SearchDoc>);
     let results: Vec<Result<PageOut, Failure>> = jobs
@@ -136,8 +183,26 @@ fn render_edition(
                     m,
                 )])
             };
-            let html = render::render_page(theme, &base, &canonical, job).map_err(tpl_err)?;
-            let (html, links) = postprocess::process(&html, ed, &site.editions).map_err(tpl_err)?;
+            let key = base_hash
+                .map(|b| crate::cache::hash_of(&(b, job.template, &job.url, job.ctx.to_string())));
+            let (html, links) = match (cache, key) {
+                (Some(c), Some(k)) => match c.page(k) {
+                    Some(hit) => (hit.html.to_string(), hit.links),
+                    None => {
+                        let (html, links) =
+                            render_one(site, theme, &base, &canonical, job, ed).map_err(tpl_err)?;
+                        c.put_page(
+                            k,
+                            CachedPage {
+                                html: Arc::from(html.as_str()),
+                                links: links.clone(),
+                            },
+                        );
+                        (html, links)
+                    }
+                },
+                _ => render_one(site, theme, &base, &canonical, job, ed).map_err(tpl_err)?,
+            };
             let path = file_for(&job.url);
             sink.put(&name, &path, html.into_bytes())
                 .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
@@ -184,17 +249,17 @@ pub fn render_editions(
     theme: &Theme,
     sink: &dyn Sink,
     serve: bool,
+    cache: Option<&Cache>,
 ) -> Result<RenderReport, Failure> {
     let mut indexes = Vec::new();
     for ed in 0..site.editions.len() {
         if editions.contains(&ed) {
-            indexes.push(render_edition(site, ed, theme, sink, serve)?);
+            let t = std::time::Instant::now();
+            indexes.push(render_edition(site, ed, theme, sink, serve, cache)?);
+            lap(&format!("render {}", site.editions[ed]), t);
         } else {
             // Unbuilt editions still contribute their page list to leak detection.
-            let files = pages::jobs(site, ed)
-                .iter()
-                .map(|j| file_for(&j.url))
-                .collect();
+            let files = pages::urls(site, ed).iter().map(|u| file_for(u)).collect();
             indexes.push(EditionIndex {
                 name: site.editions[ed].clone(),
                 files,
@@ -202,6 +267,7 @@ pub fn render_editions(
             });
         }
     }
+    let t = std::time::Instant::now();
     let report = RenderReport {
         pages: indexes
             .iter()
@@ -210,6 +276,7 @@ pub fn render_editions(
             .collect(),
         diagnostics: linkcheck::check(&indexes),
     };
+    lap("link check", t);
     Ok(report)
 }
 
@@ -250,20 +317,25 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
     };
     let mut diags = analysis.diagnostics;
     let editions = select_editions(&site, edition)?;
-    let theme = theme_for(&site).map_err(|d| Failure::Content(vec![*d]))?;
+    let t = std::time::Instant::now();
+    let theme = theme_for(&site, None).map_err(|d| Failure::Content(vec![*d]))?;
+    lap("theme", t);
     let staging = write::stage(out)
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
     let sink = DiskSink {
         staging: staging.dir.path().to_path_buf(),
     };
-    let report = render_editions(&site, &editions, &theme, &sink, false)?;
+    let report = render_editions(&site, &editions, &theme, &sink, false, None)?;
     diags.extend(report.diagnostics);
     finish(&mut diags, opts.strict);
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failure::Content(diags));
     }
     let names: Vec<String> = editions.iter().map(|i| site.editions[*i].clone()).collect();
-    staging.commit(&names).map_err(|e| {
+    let t = std::time::Instant::now();
+    let committed = staging.commit(&names);
+    lap("swap", t);
+    committed.map_err(|e| {
         Failure::Io(format!(
             "cannot move the new site into {}: {e}",
             out.display()

@@ -15,6 +15,7 @@
 //! [`build`] strings the stages together for the CLI, the dev server and tests.
 
 pub mod build;
+pub mod cache;
 pub mod catalogue;
 pub mod date;
 pub mod diagnostics;

@@ -121,7 +121,7 @@ fn options(c: &Common) -> Options {
         root: c.root.clone(),
         today: c.today,
         strict: c.strict,
-        base_url: None,
+        ..Options::new(&c.root)
     }
 }
 

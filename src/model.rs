@@ -176,7 +176,7 @@ pub struct Site {
     /// (kind, id) -> (position in its list, edition level, title).
     index: HashMap<(Kind, String), (usize, usize, String)>,
     /// Markdown of documents (by position in `docs`).
-    pub doc_md: Vec<markdown::Parsed>,
+    pub doc_md: Vec<std::sync::Arc<markdown::Parsed>>,
     /// Markdown fields of register entries: (kind, id, field).
     pub field_md: HashMap<(Kind, String, &'static str), markdown::Parsed>,
     pub edges: Vec<Edge>,
@@ -628,13 +628,16 @@ impl Site {
 
     /// Parses every Markdown body and field once (in parallel) and records
     /// their links as edges.
-    pub fn parse_markdown(&mut self) {
+    pub fn parse_markdown(&mut self, cache: Option<&crate::cache::Cache>) {
         use rayon::prelude::*;
         let eds = self.editions.clone();
         self.doc_md = self
             .docs
             .par_iter()
-            .map(|d| markdown::parse(&d.data.body, &eds))
+            .map(|d| match cache {
+                Some(c) => c.markdown(&d.data.body, &eds),
+                None => std::sync::Arc::new(markdown::parse(&d.data.body, &eds)),
+            })
             .collect();
         let mut fields: Vec<(Kind, String, &'static str, String, ItemLoc)> = Vec::new();
         for c in &self.controls {

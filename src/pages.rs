@@ -484,3 +484,69 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     ));
     jobs
 }
+
+/// The URLs `jobs` would produce, without building any context (cheap: used to
+/// recognise edition leaks against editions that are not being rendered).
+pub fn urls(site: &Site, ed: usize) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "/".into(),
+        "/policies/".into(),
+        "/assessments/".into(),
+        "/notices/".into(),
+    ];
+    v.extend(
+        site.docs
+            .iter()
+            .filter(|d| d.level <= ed)
+            .map(|d| url(d.kind, &d.id)),
+    );
+    v.push("/controls/".into());
+    v.extend(
+        site.controls
+            .iter()
+            .filter(|c| c.level <= ed)
+            .map(|c| url(Kind::Control, &c.id)),
+    );
+    v.push("/systems/".into());
+    v.extend(
+        site.systems
+            .iter()
+            .filter(|s| s.level <= ed)
+            .map(|s| url(Kind::System, &s.id)),
+    );
+    v.extend(
+        site.risks
+            .iter()
+            .filter(|r| r.level <= ed)
+            .map(|r| url(Kind::Risk, &r.id)),
+    );
+    v.push("/risks/".into());
+    v.extend(
+        site.suppliers
+            .iter()
+            .filter(|s| s.level <= ed)
+            .map(|s| url(Kind::Supplier, &s.id)),
+    );
+    v.push("/suppliers/".into());
+    v.extend(
+        site.evidence
+            .iter()
+            .filter(|e| e.level <= ed)
+            .map(|e| url(Kind::Evidence, &e.id)),
+    );
+    v.push("/evidence/".into());
+    v.extend(
+        site.faq
+            .iter()
+            .filter(|f| f.level <= ed)
+            .map(|f| url(Kind::Faq, &f.id)),
+    );
+    v.push("/faq/".into());
+    let top = site.editions.len().saturating_sub(1);
+    if ed == top || ed >= crate::readiness::aggregate_level(site) {
+        v.push("/readiness/".into());
+    }
+    v.push("/search/".into());
+    v.push("/404.html".into());
+    v
+}

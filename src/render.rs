@@ -15,6 +15,8 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 /// A loaded theme: compiled templates and static files.
 pub struct Theme {
     pub tera: Tera,
+    /// Hash of the theme's files: page caches key on it.
+    pub hash: u64,
     /// Static files by path relative to `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
 }
@@ -90,7 +92,11 @@ pub fn load_theme(files: &BTreeMap<String, Vec<u8>>) -> Result<Theme, String> {
     // Tera's default also escapes `/`, which makes every URL `&#x2F;`-noisy.
     tera.set_escape_fn(crate::markdown::escape);
     statics.insert("code.css".into(), code_css().as_bytes().to_vec());
-    Ok(Theme { tera, statics })
+    Ok(Theme {
+        tera,
+        statics,
+        hash: crate::cache::hash_of(files),
+    })
 }
 
 /// Tera's error with its causes, on one line.

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// Settings of `vouch serve`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeOptions {
     pub build: Options,
     pub edition: String,
@@ -111,9 +111,10 @@ fn build_in_memory(opts: &Options, edition: &str) -> Result<(Files, Vec<Diagnost
         return Err(Failure::Content(analysis.diagnostics));
     };
     let eds = build::select_editions(&site, Some(edition))?;
-    let theme = build::theme_for(&site).map_err(|d| Failure::Content(vec![*d]))?;
+    let theme =
+        build::theme_for(&site, opts.cache.as_deref()).map_err(|d| Failure::Content(vec![*d]))?;
     let sink = MemorySink::default();
-    let report = build::render_editions(&site, &eds, &theme, &sink, true)?;
+    let report = build::render_editions(&site, &eds, &theme, &sink, true, opts.cache.as_deref())?;
     let mut diags = analysis.diagnostics;
     diags.extend(report.diagnostics);
     if diags.iter().any(|d| d.severity == Severity::Error) {
@@ -434,7 +435,8 @@ fn watch(
 }
 
 /// Runs the dev server until Ctrl-C. Returns an error message for exit code 2.
-pub fn serve(opts: ServeOptions) -> Result<(), String> {
+pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
+    opts.build.cache.get_or_insert_with(Default::default);
     let (tx, _) = broadcast::channel(64);
     let state = AppState {
         snapshot: Arc::default(),

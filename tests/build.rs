@@ -414,3 +414,20 @@ fn project_theme_overrides_default_by_relative_path() {
         "templates still come from the default theme"
     );
 }
+
+#[test]
+fn cheap_url_list_matches_the_rendered_pages() {
+    let a = vouch::build::analyse(&vouch::build::Options {
+        today: vouch::date::Date::parse(TODAY),
+        ..vouch::build::Options::new(fixture("editions"))
+    })
+    .unwrap();
+    let site = a.site.unwrap();
+    for ed in 0..site.editions.len() {
+        let jobs: Vec<String> = vouch::pages::jobs(&site, ed)
+            .into_iter()
+            .map(|j| j.url)
+            .collect();
+        assert_eq!(vouch::pages::urls(&site, ed), jobs, "edition {ed}");
+    }
+}

@@ -305,14 +305,14 @@ fn phases(root: &Path) -> Result<(), Failure> {
     let site = analysis
         .site
         .ok_or(Failure::Content(analysis.diagnostics))?;
-    let theme = build::theme_for(&site).map_err(|d| Failure::Content(vec![*d]))?;
+    let theme = build::theme_for(&site, None).map_err(|d| Failure::Content(vec![*d]))?;
     let out = tempfile::tempdir().map_err(|e| Failure::Io(e.to_string()))?;
     let sink = vouch::write::DiskSink {
         staging: out.path().to_path_buf(),
     };
     let eds: Vec<usize> = (0..site.editions.len()).collect();
     let t = Instant::now();
-    build::render_editions(&site, &eds, &theme, &sink, false)?;
+    build::render_editions(&site, &eds, &theme, &sink, false, None)?;
     let t_render = t.elapsed().as_secs_f64();
     let peak = self_peak_kb().map(|kb| kb as f64 / 1024.0);
     println!("\nphases (fresh process, cold caches)                  wall s  peak MB");
