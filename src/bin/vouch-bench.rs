@@ -3,6 +3,12 @@
 //! builds the same pages with Hugo for comparison.
 //!
 //! `cargo run --release --bin vouch-bench -- [--pages N] [--hugo] [--keep DIR] [--phases]`
+//!
+//! `--pages N` (default 10,000) documents, 20% policies and 80% pages; `--hugo`
+//! also times Hugo on the same pages; `--keep DIR` writes the project to DIR (and
+//! the Hugo site to `DIR-hugo`) instead of a temporary folder; `--phases` times
+//! `analyse` and rendering separately, in a fresh process so caches are cold.
+//! See docs/benchmark.md.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -21,7 +27,9 @@ const TODAY: &str = "2026-11-15";
 const WORDS: &str = "model dataset review owner release validation record risk control system training \
     evaluation incident supplier audit metric threshold report team log access change approval register \
     quarter customer output input monitor deploy";
+/// Languages of the fenced code blocks, in rotation.
 const LANGS: &[&str] = &["rust", "python", "yaml", "json", "bash"];
+/// Owners named in front matter and tables.
 const ROLES: &[&str] = &[
     "Security Lead",
     "Head of AI Governance",
@@ -31,9 +39,13 @@ const ROLES: &[&str] = &[
 
 /// Command-line options.
 struct Args {
+    /// Number of generated documents.
     pages: usize,
+    /// Also time Hugo.
     hugo: bool,
+    /// Where to write the project instead of a temporary folder.
     keep: Option<PathBuf>,
+    /// Also time the phases in a fresh process.
     phases: bool,
     /// Internal: time the phases of the project in this folder, then exit.
     phases_of: Option<PathBuf>,
@@ -109,6 +121,7 @@ fn doc_id(i: usize) -> String {
 }
 
 /// Every fifth document is a policy, the rest are pages.
+#[allow(clippy::manual_is_multiple_of)] // `is_multiple_of` needs Rust 1.87; the MSRV is 1.80
 fn is_policy(i: usize) -> bool {
     i % 5 == 0
 }
@@ -258,11 +271,23 @@ fn generate(root: &Path, n: usize) -> std::io::Result<u64> {
     Ok(bytes)
 }
 
-/// Peak resident set size of this process in KB (`VmHWM`, Linux only).
-fn self_peak_kb() -> Option<u64> {
+/// Peak resident set size of this process in MB (`VmHWM`, Linux only).
+fn self_peak_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    line.split_whitespace()
+        .nth(1)?
+        .parse::<f64>()
+        .ok()
+        .map(|kb| kb / 1024.0)
+}
+
+/// CPU seconds (user + system) this process used so far (Linux; assumes 100 ticks a second).
+fn self_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// Options of every benchmark build.
@@ -301,7 +326,7 @@ fn phases(root: &Path) -> Result<(), Failure> {
     let t = Instant::now();
     let analysis = build::analyse(&opts)?;
     let t_analyse = t.elapsed().as_secs_f64();
-    let peak_analyse = self_peak_kb().map(|kb| kb as f64 / 1024.0);
+    let peak_analyse = self_peak_mb();
     let site = analysis
         .site
         .ok_or(Failure::Content(analysis.diagnostics))?;
@@ -314,7 +339,7 @@ fn phases(root: &Path) -> Result<(), Failure> {
     let t = Instant::now();
     build::render_editions(&site, &eds, &theme, &sink, false, None)?;
     let t_render = t.elapsed().as_secs_f64();
-    let peak = self_peak_kb().map(|kb| kb as f64 / 1024.0);
+    let peak = self_peak_mb();
     println!("\nphases (fresh process, cold caches)                  wall s  peak MB");
     let (a, b) = (mb(peak_analyse), mb(peak));
     println!("  analyse (load, parse, model, markdown, validate) {t_analyse:>8.2} {a:>8}");
@@ -324,23 +349,28 @@ fn phases(root: &Path) -> Result<(), Failure> {
 
 /// Result of one timed build.
 struct Measured {
+    /// Wall time in seconds.
     secs: f64,
+    /// CPU time (user + system) in seconds, when known.
+    cpu: Option<f64>,
+    /// Peak resident memory in MB, when known.
     peak_mb: Option<f64>,
 }
 
 /// Times the full vouch build of all editions; prints pages per edition.
 fn run_vouch(root: &Path) -> Result<Measured, Failure> {
     let out = tempfile::tempdir().map_err(|e| Failure::Io(e.to_string()))?;
-    let t = Instant::now();
+    let (t, cpu0) = (Instant::now(), self_cpu_secs());
     let report = build::build(&options(root), &out.path().join("site"), None)?;
     let secs = t.elapsed().as_secs_f64();
-    let peak_mb = self_peak_kb().map(|kb| kb as f64 / 1024.0);
+    let cpu = self_cpu_secs().zip(cpu0).map(|(b, a)| b - a);
+    let peak_mb = self_peak_mb();
     println!("\n{:<12} {:>8}", "edition", "pages");
     for (ed, count) in &report.pages {
         println!("{ed:<12} {count:>8}");
     }
     println!("warnings: {}", report.diagnostics.len());
-    Ok(Measured { secs, peak_mb })
+    Ok(Measured { secs, cpu, peak_mb })
 }
 
 /// Rewrites vouch scheme links in one line into plain relative links.
@@ -426,12 +456,6 @@ fn write_hugo(root: &Path, site: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// True when `prog` is an executable on PATH.
-fn on_path(prog: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(prog).is_file()))
-}
-
 /// Times `hugo --quiet -d OUT` in `site`, with peak memory from `/usr/bin/time -v` when present.
 fn run_hugo(site: &Path) -> Result<Measured, String> {
     let out = site.join("public");
@@ -452,33 +476,45 @@ fn run_hugo(site: &Path) -> Result<Measured, String> {
     if !output.status.success() {
         return Err(format!("hugo failed: {stderr}"));
     }
-    let peak_mb = stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0);
-    Ok(Measured { secs, peak_mb })
+    let field = |name: &str| {
+        let mut lines = stderr.lines();
+        lines.find_map(|l| l.trim().strip_prefix(name)?.trim().parse::<f64>().ok())
+    };
+    let cpu = field("User time (seconds):").zip(field("System time (seconds):"));
+    let peak_mb = field("Maximum resident set size (kbytes):").map(|kb| kb / 1024.0);
+    Ok(Measured {
+        secs,
+        cpu: cpu.map(|(u, s)| u + s),
+        peak_mb,
+    })
 }
 
-/// Generates the Hugo site next to the project and times Hugo, or explains why not.
-fn hugo_compare(root: &Path) -> Option<Measured> {
-    if !on_path("hugo") {
+/// Writes the Hugo site (into `keep` or a temporary folder) and times Hugo, or explains why not.
+fn hugo_compare(root: &Path, keep: Option<PathBuf>) -> Option<Measured> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if !std::env::split_paths(&path).any(|d| d.join("hugo").is_file()) {
         println!(
             "\nnote: no `hugo` on PATH (Debian: apt-get install hugo); skipping the comparison"
         );
         return None;
     }
-    let dir = tempfile::tempdir().ok()?;
-    if let Err(e) = write_hugo(root, dir.path()) {
-        println!("\nnote: cannot write the Hugo site: {e}");
+    let temp = tempfile::tempdir().ok()?;
+    let site = keep.unwrap_or_else(|| temp.path().to_path_buf());
+    if let Err(e) = write_hugo(root, &site) {
+        println!(
+            "\nnote: cannot write the Hugo site into {}: {e}",
+            site.display()
+        );
         return None;
     }
     let version = Command::new("hugo").arg("version").output().ok();
-    let version = version
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    println!("\n{version}");
-    run_hugo(dir.path()).map_err(|e| println!("note: {e}")).ok()
+    let version = version.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    println!(
+        "\n{} (site in {})",
+        version.unwrap_or_default(),
+        site.display()
+    );
+    run_hugo(&site).map_err(|e| println!("note: {e}")).ok()
 }
 
 /// Formats an optional peak in MB.
@@ -515,19 +551,32 @@ fn run(args: Args) -> Result<(), (u8, String)> {
     let load = load.split(' ').next().unwrap_or("?");
     println!("threads: {threads}, load average before the build: {load}");
     let vouch = run_vouch(&root).map_err(failure)?;
-    let hugo = if args.hugo { hugo_compare(&root) } else { None };
-    println!("\n{:<24} {:>10} {:>10}", "build", "wall s", "peak MB");
-    let row =
-        |name: &str, m: &Measured| println!("{name:<24} {:>10.2} {:>10}", m.secs, mb(m.peak_mb));
+    let hugo_keep = args
+        .keep
+        .as_ref()
+        .map(|k| PathBuf::from(format!("{}-hugo", k.display())));
+    let hugo = if args.hugo {
+        hugo_compare(&root, hugo_keep)
+    } else {
+        None
+    };
+    println!(
+        "\n{:<20} {:>8} {:>8} {:>8}",
+        "build", "wall s", "CPU s", "peak MB"
+    );
+    let row = |name: &str, m: &Measured| {
+        let cpu = m.cpu.map_or_else(|| "n/a".into(), |c| format!("{c:.1}"));
+        println!("{name:<20} {:>8.2} {cpu:>8} {:>8}", m.secs, mb(m.peak_mb));
+    };
     row("vouch (3 editions)", &vouch);
     if let Some(h) = &hugo {
         row("hugo (1 build)", h);
     }
     if args.phases {
         let exe = std::env::current_exe().map_err(|e| (2, format!("cannot find myself: {e}")))?;
-        let status = Command::new(exe).arg("--phases-of").arg(&root).status();
-        if !status.is_ok_and(|s| s.success()) {
-            return Err((1, "the phase measurement failed\n".into()));
+        match Command::new(exe).arg("--phases-of").arg(&root).status() {
+            Ok(s) if s.success() => {}
+            other => return Err((1, format!("the phase measurement failed: {other:?}\n"))),
         }
     }
     Ok(())

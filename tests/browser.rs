@@ -1,0 +1,106 @@
+//! Browser and HTML checks, driven from cargo so the README's test command
+//! covers them: live reload in headless Chromium, every published page under
+//! the strict CSP with axe-core (WCAG 2.1 A/AA), and the Nu Html Checker.
+//!
+//! They need Debian's chromium, a Java runtime and `npm ci` in tests/browser
+//! (`.ci/run` installs all three). Without them the tests say so and pass
+//! locally, but fail under CI, so CI can never skip them silently.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn browser_dir() -> PathBuf {
+    repo().join("tests/browser")
+}
+
+fn tools_ready(need_java: bool) -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut missing = Vec::new();
+    if !browser_dir().join("node_modules/playwright-core").is_dir() {
+        missing.push("tests/browser/node_modules (run `npm ci --ignore-scripts` there)");
+    }
+    if !Path::new(&chromium).exists() {
+        missing.push("chromium (apt-get install chromium)");
+    }
+    if need_java && Command::new("java").arg("-version").output().is_err() {
+        missing.push("java (apt-get install default-jre-headless)");
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI must run the browser tests; missing: {}", missing.join(", "));
+    eprintln!("skipping browser test; missing: {}", missing.join(", "));
+    false
+}
+
+fn node(script: &str, args: &[&str]) -> (bool, String) {
+    let o = Command::new("node").arg(browser_dir().join(script)).args(args).current_dir(browser_dir()).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    (o.status.success(), text)
+}
+
+fn build_example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = vouch(&["build", "--root", repo().to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", TODAY]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    (tmp, out)
+}
+
+#[test]
+fn live_reload_updates_the_open_page_in_chromium() {
+    if !tools_ready(false) {
+        return;
+    }
+    let dir = temp_copy("minimal");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(["serve", "--root", dir.path().to_str().unwrap(), "--port", "0", "--today", TODAY])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let file = dir.path().join("content/policies/ai-policy.md");
+    let (ok, out) = node("live-reload.mjs", &[&format!("{url}policies/ai-policy/"), file.to_str().unwrap(), "registered before first use", "registered before first use LIVE-RELOADED"]);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ok, "{out}");
+    assert!(out.contains("live reload ok"), "{out}");
+}
+
+#[test]
+fn every_published_page_passes_csp_and_axe() {
+    if !tools_ready(false) {
+        return;
+    }
+    let (_tmp, out) = build_example();
+    let eds: Vec<String> = ["public", "customer", "internal"].iter().map(|e| out.join(e).to_string_lossy().into_owned()).collect();
+    let args: Vec<&str> = eds.iter().map(String::as_str).collect();
+    let (ok, text) = node("check-site.mjs", &args);
+    assert!(ok, "{text}");
+    assert!(text.contains("0 problem(s)"), "{text}");
+}
+
+#[test]
+fn published_html_is_valid_per_the_nu_html_checker() {
+    if !tools_ready(true) {
+        return;
+    }
+    let (_tmp, out) = build_example();
+    let jar = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let o = Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(out.join("public"))
+        .arg(out.join("internal"))
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success() && text.trim().is_empty(), "Nu Html Checker findings:\n{text}");
+}
