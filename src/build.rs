@@ -28,6 +28,8 @@ pub struct Options {
     pub strict: bool,
     /// Overrides `site.yaml: base_url` (deploy previews).
     pub base_url: Option<String>,
+    /// A previous `urls.json` (path or URL): report URLs that would disappear.
+    pub since: Option<String>,
     /// Incremental caches shared across rebuilds (`vouch serve`).
     pub cache: Option<std::sync::Arc<crate::cache::Cache>>,
 }
@@ -40,6 +42,7 @@ impl Options {
             today: None,
             strict: false,
             base_url: None,
+            since: None,
             cache: None,
         }
     }
@@ -101,6 +104,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     let t = std::time::Instant::now();
     diags.extend(validate::validate(&site));
     lap("validate", t);
+    if let Some(since) = &opts.since {
+        let manifest = crate::permalinks::load(since).map_err(Failure::Io)?;
+        diags.extend(crate::permalinks::check(&site, &manifest).map_err(Failure::Io)?);
+    }
     finish(&mut diags, opts.strict);
     Ok(Analysis {
         site: Some(site),

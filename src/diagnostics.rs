@@ -80,6 +80,7 @@ rules! {
     OUT_OF_LOOP_HIGH_TIER = "E038" "out-of-loop-high-tier" Error "A high-tier system runs `human-out-of-the-loop` with no `oversight.rationale`." "Put a human in, on or in command of the loop, or record why not in `oversight.rationale`.";
     TEMPLATE_ERROR = "E039" "template-error" Error "A theme template fails to parse or to render a page." "Fix the template named in the message (see docs/theme.md for the context each template receives).";
     MISSING_FILE = "E040" "missing-file" Error "A file the project needs is missing (e.g. `content/site.yaml`)." "Create the file; `vouch new DIR` writes a complete starter project.";
+    REMOVED_URL = "E041" "removed-url" Error "With `--since MANIFEST`: a URL published before is neither built now nor covered by an `aliases` redirect." "Restore the page, or add the old URL to `aliases:` of the entity that replaced it.";
     STALE_EVIDENCE = "W001" "stale-evidence" Warning "Evidence whose `collected` date plus `review_every` lies before today." "Collect the evidence again and update `collected`.";
     REVIEW_OVERDUE = "W002" "review-overdue" Warning "A document or risk whose approval or review date plus `review_every` lies before today." "Review it, then update `approved` (documents) or `reviewed` (risks).";
     OUT_OF_LOOP_RATIONALE = "W003" "out-of-loop-rationale" Warning "A high-tier system runs `human-out-of-the-loop`; a rationale is recorded but auditors will ask." "Prefer human oversight for high-tier systems; keep the rationale current.";

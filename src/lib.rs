@@ -14,6 +14,7 @@
 //!
 //! [`build`] strings the stages together for the CLI, the dev server and tests.
 
+pub mod answer;
 pub mod build;
 pub mod cache;
 pub mod catalogue;
@@ -26,6 +27,7 @@ pub mod model;
 pub mod outputs;
 pub mod pages;
 pub mod parse;
+pub mod permalinks;
 pub mod postprocess;
 pub mod readiness;
 pub mod render;

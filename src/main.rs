@@ -37,6 +37,9 @@ struct Common {
     /// Treat warnings (stale evidence, overdue reviews) as errors.
     #[arg(long)]
     strict: bool,
+    /// A previously published urls.json (path or URL): report URLs that would disappear.
+    #[arg(long)]
+    since: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -121,6 +124,7 @@ fn options(c: &Common) -> Options {
         root: c.root.clone(),
         today: c.today,
         strict: c.strict,
+        since: c.since.clone(),
         ..Options::new(&c.root)
     }
 }

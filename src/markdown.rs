@@ -519,11 +519,13 @@ impl Parsed {
                     out.push(ev.clone());
                 }
                 // pulldown-cmark's task boxes have no accessible name.
-                Event::TaskListMarker(done) => out.push(Event::InlineHtml(CowStr::from(if *done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
-                } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
-                }))),
+                Event::TaskListMarker(done) => {
+                    out.push(Event::InlineHtml(CowStr::from(if *done {
+                        "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                    } else {
+                        "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                    })))
+                }
                 Event::SoftBreak | Event::HardBreak => {
                     text.push(' ');
                     out.push(ev.clone());

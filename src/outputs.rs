@@ -52,7 +52,8 @@ fn base(site: &Site) -> String {
     site.config.base_url.trim_end_matches('/').to_string()
 }
 
-fn aliases(site: &Site, ed: usize) -> Vec<(String, String)> {
+/// Alias redirects of edition `ed`: (old URL, current URL), sorted.
+pub fn aliases(site: &Site, ed: usize) -> Vec<(String, String)> {
     let mut v = Vec::new();
     let mut add = |list: &[String], kind: Kind, id: &str, level: usize| {
         if level <= ed {
@@ -218,7 +219,40 @@ fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// Last commit date (YYYY-MM-DD) of each file under content/, keyed by its
+/// project-relative path, when the project is a git repository.
+fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&site.root)
+        .args([
+            "log",
+            "--format=%x00%cs",
+            "--name-only",
+            "--relative",
+            "--",
+            "content",
+        ])
+        .output();
+    let mut map = std::collections::HashMap::new();
+    let Ok(out) = out else { return map };
+    if !out.status.success() {
+        return map;
+    }
+    let mut date = String::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some(d) = line.strip_prefix('\0') {
+            date = d.to_string();
+        } else if !line.is_empty() {
+            // Newest first: keep the first date seen for each path.
+            map.entry(line.to_string()).or_insert_with(|| date.clone());
+        }
+    }
+    map
+}
+
 fn feed(site: &Site, ed: usize) -> Vec<u8> {
+    let dates = git_dates(site);
     let b = base(site);
     let mut entries: Vec<(String, String, String, String)> = site
         .docs
@@ -226,7 +260,12 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
         .filter(|d| d.level <= ed && d.data.front.approved.is_some())
         .map(|d| {
             let f = &d.data.front;
-            let date = f.approved.map(|a| a.to_string()).unwrap_or_default();
+            let approved = f.approved.map(|a| a.to_string()).unwrap_or_default();
+            let committed = dates
+                .get(&site.sources.get(d.loc.file).rel)
+                .cloned()
+                .unwrap_or_default();
+            let date = approved.max(committed);
             let version = f.version.clone().unwrap_or_default();
             let title = if version.is_empty() {
                 d.title.clone()
@@ -324,7 +363,10 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
     all_urls.sort();
     out.push((
         "/urls.json".into(),
-        serde_json::to_vec_pretty(&json!({ "base_url": b, "urls": all_urls })).unwrap_or_default(),
+        serde_json::to_vec_pretty(
+            &json!({ "base_url": b, "edition": site.editions[ed], "urls": all_urls }),
+        )
+        .unwrap_or_default(),
     ));
     let mut search = search;
     search.sort_by(|a, b| a.u.cmp(&b.u));

@@ -248,6 +248,10 @@ pub struct ControlView {
     pub systems: Vec<LinkView>,
     pub maps_to: Vec<MappingView>,
     pub reference_nist: Vec<String>,
+    /// `reference_nist` with links to the NIST AI RMF crosswalk page rows.
+    pub reference_nist_links: Vec<crate::crosswalk::TargetView>,
+    /// Receipts of evidence files this edition may not see (`receipt: true`).
+    pub receipts: Vec<crate::export::receipts::ReceiptView>,
     pub cited_by: Vec<LinkView>,
 }
 
@@ -257,6 +261,10 @@ pub struct MappingView {
     pub framework: String,
     pub label: String,
     pub ids: Vec<String>,
+    /// The framework's crosswalk page, when `site.yaml: frameworks` lists it.
+    pub url: Option<String>,
+    /// `ids` with titles (EU AI Act) and links to their crosswalk rows.
+    pub targets: Vec<crate::crosswalk::TargetView>,
 }
 
 /// Display name of a framework id from `site.yaml: frameworks`.
@@ -314,9 +322,21 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
                 framework: k.clone(),
                 label: framework_label(k),
                 ids: v.clone(),
+                url: crate::crosswalk::page_url(site, k),
+                targets: crate::crosswalk::targets(site, k, v),
             })
             .collect(),
         reference_nist: cat.nist.get(&e.id).cloned().unwrap_or_default(),
+        reference_nist_links: crate::crosswalk::targets(
+            site,
+            "nist_ai_rmf",
+            cat.nist.get(&e.id).map(Vec::as_slice).unwrap_or_default(),
+        ),
+        receipts: if full {
+            crate::export::receipts::for_control(site, c, ed)
+        } else {
+            Vec::new()
+        },
         cited_by: if full {
             site.backlink_views(Kind::Control, &c.id, ed)
         } else {

@@ -31,21 +31,42 @@ fn tools_ready(need_java: bool) -> bool {
     if missing.is_empty() {
         return true;
     }
-    assert!(std::env::var_os("CI").is_none(), "CI must run the browser tests; missing: {}", missing.join(", "));
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run the browser tests; missing: {}",
+        missing.join(", ")
+    );
     eprintln!("skipping browser test; missing: {}", missing.join(", "));
     false
 }
 
 fn node(script: &str, args: &[&str]) -> (bool, String) {
-    let o = Command::new("node").arg(browser_dir().join(script)).args(args).current_dir(browser_dir()).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("node")
+        .arg(browser_dir().join(script))
+        .args(args)
+        .current_dir(browser_dir())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     (o.status.success(), text)
 }
 
 fn build_example() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let o = vouch(&["build", "--root", repo().to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", TODAY]);
+    let o = vouch(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     (tmp, out)
 }
@@ -57,16 +78,38 @@ fn live_reload_updates_the_open_page_in_chromium() {
     }
     let dir = temp_copy("minimal");
     let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args(["serve", "--root", dir.path().to_str().unwrap(), "--port", "0", "--today", TODAY])
+        .args([
+            "serve",
+            "--root",
+            dir.path().to_str().unwrap(),
+            "--port",
+            "0",
+            "--today",
+            TODAY,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
     let file = dir.path().join("content/policies/ai-policy.md");
-    let (ok, out) = node("live-reload.mjs", &[&format!("{url}policies/ai-policy/"), file.to_str().unwrap(), "registered before first use", "registered before first use LIVE-RELOADED"]);
+    let (ok, out) = node(
+        "live-reload.mjs",
+        &[
+            &format!("{url}policies/ai-policy/"),
+            file.to_str().unwrap(),
+            "registered before first use",
+            "registered before first use LIVE-RELOADED",
+        ],
+    );
     let _ = child.kill();
     let _ = child.wait();
     assert!(ok, "{out}");
@@ -79,7 +122,10 @@ fn every_published_page_passes_csp_and_axe() {
         return;
     }
     let (_tmp, out) = build_example();
-    let eds: Vec<String> = ["public", "customer", "internal"].iter().map(|e| out.join(e).to_string_lossy().into_owned()).collect();
+    let eds: Vec<String> = ["public", "customer", "internal"]
+        .iter()
+        .map(|e| out.join(e).to_string_lossy().into_owned())
+        .collect();
     let args: Vec<&str> = eds.iter().map(String::as_str).collect();
     let (ok, text) = node("check-site.mjs", &args);
     assert!(ok, "{text}");
@@ -101,6 +147,13 @@ fn published_html_is_valid_per_the_nu_html_checker() {
         .arg(out.join("internal"))
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert!(o.status.success() && text.trim().is_empty(), "Nu Html Checker findings:\n{text}");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.status.success() && text.trim().is_empty(),
+        "Nu Html Checker findings:\n{text}"
+    );
 }

@@ -37,11 +37,28 @@ fn apply(fixture: &Path, root: &Path) -> String {
     meta["run"].as_str().unwrap_or("check").to_string()
 }
 
-fn run(root: &Path, command: &str) -> (i32, BTreeSet<String>) {
+/// Extra CLI arguments of a fixture, with `{root}` replaced by the project path.
+fn extra_args(fixture: &Path, root: &Path) -> Vec<String> {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap())
+            .unwrap();
+    meta["args"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            a.as_str()
+                .unwrap()
+                .replace("{root}", root.to_str().unwrap())
+        })
+        .collect()
+}
+
+fn run(root: &Path, command: &str, extra: &[String]) -> (i32, BTreeSet<String>) {
     let r = root.to_str().unwrap();
     let out = root.join("site");
-    let o = match command {
-        "build" => vouch(&[
+    let mut args: Vec<&str> = match command {
+        "build" => vec![
             "build",
             "--root",
             r,
@@ -51,9 +68,12 @@ fn run(root: &Path, command: &str) -> (i32, BTreeSet<String>) {
             TODAY,
             "--format",
             "json",
-        ]),
-        _ => vouch(&["check", "--root", r, "--today", TODAY, "--format", "json"]),
+        ],
+        _ => vec!["check", "--root", r, "--today", TODAY, "--format", "json"],
     };
+    args.extend(extra.iter().map(String::as_str));
+    let o = vouch(&args);
+    let prefix = format!("{}/", root.display());
     let set = stdout(&o)
         .lines()
         .map(|l| {
@@ -64,12 +84,13 @@ fn run(root: &Path, command: &str) -> (i32, BTreeSet<String>) {
             ] {
                 assert!(v.get(key).is_some(), "JSON diagnostic lacks {key}: {l}");
             }
+            let file = v["file"].as_str().unwrap().replace(&prefix, "");
             format!(
                 "{} {} {} {}:{}:{}",
                 v["code"].as_str().unwrap(),
                 v["rule"].as_str().unwrap(),
                 v["severity"].as_str().unwrap(),
-                v["file"].as_str().unwrap(),
+                file,
                 v["line"],
                 v["column"]
             )
@@ -98,7 +119,8 @@ fn every_rule_has_a_fixture_that_triggers_exactly_it() {
         let fx = dir.join(name);
         let tmp = temp_copy("minimal");
         let command = apply(&fx, tmp.path());
-        let (code, got) = run(tmp.path(), &command);
+        let extra = extra_args(&fx, tmp.path());
+        let (code, got) = run(tmp.path(), &command, &extra);
         let rule = vouch::diagnostics::RULES
             .iter()
             .find(|r| r.name == name)

@@ -251,9 +251,16 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
     use vouch::serve::{rebuild, AppState};
     let dir = temp_copy("editions");
     let cache = Arc::new(vouch::cache::Cache::default());
-    let opts = vouch::build::Options { today: vouch::date::Date::parse(TODAY), cache: Some(cache.clone()), ..vouch::build::Options::new(dir.path()) };
+    let opts = vouch::build::Options {
+        today: vouch::date::Date::parse(TODAY),
+        cache: Some(cache.clone()),
+        ..vouch::build::Options::new(dir.path())
+    };
     let (tx, _) = tokio::sync::broadcast::channel(4);
-    let state = AppState { snapshot: Arc::default(), events: tx };
+    let state = AppState {
+        snapshot: Arc::default(),
+        events: tx,
+    };
     let first = rebuild(&opts, "internal", &state).unwrap();
     assert!(first.ok);
     let cold = cache.stats();
@@ -265,11 +272,21 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
     let second = rebuild(&opts, "internal", &state).unwrap();
     assert!(second.ok);
     let warm = cache.stats();
-    assert_eq!(warm.theme_reloads, 0, "templates are not recompiled for a content edit");
-    assert_eq!(warm.markdown_misses, 1, "only the edited document is parsed again");
-    assert!(warm.page_misses <= 3, "only pages showing the edit are rendered again: {warm:?}");
+    assert_eq!(
+        warm.theme_reloads, 0,
+        "templates are not recompiled for a content edit"
+    );
+    assert_eq!(
+        warm.markdown_misses, 1,
+        "only the edited document is parsed again"
+    );
+    assert!(
+        warm.page_misses <= 3,
+        "only pages showing the edit are rendered again: {warm:?}"
+    );
     assert!(warm.page_hits > 20, "{warm:?}");
     let snap = state.snapshot.read().unwrap();
-    let page = String::from_utf8_lossy(&snap.files["/policies/canaryint-handbook/index.html"]).into_owned();
+    let page = String::from_utf8_lossy(&snap.files["/policies/canaryint-handbook/index.html"])
+        .into_owned();
     assert!(page.contains("Then call the"));
 }
