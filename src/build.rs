@@ -159,9 +159,10 @@ fn render_one(
     base: &serde_json::Value,
     canonical: &str,
     job: &pages::PageJob,
+    ctx: serde_json::Value,
     ed: usize,
 ) -> Result<(String, postprocess::PageLinks), String> {
-    let html = render::render_page(theme, base, canonical, job)?;
+    let html = render::render_page(theme, base, canonical, job, ctx)?;
     postprocess::process(&html, ed, &site.editions)
 }
 
@@ -190,14 +191,16 @@ fn render_edition(
                     m,
                 )])
             };
+            let (ctx, search_text) = job.materialize(site, ed);
             let key = base_hash
-                .map(|b| crate::cache::hash_of(&(b, job.template, &job.url, job.ctx.to_string())));
+                .map(|b| crate::cache::hash_of(&(b, job.template, &job.url, ctx.to_string())));
             let (html, links) = match (cache, key) {
                 (Some(c), Some(k)) => match c.page(k) {
                     Some(hit) => (hit.html.to_string(), hit.links),
                     None => {
                         let (html, links) =
-                            render_one(site, theme, &base, &canonical, job, ed).map_err(tpl_err)?;
+                            render_one(site, theme, &base, &canonical, job, ctx, ed)
+                                .map_err(tpl_err)?;
                         c.put_page(
                             k,
                             CachedPage {
@@ -208,12 +211,12 @@ fn render_edition(
                         (html, links)
                     }
                 },
-                _ => render_one(site, theme, &base, &canonical, job, ed).map_err(tpl_err)?,
+                _ => render_one(site, theme, &base, &canonical, job, ctx, ed).map_err(tpl_err)?,
             };
             let path = file_for(&job.url);
             sink.put(&name, &path, html.into_bytes())
                 .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
-            let search = job.search.as_ref().map(|text| SearchDoc {
+            let search = search_text.as_ref().map(|text| SearchDoc {
                 u: job.url.clone(),
                 t: job.title.clone(),
                 k: job.template.trim_end_matches(".html").replace('_', " "),

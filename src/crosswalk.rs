@@ -181,7 +181,10 @@ fn evidence_counts(site: &Site, ids: &[String]) -> (usize, usize) {
 
 fn cover(site: &Site, c: &Entity<ControlEntry>, ed: usize, reference_only: bool) -> CoverView {
     let e = &c.data;
-    let status = e.applicable.then_some(e.status.map(|s| s.as_str())).flatten();
+    let status = e
+        .applicable
+        .then_some(e.status.map(|s| s.as_str()))
+        .flatten();
     let (evidence, fresh) = evidence_counts(site, &e.evidence);
     CoverView {
         control: site.link(Kind::Control, &c.id, ed),
@@ -225,11 +228,14 @@ fn natural_key(id: &str) -> Vec<(String, u64)> {
     out
 }
 
-/// The crosswalk of one framework as edition `ed` sees it.
-pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
+/// Requirement id -> (covering controls, reference clauses), from the
+/// controls edition `ed` sees.
+type Rows = BTreeMap<String, (Vec<CoverView>, Vec<String>)>;
+
+fn rows(site: &Site, framework: &str, ed: usize) -> Rows {
     let visible: Vec<&Entity<ControlEntry>> =
         site.controls.iter().filter(|c| c.level <= ed).collect();
-    let mut rows: BTreeMap<String, (Vec<CoverView>, Vec<String>)> = BTreeMap::new();
+    let mut rows = Rows::new();
     for c in &visible {
         for id in c.data.maps_to.get(framework).into_iter().flatten() {
             let row = rows.entry(id.clone()).or_default();
@@ -238,17 +244,15 @@ pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
             }
         }
     }
-    let has_reference = framework == "nist_ai_rmf";
-    if has_reference {
+    if framework == "nist_ai_rmf" {
         for (sub, isos) in nist_by_subcategory() {
             let row = rows.entry(sub).or_default();
             for iso in isos {
                 match visible.iter().find(|c| c.id == iso) {
-                    Some(c) => {
-                        if !row.0.iter().any(|v| v.control.id.as_deref() == Some(&c.id)) {
-                            row.0.push(cover(site, c, ed, true));
-                        }
+                    Some(c) if !row.0.iter().any(|v| v.control.id.as_deref() == Some(&c.id)) => {
+                        row.0.push(cover(site, c, ed, true))
                     }
+                    Some(_) => {}
                     // Clauses are catalogue facts, public in every edition.
                     None if catalogue::get().clause(&iso).is_some() => row.1.push(iso),
                     None => {}
@@ -256,14 +260,17 @@ pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
             }
         }
     }
+    rows
+}
+
+/// The crosswalk of one framework as edition `ed` sees it.
+pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
+    let has_reference = framework == "nist_ai_rmf";
     let titles = &catalogue::get().ai_act_titles;
-    let mut requirements: Vec<RequirementView> = rows
+    let mut requirements: Vec<RequirementView> = rows(site, framework, ed)
         .into_iter()
         .map(|(id, (mut controls, reference_clauses))| {
-            controls.sort_by(|a, b| {
-                natural_key(a.control.id.as_deref().unwrap_or(""))
-                    .cmp(&natural_key(b.control.id.as_deref().unwrap_or("")))
-            });
+            controls.sort_by_key(|c| natural_key(c.control.id.as_deref().unwrap_or("")));
             RequirementView {
                 anchor: anchor(&id),
                 title: (framework == "eu_ai_act")
@@ -276,7 +283,7 @@ pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
             }
         })
         .collect();
-    requirements.sort_by(|a, b| natural_key(&a.id).cmp(&natural_key(&b.id)));
+    requirements.sort_by_key(|r| natural_key(&r.id));
     let total = requirements.len();
     let covered = requirements.iter().filter(|r| r.covered).count();
     CrosswalkView {
@@ -350,9 +357,11 @@ pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     }
     let summary: Vec<serde_json::Value> = views
         .iter()
-        .map(|v| json!({"framework": v.framework, "label": v.label, "url": v.url,
+        .map(|v| {
+            json!({"framework": v.framework, "label": v.label, "url": v.url,
                         "total": v.total, "covered": v.covered, "pct": v.pct,
-                        "has_reference": v.has_reference}))
+                        "has_reference": v.has_reference})
+        })
         .collect();
     let mut jobs = vec![PageJob {
         url: "/crosswalks/".into(),
@@ -361,6 +370,7 @@ pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
         ctx: json!({"crosswalks": summary, "definition": COVERAGE_DEFINITION,
                     "reuse": reuse(site, ed), "reuse_definition": REUSE_DEFINITION}),
         search: None,
+        doc: None,
     }];
     for v in views {
         let search = format!(
@@ -380,6 +390,7 @@ pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
                         "nist_source": NIST_SOURCE, "ai_act_source": AI_ACT_SOURCE,
                         "harmonized": harmonized()}),
             search: Some(search),
+            doc: None,
         });
     }
     jobs
@@ -452,7 +463,7 @@ mod tests {
     #[test]
     fn natural_order_sorts_numbers_by_value() {
         let mut v = vec!["Art. 10", "Art. 9", "CC10.1", "CC1.2"];
-        v.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+        v.sort_by_key(|a| natural_key(a));
         assert_eq!(v, ["Art. 9", "Art. 10", "CC1.2", "CC10.1"]);
     }
 

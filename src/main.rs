@@ -94,8 +94,76 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Draft answers to a questionnaire (CSV or XLSX) from one edition's published claims.
+    Answer {
+        /// The questionnaire: .csv, .tsv, .xlsx, .xlsm, .xls or .ods.
+        questions: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Edition whose claims may be cited (answers never cite a higher one).
+        #[arg(long, default_value = "public")]
+        edition: String,
+        /// File to write; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Output format (default: from --out's extension, else csv).
+        #[arg(long, value_enum)]
+        format: Option<vouch::answer::Format>,
+    },
+    /// Print the permalink of every claim an edition publishes, for questionnaire tools.
+    Links {
+        #[command(flatten)]
+        common: Common,
+        /// Edition to list.
+        #[arg(long, default_value = "public")]
+        edition: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: vouch::answer::Format,
+    },
+    /// List the public claims that changed between two git revisions (Markdown).
+    Diff {
+        /// The old revision (any git revision: a tag, HEAD~1, a commit).
+        rev: String,
+        /// The new revision; the working tree when absent.
+        rev2: Option<String>,
+        /// Project folder (the one holding content/), inside a git repository.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Print the rule table as Markdown (docs/rules.md).
     Rules,
+    /// Export one edition in machine-readable form (OSCAL, model cards).
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// OSCAL 1.1 component definition (JSON) of the AI management system.
+    Oscal {
+        #[command(flatten)]
+        common: Common,
+        /// Edition to export; only what it may see is included.
+        #[arg(long, default_value = "public")]
+        edition: String,
+        /// File to write (relative to --root); standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Model cards per AI system: Hugging Face README, CycloneDX 1.6 ML-BOM, EU AI Act Annex IV outline.
+    Cards {
+        #[command(flatten)]
+        common: Common,
+        /// Edition to export; only what it may see is included.
+        #[arg(long, default_value = "public")]
+        edition: String,
+        /// Folder to write (relative to --root); one subfolder per AI system.
+        #[arg(long, default_value = "exports/cards")]
+        out: PathBuf,
+    },
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -217,9 +285,77 @@ fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Answer {
+            questions,
+            common,
+            edition,
+            out,
+            format,
+        } => {
+            let opts = vouch::answer::AnswerOptions {
+                questions,
+                edition,
+                out,
+                format,
+            };
+            with_site(&common, |site| {
+                let s = vouch::answer::run(site, &opts)?;
+                print!("{}", s.stdout.unwrap_or_default());
+                eprintln!(
+                    "answered {} of {} questions; the rest need a person",
+                    s.answered, s.questions
+                );
+                Ok(())
+            })
+        }
+        Command::Links {
+            common,
+            edition,
+            format,
+        } => with_site(&common, |site| {
+            let ed = vouch::answer::edition_index(site, &edition)?;
+            print!("{}", vouch::answer::links_table(site, ed, format)?);
+            Ok(())
+        }),
+        Command::Diff { rev, rev2, root } => match vouch::diff::run(&root, &rev, rev2.as_deref()) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(match e {
+                    vouch::diff::DiffError::Content(_) => 1,
+                    vouch::diff::DiffError::Usage(_) => 2,
+                })
+            }
+        },
         Command::Rules => {
             print!("{}", diagnostics::rules_markdown());
             ExitCode::SUCCESS
+        }
+        Command::Export { what } => {
+            use vouch::export::{run, Target};
+            let (common, edition, target) = match what {
+                ExportCommand::Oscal {
+                    common,
+                    edition,
+                    out,
+                } => (common, edition, Target::Oscal(out)),
+                ExportCommand::Cards {
+                    common,
+                    edition,
+                    out,
+                } => (common, edition, Target::Cards(out)),
+            };
+            match run(&options(&common), &edition, target) {
+                Ok((diags, summary)) => {
+                    print_diags(&diags, Format::Human);
+                    eprintln!("{summary}");
+                    ExitCode::SUCCESS
+                }
+                Err(f) => failure(f, Format::Human),
+            }
         }
     }
 }
@@ -237,6 +373,33 @@ fn failure(f: Failure, format: Format) -> ExitCode {
             }
             ExitCode::from(1)
         }
+    }
+}
+
+/// Analyses the project and runs `f` on the model: content errors exit 1
+/// (after printing them), an error from `f` is a usage or I/O failure (2).
+fn with_site(
+    common: &Common,
+    f: impl FnOnce(&vouch::model::Site) -> Result<(), String>,
+) -> ExitCode {
+    match build::analyse(&options(common)) {
+        Ok(a) => {
+            if a.has_errors() {
+                print_diags(&a.diagnostics, Format::Human);
+                return ExitCode::from(1);
+            }
+            let Some(site) = &a.site else {
+                return ExitCode::from(1);
+            };
+            match f(site) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(f) => failure(f, Format::Human),
     }
 }
 

@@ -10,8 +10,8 @@
 
 use crate::model::Kind;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -151,10 +151,19 @@ pub fn slugify(text: &str) -> String {
 
 /// Replaces `:::edition` / `:::` lines (outside code fences) with marker comments
 /// of the same line count, so that byte offsets before them and line numbers stay.
-fn mark_passages(text: &str, editions: &[String], errors: &mut Vec<BlockError>) -> String {
+/// A passage in the marked text: byte range and edition level.
+type Passage = (usize, usize, u8);
+
+fn mark_passages(
+    text: &str,
+    editions: &[String],
+    errors: &mut Vec<BlockError>,
+) -> (String, Vec<Passage>) {
     let mut out = String::with_capacity(text.len() + 64);
+    let mut passages: Vec<Passage> = Vec::new();
     let mut fence: Option<String> = None;
     let mut open: Option<(usize, usize)> = None;
+    let mut open_at: Option<(usize, u8)> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
@@ -189,11 +198,20 @@ fn mark_passages(text: &str, editions: &[String], errors: &mut Vec<BlockError>) 
                 errors.push(BlockError::Misnested { offset: start, len });
             }
             out.push_str(CLOSE);
+            if let Some((from, level)) = open_at.take() {
+                passages.push((from, out.len(), level));
+            }
         } else if open.is_some() {
             errors.push(BlockError::Misnested { offset: start, len });
+            // Conservative: the open passage takes the higher of the two levels.
+            if let (Some(l), Some(o)) = (editions.iter().position(|e| e == name), open_at.as_mut())
+            {
+                o.1 = o.1.max(l as u8);
+            }
             out.push_str(body);
         } else if let Some(level) = editions.iter().position(|e| e == name) {
             open = Some((start, len));
+            open_at = Some((out.len(), level as u8));
             out.push_str(&format!("{OPEN}{level}-->"));
         } else {
             errors.push(BlockError::UnknownEdition {
@@ -208,7 +226,30 @@ fn mark_passages(text: &str, editions: &[String], errors: &mut Vec<BlockError>) 
     if let Some((offset, len)) = open {
         errors.push(BlockError::Unterminated { offset, len });
     }
-    out
+    if let Some((from, level)) = open_at {
+        passages.push((from, out.len(), level));
+    }
+    (out, passages)
+}
+
+/// Highest passage level overlapping `range` (leaf events: any overlap hides).
+fn overlap_level(passages: &[Passage], range: &std::ops::Range<usize>) -> u8 {
+    passages
+        .iter()
+        .filter(|(a, b, _)| range.start < *b && range.end.max(range.start + 1) > *a)
+        .map(|p| p.2)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Level of the passage containing `offset` (container tags: structure only).
+fn start_level(passages: &[Passage], offset: usize) -> u8 {
+    passages
+        .iter()
+        .filter(|(a, b, _)| offset >= *a && offset < *b)
+        .map(|p| p.2)
+        .max()
+        .unwrap_or(0)
 }
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -232,16 +273,11 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Highlights a fenced block with CSS classes; results are cached by content
-/// because highlighting dominates render time and serve re-renders unchanged code.
+/// Highlights a fenced block with CSS classes. Not cached here: a build
+/// highlights each block once (documents are parsed once), and `vouch serve`
+/// keeps parsed documents in its content-hash cache, so unchanged code is
+/// never highlighted again; a global cache only cost memory.
 fn highlight(lang: &str, code: &str) -> String {
-    type Cache = Mutex<HashMap<(String, String), Arc<str>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let key = (lang.to_string(), code.to_string());
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return hit.to_string();
-    }
     let set = syntaxes();
     let token = lang.split([' ', ',', '{']).next().unwrap_or("");
     let inner = match set
@@ -271,15 +307,7 @@ fn highlight(lang: &str, code: &str) -> String {
     } else {
         format!(" class=\"language-{}\"", escape(token))
     };
-    let html = format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n");
-    if let Ok(mut c) = cache.lock() {
-        // Bounded so a long serve session cannot grow without limit.
-        if c.len() > 50_000 {
-            c.clear();
-        }
-        c.insert(key, Arc::from(html.as_str()));
-    }
-    html
+    format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
 }
 
 fn options() -> Options {
@@ -298,40 +326,52 @@ fn heading_level(l: HeadingLevel) -> u8 {
 /// headings. `editions` is the site's edition ladder (names, lowest first).
 pub fn parse(text: &str, editions: &[String]) -> Parsed {
     let mut errors = Vec::new();
-    let marked = mark_passages(text, editions, &mut errors);
+    let (marked, passages) = mark_passages(text, editions, &mut errors);
     let mut events: Vec<Event<'static>> = Vec::new();
     let mut levels: Vec<u8> = Vec::new();
     let mut refs = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
     let mut used: HashSet<String> = HashSet::new();
-    let mut level: u8 = 0;
-    let mut code: Option<(String, String)> = None;
-    let mut heading: Option<(usize, u8, String)> = None;
+    let mut code: Option<(String, String, std::ops::Range<usize>)> = None;
+    let mut heading: Option<(usize, u8, String, u8)> = None;
     for (ev, range) in Parser::new_ext(&marked, options()).into_offset_iter() {
-        if let Some((lang, buf)) = code.as_mut() {
+        // Leaves (text, raw HTML, code) take the highest level of any passage
+        // they touch, so content can never escape a passage through Markdown
+        // structure (an HTML block swallowing a marker, say); containers take
+        // the level where they start and only shape the HTML.
+        let is_leaf = !matches!(ev, Event::Start(_) | Event::End(_));
+        let level = if is_leaf {
+            overlap_level(&passages, &range)
+        } else {
+            start_level(&passages, range.start)
+        };
+        if let Some((lang, buf, block)) = code.as_mut() {
             match ev {
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let html = highlight(lang, buf);
+                    let lvl = overlap_level(&passages, block);
                     events.push(Event::Html(CowStr::from(html)));
-                    levels.push(level);
+                    levels.push(lvl);
                     code = None;
                 }
                 _ => {}
             }
             continue;
         }
-        match &ev {
-            Event::Html(h) | Event::InlineHtml(h) if h.starts_with(OPEN) => {
-                level = h[OPEN.len()..]
-                    .trim_end()
-                    .trim_end_matches("-->")
-                    .parse()
-                    .unwrap_or(0);
-                continue;
+        if let Some(h) = heading.as_mut() {
+            if is_leaf {
+                h.3 = h.3.max(level);
             }
-            Event::Html(h) | Event::InlineHtml(h) if h.starts_with(CLOSE) => {
-                level = 0;
+        }
+        match &ev {
+            // Marker comments themselves are dropped.
+            Event::Html(h) | Event::InlineHtml(h)
+                if h.trim_end() == CLOSE
+                    || (h.starts_with(OPEN)
+                        && h.trim_end().ends_with("-->")
+                        && !h.trim_end()[OPEN.len()..].contains('<')) =>
+            {
                 continue;
             }
             // Marker blocks are dropped; wrappers of real HTML are kept.
@@ -347,25 +387,25 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
                     pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                code = Some((lang, String::new(), range.clone()));
                 continue;
             }
             Event::Start(Tag::Heading { level: hl, .. }) => {
-                heading = Some((events.len(), heading_level(*hl), String::new()));
+                heading = Some((events.len(), heading_level(*hl), String::new(), level));
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, buf)) = heading.as_mut() {
+                if let Some((_, _, buf, _)) = heading.as_mut() {
                     buf.push_str(t);
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((idx, hl, text)) = heading.take() {
+                if let Some((idx, hl, text, lvl)) = heading.take() {
                     let slug = finish_heading(&mut events[idx], &text, &mut used);
                     headings.push(Heading {
                         level: hl,
                         text,
                         slug,
-                        min_edition: level as usize,
+                        min_edition: lvl as usize,
                     });
                 }
             }
@@ -592,6 +632,23 @@ mod tests {
         assert!(internal.html.contains("CANARY-INT"));
         assert!(internal.html.contains("id=\"secret-heading\""));
         assert_eq!(internal.toc.len(), 2);
+    }
+
+    #[test]
+    fn passages_inside_raw_html_blocks_stay_hidden() {
+        let md = "<div>\n:::internal\nSWALLOWED\n:::\n\nafter\n\n<!-- open comment\n:::internal\nINCOMMENT\n:::\nTAIL\n";
+        let p = parse(md, &eds());
+        let public = p.render(0, &none);
+        assert!(!public.html.contains("SWALLOWED"), "{}", public.html);
+        assert!(!public.html.contains("INCOMMENT"), "{}", public.html);
+        assert!(p.render(2, &none).html.contains("SWALLOWED"));
+    }
+
+    #[test]
+    fn forged_markers_cannot_reopen_public_text() {
+        let md = ":::internal\n<!--/vouch-edition-->\n\nFORGED\n:::\n";
+        let p = parse(md, &eds());
+        assert!(!p.render(0, &none).html.contains("FORGED"));
     }
 
     #[test]

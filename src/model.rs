@@ -180,6 +180,9 @@ pub struct Site {
     /// Markdown fields of register entries: (kind, id, field).
     pub field_md: HashMap<(Kind, String, &'static str), markdown::Parsed>,
     pub edges: Vec<Edge>,
+    /// Target -> sorted, unique sources: built once after all edges are known,
+    /// so backlinks cost a lookup instead of a scan of every edge.
+    incoming: HashMap<(Kind, String), Vec<(Kind, String)>>,
     /// Entities that failed to parse (kind name, id).
     pub broken: Vec<(&'static str, String)>,
 }
@@ -347,6 +350,7 @@ pub fn build(
         doc_md: Vec::new(),
         field_md: HashMap::new(),
         edges: Vec::new(),
+        incoming: HashMap::new(),
         broken: Vec::new(),
     };
     site.broken = broken;
@@ -636,7 +640,9 @@ impl Site {
             .par_iter()
             .map(|d| match cache {
                 Some(c) => c.markdown(&d.data.body, &eds),
-                None => std::sync::Arc::new(markdown::parse(&d.data.body, &eds)),
+                None => {
+                    std::sync::Arc::new(markdown::parse(&d.data.body, &eds))
+                }
             })
             .collect();
         let mut fields: Vec<(Kind, String, &'static str, String, ItemLoc)> = Vec::new();
@@ -723,19 +729,32 @@ impl Site {
             }
             self.field_md.insert(key, md);
         }
+        self.index_incoming();
     }
 
     /// Entities that reference `to`, visible in `edition`, sorted and unique.
     pub fn backlinks(&self, to: (Kind, &str), edition: usize) -> Vec<(Kind, String)> {
-        let mut v: Vec<(Kind, String)> = self
-            .edges
-            .iter()
-            .filter(|e| e.to.0 == to.0 && e.to.1 == to.1)
-            .filter(|e| self.visible(e.from.0, &e.from.1, edition))
-            .map(|e| e.from.clone())
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+        self.incoming
+            .get(&(to.0, to.1.to_string()))
+            .map(|v| {
+                v.iter()
+                    .filter(|(k, i)| self.visible(*k, i, edition))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Indexes edges by target (call after the last edge is added).
+    fn index_incoming(&mut self) {
+        let mut m: HashMap<(Kind, String), Vec<(Kind, String)>> = HashMap::new();
+        for e in &self.edges {
+            m.entry(e.to.clone()).or_default().push(e.from.clone());
+        }
+        for v in m.values_mut() {
+            v.sort();
+            v.dedup();
+        }
+        self.incoming = m;
     }
 }

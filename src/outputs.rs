@@ -383,5 +383,7 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
             out.push((crate::pages::evidence_file_url(&e.data.location), bytes));
         }
     }
+    // OSCAL and model-card exports: top (internal) edition only.
+    out.extend(crate::export::edition_files(site, ed));
     out
 }

@@ -17,6 +17,22 @@ pub struct PageJob {
     pub ctx: Value,
     /// Plain text for the search index (None: not indexed).
     pub search: Option<String>,
+    /// A document page whose view (with its rendered body) is built only when
+    /// the page is rendered, so a build never holds every body at once.
+    pub doc: Option<usize>,
+}
+
+impl PageJob {
+    /// The page's context and search text, building a deferred document view.
+    pub fn materialize(&self, site: &Site, ed: usize) -> (Value, Option<String>) {
+        match self.doc {
+            Some(pos) => {
+                let (view, r) = doc_view(site, pos, ed);
+                (json!({ "doc": view }), Some(r.text))
+            }
+            None => (self.ctx.clone(), self.search.clone()),
+        }
+    }
 }
 
 /// A row of the risk register.
@@ -71,6 +87,8 @@ pub struct EvidenceView {
     pub stale: bool,
     pub owner: Option<String>,
     pub supports: Vec<LinkView>,
+    /// SHA-256 published as a receipt in lower editions (`receipt: true`).
+    pub receipt_sha256: Option<String>,
 }
 
 /// A FAQ entry.
@@ -179,6 +197,7 @@ fn evidence_view(site: &Site, e: &crate::model::Entity<EvidenceEntry>, ed: usize
         stale: due.is_some_and(|x| x < site.today),
         owner: d.owner.clone(),
         supports: site.backlink_views(Kind::Evidence, &e.id, ed),
+        receipt_sha256: crate::export::receipts::receipt_hash(site, e),
     }
 }
 
@@ -210,6 +229,7 @@ fn job(
         title: title.to_string(),
         ctx,
         search,
+        doc: None,
     }
 }
 
@@ -238,14 +258,15 @@ fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         ));
     }
     for (pos, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level <= ed) {
-        let (view, r) = doc_view(site, pos, ed);
-        jobs.push(job(
+        let mut j = job(
             url(d.kind, &d.id),
             "document.html",
             &d.title,
-            json!({ "doc": view }),
-            Some(r.text),
-        ));
+            Value::Null,
+            None,
+        );
+        j.doc = Some(pos);
+        jobs.push(j);
     }
 }
 
@@ -437,6 +458,10 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
         "pages": site.docs.iter().filter(|d| d.kind == Kind::Page && d.level <= ed).map(|d| json!({"title": d.title, "url": url(d.kind, &d.id)})).collect::<Vec<_>>(),
         "faq_count": site.faq.iter().filter(|f| f.level <= ed).count(),
         "supplier_count": site.suppliers.iter().filter(|f| f.level <= ed).count(),
+        "reuse": crate::crosswalk::reuse(site, ed),
+        "reuse_definition": crate::crosswalk::REUSE_DEFINITION,
+        "crosswalks": crate::crosswalk::all(site, ed).iter().map(|c| json!({"label": c.label, "url": c.url, "pct": c.pct, "covered": c.covered, "total": c.total})).collect::<Vec<_>>(),
+        "exports": crate::export::listing(site, ed),
     });
     job(
         "/".into(),
@@ -452,6 +477,7 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     let mut jobs = vec![home_job(site, ed)];
     doc_jobs(site, ed, &mut jobs);
     register_jobs(site, ed, &mut jobs);
+    jobs.extend(crate::crosswalk::page_jobs(site, ed));
     let top = site.editions.len().saturating_sub(1);
     if ed == top || ed >= crate::readiness::aggregate_level(site) {
         let full = crate::readiness::compute(site, top);
@@ -460,11 +486,17 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
         } else {
             crate::readiness::aggregate_only(full)
         };
+        // Same basis as the other readiness figures; lower editions get the count only.
+        let mut reuse = crate::crosswalk::reuse(site, top);
+        if ed != top {
+            reuse.controls.clear();
+        }
         jobs.push(job(
             "/readiness/".into(),
             "readiness.html",
             "Readiness scorecard",
-            json!({"readiness": r, "gaps": ed == top}),
+            json!({"readiness": r, "gaps": ed == top, "reuse": reuse,
+                   "reuse_definition": crate::crosswalk::REUSE_DEFINITION}),
             None,
         ));
     }
@@ -542,6 +574,7 @@ pub fn urls(site: &Site, ed: usize) -> Vec<String> {
             .map(|f| url(Kind::Faq, &f.id)),
     );
     v.push("/faq/".into());
+    v.extend(crate::crosswalk::page_urls(site));
     let top = site.editions.len().saturating_sub(1);
     if ed == top || ed >= crate::readiness::aggregate_level(site) {
         v.push("/readiness/".into());

@@ -131,8 +131,9 @@ pub fn render_page(
     base: &Value,
     canonical_base: &str,
     job: &PageJob,
+    page_ctx: Value,
 ) -> Result<String, String> {
-    let mut ctx = Context::from_value(job.ctx.clone()).map_err(|e| tera_error(&e))?;
+    let mut ctx = Context::from_value(page_ctx).map_err(|e| tera_error(&e))?;
     if let Value::Object(m) = base {
         for (k, v) in m {
             ctx.insert(k, v);

@@ -10,9 +10,10 @@
 //! than an empty cell.
 //!
 //! Confidence is the best claim's *coverage* (the IDF-weighted share of the
-//! question's terms it contains, see [`rank::Hit::coverage`]), damped when the
-//! claim holds only a few of the question's terms or when its score is close
-//! to zero. `docs/answer.md` shows how it is calibrated on the evaluation set.
+//! question's terms it contains, see [`rank::Hit::coverage`]), lowered by the
+//! share of terms no claim contains at all and damped when the score is close
+//! to zero (see [`confidence`]). `docs/answer.md` shows how it is calibrated
+//! on the evaluation set.
 
 pub mod claims;
 mod output;
@@ -27,7 +28,10 @@ use rank::Index;
 use std::path::PathBuf;
 
 /// Confidence at or above which a draft is written (status `answered`).
-pub const THRESHOLD: f64 = 0.5;
+pub const THRESHOLD: f64 = 0.4;
+
+/// Score multiplier of FAQ entries over other claims.
+const FAQ_PRIOR: f64 = 1.15;
 
 /// How many links a draft cites at most.
 const MAX_LINKS: usize = 3;
@@ -81,6 +85,9 @@ pub struct Ranked {
     pub path: String,
     pub kind: Kind,
     pub score: f64,
+    /// See [`rank::Hit`].
+    pub coverage: f64,
+    pub unseen: f64,
     pub confidence: f64,
 }
 
@@ -146,7 +153,15 @@ impl Answerer {
     /// Drafts the answer to `question`; `cells` are the row's other cells,
     /// searched for questionnaire ids listed in an FAQ entry's `matches`.
     pub fn answer(&self, question: &str, cells: &[String]) -> Draft {
-        let hits = self.index.search(question);
+        let mut hits = self.index.search(question);
+        // The FAQ is written for exactly these questions: it goes first when
+        // it is about as relevant as a control or a policy section.
+        for h in &mut hits {
+            if self.claims[h.doc].kind == Kind::Faq {
+                h.score *= FAQ_PRIOR;
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         let ranked: Vec<Ranked> = hits
             .iter()
             .take(5)
@@ -154,6 +169,8 @@ impl Answerer {
                 path: self.claims[h.doc].path(),
                 kind: self.claims[h.doc].kind,
                 score: h.score,
+                coverage: h.coverage,
+                unseen: h.unseen,
                 confidence: confidence(h),
             })
             .collect();
@@ -196,6 +213,29 @@ impl Answerer {
         }
     }
 
+    /// The question's terms, their IDF and whether the best claim has them;
+    /// unseen terms (`df = 0`) are marked with `?`.
+    pub fn explain(&self, question: &str) -> String {
+        let Some(top) = self.index.search(question).first().copied() else {
+            return String::new();
+        };
+        self.index
+            .explain(question, top.doc)
+            .iter()
+            .map(|(t, idf, has)| {
+                let mark = if *has {
+                    "+"
+                } else if *idf >= self.index.idf("\u{0}") - 1e-9 {
+                    "?"
+                } else {
+                    "-"
+                };
+                format!("{mark}{t}:{idf:.1}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn link(&self, i: usize) -> String {
         self.claims[i].permalink(&self.base_url)
     }
@@ -229,11 +269,14 @@ impl Answerer {
     }
 }
 
-/// Confidence of a hit: its coverage of the question, damped when the match
-/// rests on little evidence (a low absolute score means few or common terms).
+/// Confidence of a hit, 0–1: its coverage of the question, where a question
+/// term no published claim contains counts one and a half times (a word the
+/// organisation never wrote is stronger evidence that the question is out of
+/// scope than a word it wrote elsewhere), damped when the match rests on
+/// little evidence (a low score means few or common terms).
 pub fn confidence(h: &rank::Hit) -> f64 {
     let evidence = 1.0 - (-h.score / 4.0).exp();
-    (h.coverage * evidence.sqrt()).clamp(0.0, 1.0)
+    (h.coverage / (1.0 + 0.5 * h.unseen) * evidence.sqrt()).clamp(0.0, 1.0)
 }
 
 /// What `vouch answer` was asked to do.

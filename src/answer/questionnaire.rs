@@ -4,8 +4,9 @@
 //! Real questionnaires are untidy: title rows above the header, an
 //! instructions sheet before the questions, Excel's byte-order mark or
 //! semicolons in a "CSV", no header at all. Reading keeps every cell as text
-//! and every row in place (the answer is written back next to it); detection
-//! then decides which row is the header and which column holds the questions.
+//! and every non-blank row in order (the answer is written back next to it);
+//! detection then decides which row is the header and which column holds the
+//! questions.
 
 use std::path::Path;
 
@@ -122,15 +123,22 @@ pub fn read_delimited(bytes: &[u8], name: &str, tab: bool) -> Result<Sheet, Stri
     Ok(finish(None, rows))
 }
 
-/// The delimiter of the first line: whichever of `,` `;` tab occurs most
-/// outside quotes (Excel writes `;` in locales with a decimal comma).
+/// The delimiter of the first lines: whichever of `,` `;` tab occurs most
+/// outside quotes in the first ten (title rows often hold none; Excel writes
+/// `;` in locales with a decimal comma).
 fn sniff(bytes: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
+    let mut lines = 0;
     for b in bytes {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
+            b'\n' if !quoted => {
+                lines += 1;
+                if lines == 10 {
+                    break;
+                }
+            }
             b',' if !quoted => counts[0] += 1,
             b';' if !quoted => counts[1] += 1,
             b'\t' if !quoted => counts[2] += 1,
@@ -232,7 +240,8 @@ fn header_score(cell: &str) -> usize {
     if words.iter().any(|w| ID_WORDS.contains(w)) {
         return 0;
     }
-    if words.iter().any(|w| w.starts_with("question")) {
+    // "Question", not "Questionnaire" (a title row).
+    if words.iter().any(|w| *w == "question" || *w == "questions") {
         return 20;
     }
     if words.iter().any(|w| w.starts_with("requirement")) {
@@ -358,7 +367,7 @@ mod tests {
         assert_eq!(
             detect(&s),
             Ok(Layout {
-                header: Some(2),
+                header: Some(1),
                 question: 1
             })
         );

@@ -21,370 +21,204 @@ const K1: f64 = 1.2;
 /// BM25 length normalisation.
 const B: f64 = 0.75;
 
-/// Questionnaire vocabulary: each variant phrase (any inflection, since
-/// phrases are matched on stems) is rewritten to the canonical term(s) first
-/// in its row. An empty canonical term removes the phrase. The groups name
-/// one concept each, in the words customers and the AIMS use for it.
+/// Questionnaire vocabulary: each variant phrase is rewritten to the
+/// canonical term(s) first in its row; an empty canonical term removes the
+/// phrase. Phrases match on words with plural endings removed, so list other
+/// inflections explicitly. `#` stands for any number. Each group names one
+/// concept, in the words customers and the AIMS use for it.
+#[rustfmt::skip]
 const SYNONYMS: &[(&str, &[&str])] = &[
     // "the vendor" in a questionnaire is the respondent, not a supplier.
-    (
-        "",
-        &[
-            "the vendor",
-            "the service provider",
-            "the bidder",
-            "the respondent",
-            "your organisation",
-            "your organization",
-            "your company",
-        ],
-    ),
-    (
-        "train",
-        &["fine tune", "fine-tune", "finetune", "retrain", "re-train"],
-    ),
-    (
-        "customer data",
-        &[
-            "client data",
-            "personal data",
-            "customer information",
-            "client information",
-            "customer content",
-            "tenant data",
-            "user data",
-            "personal information",
-            "personally identifiable information",
-            "pii",
-        ],
-    ),
-    (
-        "supplier",
-        &[
-            "subprocessor",
-            "sub processor",
-            "third party",
-            "vendor",
-            "subcontractor",
-            "service provider",
-            "fourth party",
-        ],
-    ),
-    (
-        "human oversight",
-        &[
-            "human review",
-            "human in the loop",
-            "human on the loop",
-            "human in command",
-            "human reviewer",
-            "human intervention",
-            "manual review",
-            "human control",
-        ],
-    ),
+    ("", &["the vendor", "the supplier", "the service provider", "the bidder", "the respondent",
+        "your organisation", "your organization", "your company", "iec"]),
+    ("train", &["fine tune", "fine tuning", "fine tuned", "finetune", "finetuning", "retrain",
+        "retraining", "retrained", "re train", "re training"]),
+    ("customer data", &["client data", "personal data", "customer information",
+        "client information", "customer content", "tenant data", "user data",
+        "personal information", "personally identifiable information", "pii"]),
+    ("supplier", &["subprocessor", "sub processor", "third party", "vendor", "subcontractor",
+        "service provider", "fourth party"]),
+    ("human oversight", &["human review", "human in the loop", "human on the loop",
+        "human in command", "human reviewer", "human intervention", "manual review",
+        "human control"]),
     ("incident", &["breach", "security event"]),
-    (
-        "bias",
-        &[
-            "fairness",
-            "fair",
-            "discrimination",
-            "discriminatory",
-            "disparate impact",
-        ],
-    ),
-    (
-        "retention",
-        &[
-            "retain", "deletion", "delete", "erasure", "erase", "purge", "disposal",
-        ],
-    ),
-    (
-        "ai",
-        &[
-            "artificial intelligence",
-            "machine learning",
-            "ml",
-            "genai",
-            "generative ai",
-            "gen ai",
-        ],
-    ),
+    ("bias", &["biased", "fairness", "fair", "unfair", "discrimination", "discriminatory",
+        "disparate impact"]),
+    ("retention", &["retain", "retained", "retaining", "deletion", "delete", "deleted",
+        "deleting", "erasure", "erase", "erased", "purge", "purged", "disposal", "how long",
+        "retention period", "retention schedule", "kept for", "stored for"]),
+    ("ai", &["artificial intelligence", "machine learning", "ml", "genai", "generative ai",
+        "gen ai"]),
     ("llm", &["large language model", "foundation model", "gpt"]),
-    (
-        "explain",
-        &[
-            "explainability",
-            "explainable",
-            "interpretability",
-            "interpretable",
-        ],
-    ),
+    ("explain", &["explainability", "explainable", "explanation", "interpretability",
+        "interpretable"]),
+    ("user", &["end user"]),
+    ("host", &["store", "stored", "storage", "hosted", "hosting"]),
+    ("inform", &["tell", "told", "informed", "made aware", "make aware"]),
+    ("top management", &["senior management", "executive management", "executive team",
+        "leadership", "ceo", "board of directors"]),
     ("inventory", &["register", "catalogue", "catalog"]),
     ("certification", &["certified", "certificate", "certify"]),
-    (
-        "opt out",
-        &[
-            "switch off",
-            "turn off",
-            "disable",
-            "deactivate",
-            "opt-out",
-            "kill switch",
-        ],
-    ),
-    ("penetration test", &["pen test", "pentest"]),
-    ("notify", &["notification", "notice"]),
-    ("label", &["disclose", "disclosure", "watermark"]),
-    (
-        "residency",
-        &[
-            "data location",
-            "data localisation",
-            "data localization",
-            "region",
-            "located",
-        ],
-    ),
-    (
-        "impact assessment",
-        &[
-            "dpia",
-            "algorithmic impact assessment",
-            "data protection impact assessment",
-        ],
-    ),
-    (
-        "ai act",
-        &[
-            "eu ai act",
-            "european ai act",
-            "artificial intelligence act",
-        ],
-    ),
+    ("opt out", &["switch off", "turn off", "disable", "disabled", "deactivate", "opt-out",
+        "kill switch"]),
+    ("penetration test", &["pen test", "pentest", "penetration testing"]),
+    ("notify", &["notification", "notice", "notified"]),
+    ("label", &["labelled", "labeled", "labelling", "labeling", "disclose", "disclosure",
+        "watermark"]),
+    // "Where" is how questionnaires ask about location.
+    ("residency", &["data location", "data localisation", "data localization", "region",
+        "located", "where", "geographic", "geographical", "country", "countries"]),
+    ("impact assessment", &["dpia", "algorithmic impact assessment",
+        "data protection impact assessment"]),
+    ("ai act", &["eu ai act", "european ai act", "artificial intelligence act"]),
     ("staff", &["employee", "personnel", "workforce", "worker"]),
     ("customer", &["client", "tenant"]),
+    ("feature", &["functionality", "capability", "capabilities"]),
+    // "Responsible" and "response" share a Snowball stem; accountability is
+    // the concept questionnaires mean by the former.
+    ("accountable", &["responsible", "responsibility", "responsibilities", "accountability",
+        "owner", "ownership"]),
+    ("attack", &["jailbreak", "jailbreaking", "adversarial"]),
+    ("retire", &["decommission", "decommissioned", "decommissioning", "sunset", "end of life"]),
+    ("review", &["reassess", "reassessed", "reassessment", "re assess", "re assessed", "revisit"]),
+    ("assistant", &["chatbot", "chat bot", "virtual agent", "conversational agent",
+        "virtual assistant"]),
+    ("quality", &["accuracy", "accurate"]),
+    // How fast something must happen: "timelines" against "within 24 hours".
+    ("deadline", &["timeline", "timeframe", "time frame", "how quickly", "how soon",
+        "within # hour", "within # day", "within # business day", "within # working day",
+        "within # minute"]),
+    // How often something happens: "how frequently ..." against "every 12 months".
+    ("frequency", &["how often", "how frequently", "frequently", "periodically", "regularly",
+        "annually", "annual", "quarterly", "monthly", "weekly", "daily", "yearly", "every month",
+        "every year", "every quarter", "every week", "every day", "every # month", "every # year",
+        "every # week", "every # day", "every # hour", "every # minute"]),
 ];
 
 /// English function words plus questionnaire boilerplate ("please describe",
 /// "provide evidence that") which says how to answer, not what about.
+#[rustfmt::skip]
 const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "all",
-    "also",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "been",
-    "before",
-    "being",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "during",
-    "each",
-    "either",
-    "etc",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "him",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "may",
-    "me",
-    "might",
-    "more",
-    "most",
-    "must",
-    "my",
-    "no",
-    "nor",
-    "not",
-    "of",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "our",
-    "ours",
-    "out",
-    "over",
-    "own",
-    "per",
-    "same",
-    "shall",
-    "she",
-    "should",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "upon",
-    "us",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "whatever",
-    "when",
-    "where",
-    "whether",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "within",
-    "without",
-    "would",
-    "yes",
-    "you",
-    "your",
-    "yours",
-    "s",
-    "t",
-    "e",
-    "g",
-    "eg",
-    "ie",
-    "via",
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
+    "at", "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "during", "each", "either", "etc", "for", "from", "further", "had", "has",
+    "have", "having", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "itself", "just", "may", "me", "might", "more", "most", "must", "my", "no", "nor",
+    "not", "of", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "per",
+    "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them",
+    "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until",
+    "up", "upon", "us", "very", "was", "we", "were", "what", "whatever", "when", "where",
+    "whether", "which", "while", "who", "whom", "why", "will", "with", "within", "without",
+    "would", "yes", "you", "your", "yours", "s", "t", "e", "g", "eg", "ie", "via",
     // Questionnaire boilerplate.
-    "describe",
-    "description",
-    "please",
-    "provide",
-    "provided",
-    "detail",
-    "details",
-    "confirm",
-    "indicate",
-    "specify",
-    "outline",
-    "evidence",
-    "documentation",
-    "documented",
-    "document",
-    "formal",
-    "formally",
-    "established",
-    "maintain",
-    "maintains",
-    "ensure",
-    "ensures",
-    "process",
-    "processes",
-    "procedure",
-    "procedures",
-    "approach",
-    "mechanism",
-    "mechanisms",
-    "place",
-    "exist",
-    "exists",
-    "existing",
-    "organisation",
-    "organization",
-    "company",
-    "applicable",
-    "relevant",
-    "appropriate",
-    "respect",
-    "regard",
-    "regarding",
-    "related",
-    "including",
-    "include",
-    "includes",
-    "supporting",
-    "attach",
-    "share",
-    "list",
+    "describe", "description", "please", "provide", "provided", "detail", "details", "confirm",
+    "indicate", "specify", "outline", "evidence", "documentation", "documented", "document",
+    "formal", "formally", "established", "maintain", "maintains", "ensure", "ensures", "process",
+    "processes", "procedure", "procedures", "approach", "mechanism", "mechanisms", "place",
+    "exist", "exists", "existing", "organisation", "organization", "company", "applicable",
+    "relevant", "appropriate", "respect", "regard", "regarding", "related", "including", "include",
+    "includes", "supporting", "attach", "share", "list",
+];
+
+/// Verbs, nouns and qualifiers that frame a questionnaire item without naming
+/// its subject ("Does the vendor engage ...", "Describe your methodology ...",
+/// "specific", "prior to", "rather than").
+#[rustfmt::skip]
+const BOILERPLATE: &[&str] = &[
+    "engage", "engages", "engaged", "perform", "performs", "performed", "conduct", "conducts",
+    "conducted", "maintained", "offer", "offers", "offered", "receive", "receives", "received",
+    "submit", "submits", "submitted", "involve", "involves", "involved", "involving",
+    "incorporate", "incorporates", "incorporated", "determine", "determines", "determined",
+    "utilize", "utilise", "utilizes", "utilises", "utilized", "utilised", "leverage", "employ",
+    "make", "makes", "made", "take", "takes", "taken", "ensured", "address", "addressed", "cover",
+    "covers", "covered", "covering", "handle", "handled", "put", "methodology", "methodologies",
+    "practice", "practices", "program", "programs", "programme", "programmes", "safeguard",
+    "safeguards", "measure", "measures", "activity", "activities", "area", "areas", "aspect",
+    "aspects", "manner", "way", "ways", "example", "examples", "instance", "copy", "overview",
+    "specific", "specifically", "particular", "certain", "various", "sufficient", "adequate",
+    "current", "currently", "recent", "latest", "ongoing", "prior", "toward", "towards", "rather",
+    "every", "following", "whereby", "new", "deliver", "delivers", "delivered", "delivering",
+    "rely", "relies", "relied", "service", "services",
 ];
 
 struct Vocab {
     stemmer: Stemmer,
     stop: HashSet<String>,
-    /// Variant phrase (as stems) -> canonical stems; longest variants first.
+    /// Variant phrase (light forms) -> canonical words; longest variants first.
     phrases: Vec<(Vec<String>, Vec<String>)>,
 }
 
 fn vocab() -> &'static Vocab {
     static V: OnceLock<Vocab> = OnceLock::new();
     V.get_or_init(|| {
-        let stemmer = Stemmer::create(Algorithm::English);
-        let stems = |s: &str| -> Vec<String> {
-            words(s)
-                .iter()
-                .map(|w| stemmer.stem(w).into_owned())
-                .collect()
-        };
-        let stop = STOP_WORDS.iter().map(|s| s.to_string()).collect();
+        let stop = STOP_WORDS
+            .iter()
+            .chain(BOILERPLATE)
+            .map(|s| s.to_string())
+            .collect();
         let mut phrases: Vec<(Vec<String>, Vec<String>)> = Vec::new();
         for (canon, variants) in SYNONYMS {
             for v in *variants {
-                phrases.push((stems(v), stems(canon)));
+                // `#` (any number) becomes a digit so that it survives `words`.
+                let light: Vec<String> = words(&v.replace('#', "0"))
+                    .iter()
+                    .map(|w| light(w))
+                    .collect();
+                phrases.push((light, words(canon)));
             }
         }
-        phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         Vocab {
-            stemmer,
+            stemmer: Stemmer::create(Algorithm::English),
             stop,
             phrases,
         }
     })
+}
+
+/// Removes a plural ending only: a lighter touch than stemming, for matching
+/// synonym phrases without merging unrelated words (`response`/`responsible`).
+fn light(w: &str) -> String {
+    if w.chars().all(|c| c.is_ascii_digit()) {
+        return "#".into();
+    }
+    if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() > 2) {
+        return format!("{stem}y");
+    }
+    if w.len() > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+    {
+        return w[..w.len() - 1].to_string();
+    }
+    w.to_string()
+}
+
+/// Joins a short acronym and the number after it (`SOC 2` -> `soc2`, `ISO
+/// 42001` -> `iso42001`): standards differ by their number, and "SOC 1" must
+/// not match a page about SOC 2.
+fn compounds(ws: Vec<String>, stop: &HashSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ws.len());
+    for w in ws {
+        // "ISO/IEC 42001" and "ISO 42001" are one standard.
+        if w == "iec" && out.last().is_some_and(|p| p == "iso") {
+            continue;
+        }
+        let joins = w.chars().all(|c| c.is_ascii_digit())
+            && w.len() <= 5
+            && out.last().is_some_and(|p| {
+                (2..=4).contains(&p.len())
+                    && p.chars().all(|c| c.is_ascii_alphabetic())
+                    && !stop.contains(p)
+            });
+        match out.last_mut() {
+            Some(prev) if joins => prev.push_str(&w),
+            _ => out.push(w),
+        }
+    }
+    out
 }
 
 /// Folds the accents of Latin letters (`résumé` -> `resume`).
@@ -427,31 +261,42 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// Text to index terms: words, stems, synonym phrases, stop words removed.
+/// Text to index terms: words, synonym phrases, stop words removed, stems.
 pub fn analyse(text: &str) -> Vec<String> {
     let v = vocab();
-    let ws = words(text);
-    let stop: Vec<bool> = ws.iter().map(|w| v.stop.contains(w)).collect();
-    let stems: Vec<String> = ws.iter().map(|w| v.stemmer.stem(w).into_owned()).collect();
-    let mut out = Vec::with_capacity(stems.len());
+    let ws = compounds(words(text), &v.stop);
+    let lights: Vec<String> = ws.iter().map(|w| light(w)).collect();
+    let mut out = Vec::with_capacity(ws.len());
     let mut i = 0;
-    'outer: while i < stems.len() {
+    'outer: while i < ws.len() {
         for (variant, canon) in &v.phrases {
             let n = variant.len();
-            if n > 0 && stems.len() >= i + n && stems[i..i + n] == variant[..] {
-                out.extend(canon.iter().filter(|c| !v.stop.contains(*c)).cloned());
+            if n > 0 && lights.len() >= i + n && lights[i..i + n] == variant[..] {
+                out.extend(canon.iter().map(|c| v.stemmer.stem(c).into_owned()));
                 i += n;
                 continue 'outer;
             }
         }
         // Stop words are listed as written (`process`, not its stem), so that
         // "processing" survives while the boilerplate "process for" does not.
-        if !stop[i] {
-            out.push(stems[i].clone());
+        if !v.stop.contains(&ws[i]) {
+            out.push(v.stemmer.stem(&ws[i]).into_owned());
         }
         i += 1;
     }
     out
+}
+
+/// Weight of a query term: a standard's identifier (`soc1`, `iso27001`) is
+/// the subject of a question, so it counts three times.
+fn weight(term: &str) -> f64 {
+    let letters = term.chars().take_while(char::is_ascii_alphabetic).count();
+    let digits = &term[letters..];
+    if letters >= 2 && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        3.0
+    } else {
+        1.0
+    }
 }
 
 /// One document of the index: weighted fields (e.g. a title counted 3 times).
@@ -475,6 +320,8 @@ pub struct Hit {
     pub score: f64,
     /// IDF-weighted share of the question's terms the document contains (0–1).
     pub coverage: f64,
+    /// IDF-weighted share of the question's terms no document contains.
+    pub unseen: f64,
 }
 
 impl Index {
@@ -511,20 +358,58 @@ impl Index {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
+    /// The query's terms with their IDF and whether `doc` contains them
+    /// (for explaining a confidence).
+    pub fn explain(&self, query: &str, doc: usize) -> Vec<(String, f64, bool)> {
+        self.query_terms(query)
+            .into_iter()
+            .map(|(t, w)| {
+                let has = self.docs.get(doc).is_some_and(|d| d.tf.contains_key(&t));
+                (t, w, has)
+            })
+            .collect()
+    }
+
+    /// The query's distinct terms with their weight: IDF, times how often the
+    /// question names the concept (a synonym counts as a repetition), times
+    /// [`weight`].
+    fn query_terms(&self, query: &str) -> Vec<(String, f64)> {
+        let mut counts: Vec<(String, f64)> = Vec::new();
+        for t in analyse(query) {
+            match counts.iter_mut().find(|(c, _)| *c == t) {
+                Some(c) => c.1 += 1.0,
+                None => counts.push((t, 1.0)),
+            }
+        }
+        counts.sort_by(|a, b| a.0.cmp(&b.0));
+        counts
+            .into_iter()
+            .map(|(t, n)| {
+                let w = self.idf(&t) * weight(&t) * n;
+                (t, w)
+            })
+            .collect()
+    }
+
     /// Documents ranked for `query`, best first, ties by position; documents
     /// sharing no term with the query are left out.
     pub fn search(&self, query: &str) -> Vec<Hit> {
-        let mut terms = analyse(query);
-        terms.sort();
-        terms.dedup();
-        let idf: Vec<f64> = terms.iter().map(|t| self.idf(t)).collect();
+        let q = self.query_terms(query);
+        let terms: Vec<&String> = q.iter().map(|(t, _)| t).collect();
+        let idf: Vec<f64> = q.iter().map(|(_, w)| *w).collect();
         let total: f64 = idf.iter().sum();
+        let unseen: f64 = q
+            .iter()
+            .filter(|(t, _)| !self.df.contains_key(t))
+            .map(|(_, w)| w)
+            .sum();
+        let unseen = if total > 0.0 { unseen / total } else { 0.0 };
         let mut hits = Vec::new();
         for (i, d) in self.docs.iter().enumerate() {
             let mut score = 0.0;
             let mut covered = 0.0;
             for (t, w) in terms.iter().zip(&idf) {
-                let Some(tf) = d.tf.get(t) else { continue };
+                let Some(tf) = d.tf.get(*t) else { continue };
                 let norm = K1 * (1.0 - B + B * d.len / self.avg_len);
                 score += w * tf * (K1 + 1.0) / (tf + norm);
                 covered += w;
@@ -534,6 +419,7 @@ impl Index {
                     doc: i,
                     score,
                     coverage: if total > 0.0 { covered / total } else { 0.0 },
+                    unseen,
                 });
             }
         }
@@ -558,13 +444,20 @@ mod tests {
         assert_eq!(analyse("human-in-the-loop"), analyse("human oversight"));
         assert_eq!(analyse("Résumé"), analyse("resume"));
         assert_eq!(words("Control A.6.2.4."), vec!["control", "a.6.2.4"]);
+        assert_eq!(analyse("SOC 1 report"), vec!["soc1", "report"]);
+        assert_eq!(analyse("ISO/IEC 42001"), analyse("ISO 42001"));
+        assert_eq!(
+            analyse("reviewed every 12 months"),
+            analyse("reviewed how often")
+        );
+        assert_ne!(analyse("responsible"), analyse("response"));
     }
 
     #[test]
     fn bm25_prefers_the_document_about_the_question() {
         let docs = vec![
             vec![("How long do you keep logs".to_string(), 3.0)],
-            vec![("We train no models on customer data".to_string(), 3.0)],
+            vec![("We use no customer data to train models".to_string(), 3.0)],
         ];
         let idx = Index::new(&docs);
         let hits = idx.search("Is client data used for fine-tuning?");

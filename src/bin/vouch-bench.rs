@@ -326,6 +326,9 @@ fn phases(root: &Path) -> Result<(), Failure> {
     let t = Instant::now();
     let analysis = build::analyse(&opts)?;
     let t_analyse = t.elapsed().as_secs_f64();
+    if analysis.has_errors() {
+        return Err(Failure::Content(analysis.diagnostics));
+    }
     let peak_analyse = self_peak_mb();
     let site = analysis
         .site
