@@ -640,9 +640,7 @@ impl Site {
             .par_iter()
             .map(|d| match cache {
                 Some(c) => c.markdown(&d.data.body, &eds),
-                None => {
-                    std::sync::Arc::new(markdown::parse(&d.data.body, &eds))
-                }
+                None => std::sync::Arc::new(markdown::parse(&d.data.body, &eds)),
             })
             .collect();
         let mut fields: Vec<(Kind, String, &'static str, String, ItemLoc)> = Vec::new();

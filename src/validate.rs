@@ -89,6 +89,13 @@ fn ids(site: &Site, d: &mut Vec<Diagnostic>) {
 }
 
 fn references(site: &Site, d: &mut Vec<Diagnostic>) {
+    // Documents by (kind, id): anchors are checked per edge, so no scans.
+    let doc_pos: std::collections::HashMap<(Kind, &str), usize> = site
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.kind, d.id.as_str()), i))
+        .collect();
     let s = &site.sources;
     for e in &site.edges {
         let (kind, id) = (&e.to.0, &e.to.1);
@@ -121,10 +128,7 @@ fn references(site: &Site, d: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Some(anchor) = &e.anchor {
-            let pos = site
-                .docs
-                .iter()
-                .position(|doc| doc.kind == *kind && doc.id == *id);
+            let pos = doc_pos.get(&(*kind, id.as_str())).copied();
             let known = pos.map(|p| {
                 site.doc_md[p]
                     .headings
