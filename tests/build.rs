@@ -431,3 +431,28 @@ fn cheap_url_list_matches_the_rendered_pages() {
         assert_eq!(vouch::pages::urls(&site, ed), jobs, "edition {ed}");
     }
 }
+
+#[test]
+fn readiness_page_shows_gaps_internally_and_only_figures_where_allowed() {
+    let dir = temp_copy("editions");
+    let site = build(dir.path());
+    let internal = main_of(&page(&site, "internal", "/readiness/"));
+    assert!(
+        internal.contains("Annex A controls") && internal.contains("href=\"/policies/ai-policy/\""),
+        "gap lists link documents"
+    );
+    assert!(
+        !site.join("public/readiness/index.html").exists(),
+        "not public unless the organisation says so"
+    );
+    let yaml = dir.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{text}readiness_visibility: public\n")).unwrap();
+    let site = build(dir.path());
+    let public = main_of(&page(&site, "public", "/readiness/"));
+    assert!(public.contains("Annex A controls"));
+    assert!(
+        !public.contains("href=\"/policies/") && !public.contains("href=\"/systems/"),
+        "figures only: {public}"
+    );
+}
