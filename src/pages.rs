@@ -517,6 +517,16 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     jobs
 }
 
+/// URLs of the entities of `list` that edition `ed` publishes.
+fn entity_urls<T>(
+    list: &[crate::model::Entity<T>],
+    ed: usize,
+) -> impl Iterator<Item = String> + '_ {
+    list.iter()
+        .filter(move |e| e.level <= ed)
+        .map(|e| url(e.kind, &e.id))
+}
+
 /// The URLs `jobs` would produce, without building any context (cheap: used to
 /// recognise edition leaks against editions that are not being rendered).
 pub fn urls(site: &Site, ed: usize) -> Vec<String> {
@@ -526,53 +536,18 @@ pub fn urls(site: &Site, ed: usize) -> Vec<String> {
         "/assessments/".into(),
         "/notices/".into(),
     ];
-    v.extend(
-        site.docs
-            .iter()
-            .filter(|d| d.level <= ed)
-            .map(|d| url(d.kind, &d.id)),
-    );
+    v.extend(entity_urls(&site.docs, ed));
     v.push("/controls/".into());
-    v.extend(
-        site.controls
-            .iter()
-            .filter(|c| c.level <= ed)
-            .map(|c| url(Kind::Control, &c.id)),
-    );
+    v.extend(entity_urls(&site.controls, ed));
     v.push("/systems/".into());
-    v.extend(
-        site.systems
-            .iter()
-            .filter(|s| s.level <= ed)
-            .map(|s| url(Kind::System, &s.id)),
-    );
-    v.extend(
-        site.risks
-            .iter()
-            .filter(|r| r.level <= ed)
-            .map(|r| url(Kind::Risk, &r.id)),
-    );
+    v.extend(entity_urls(&site.systems, ed));
+    v.extend(entity_urls(&site.risks, ed));
     v.push("/risks/".into());
-    v.extend(
-        site.suppliers
-            .iter()
-            .filter(|s| s.level <= ed)
-            .map(|s| url(Kind::Supplier, &s.id)),
-    );
+    v.extend(entity_urls(&site.suppliers, ed));
     v.push("/suppliers/".into());
-    v.extend(
-        site.evidence
-            .iter()
-            .filter(|e| e.level <= ed)
-            .map(|e| url(Kind::Evidence, &e.id)),
-    );
+    v.extend(entity_urls(&site.evidence, ed));
     v.push("/evidence/".into());
-    v.extend(
-        site.faq
-            .iter()
-            .filter(|f| f.level <= ed)
-            .map(|f| url(Kind::Faq, &f.id)),
-    );
+    v.extend(entity_urls(&site.faq, ed));
     v.push("/faq/".into());
     v.extend(crate::crosswalk::page_urls(site));
     let top = site.editions.len().saturating_sub(1);
