@@ -555,7 +555,6 @@ impl Parsed {
                 Event::Text(t) | Event::Code(t) => {
                     link_has_text = true;
                     text.push_str(t);
-                    text.push(' ');
                     out.push(ev.clone());
                 }
                 // pulldown-cmark's task boxes have no accessible name.
@@ -572,7 +571,9 @@ impl Parsed {
                 }
                 Event::End(TagEnd::Paragraph)
                 | Event::End(TagEnd::Heading(_))
-                | Event::End(TagEnd::Item) => {
+                | Event::End(TagEnd::Item)
+                | Event::End(TagEnd::TableCell)
+                | Event::End(TagEnd::TableRow) => {
                     text.push('\n');
                     out.push(ev.clone());
                 }
