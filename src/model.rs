@@ -117,6 +117,9 @@ pub const RESERVED: &[&str] = &[
     "feed",
     "well-known",
     "soa",
+    "exports",
+    "evidence-files",
+    "urls",
 ];
 
 /// URL slug of an id (`A.6.2.4` -> `a-6-2-4`).
