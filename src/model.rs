@@ -188,6 +188,9 @@ pub struct Site {
     incoming: HashMap<(Kind, String), Vec<(Kind, String)>>,
     /// Entities that failed to parse (kind name, id).
     pub broken: Vec<(&'static str, String)>,
+    /// Last commit date per source file, read from git once per build
+    /// (every edition's feed needs it).
+    pub git_dates: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 fn level_of(
@@ -355,6 +358,7 @@ pub fn build(
         edges: Vec::new(),
         incoming: HashMap::new(),
         broken: Vec::new(),
+        git_dates: std::sync::OnceLock::new(),
     };
     site.broken = broken;
     site.index_entities(diags);

@@ -252,7 +252,7 @@ fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
 }
 
 fn feed(site: &Site, ed: usize) -> Vec<u8> {
-    let dates = git_dates(site);
+    let dates = site.git_dates.get_or_init(|| git_dates(site));
     let b = base(site);
     let mut entries: Vec<(String, String, String, String)> = site
         .docs

@@ -8,9 +8,8 @@
 
 mod common;
 use common::*;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn browser_dir() -> PathBuf {
     repo().join("tests/browser")
@@ -77,29 +76,7 @@ fn live_reload_updates_the_open_page_in_chromium() {
         return;
     }
     let dir = temp_copy("minimal");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args([
-            "serve",
-            "--root",
-            dir.path().to_str().unwrap(),
-            "--port",
-            "0",
-            "--today",
-            TODAY,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
+    let (mut child, url) = spawn_serve(dir.path());
     let file = dir.path().join("content/policies/ai-policy.md");
     let (ok, out) = node(
         "live-reload.mjs",

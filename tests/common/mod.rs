@@ -124,3 +124,33 @@ pub fn main_of(html: &str) -> String {
     let end = html.find("</main>").expect("page closes </main>") + "</main>".len();
     html[start..end].to_string()
 }
+
+/// Starts `vouch serve --port 0` on `root`; returns the child and its URL
+/// (`http://127.0.0.1:PORT/`) as printed on its first line.
+pub fn spawn_serve(root: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            "0",
+            "--today",
+            TODAY,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("serve prints its URL")
+        .to_string();
+    (child, url)
+}
