@@ -14,6 +14,7 @@ use crate::source::file_diag;
 use crate::write::{self, DiskSink, Sink};
 use crate::{load, model, pages, parse, postprocess, validate};
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -118,9 +119,20 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
 /// Prints a phase timing when `VOUCH_TIMINGS` is set (profiling aid).
 pub fn lap(label: &str, since: std::time::Instant) {
     if std::env::var_os("VOUCH_TIMINGS").is_some() {
+        // Resident and peak memory after each phase, where the OS reports them.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .map_or_else(String::new, |k| format!("{:>6} MB", k / 1024))
+        };
         eprintln!(
-            "  {label:<24} {:>8.1} ms",
-            since.elapsed().as_secs_f64() * 1000.0
+            "  {label:<24} {:>8.1} ms  rss {} peak {}",
+            since.elapsed().as_secs_f64() * 1000.0,
+            kb("VmRSS:"),
+            kb("VmHWM:")
         );
     }
 }
@@ -180,6 +192,7 @@ fn render_edition(
     let base_hash = cache.map(|_| crate::cache::hash_of(&(base.to_string(), &name, theme.hash)));
     let canonical = site.config.base_url.trim_end_matches('/').to_string();
     type PageOut = (String, postprocess::PageLinks, Option<SearchDoc>);
+    let interner = linkcheck::Interner::default();
     let results: Vec<Result<PageOut, Failure>> = jobs
         .par_iter()
         .map(|job| {
@@ -222,7 +235,7 @@ fn render_edition(
                 k: job.template.trim_end_matches(".html").replace('_', " "),
                 x: text.chars().take(1200).collect(),
             });
-            Ok((path, links, search))
+            Ok((path, interner.compact(links), search))
         })
         .collect();
     let mut index = EditionIndex {
@@ -261,33 +274,33 @@ pub fn render_editions(
     serve: bool,
     cache: Option<&Cache>,
 ) -> Result<RenderReport, Failure> {
-    let mut indexes = Vec::new();
-    for ed in 0..site.editions.len() {
+    // Highest edition first, each link-checked as soon as it is rendered, so
+    // only one edition's links are held at a time; a lower edition's leak
+    // check needs only the file lists of the editions above it.
+    let mut higher: Vec<(String, HashSet<String>)> = Vec::new();
+    let mut pages = Vec::new();
+    let mut diagnostics = Vec::new();
+    for ed in (0..site.editions.len()).rev() {
+        let name = site.editions[ed].clone();
         if editions.contains(&ed) {
             let t = std::time::Instant::now();
-            indexes.push(render_edition(site, ed, theme, sink, serve, cache)?);
-            lap(&format!("render {}", site.editions[ed]), t);
+            let index = render_edition(site, ed, theme, sink, serve, cache)?;
+            lap(&format!("render {name}"), t);
+            let t = std::time::Instant::now();
+            let above: Vec<(&str, &HashSet<String>)> =
+                higher.iter().rev().map(|(n, f)| (n.as_str(), f)).collect();
+            diagnostics.extend(linkcheck::check_edition(&index, &above));
+            lap(&format!("link check {name}"), t);
+            pages.push((name.clone(), index.pages.len()));
+            higher.push((name, index.files));
         } else {
             // Unbuilt editions still contribute their page list to leak detection.
             let files = pages::urls(site, ed).iter().map(|u| file_for(u)).collect();
-            indexes.push(EditionIndex {
-                name: site.editions[ed].clone(),
-                files,
-                ..Default::default()
-            });
+            higher.push((name, files));
         }
     }
-    let t = std::time::Instant::now();
-    let report = RenderReport {
-        pages: indexes
-            .iter()
-            .filter(|i| !i.pages.is_empty())
-            .map(|i| (i.name.clone(), i.pages.len()))
-            .collect(),
-        diagnostics: linkcheck::check(&indexes),
-    };
-    lap("link check", t);
-    Ok(report)
+    pages.reverse();
+    Ok(RenderReport { pages, diagnostics })
 }
 
 /// Which editions to build: all, or one by name.

@@ -370,7 +370,7 @@ pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
         ctx: json!({"crosswalks": summary, "definition": COVERAGE_DEFINITION,
                     "reuse": reuse(site, ed), "reuse_definition": REUSE_DEFINITION}),
         search: None,
-        doc: None,
+        deferred: None,
     }];
     for v in views {
         let search = format!(
@@ -390,7 +390,7 @@ pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
                         "nist_source": NIST_SOURCE, "ai_act_source": AI_ACT_SOURCE,
                         "harmonized": harmonized()}),
             search: Some(search),
-            doc: None,
+            deferred: None,
         });
     }
     jobs

@@ -6,6 +6,7 @@ use crate::diagnostics::{rule, Diagnostic};
 use crate::postprocess::PageLinks;
 use crate::source::{file_diag, WithHelp};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 /// What one edition contains: every output file, and the ids of each HTML page.
 #[derive(Debug, Default, Clone)]
@@ -15,6 +16,34 @@ pub struct EditionIndex {
     pub files: HashSet<String>,
     /// Page path -> its links and ids.
     pub pages: HashMap<String, PageLinks>,
+}
+
+/// Shares equal link strings between the pages of an edition. Pages repeat
+/// the same navigation links, and an edition's links are all held until it is
+/// checked: one copy of each string instead of one per page.
+#[derive(Debug, Default)]
+pub struct Interner(Mutex<HashSet<Arc<str>>>);
+
+impl Interner {
+    /// Sorts and de-duplicates a page's links and ids, sharing their strings.
+    pub fn compact(&self, mut links: PageLinks) -> PageLinks {
+        for v in [&mut links.hrefs, &mut links.ids] {
+            v.sort_unstable();
+            v.dedup();
+            v.shrink_to_fit();
+        }
+        if let Ok(mut set) = self.0.lock() {
+            for s in links.hrefs.iter_mut().chain(links.ids.iter_mut()) {
+                match set.get(&**s) {
+                    Some(shared) => *s = shared.clone(),
+                    None => {
+                        set.insert(s.clone());
+                    }
+                }
+            }
+        }
+        links
+    }
 }
 
 /// The file a URL path is served from (`/x/` -> `/x/index.html`).
@@ -63,61 +92,74 @@ fn resolve(page: &str, href: &str) -> String {
 pub fn check(editions: &[EditionIndex]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, ed) in editions.iter().enumerate() {
-        let mut pages: Vec<_> = ed.pages.iter().collect();
-        pages.sort_by(|a, b| a.0.cmp(b.0));
-        for (page, links) in pages {
-            for href in &links.hrefs {
-                if href.is_empty() || is_external(href) || href.starts_with("/__vouch/") {
-                    continue;
-                }
-                let (path, frag) = match href.split_once('#') {
-                    Some((p, f)) => (p, Some(f)),
-                    None => (href.as_str(), None),
+        let higher: Vec<(&str, &HashSet<String>)> = editions[i + 1..]
+            .iter()
+            .map(|h| (h.name.as_str(), &h.files))
+            .collect();
+        out.extend(check_edition(ed, &higher));
+    }
+    out
+}
+
+/// Checks one edition. `higher` holds the name and files of each edition above
+/// it, lowest first: a link that misses here but hits there is an edition leak.
+/// Checking an edition as soon as it is rendered lets the build drop its links
+/// before the next edition renders.
+pub fn check_edition(ed: &EditionIndex, higher: &[(&str, &HashSet<String>)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut pages: Vec<_> = ed.pages.iter().collect();
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    for (page, links) in pages {
+        for href in &links.hrefs {
+            if href.is_empty() || is_external(href) || href.starts_with("/__vouch/") {
+                continue;
+            }
+            let (path, frag) = match href.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (&**href, None),
+            };
+            let path = path.split('?').next().unwrap_or("");
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                file_for(&resolve(page, path))
+            };
+            let file = format!("site/{}{}", ed.name, page);
+            if !ed.files.contains(&target) {
+                let d = match higher.iter().find(|h| h.1.contains(&target)) {
+                    Some((name, _)) => file_diag(
+                        &rule::EDITION_LEAK,
+                        &file,
+                        format!("link to `{href}`, a page only the {name} edition has"),
+                    )
+                    .help("raise the visibility of the linking entity, or lower the target's"),
+                    None => file_diag(
+                        &rule::BROKEN_LINK,
+                        &file,
+                        format!(
+                            "broken link `{href}`: no such page in the {} edition",
+                            ed.name
+                        ),
+                    )
+                    .help("fix the link or the template that writes it"),
                 };
-                let path = path.split('?').next().unwrap_or("");
-                let target = if path.is_empty() {
-                    page.clone()
-                } else {
-                    file_for(&resolve(page, path))
-                };
-                let file = format!("site/{}{}", ed.name, page);
-                if !ed.files.contains(&target) {
-                    let higher = editions[i + 1..].iter().find(|h| h.files.contains(&target));
-                    let d = match higher {
-                        Some(h) => file_diag(
-                            &rule::EDITION_LEAK,
-                            &file,
-                            format!("link to `{href}`, a page only the {} edition has", h.name),
-                        )
-                        .help("raise the visibility of the linking entity, or lower the target's"),
-                        None => file_diag(
+                out.push(d);
+                continue;
+            }
+            if let Some(frag) = frag.filter(|f| !f.is_empty()) {
+                let ok = ed
+                    .pages
+                    .get(&target)
+                    .is_none_or(|p| p.ids.iter().any(|id| &**id == frag));
+                if !ok {
+                    out.push(
+                        file_diag(
                             &rule::BROKEN_LINK,
                             &file,
-                            format!(
-                                "broken link `{href}`: no such page in the {} edition",
-                                ed.name
-                            ),
+                            format!("broken fragment `{href}`: no id `{frag}` on {target}"),
                         )
-                        .help("fix the link or the template that writes it"),
-                    };
-                    out.push(d);
-                    continue;
-                }
-                if let Some(frag) = frag.filter(|f| !f.is_empty()) {
-                    let ok = ed
-                        .pages
-                        .get(&target)
-                        .is_none_or(|p| p.ids.iter().any(|id| id == frag));
-                    if !ok {
-                        out.push(
-                            file_diag(
-                                &rule::BROKEN_LINK,
-                                &file,
-                                format!("broken fragment `{href}`: no id `{frag}` on {target}"),
-                            )
-                            .help("link to an existing heading (see the page's table of contents)"),
-                        );
-                    }
+                        .help("link to an existing heading (see the page's table of contents)"),
+                    );
                 }
             }
         }
@@ -139,8 +181,8 @@ mod tests {
             e.pages.insert(
                 p.to_string(),
                 PageLinks {
-                    hrefs: hrefs.iter().map(|s| s.to_string()).collect(),
-                    ids: ids.iter().map(|s| s.to_string()).collect(),
+                    hrefs: hrefs.iter().map(|s| Arc::from(*s)).collect(),
+                    ids: ids.iter().map(|s| Arc::from(*s)).collect(),
                 },
             );
         }
@@ -170,7 +212,7 @@ mod tests {
             "/a/index.html".into(),
             PageLinks {
                 hrefs: vec![],
-                ids: vec!["x".into()],
+                ids: vec![Arc::from("x")],
             },
         );
         let internal = ed("internal", &[("/secret/index.html", &[], &[])]);
@@ -183,5 +225,28 @@ mod tests {
     fn resolves_relative_links() {
         assert_eq!(resolve("/a/b/index.html", "../c/"), "/a/c/");
         assert_eq!(resolve("/a/index.html", "x.css"), "/a/x.css");
+    }
+
+    #[test]
+    fn interner_dedupes_and_shares_link_strings() {
+        let i = Interner::default();
+        let page = |h: &[&str]| PageLinks {
+            hrefs: h.iter().map(|s| Arc::from(*s)).collect(),
+            ids: vec![],
+        };
+        let a = i.compact(page(&["/x/", "/y/", "/x/"]));
+        let b = i.compact(page(&["/x/"]));
+        assert_eq!(a.hrefs.len(), 2);
+        assert!(Arc::ptr_eq(&a.hrefs[0], &b.hrefs[0]));
+    }
+
+    #[test]
+    fn edition_leak_needs_only_the_higher_file_lists() {
+        let public = ed("public", &[("/index.html", &["/secret/"], &[])]);
+        let files: HashSet<String> = ["/secret/index.html".to_string()].into();
+        let d = check_edition(&public, &[("internal", &files)]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].rule.name, "edition-leak");
+        assert!(check_edition(&public, &[])[0].rule.name == "broken-link");
     }
 }

@@ -9,7 +9,7 @@
 //! which removes headings, footnotes and TOC entries along with the text.
 
 use crate::model::Kind;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -27,11 +27,25 @@ pub struct MdRef {
     pub kind: Kind,
     pub id: String,
     pub anchor: Option<String>,
-    /// The link destination as written, e.g. `control:A.6.2.4`.
-    pub raw: String,
     /// Byte offset of the link in the Markdown text.
     pub offset: usize,
     pub len: usize,
+}
+
+impl MdRef {
+    /// The link destination, e.g. `control:A.6.2.4#intent` (rebuilt rather
+    /// than stored: a large project has hundreds of thousands of references).
+    pub fn raw(&self) -> String {
+        let id = if self.kind == Kind::Scope && self.id == "scope" {
+            ""
+        } else {
+            &self.id
+        };
+        match &self.anchor {
+            Some(a) => format!("{}:{id}#{a}", self.kind.name()),
+            None => format!("{}:{id}", self.kind.name()),
+        }
+    }
 }
 
 /// A heading, for anchors and the table of contents.
@@ -74,15 +88,33 @@ pub enum Resolved {
     Missing,
 }
 
-/// One document's Markdown, parsed once.
+/// One document's Markdown, parsed once and rendered once. The HTML carries
+/// NUL-delimited marks (source NULs are replaced before parsing, so every NUL
+/// is ours): `l{n}` (`L{n}` between blocks) starts output of passage level `n`, `s{i}` / `e{i}:{t}`
+/// open and close reference `i`, `n{k}` is the number of footnote `k`.
+/// Rendering for an edition drops the segments above it, fills references and
+/// numbers the footnotes it still shows. Keeping HTML instead of
+/// pulldown-cmark events costs about 2x the Markdown's size instead of 10x.
 #[derive(Debug, Clone)]
 pub struct Parsed {
-    events: Vec<Event<'static>>,
-    /// Edition index of each event's passage (0 = every edition).
-    levels: Vec<u8>,
+    html: Arc<str>,
+    /// Plain text with the same level marks.
+    text: Arc<str>,
+    /// True when some text sits in a passage.
+    passages: bool,
+    /// How each reference was written, in `refs` order, to rebuild its `<a>`.
+    links: Vec<LinkMeta>,
+    /// Footnote names, in order of first use.
+    notes: Vec<Box<str>>,
     pub refs: Vec<MdRef>,
     pub headings: Vec<Heading>,
     pub errors: Vec<BlockError>,
+}
+
+#[derive(Debug, Clone)]
+struct LinkMeta {
+    link_type: LinkType,
+    title: Box<str>,
 }
 
 /// One document rendered for one edition.
@@ -91,7 +123,7 @@ pub struct Rendered {
     pub html: Arc<str>,
     pub toc: Vec<Heading>,
     /// Visible plain text (search index, answer drafting).
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// Maps a link scheme to an entity kind.
@@ -326,8 +358,24 @@ fn heading_level(l: HeadingLevel) -> u8 {
 /// headings. `editions` is the site's edition ladder (names, lowest first).
 pub fn parse(text: &str, editions: &[String]) -> Parsed {
     let mut errors = Vec::new();
-    let (marked, passages) = mark_passages(text, editions, &mut errors);
-    let mut events: Vec<Event<'static>> = Vec::new();
+    // CommonMark replaces NUL with U+FFFD; doing it here also keeps NUL free
+    // for the reference placeholders in the rendered HTML.
+    let clean: std::borrow::Cow<str> = if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}").into()
+    } else {
+        text.into()
+    };
+    let (marked, passages) = mark_passages(&clean, editions, &mut errors);
+    if clean.len() != text.len() {
+        for e in &mut errors {
+            let (BlockError::Unterminated { offset, .. }
+            | BlockError::Misnested { offset, .. }
+            | BlockError::UnknownEdition { offset, .. }) = e;
+            *offset = map_offset(text, &clean, *offset);
+        }
+    }
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut links = Vec::new();
     let mut levels: Vec<u8> = Vec::new();
     let mut refs = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
@@ -409,13 +457,21 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
                     });
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                title,
+                ..
+            }) => {
                 if let Some((kind, id, anchor)) = parse_ref(dest_url) {
+                    links.push(LinkMeta {
+                        link_type: *link_type,
+                        title: title.as_ref().into(),
+                    });
                     refs.push(MdRef {
                         kind,
                         id,
                         anchor,
-                        raw: dest_url.to_string(),
                         offset: range.start,
                         len: range.len(),
                     });
@@ -423,7 +479,7 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
             }
             _ => {}
         }
-        events.push(ev.into_static());
+        events.push(ev);
         levels.push(level);
     }
     // Offsets point into `marked`; lines and columns before a marker line are
@@ -431,9 +487,14 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
     for r in &mut refs {
         r.offset = map_offset(text, &marked, r.offset);
     }
+    let mut notes = Vec::new();
+    let (html, plain) = render_marked(&events, &levels, &mut notes);
     Parsed {
-        events,
-        levels,
+        html: Arc::from(html),
+        text: Arc::from(plain),
+        passages: levels.iter().any(|l| *l > 0),
+        links,
+        notes,
         refs,
         headings,
         errors,
@@ -442,21 +503,27 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
 
 /// Maps an offset in the marked text to the original text (same line, same column).
 fn map_offset(original: &str, marked: &str, offset: usize) -> usize {
-    let line = marked[..offset.min(marked.len())].matches('\n').count();
-    let col = offset
-        - marked[..offset.min(marked.len())]
-            .rfind('\n')
-            .map_or(0, |p| p + 1);
-    let start: usize = original
-        .split_inclusive('\n')
-        .take(line)
-        .map(str::len)
-        .sum();
-    (start + col).min(original.len())
+    let head = &marked[..offset.min(marked.len())];
+    let line = head.matches('\n').count();
+    let col = head.len() - head.rfind('\n').map_or(0, |p| p + 1);
+    let mut start = 0;
+    let mut lines = original.split_inclusive('\n');
+    for l in lines.by_ref().take(line) {
+        start += l.len();
+    }
+    // A NUL became U+FFFD (three bytes) before parsing; walk back to it.
+    let mut seen = 0;
+    for (i, c) in original[start..].char_indices() {
+        if seen >= col || c == '\n' {
+            return start + i;
+        }
+        seen += if c == '\0' { 3 } else { c.len_utf8() };
+    }
+    original.len()
 }
 
 /// Gives a heading its slug (or keeps an explicit `{#id}`) and returns it.
-fn finish_heading(ev: &mut Event<'static>, text: &str, used: &mut HashSet<String>) -> String {
+fn finish_heading(ev: &mut Event<'_>, text: &str, used: &mut HashSet<String>) -> String {
     if let Event::Start(Tag::Heading { id, .. }) = ev {
         if let Some(explicit) = id {
             used.insert(explicit.to_string());
@@ -475,124 +542,240 @@ fn finish_heading(ev: &mut Event<'static>, text: &str, used: &mut HashSet<String
     slugify(text)
 }
 
+/// Renders every event once, marking passage levels, references and
+/// footnote numbers for [`Parsed::render`] to settle per edition.
+fn render_marked(
+    events: &[Event<'_>],
+    levels: &[u8],
+    notes: &mut Vec<Box<str>>,
+) -> (String, String) {
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
+    let mut text = String::new();
+    let mut ref_idx = 0;
+    let mut level = 0;
+    // The open reference, if any (CommonMark links do not nest).
+    let mut open: Option<usize> = None;
+    let mut link_has_text = false;
+    // Inside an image the writer prints alt text only: no marks but levels.
+    let mut image = 0usize;
+    let mut after_block = true;
+    let mut note = |name: &str| match notes.iter().position(|n| &**n == name) {
+        Some(k) => k,
+        None => {
+            notes.push(name.into());
+            notes.len() - 1
+        }
+    };
+    for (ev, lvl) in events.iter().zip(levels) {
+        let is_ref =
+            matches!(ev, Event::Start(Tag::Link { dest_url, .. }) if parse_ref(dest_url).is_some());
+        if is_ref {
+            ref_idx += 1;
+        }
+        if *lvl != level {
+            level = *lvl;
+            text.push_str(&format!("\0l{level}\0"));
+            // Between blocks the mark is `L` and ends its line, so the writer
+            // starts the next block without a newline of its own; `settle`
+            // eats that line end, leaving the HTML as if no mark were there.
+            out.push(Event::InlineHtml(CowStr::from(if after_block {
+                format!("\0L{level}\0\n")
+            } else {
+                format!("\0l{level}\0")
+            })));
+        }
+        after_block = matches!(
+            ev,
+            Event::Html(_)
+                | Event::End(
+                    TagEnd::Paragraph
+                        | TagEnd::Heading(_)
+                        | TagEnd::List(_)
+                        | TagEnd::BlockQuote(_)
+                        | TagEnd::Table
+                        | TagEnd::HtmlBlock
+                        | TagEnd::FootnoteDefinition
+                        | TagEnd::CodeBlock
+                )
+        );
+        match ev {
+            Event::Start(Tag::Image { .. }) => {
+                image += 1;
+                out.push(ev.clone());
+            }
+            Event::End(TagEnd::Image) => {
+                image = image.saturating_sub(1);
+                out.push(ev.clone());
+            }
+            Event::Start(Tag::Link { .. }) if is_ref && image > 0 => {}
+            Event::End(TagEnd::Link) if open.is_none() && image > 0 => {}
+            Event::FootnoteReference(_) if image > 0 => {}
+            Event::Start(Tag::Link { .. }) if is_ref => {
+                open = Some(ref_idx - 1);
+                link_has_text = false;
+                out.push(Event::InlineHtml(CowStr::from(format!(
+                    "\0s{}\0",
+                    ref_idx - 1
+                ))));
+            }
+            Event::End(TagEnd::Link) if open.is_some() => {
+                let i = open.take().unwrap_or_default();
+                let t = u8::from(link_has_text);
+                out.push(Event::InlineHtml(CowStr::from(format!("\0e{i}:{t}\0"))));
+            }
+            Event::FootnoteReference(name) => {
+                let k = note(name);
+                out.push(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{}\">\0n{k}\0</a></sup>",
+                    escape(name)
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let k = note(name);
+                out.push(Event::Html(CowStr::from(format!(
+                    "\n<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">\0n{k}\0</sup>",
+                    escape(name)
+                ))));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                link_has_text = true;
+                text.push_str(t);
+                out.push(ev.clone());
+            }
+            // pulldown-cmark's task boxes have no accessible name.
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(CowStr::from(if *done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+            }))),
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                out.push(ev.clone());
+            }
+            Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::Item)
+            | Event::End(TagEnd::TableCell)
+            | Event::End(TagEnd::TableRow) => {
+                text.push('\n');
+                out.push(ev.clone());
+            }
+            _ => out.push(ev.clone()),
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 2 + 64);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    (html, text)
+}
+
 impl Parsed {
-    /// True when the document has no passages (every edition sees the same text
-    /// apart from references).
+    /// True when the document has passages (editions see different text).
     pub fn has_passages(&self) -> bool {
-        self.levels.iter().any(|l| *l > 0)
+        self.passages
     }
 
     /// Renders for edition index `edition`, resolving references with `resolve`.
     pub fn render(&self, edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> Rendered {
-        let mut out: Vec<Event<'_>> = Vec::with_capacity(self.events.len());
-        let mut text = String::new();
-        let mut ref_idx = 0;
-        // Stack of link rewrites: None = kept, Some(marker) = unlinked.
-        let mut links: Vec<Option<Option<&'static str>>> = Vec::new();
-        let mut pending_title: Option<String> = None;
-        let mut link_has_text = false;
-        for (ev, lvl) in self.events.iter().zip(&self.levels) {
-            let visible = (*lvl as usize) <= edition;
-            let is_ref = matches!(ev, Event::Start(Tag::Link { dest_url, .. }) if parse_ref(dest_url).is_some());
-            if is_ref {
-                ref_idx += 1;
-            }
-            if !visible {
-                continue;
-            }
-            match ev {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) if is_ref => {
-                    let r = &self.refs[ref_idx - 1];
-                    link_has_text = false;
-                    match resolve(r) {
-                        Resolved::Link { url, title: t } => {
-                            let url = match &r.anchor {
-                                Some(a) => format!("{url}#{a}"),
-                                None => url,
-                            };
-                            pending_title = Some(t);
-                            links.push(None);
-                            out.push(Event::Start(Tag::Link {
-                                link_type: *link_type,
-                                dest_url: CowStr::from(url),
-                                title: title.clone(),
-                                id: id.clone(),
-                            }));
-                        }
-                        Resolved::Hidden { marker } => {
-                            pending_title = None;
-                            links.push(Some(Some(marker)));
-                        }
-                        Resolved::Missing => {
-                            let _ = dest_url;
-                            pending_title = None;
-                            links.push(Some(None));
-                        }
-                    }
-                }
-                Event::End(TagEnd::Link) => match links.pop() {
-                    Some(Some(marker)) => {
-                        if let Some(m) = marker {
-                            let lead = if link_has_text { " " } else { "" };
-                            out.push(Event::InlineHtml(CowStr::from(format!(
-                                "{lead}<span class=\"restricted\">({m})</span>"
-                            ))));
-                        }
-                    }
-                    Some(None) => {
-                        if let Some(t) = pending_title.take().filter(|_| !link_has_text) {
-                            out.push(Event::Text(CowStr::from(t)));
-                        }
-                        out.push(ev.clone());
-                    }
-                    None => out.push(ev.clone()),
-                },
-                Event::Text(t) | Event::Code(t) => {
-                    link_has_text = true;
-                    text.push_str(t);
-                    out.push(ev.clone());
-                }
-                // pulldown-cmark's task boxes have no accessible name.
-                Event::TaskListMarker(done) => {
-                    out.push(Event::InlineHtml(CowStr::from(if *done {
-                        "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
-                    } else {
-                        "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
-                    })))
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    text.push(' ');
-                    out.push(ev.clone());
-                }
-                Event::End(TagEnd::Paragraph)
-                | Event::End(TagEnd::Heading(_))
-                | Event::End(TagEnd::Item)
-                | Event::End(TagEnd::TableCell)
-                | Event::End(TagEnd::TableRow) => {
-                    text.push('\n');
-                    out.push(ev.clone());
-                }
-                _ => out.push(ev.clone()),
-            }
-        }
-        let mut html = String::with_capacity(self.events.len() * 16);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        let html = if self.html.contains('\0') {
+            Arc::from(self.settle(&self.html, edition, resolve))
+        } else {
+            self.html.clone()
+        };
+        let text = if self.passages {
+            Arc::from(self.settle(&self.text, edition, resolve))
+        } else {
+            self.text.clone()
+        };
         let toc = self
             .headings
             .iter()
             .filter(|h| h.min_edition <= edition)
             .cloned()
             .collect();
-        Rendered {
-            html: Arc::from(html),
-            toc,
-            text,
+        Rendered { html, toc, text }
+    }
+
+    /// Resolves the marks of `marked` for one edition: drops passages above
+    /// it, links or unlinks references, numbers the footnotes it shows.
+    fn settle(&self, marked: &str, edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> String {
+        let mut out = String::with_capacity(marked.len() + 256);
+        let mut visible = true;
+        let mut current: Option<Resolved> = None;
+        let mut numbers: Vec<Option<usize>> = vec![None; self.notes.len()];
+        let mut shown = 0;
+        let mut eat_newline = false;
+        for (n, part) in marked.split('\0').enumerate() {
+            if n % 2 == 0 {
+                if visible {
+                    let part = match eat_newline {
+                        true => part.strip_prefix('\n').unwrap_or(part),
+                        false => part,
+                    };
+                    out.push_str(part);
+                }
+                eat_newline = false;
+                continue;
+            }
+            let (tag, rest) = part.split_at(part.len().min(1));
+            if tag == "l" || tag == "L" {
+                visible = rest.parse::<usize>().is_ok_and(|l| l <= edition);
+                eat_newline = tag == "L";
+            } else if !visible {
+                continue;
+            } else if tag == "n" {
+                let k = rest.parse::<usize>().unwrap_or(usize::MAX);
+                if let Some(slot) = numbers.get_mut(k) {
+                    let num = *slot.get_or_insert_with(|| {
+                        shown += 1;
+                        shown
+                    });
+                    out.push_str(&num.to_string());
+                }
+            } else if tag == "s" {
+                let i = rest.parse::<usize>().unwrap_or(usize::MAX);
+                let resolved = self.refs.get(i).map_or(Resolved::Missing, resolve);
+                if let (Resolved::Link { url, .. }, Some(r), Some(meta)) =
+                    (&resolved, self.refs.get(i), self.links.get(i))
+                {
+                    let url = match &r.anchor {
+                        Some(a) => format!("{url}#{a}"),
+                        None => url.clone(),
+                    };
+                    let start = Event::Start(Tag::Link {
+                        link_type: meta.link_type,
+                        dest_url: CowStr::from(url),
+                        title: CowStr::Borrowed(&meta.title),
+                        id: CowStr::Borrowed(""),
+                    });
+                    pulldown_cmark::html::push_html(&mut out, std::iter::once(start));
+                }
+                current = Some(resolved);
+            } else if tag == "e" {
+                close_ref(&mut out, current.take(), rest.ends_with(":1"));
+            }
         }
+        out
+    }
+}
+
+/// Closes a reference: `</a>` (with the target's title when the link had no
+/// text), or the "available on request" marker for a hidden target.
+fn close_ref(out: &mut String, resolved: Option<Resolved>, has_text: bool) {
+    match resolved {
+        Some(Resolved::Link { title, .. }) => {
+            if !has_text {
+                let t = Event::Text(CowStr::from(title));
+                pulldown_cmark::html::push_html(out, std::iter::once(t));
+            }
+            out.push_str("</a>");
+        }
+        Some(Resolved::Hidden { marker }) => {
+            let lead = if has_text { " " } else { "" };
+            out.push_str(&format!(
+                "{lead}<span class=\"restricted\">({marker})</span>"
+            ));
+        }
+        _ => {}
     }
 }
 
@@ -706,5 +889,96 @@ mod tests {
         let r = p.render(0, &none);
         assert!(r.html.contains("class=\"hl-"));
         assert!(!r.html.contains("style="));
+    }
+
+    #[test]
+    fn fills_reference_links_per_edition() {
+        let p = parse(
+            "See [](control:A.2.2 \"Why\") and [x](policy:ai#roles).\n",
+            &eds(),
+        );
+        let link = |r: &MdRef| Resolved::Link {
+            url: format!("/{}/", r.id),
+            title: "T & <b>".into(),
+        };
+        let r = p.render(0, &link);
+        assert!(
+            r.html
+                .contains("<a href=\"/A.2.2/\" title=\"Why\">T &amp; &lt;b&gt;</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<a href=\"/ai/#roles\">x</a>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains('\0'));
+        let missing = p.render(0, &none);
+        assert!(missing.html.contains("See  and x."), "{}", missing.html);
+    }
+
+    #[test]
+    fn nul_bytes_cannot_forge_placeholders() {
+        let md = "a\0s0\0 [x](control:A.2.2) <b>\0e0:1\0</b>\n";
+        let p = parse(md, &eds());
+        assert_eq!(p.refs[0].offset, md.find('[').unwrap());
+        let r = p.render(0, &|_| Resolved::Hidden { marker: "internal" });
+        assert!(!r.html.contains('\0'));
+        assert_eq!(r.html.matches("restricted").count(), 1, "{}", r.html);
+        let e = parse("\0\0\n:::internal\n", &eds());
+        assert!(matches!(
+            e.errors[0],
+            BlockError::Unterminated { offset: 3, .. }
+        ));
+    }
+
+    #[test]
+    fn documents_without_passages_share_one_rendering() {
+        let p = parse("# T\n\nPlain.\n", &eds());
+        assert!(!p.has_passages());
+        assert!(Arc::ptr_eq(
+            &p.render(0, &none).html,
+            &p.render(2, &none).html
+        ));
+        assert!(parse(":::customer\nx\n:::\n", &eds()).has_passages());
+    }
+
+    #[test]
+    fn renumbers_footnotes_left_after_hiding_a_passage() {
+        let md =
+            "A.\n\n:::internal\nSecret[^s].\n\n[^s]: HIDDEN\n:::\n\nOpen[^o].\n\n[^o]: SHOWN\n";
+        let p = parse(md, &eds());
+        let public = p.render(0, &none);
+        assert!(!public.html.contains("HIDDEN") && !public.html.contains("#s\""));
+        assert!(
+            public.html.contains("<a href=\"#o\">1</a>"),
+            "{}",
+            public.html
+        );
+        assert!(
+            public.html.contains("footnote-definition-label\">1<"),
+            "{}",
+            public.html
+        );
+        let internal = p.render(2, &none);
+        assert!(
+            internal.html.contains("<a href=\"#o\">2</a>"),
+            "{}",
+            internal.html
+        );
+        assert!(!public.text.contains("Secret") && internal.text.contains("Secret"));
+    }
+
+    #[test]
+    fn reference_inside_image_alt_stays_plain_text() {
+        let p = parse("![see [x](control:A.2.2)](a.png)\n", &eds());
+        let link = |_: &MdRef| Resolved::Link {
+            url: "/c/\"><script>".into(),
+            title: "T".into(),
+        };
+        let r = p.render(0, &link);
+        assert!(r.html.contains("alt=\"see x\""), "{}", r.html);
+        assert!(!r.html.contains("script"), "{}", r.html);
     }
 }

@@ -642,12 +642,16 @@ impl Site {
     pub fn parse_markdown(&mut self, cache: Option<&crate::cache::Cache>) {
         use rayon::prelude::*;
         let eds = self.editions.clone();
+        let sources = &self.sources;
         self.doc_md = self
             .docs
             .par_iter()
-            .map(|d| match cache {
-                Some(c) => c.markdown(&d.data.body, &eds),
-                None => std::sync::Arc::new(markdown::parse(&d.data.body, &eds)),
+            .map(|d| {
+                let body = doc_body(sources, d);
+                match cache {
+                    Some(c) => c.markdown(body, &eds),
+                    None => std::sync::Arc::new(markdown::parse(body, &eds)),
+                }
             })
             .collect();
         let mut fields: Vec<(Kind, String, &'static str, String, ItemLoc)> = Vec::new();
@@ -705,6 +709,11 @@ impl Site {
             .par_iter()
             .map(|(k, id, f, text, _)| ((*k, id.clone(), *f), markdown::parse(text, &eds)))
             .collect();
+        // Exact capacity: a large project has hundreds of thousands of edges,
+        // and doubling growth would leave up to half of them as slack.
+        let refs = self.doc_md.iter().map(|m| m.refs.len()).sum::<usize>()
+            + parsed.iter().map(|(_, m)| m.refs.len()).sum::<usize>();
+        self.edges.reserve_exact(refs);
         for (i, d) in self.docs.iter().enumerate() {
             for r in &self.doc_md[i].refs {
                 let span = Span {
@@ -723,7 +732,7 @@ impl Site {
         }
         for ((key, md), (_, _, field, _, loc)) in parsed.into_iter().zip(&fields) {
             for r in &md.refs {
-                let span = loc.locate(&self.sources, &[field], Some(&r.raw));
+                let span = loc.locate(&self.sources, &[field], Some(&r.raw()));
                 self.edges.push(Edge {
                     from: (key.0, key.1.clone()),
                     to: (r.kind, r.id.clone()),
@@ -735,6 +744,11 @@ impl Site {
             self.field_md.insert(key, md);
         }
         self.index_incoming();
+    }
+
+    /// The Markdown body of document `pos`.
+    pub fn doc_body(&self, pos: usize) -> &str {
+        doc_body(&self.sources, &self.docs[pos])
     }
 
     /// Entities that reference `to`, visible in `edition`, sorted and unique.
@@ -762,4 +776,9 @@ impl Site {
         }
         self.incoming = m;
     }
+}
+
+fn doc_body<'a>(sources: &'a Sources, d: &Entity<DocSource>) -> &'a str {
+    let text = &sources.get(d.loc.file).text;
+    text.get(d.data.body_offset..).unwrap_or("")
 }

@@ -370,10 +370,17 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
     ));
     let mut search = search;
     search.sort_by(|a, b| a.u.cmp(&b.u));
+    // Serialized straight from the structs: a `json!` value would copy every
+    // entry's text into a map first, doubling the index in memory.
+    #[derive(serde::Serialize)]
+    struct Index<'a> {
+        docs: &'a [SearchDoc],
+    }
     out.push((
         "/search-index.json".into(),
-        serde_json::to_vec(&json!({ "docs": search })).unwrap_or_default(),
+        serde_json::to_vec(&Index { docs: &search }).unwrap_or_default(),
     ));
+    drop(search);
     for e in site
         .evidence
         .iter()

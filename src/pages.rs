@@ -17,18 +17,52 @@ pub struct PageJob {
     pub ctx: Value,
     /// Plain text for the search index (None: not indexed).
     pub search: Option<String>,
-    /// A document page whose view (with its rendered body) is built only when
-    /// the page is rendered, so a build never holds every body at once.
-    pub doc: Option<usize>,
+    /// A page whose view is built only when the page is rendered, so a build
+    /// never holds every body or backlink list at once.
+    pub deferred: Option<Deferred>,
+}
+
+/// A page view built at render time: the entity's position in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferred {
+    Doc(usize),
+    Control(usize),
+    System(usize),
 }
 
 impl PageJob {
-    /// The page's context and search text, building a deferred document view.
+    /// The page's context and search text, building a deferred view.
     pub fn materialize(&self, site: &Site, ed: usize) -> (Value, Option<String>) {
-        match self.doc {
-            Some(pos) => {
+        match self.deferred {
+            Some(Deferred::Doc(pos)) => {
                 let (view, r) = doc_view(site, pos, ed);
-                (json!({ "doc": view }), Some(r.text))
+                (json!({ "doc": view }), Some(r.text.to_string()))
+            }
+            Some(Deferred::Control(pos)) => {
+                let c = &site.controls[pos];
+                let v = control_view(site, c, ed, true);
+                let text = format!(
+                    "{} {} {}",
+                    c.id,
+                    c.title,
+                    site.field_html(Kind::Control, &c.id, "implementation", ed)
+                        .map(|r| r.text)
+                        .unwrap_or_default()
+                );
+                (json!({ "control": v }), Some(text))
+            }
+            Some(Deferred::System(pos)) => {
+                let s = &site.systems[pos];
+                let v = system_view(site, s, ed, true);
+                let text = format!(
+                    "{} {} {}",
+                    s.title,
+                    s.data.summary.clone().unwrap_or_default(),
+                    site.field_html(Kind::System, &s.id, "purpose", ed)
+                        .map(|r| r.text)
+                        .unwrap_or_default()
+                );
+                (json!({ "system": v }), Some(text))
             }
             None => (self.ctx.clone(), self.search.clone()),
         }
@@ -213,7 +247,7 @@ fn faq_view(site: &Site, f: &crate::model::Entity<FaqEntry>, ed: usize) -> (FaqV
         topics: f.data.topics.clone(),
         matches: f.data.matches.clone(),
     };
-    (v, r.text)
+    (v, r.text.to_string())
 }
 
 fn job(
@@ -229,8 +263,20 @@ fn job(
         title: title.to_string(),
         ctx,
         search,
-        doc: None,
+        deferred: None,
     }
+}
+
+/// A page of one entity whose view is built when the page renders.
+fn deferred(kind: Kind, id: &str, title: &str, what: Deferred) -> PageJob {
+    let template = match what {
+        Deferred::Doc(_) => "document.html",
+        Deferred::Control(_) => "control.html",
+        Deferred::System(_) => "system.html",
+    };
+    let mut j = job(url(kind, id), template, title, Value::Null, None);
+    j.deferred = Some(what);
+    j
 }
 
 fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
@@ -258,15 +304,7 @@ fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         ));
     }
     for (pos, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level <= ed) {
-        let mut j = job(
-            url(d.kind, &d.id),
-            "document.html",
-            &d.title,
-            Value::Null,
-            None,
-        );
-        j.doc = Some(pos);
-        jobs.push(j);
+        jobs.push(deferred(d.kind, &d.id, &d.title, Deferred::Doc(pos)));
     }
 }
 
@@ -284,22 +322,18 @@ fn register_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         json!({"controls": controls, "counts": soa_counts(site, ed)}),
         None,
     ));
-    for c in site.controls.iter().filter(|c| c.level <= ed) {
-        let v = control_view(site, c, ed, true);
-        let text = format!(
-            "{} {} {}",
-            c.id,
-            c.title,
-            site.field_html(Kind::Control, &c.id, "implementation", ed)
-                .map(|r| r.text)
-                .unwrap_or_default()
-        );
-        jobs.push(job(
-            v.url.clone(),
-            "control.html",
-            &format!("{} {}", c.id, c.title),
-            json!({ "control": v }),
-            Some(text),
+    for (pos, c) in site
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.level <= ed)
+    {
+        let title = format!("{} {}", c.id, c.title);
+        jobs.push(deferred(
+            Kind::Control,
+            &c.id,
+            &title,
+            Deferred::Control(pos),
         ));
     }
     let systems: Vec<SystemView> = site
@@ -315,22 +349,17 @@ fn register_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         json!({"systems": systems, "tiers": tier_counts(site, ed)}),
         None,
     ));
-    for s in site.systems.iter().filter(|s| s.level <= ed) {
-        let v = system_view(site, s, ed, true);
-        let text = format!(
-            "{} {} {}",
-            s.title,
-            s.data.summary.clone().unwrap_or_default(),
-            site.field_html(Kind::System, &s.id, "purpose", ed)
-                .map(|r| r.text)
-                .unwrap_or_default()
-        );
-        jobs.push(job(
-            v.url.clone(),
-            "system.html",
+    for (pos, s) in site
+        .systems
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.level <= ed)
+    {
+        jobs.push(deferred(
+            Kind::System,
+            &s.id,
             &s.title,
-            json!({ "system": v }),
-            Some(text),
+            Deferred::System(pos),
         ));
     }
     let risks: Vec<RiskView> = site

@@ -8,12 +8,13 @@
 use lol_html::html_content::ContentType;
 use lol_html::{element, rewrite_str, RewriteStrSettings};
 use std::cell::RefCell;
+use std::sync::Arc;
 
 /// Links and anchors of one page, for the link check.
 #[derive(Debug, Default, Clone)]
 pub struct PageLinks {
-    pub hrefs: Vec<String>,
-    pub ids: Vec<String>,
+    pub hrefs: Vec<Arc<str>>,
+    pub ids: Vec<Arc<str>>,
 }
 
 /// Post-processes `html` for edition index `ed` of `editions`.
@@ -46,14 +47,14 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
                 }),
                 element!("[id]", |el| {
                     if !el.removed() {
-                        ids.borrow_mut().push(el.get_attribute("id").unwrap_or_default());
+                        ids.borrow_mut().push(Arc::from(el.get_attribute("id").unwrap_or_default()));
                     }
                     Ok(())
                 }),
                 element!("a[href], link[href], script[src], img[src]", |el| {
                     if !el.removed() {
                         let v = el.get_attribute("href").or_else(|| el.get_attribute("src")).unwrap_or_default();
-                        hrefs.borrow_mut().push(decode_entities(&v));
+                        hrefs.borrow_mut().push(Arc::from(decode_entities(&v)));
                     }
                     Ok(())
                 }),
@@ -144,7 +145,8 @@ mod tests {
         let html = r##"<h2 id="a">A</h2><a href="/x/#a">x</a><img src="/i.png" alt="">"##;
         let (out, links) = process(html, 0, &eds()).unwrap();
         assert!(out.contains("href=\"#a\""));
-        assert_eq!(links.ids, vec!["a"]);
-        assert_eq!(links.hrefs, vec!["/x/#a", "/i.png"]);
+        let strs = |v: &[Arc<str>]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(strs(&links.ids), vec!["a"]);
+        assert_eq!(strs(&links.hrefs), vec!["/x/#a", "/i.png"]);
     }
 }

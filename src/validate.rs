@@ -404,7 +404,12 @@ fn vague_language(
     let s = &site.sources;
     let mut offset = doc.data.body_offset;
     let mut in_code = false;
-    for line in doc.data.body.split_inclusive('\n') {
+    let body = s
+        .get(doc.loc.file)
+        .text
+        .get(doc.data.body_offset..)
+        .unwrap_or("");
+    for line in body.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {

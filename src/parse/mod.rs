@@ -27,8 +27,8 @@ pub struct DocSource {
     pub front: FrontMatter,
     /// Location of the front matter lines (for field lookups).
     pub loc: ItemLoc,
-    pub body: String,
-    /// Byte offset of the body in its file.
+    /// Byte offset of the body in its file (the text stays in `Sources`;
+    /// a copy would double the memory of a large project).
     pub body_offset: usize,
 }
 
@@ -330,7 +330,6 @@ fn parse_doc(
             file,
             lines: 1..close,
         },
-        body: f.text[body_offset..].to_string(),
         body_offset,
     })
 }
