@@ -80,7 +80,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     lap("load", t);
     let mut diags = loaded.diagnostics.clone();
     let t = std::time::Instant::now();
-    let parsed = parse::parse(&loaded, &mut diags);
+    if let Some(c) = &opts.cache {
+        c.begin();
+    }
+    let parsed = parse::parse_cached(&loaded, &mut diags, opts.cache.as_deref());
     lap("parse", t);
     let Some(mut config) = parsed.config.clone() else {
         finish(&mut diags, opts.strict);
@@ -98,7 +101,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     lap("model", t);
     let t = std::time::Instant::now();
     if let Some(c) = &opts.cache {
-        c.begin();
+        if let Some(head) = crate::cache::git_head(&site.root) {
+            let dates = c.git_dates(&head, || Arc::new(outputs::git_dates(&site)));
+            let _ = site.git_dates.set(dates);
+        }
     }
     site.parse_markdown(opts.cache.as_deref());
     lap("markdown parse", t);
@@ -187,7 +193,10 @@ fn render_edition(
     cache: Option<&Cache>,
 ) -> Result<EditionIndex, Failure> {
     let name = site.editions[ed].clone();
+    let t = std::time::Instant::now();
     let jobs = pages::jobs(site, ed);
+    lap("  page list", t);
+    let t = std::time::Instant::now();
     let base = serde_json::json!({ "site": site.site_view(ed, serve) });
     let base_hash = cache.map(|_| crate::cache::hash_of(&(base.to_string(), &name, theme.hash)));
     let canonical = site.config.base_url.trim_end_matches('/').to_string();
@@ -205,14 +214,15 @@ fn render_edition(
                 )])
             };
             let (ctx, search_text) = job.materialize(site, ed);
-            let key = base_hash
-                .map(|b| crate::cache::hash_of(&(b, job.template, &job.url, ctx.to_string())));
+            let key = base_hash.map(|b| {
+                crate::cache::hash_json(crate::cache::hash_of(&(b, job.template, &job.url)), &ctx)
+            });
             let (html, links) = match (cache, key) {
                 (Some(c), Some(k)) => match c.page(k) {
                     Some(hit) => (hit.html.to_string(), hit.links),
                     None => {
                         let (html, links) =
-                            render_one(site, theme, &base, &canonical, job, ctx, ed)
+                            render_one(site, theme, &base, &canonical, job, ctx.into_owned(), ed)
                                 .map_err(tpl_err)?;
                         c.put_page(
                             k,
@@ -224,7 +234,8 @@ fn render_edition(
                         (html, links)
                     }
                 },
-                _ => render_one(site, theme, &base, &canonical, job, ctx, ed).map_err(tpl_err)?,
+                _ => render_one(site, theme, &base, &canonical, job, ctx.into_owned(), ed)
+                    .map_err(tpl_err)?,
             };
             let path = file_for(&job.url);
             sink.put(&name, &path, html.into_bytes())
@@ -249,6 +260,8 @@ fn render_edition(
         index.pages.insert(path, links);
         search.extend(s);
     }
+    lap("  pages", t);
+    let t = std::time::Instant::now();
     let urls: Vec<String> = jobs.iter().map(|j| j.url.clone()).collect();
     let mut extra: Vec<outputs::OutFile> = theme
         .statics
@@ -261,6 +274,7 @@ fn render_edition(
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
         index.files.insert(path);
     }
+    lap("  other outputs", t);
     Ok(index)
 }
 

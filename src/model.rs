@@ -190,7 +190,7 @@ pub struct Site {
     pub broken: Vec<(&'static str, String)>,
     /// Last commit date per source file, read from git once per build
     /// (every edition's feed needs it).
-    pub git_dates: std::sync::OnceLock<HashMap<String, String>>,
+    pub git_dates: std::sync::OnceLock<crate::cache::GitDates>,
 }
 
 fn level_of(

@@ -221,7 +221,8 @@ fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
 
 /// Last commit date (YYYY-MM-DD) of each file under content/, keyed by its
 /// project-relative path, when the project is a git repository.
-fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
+/// Last-commit date of each content file (`git log`; empty outside a repository).
+pub fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(&site.root)
@@ -252,7 +253,9 @@ fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
 }
 
 fn feed(site: &Site, ed: usize) -> Vec<u8> {
-    let dates = site.git_dates.get_or_init(|| git_dates(site));
+    let dates = site
+        .git_dates
+        .get_or_init(|| std::sync::Arc::new(git_dates(site)));
     let b = base(site);
     let mut entries: Vec<(String, String, String, String)> = site
         .docs

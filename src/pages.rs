@@ -6,6 +6,7 @@ use crate::parse::types::*;
 use crate::views::*;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 /// One page to render.
 #[derive(Debug)]
@@ -32,8 +33,10 @@ pub enum Deferred {
 
 impl PageJob {
     /// The page's context and search text, building a deferred view.
-    pub fn materialize(&self, site: &Site, ed: usize) -> (Value, Option<String>) {
-        match self.deferred {
+    /// A page built eagerly lends its context: with the page cache, most
+    /// pages are only hashed, never rendered, so a copy would be wasted.
+    pub fn materialize(&self, site: &Site, ed: usize) -> (Cow<'_, Value>, Option<String>) {
+        let (ctx, text) = match self.deferred {
             Some(Deferred::Doc(pos)) => {
                 let (view, r) = doc_view(site, pos, ed);
                 (json!({ "doc": view }), Some(r.text.to_string()))
@@ -64,8 +67,9 @@ impl PageJob {
                 );
                 (json!({ "system": v }), Some(text))
             }
-            None => (self.ctx.clone(), self.search.clone()),
-        }
+            None => return (Cow::Borrowed(&self.ctx), self.search.clone()),
+        };
+        (Cow::Owned(ctx), text)
     }
 }
 

@@ -258,6 +258,11 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
         warm.markdown_misses, 1,
         "only the edited document is parsed again"
     );
+    assert_eq!(
+        (warm.parse_misses, warm.parse_hits),
+        (1, cold.parse_misses - 1),
+        "only the edited file's front matter is parsed again: {warm:?}"
+    );
     assert!(
         warm.page_misses <= 3,
         "only pages showing the edit are rendered again: {warm:?}"

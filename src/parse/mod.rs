@@ -4,6 +4,7 @@
 
 pub mod types;
 
+use crate::cache::Cache;
 use crate::date::{INVALID_DATE, INVALID_PERIOD};
 use crate::diagnostics::{did_you_mean, rule, Diagnostic, Rule};
 use crate::load::{DocKind, Loaded, Register};
@@ -50,28 +51,59 @@ pub struct Parsed {
 
 /// Parses every loaded file. Diagnostics are appended to `diags`.
 pub fn parse(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Parsed {
+    parse_cached(loaded, diags, None)
+}
+
+/// Parses one file through the cache: the result and its diagnostics are
+/// reused while the file's id, path and text are unchanged.
+fn memo<T: Clone + Send + Sync + 'static>(
+    cache: Option<&Cache>,
+    s: &Sources,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+    f: impl FnOnce(&mut Vec<Diagnostic>) -> T,
+) -> T {
+    let Some(cache) = cache else { return f(diags) };
+    let src = s.get(file);
+    let key = crate::cache::hash_of(&(file, &src.path, &src.text, std::any::type_name::<T>()));
+    let (value, found) = cache.parsed(key, || {
+        let mut found = Vec::new();
+        let value = f(&mut found);
+        (value, found)
+    });
+    diags.extend(found);
+    value
+}
+
+/// [`parse`] with the dev server's cache, so a save re-parses only the
+/// files it changed.
+pub fn parse_cached(loaded: &Loaded, diags: &mut Vec<Diagnostic>, cache: Option<&Cache>) -> Parsed {
     let s = &loaded.sources;
     let mut p = Parsed::default();
     let before = diags.len();
     if let Some(file) = loaded.site {
-        p.config = parse_whole::<SiteConfig>(s, file, diags);
+        p.config = memo(cache, s, file, diags, |d| {
+            parse_whole::<SiteConfig>(s, file, d)
+        });
     }
     for (kind, file) in &loaded.docs {
-        if let Some(doc) = parse_doc(s, *kind, *file, diags) {
+        if let Some(doc) = memo(cache, s, *file, diags, |d| parse_doc(s, *kind, *file, d)) {
             p.docs.push(doc);
         }
     }
     for (reg, file) in &loaded.registers {
+        let f = *file;
         match reg {
-            Register::Controls => p.controls = parse_list(s, *file, diags),
-            Register::Evidence => p.evidence = parse_list(s, *file, diags),
-            Register::Risks => p.risks = parse_list(s, *file, diags),
-            Register::Suppliers => p.suppliers = parse_list(s, *file, diags),
-            Register::Faq => p.faq = parse_list(s, *file, diags),
+            Register::Controls => p.controls = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
+            Register::Evidence => p.evidence = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
+            Register::Risks => p.risks = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
+            Register::Suppliers => p.suppliers = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
+            Register::Faq => p.faq = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
         }
     }
     for file in &loaded.systems {
-        match parse_whole::<SystemCard>(s, *file, diags) {
+        let f = *file;
+        match memo(cache, s, f, diags, |d| parse_whole::<SystemCard>(s, f, d)) {
             Some(card) => p.systems.push(card),
             None => p
                 .broken
