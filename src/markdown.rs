@@ -484,8 +484,11 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
     }
     // Offsets point into `marked`; lines and columns before a marker line are
     // unchanged, and marker lines never hold links, so offsets map through.
-    for r in &mut refs {
-        r.offset = map_offset(text, &marked, r.offset);
+    // Without passages or NULs the texts are equal and offsets need no mapping.
+    if marked != text {
+        for r in &mut refs {
+            r.offset = map_offset(text, &marked, r.offset);
+        }
     }
     let mut notes = Vec::new();
     let (html, plain) = render_marked(&events, &levels, &mut notes);
@@ -665,7 +668,21 @@ fn render_marked(
     }
     let mut html = String::with_capacity(text.len() * 2 + 64);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    (html, text)
+    (csp_safe_alignment(html), text)
+}
+
+/// pulldown-cmark aligns table cells with `style` attributes, which the strict
+/// Content-Security-Policy (`style-src 'self'`) blocks; classes do the same.
+fn csp_safe_alignment(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    ["left", "center", "right"].iter().fold(html, |h, a| {
+        h.replace(
+            &format!(" style=\"text-align: {a}\">"),
+            &format!(" class=\"align-{a}\">"),
+        )
+    })
 }
 
 impl Parsed {
@@ -980,5 +997,18 @@ mod tests {
         let r = p.render(0, &link);
         assert!(r.html.contains("alt=\"see x\""), "{}", r.html);
         assert!(!r.html.contains("script"), "{}", r.html);
+    }
+
+    #[test]
+    fn aligned_table_cells_use_classes_not_styles() {
+        let p = parse("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n", &eds());
+        let html = p.render(0, &none).html;
+        assert!(!html.contains("style="), "{html}");
+        for a in ["left", "center", "right"] {
+            assert!(
+                html.contains(&format!("<td class=\"align-{a}\">")),
+                "{html}"
+            );
+        }
     }
 }

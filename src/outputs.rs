@@ -257,7 +257,7 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
         .git_dates
         .get_or_init(|| std::sync::Arc::new(git_dates(site)));
     let b = base(site);
-    let mut entries: Vec<(String, String, String, String)> = site
+    let mut entries: Vec<(String, String, String, String, String)> = site
         .docs
         .iter()
         .filter(|d| d.level <= ed && d.data.front.approved.is_some())
@@ -268,6 +268,13 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
                 .get(&site.sources.get(d.loc.file).rel)
                 .cloned()
                 .unwrap_or_default();
+            // The summary says which date the entry carries: a commit after
+            // approval is a change the approval does not cover.
+            let summary = if committed > approved {
+                format!("Approved {approved}; changed {committed}")
+            } else {
+                format!("Approved {approved}")
+            };
             let date = approved.max(committed);
             let version = f.version.clone().unwrap_or_default();
             let title = if version.is_empty() {
@@ -275,7 +282,8 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
             } else {
                 format!("{} (version {version})", d.title)
             };
-            (date, title, format!("{b}{}", url(d.kind, &d.id)), version)
+            let link = format!("{b}{}", url(d.kind, &d.id));
+            (date, title, link, version, summary)
         })
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
@@ -288,13 +296,14 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
         escape(&site.config.organisation),
         escape(&site.config.organisation)
     );
-    for (date, title, link, version) in entries {
+    for (date, title, link, version, summary) in entries {
         x.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{}#v{}</id>\n    <link href=\"{}\"/>\n    <updated>{date}T00:00:00Z</updated>\n    <summary>Approved {date}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>{}#v{}</id>\n    <link href=\"{}\"/>\n    <updated>{date}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
             escape(&title),
             escape(&link),
             escape(&version),
-            escape(&link)
+            escape(&link),
+            escape(&summary)
         ));
     }
     x.push_str("</feed>\n");

@@ -262,4 +262,8 @@ fn feed_lists_document_changes_with_git_dates() {
         "the last commit date wins over approved: {feed}"
     );
     assert!(feed.contains("https://trust.example.com/policies/ai-policy/"));
+    assert!(
+        feed.contains("; changed 2026-11-20</summary>"),
+        "the summary says the entry's date is a change, not the approval: {feed}"
+    );
 }
