@@ -468,6 +468,9 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
                 Ok(r) => print_result(&r),
                 Err(m) => eprintln!("error: {m}"),
             }
+            if let (Some(c), Some(_)) = (&b.cache, std::env::var_os("VOUCH_TIMINGS")) {
+                eprintln!("  cache {:?}", c.stats());
+            }
         })
         .map_err(|e| format!("cannot watch the project: {e}"))?;
         axum::serve(listener, router(state))
