@@ -267,3 +267,21 @@ fn feed_lists_document_changes_with_git_dates() {
         "the summary says the entry's date is a change, not the approval: {feed}"
     );
 }
+
+#[test]
+fn only_the_public_edition_names_a_canonical_url() {
+    let dir = temp_copy("minimal");
+    let site = build(dir.path());
+    let public = page(&site, "public", "/controls/");
+    assert!(
+        public.contains("<link rel=\"canonical\" href=\"https://trust.example.com/controls/\">"),
+        "{public}"
+    );
+    for ed in ["customer", "internal"] {
+        let html = page(&site, ed, "/controls/");
+        assert!(
+            !html.contains("rel=\"canonical\""),
+            "{ed} pages are not indexed and must not point at public URLs"
+        );
+    }
+}
