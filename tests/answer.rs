@@ -115,6 +115,14 @@ const BASE: &str = "https://trust.northwind.example";
 /// Runs `vouch answer` on `file` over the example project; returns the
 /// output rows (CSV) and the run.
 fn answer_rows(file: &Path, extra: &[&str]) -> (Vec<Vec<String>>, std::process::Output) {
+    answer_rows_sep(file, extra, b',')
+}
+
+fn answer_rows_sep(
+    file: &Path,
+    extra: &[&str],
+    delimiter: u8,
+) -> (Vec<Vec<String>>, std::process::Output) {
     let root = repo();
     let mut args = vec![
         "answer",
@@ -129,6 +137,7 @@ fn answer_rows(file: &Path, extra: &[&str]) -> (Vec<Vec<String>>, std::process::
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(o.stdout.as_slice());
     let rows = r
         .records()
@@ -197,8 +206,10 @@ fn question_column_and_ids_matched_to_faq() {
 
 #[test]
 fn control_question_header_below_title_rows_with_semicolons() {
-    let (rows, o) = answer_rows(&questionnaire("control-question-semicolon.csv"), &[]);
+    let (rows, o) = answer_rows_sep(&questionnaire("control-question-semicolon.csv"), &[], b';');
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Written back with the file's own separator, so Excel opens it as it came.
+    assert_eq!(rows[1].len(), 8, "{:?}", rows[1]);
     // Title rows are kept above the header (blank lines are dropped).
     assert_eq!(rows[0][0], "Northwind vendor security review 2026");
     let links = col(&rows, 1, "Links");

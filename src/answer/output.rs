@@ -46,15 +46,16 @@ pub fn write_table(
         rows.push(r);
     }
     match format {
-        Format::Csv => csv_text(&rows),
+        Format::Csv => csv_text(&rows, sheet.delimiter),
         Format::Md => Ok(markdown(&rows)),
         Format::Json => json(sheet, layout, drafts),
     }
 }
 
-fn csv_text(rows: &[Vec<String>]) -> Result<String, String> {
+fn csv_text(rows: &[Vec<String>], delimiter: u8) -> Result<String, String> {
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
+        .delimiter(delimiter)
         .from_writer(Vec::new());
     for r in rows {
         w.write_record(r).map_err(|e| e.to_string())?;
@@ -148,7 +149,7 @@ pub fn links_table(site: &Site, ed: usize, format: Format) -> Result<String, Str
         ]);
     }
     match format {
-        Format::Csv => csv_text(&rows),
+        Format::Csv => csv_text(&rows, b','),
         Format::Md => Ok(markdown(&rows)),
         Format::Json => {
             let items: Vec<serde_json::Value> = rows[1..]

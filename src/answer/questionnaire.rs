@@ -16,6 +16,9 @@ pub struct Sheet {
     /// The worksheet's name (spreadsheets only).
     pub name: Option<String>,
     pub rows: Vec<Vec<String>>,
+    /// The CSV field separator to write back: `;` when the file came with
+    /// it (Excel in locales with a decimal comma), `,` otherwise.
+    pub delimiter: u8,
 }
 
 /// Where the questions are.
@@ -120,7 +123,11 @@ pub fn read_delimited(bytes: &[u8], name: &str, tab: bool) -> Result<Sheet, Stri
         let rec = rec.map_err(|e| format!("{name}: cannot read as CSV: {e}"))?;
         rows.push(rec.iter().map(str::to_string).collect());
     }
-    Ok(finish(None, rows))
+    let mut sheet = finish(None, rows);
+    if delimiter == b';' {
+        sheet.delimiter = b';';
+    }
+    Ok(sheet)
 }
 
 /// The delimiter of the first lines: whichever of `,` `;` tab occurs most
@@ -210,7 +217,11 @@ fn finish(name: Option<String>, mut rows: Vec<Vec<String>>) -> Sheet {
     for r in &mut rows {
         r.resize(width, String::new());
     }
-    Sheet { name, rows }
+    Sheet {
+        name,
+        rows,
+        delimiter: b',',
+    }
 }
 
 /// True when no cell holds any text.
