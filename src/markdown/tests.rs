@@ -1,0 +1,204 @@
+//! Unit tests of Markdown parsing, passages and per-edition rendering.
+
+use super::*;
+
+fn eds() -> Vec<String> {
+    vec!["public".into(), "customer".into(), "internal".into()]
+}
+
+fn none(_: &MdRef) -> Resolved {
+    Resolved::Missing
+}
+
+#[test]
+fn removes_internal_passages_with_headings_and_footnotes() {
+    let md = "# Title\n\nPublic text.\n\n:::internal\n## Secret heading\n\nCANARY-INT[^n]\n\n[^n]: FOOTCANARY\n:::\n\nAfter.\n";
+    let p = parse(md, &eds());
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    let public = p.render(0, &none);
+    assert!(!public.html.contains("CANARY-INT"));
+    assert!(!public.html.contains("Secret heading"));
+    assert!(!public.html.contains("FOOTCANARY"));
+    assert!(public.html.contains("After."));
+    assert_eq!(public.toc.len(), 1);
+    let internal = p.render(2, &none);
+    assert!(internal.html.contains("CANARY-INT"));
+    assert!(internal.html.contains("id=\"secret-heading\""));
+    assert_eq!(internal.toc.len(), 2);
+}
+
+#[test]
+fn passages_inside_raw_html_blocks_stay_hidden() {
+    let md = "<div>\n:::internal\nSWALLOWED\n:::\n\nafter\n\n<!-- open comment\n:::internal\nINCOMMENT\n:::\nTAIL\n";
+    let p = parse(md, &eds());
+    let public = p.render(0, &none);
+    assert!(!public.html.contains("SWALLOWED"), "{}", public.html);
+    assert!(!public.html.contains("INCOMMENT"), "{}", public.html);
+    assert!(p.render(2, &none).html.contains("SWALLOWED"));
+}
+
+#[test]
+fn forged_markers_cannot_reopen_public_text() {
+    let md = ":::internal\n<!--/vouch-edition-->\n\nFORGED\n:::\n";
+    let p = parse(md, &eds());
+    assert!(!p.render(0, &none).html.contains("FORGED"));
+}
+
+#[test]
+fn reports_unterminated_and_misnested_passages() {
+    let p = parse("a\n:::internal\nb\n", &eds());
+    assert!(matches!(
+        p.errors[0],
+        BlockError::Unterminated { offset: 2, .. }
+    ));
+    let p = parse(":::internal\n:::customer\n:::\n", &eds());
+    assert!(matches!(
+        p.errors[0],
+        BlockError::Misnested { offset: 12, .. }
+    ));
+    let p = parse("text\n:::\n", &eds());
+    assert!(matches!(p.errors[0], BlockError::Misnested { .. }));
+}
+
+#[test]
+fn ignores_colons_inside_code_fences() {
+    let p = parse("```\n:::internal\n```\n", &eds());
+    assert!(p.errors.is_empty());
+}
+
+#[test]
+fn collects_scheme_links_at_their_offsets() {
+    let md = "See [the control](control:A.6.2.4) and [x](policy:ai#roles).\n";
+    let p = parse(md, &eds());
+    assert_eq!(p.refs.len(), 2);
+    assert_eq!(p.refs[0].offset, 4);
+    assert_eq!(p.refs[1].anchor.as_deref(), Some("roles"));
+}
+
+#[test]
+fn renders_hidden_reference_as_plain_text_with_marker() {
+    let p = parse("See [secret](evidence:ev-x).\n", &eds());
+    let r = p.render(0, &|_| Resolved::Hidden { marker: "internal" });
+    assert!(!r.html.contains("href"));
+    assert!(r
+        .html
+        .contains("secret <span class=\"restricted\">(internal)</span>"));
+}
+
+#[test]
+fn slugs_are_stable_and_deduplicated() {
+    let p = parse("## Roles & duties\n## Roles & duties\n", &eds());
+    assert_eq!(p.headings[0].slug, "roles-duties");
+    assert_eq!(p.headings[1].slug, "roles-duties-1");
+}
+
+#[test]
+fn highlights_code_with_classes_not_styles() {
+    let p = parse("```rust\nfn main() {}\n```\n", &eds());
+    let r = p.render(0, &none);
+    assert!(r.html.contains("class=\"hl-"));
+    assert!(!r.html.contains("style="));
+}
+
+#[test]
+fn fills_reference_links_per_edition() {
+    let p = parse(
+        "See [](control:A.2.2 \"Why\") and [x](policy:ai#roles).\n",
+        &eds(),
+    );
+    let link = |r: &MdRef| Resolved::Link {
+        url: format!("/{}/", r.id),
+        title: "T & <b>".into(),
+    };
+    let r = p.render(0, &link);
+    assert!(
+        r.html
+            .contains("<a href=\"/A.2.2/\" title=\"Why\">T &amp; &lt;b&gt;</a>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<a href=\"/ai/#roles\">x</a>"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains('\0'));
+    let missing = p.render(0, &none);
+    assert!(missing.html.contains("See  and x."), "{}", missing.html);
+}
+
+#[test]
+fn nul_bytes_cannot_forge_placeholders() {
+    let md = "a\0s0\0 [x](control:A.2.2) <b>\0e0:1\0</b>\n";
+    let p = parse(md, &eds());
+    assert_eq!(p.refs[0].offset, md.find('[').unwrap());
+    let r = p.render(0, &|_| Resolved::Hidden { marker: "internal" });
+    assert!(!r.html.contains('\0'));
+    assert_eq!(r.html.matches("restricted").count(), 1, "{}", r.html);
+    let e = parse("\0\0\n:::internal\n", &eds());
+    assert!(matches!(
+        e.errors[0],
+        BlockError::Unterminated { offset: 3, .. }
+    ));
+}
+
+#[test]
+fn documents_without_passages_share_one_rendering() {
+    let p = parse("# T\n\nPlain.\n", &eds());
+    assert!(!p.has_passages());
+    assert!(Arc::ptr_eq(
+        &p.render(0, &none).html,
+        &p.render(2, &none).html
+    ));
+    assert!(parse(":::customer\nx\n:::\n", &eds()).has_passages());
+}
+
+#[test]
+fn renumbers_footnotes_left_after_hiding_a_passage() {
+    let md = "A.\n\n:::internal\nSecret[^s].\n\n[^s]: HIDDEN\n:::\n\nOpen[^o].\n\n[^o]: SHOWN\n";
+    let p = parse(md, &eds());
+    let public = p.render(0, &none);
+    assert!(!public.html.contains("HIDDEN") && !public.html.contains("#s\""));
+    assert!(
+        public.html.contains("<a href=\"#o\">1</a>"),
+        "{}",
+        public.html
+    );
+    assert!(
+        public.html.contains("footnote-definition-label\">1<"),
+        "{}",
+        public.html
+    );
+    let internal = p.render(2, &none);
+    assert!(
+        internal.html.contains("<a href=\"#o\">2</a>"),
+        "{}",
+        internal.html
+    );
+    assert!(!public.text.contains("Secret") && internal.text.contains("Secret"));
+}
+
+#[test]
+fn reference_inside_image_alt_stays_plain_text() {
+    let p = parse("![see [x](control:A.2.2)](a.png)\n", &eds());
+    let link = |_: &MdRef| Resolved::Link {
+        url: "/c/\"><script>".into(),
+        title: "T".into(),
+    };
+    let r = p.render(0, &link);
+    assert!(r.html.contains("alt=\"see x\""), "{}", r.html);
+    assert!(!r.html.contains("script"), "{}", r.html);
+}
+
+#[test]
+fn aligned_table_cells_use_classes_not_styles() {
+    let p = parse("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n", &eds());
+    let html = p.render(0, &none).html;
+    assert!(!html.contains("style="), "{html}");
+    for a in ["left", "center", "right"] {
+        assert!(
+            html.contains(&format!("<td class=\"align-{a}\">")),
+            "{html}"
+        );
+    }
+}
