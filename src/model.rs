@@ -746,11 +746,6 @@ impl Site {
         self.index_incoming();
     }
 
-    /// The Markdown body of document `pos`.
-    pub fn doc_body(&self, pos: usize) -> &str {
-        doc_body(&self.sources, &self.docs[pos])
-    }
-
     /// Entities that reference `to`, visible in `edition`, sorted and unique.
     pub fn backlinks(&self, to: (Kind, &str), edition: usize) -> Vec<(Kind, String)> {
         self.incoming
@@ -778,7 +773,9 @@ impl Site {
     }
 }
 
-fn doc_body<'a>(sources: &'a Sources, d: &Entity<DocSource>) -> &'a str {
+/// The Markdown body of a document: its file's text after the front matter
+/// (kept once, in `Sources`).
+pub fn doc_body<'a>(sources: &'a Sources, d: &Entity<DocSource>) -> &'a str {
     let text = &sources.get(d.loc.file).text;
     text.get(d.data.body_offset..).unwrap_or("")
 }

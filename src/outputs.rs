@@ -220,8 +220,7 @@ fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
 }
 
 /// Last commit date (YYYY-MM-DD) of each file under content/, keyed by its
-/// project-relative path, when the project is a git repository.
-/// Last-commit date of each content file (`git log`; empty outside a repository).
+/// project-relative path, when the project is a git repository (else empty).
 pub fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
     let out = std::process::Command::new("git")
         .arg("-C")

@@ -404,12 +404,7 @@ fn vague_language(
     let s = &site.sources;
     let mut offset = doc.data.body_offset;
     let mut in_code = false;
-    let body = s
-        .get(doc.loc.file)
-        .text
-        .get(doc.data.body_offset..)
-        .unwrap_or("");
-    for line in body.split_inclusive('\n') {
+    for line in crate::model::doc_body(s, doc).split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {

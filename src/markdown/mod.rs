@@ -22,7 +22,7 @@ const CLOSE: &str = "<!--/vouch-edition-->";
 pub const CLASS_PREFIX: &str = "hl-";
 
 /// A `kind:id#anchor` link found in Markdown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MdRef {
     pub kind: Kind,
     pub id: String,
@@ -30,6 +30,10 @@ pub struct MdRef {
     /// Byte offset of the link in the Markdown text.
     pub offset: usize,
     pub len: usize,
+    /// How the link was written (inline, autolink ...) and its title, to
+    /// rebuild its `<a>` when an edition may follow it.
+    link_type: LinkType,
+    title: Box<str>,
 }
 
 impl MdRef {
@@ -98,23 +102,17 @@ pub enum Resolved {
 #[derive(Debug, Clone)]
 pub struct Parsed {
     html: Arc<str>,
+    /// True when `html` holds marks to settle (else every edition shares it).
+    marked: bool,
     /// Plain text with the same level marks.
     text: Arc<str>,
     /// True when some text sits in a passage.
     passages: bool,
-    /// How each reference was written, in `refs` order, to rebuild its `<a>`.
-    links: Vec<LinkMeta>,
     /// Footnote names, in order of first use.
     notes: Vec<Box<str>>,
     pub refs: Vec<MdRef>,
     pub headings: Vec<Heading>,
     pub errors: Vec<BlockError>,
-}
-
-#[derive(Debug, Clone)]
-struct LinkMeta {
-    link_type: LinkType,
-    title: Box<str>,
 }
 
 /// One document rendered for one edition.
@@ -142,6 +140,13 @@ pub fn scheme_kind(scheme: &str) -> Option<Kind> {
         "scope" => Kind::Scope,
         _ => return None,
     })
+}
+
+/// True when a link destination is a `kind:` reference (no allocation: the
+/// renderer asks this of every link).
+fn is_ref(dest: &str) -> bool {
+    dest.split_once(':')
+        .is_some_and(|(scheme, _)| scheme_kind(scheme).is_some())
 }
 
 fn parse_ref(dest: &str) -> Option<(Kind, String, Option<String>)> {
@@ -280,7 +285,6 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
         }
     }
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut links = Vec::new();
     let mut levels: Vec<u8> = Vec::new();
     let mut refs = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
@@ -369,16 +373,14 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
                 ..
             }) => {
                 if let Some((kind, id, anchor)) = parse_ref(dest_url) {
-                    links.push(LinkMeta {
-                        link_type: *link_type,
-                        title: title.as_ref().into(),
-                    });
                     refs.push(MdRef {
                         kind,
                         id,
                         anchor,
                         offset: range.start,
                         len: range.len(),
+                        link_type: *link_type,
+                        title: title.as_ref().into(),
                     });
                 }
             }
@@ -398,10 +400,10 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
     let mut notes = Vec::new();
     let (html, plain) = render_marked(&events, &levels, &mut notes);
     Parsed {
+        marked: html.contains('\0'),
         html: Arc::from(html),
         text: Arc::from(plain),
         passages: levels.iter().any(|l| *l > 0),
-        links,
         notes,
         refs,
         headings,

@@ -1,7 +1,7 @@
 //! Rendering: every event once into marked HTML at parse time, then each
 //! edition settled from it (passages dropped, references and footnotes filled).
 
-use super::{escape, parse_ref, MdRef, Parsed, Rendered, Resolved};
+use super::{escape, is_ref, MdRef, Parsed, Rendered, Resolved};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::sync::Arc;
 
@@ -30,37 +30,16 @@ pub(super) fn render_marked(
         }
     };
     for (ev, lvl) in events.iter().zip(levels) {
-        let is_ref =
-            matches!(ev, Event::Start(Tag::Link { dest_url, .. }) if parse_ref(dest_url).is_some());
-        if is_ref {
+        let starts_ref = matches!(ev, Event::Start(Tag::Link { dest_url, .. }) if is_ref(dest_url));
+        if starts_ref {
             ref_idx += 1;
         }
         if *lvl != level {
             level = *lvl;
             text.push_str(&format!("\0l{level}\0"));
-            // Between blocks the mark is `L` and ends its line, so the writer
-            // starts the next block without a newline of its own; `settle`
-            // eats that line end, leaving the HTML as if no mark were there.
-            out.push(Event::InlineHtml(CowStr::from(if after_block {
-                format!("\0L{level}\0\n")
-            } else {
-                format!("\0l{level}\0")
-            })));
+            out.push(level_mark(level, after_block));
         }
-        after_block = matches!(
-            ev,
-            Event::Html(_)
-                | Event::End(
-                    TagEnd::Paragraph
-                        | TagEnd::Heading(_)
-                        | TagEnd::List(_)
-                        | TagEnd::BlockQuote(_)
-                        | TagEnd::Table
-                        | TagEnd::HtmlBlock
-                        | TagEnd::FootnoteDefinition
-                        | TagEnd::CodeBlock
-                )
-        );
+        after_block = ends_block(ev);
         match ev {
             Event::Start(Tag::Image { .. }) => {
                 image += 1;
@@ -70,10 +49,10 @@ pub(super) fn render_marked(
                 image = image.saturating_sub(1);
                 out.push(ev.clone());
             }
-            Event::Start(Tag::Link { .. }) if is_ref && image > 0 => {}
+            Event::Start(Tag::Link { .. }) if starts_ref && image > 0 => {}
             Event::End(TagEnd::Link) if open.is_none() && image > 0 => {}
             Event::FootnoteReference(_) if image > 0 => {}
-            Event::Start(Tag::Link { .. }) if is_ref => {
+            Event::Start(Tag::Link { .. }) if starts_ref => {
                 open = Some(ref_idx - 1);
                 link_has_text = false;
                 out.push(Event::InlineHtml(CowStr::from(format!(
@@ -131,6 +110,36 @@ pub(super) fn render_marked(
     (csp_safe_alignment(html), text)
 }
 
+/// The mark that starts output of passage level `level`. Between blocks it
+/// is `L` and ends its line, so the writer starts the next block without a
+/// newline of its own; `settle` eats that line end, leaving the HTML as if no
+/// mark were there.
+fn level_mark(level: u8, after_block: bool) -> Event<'static> {
+    Event::InlineHtml(CowStr::from(if after_block {
+        format!("\0L{level}\0\n")
+    } else {
+        format!("\0l{level}\0")
+    }))
+}
+
+/// True for events after which the HTML writer is at the start of a line.
+fn ends_block(ev: &Event<'_>) -> bool {
+    matches!(
+        ev,
+        Event::Html(_)
+            | Event::End(
+                TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::List(_)
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::Table
+                    | TagEnd::HtmlBlock
+                    | TagEnd::FootnoteDefinition
+                    | TagEnd::CodeBlock
+            )
+    )
+}
+
 /// pulldown-cmark aligns table cells with `style` attributes, which the strict
 /// Content-Security-Policy (`style-src 'self'`) blocks; classes do the same.
 fn csp_safe_alignment(html: String) -> String {
@@ -153,7 +162,7 @@ impl Parsed {
 
     /// Renders for edition index `edition`, resolving references with `resolve`.
     pub fn render(&self, edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> Rendered {
-        let html = if self.html.contains('\0') {
+        let html = if self.marked {
             Arc::from(self.settle(&self.html, edition, resolve))
         } else {
             self.html.clone()
@@ -209,22 +218,10 @@ impl Parsed {
                     out.push_str(&num.to_string());
                 }
             } else if tag == "s" {
-                let i = rest.parse::<usize>().unwrap_or(usize::MAX);
-                let resolved = self.refs.get(i).map_or(Resolved::Missing, resolve);
-                if let (Resolved::Link { url, .. }, Some(r), Some(meta)) =
-                    (&resolved, self.refs.get(i), self.links.get(i))
-                {
-                    let url = match &r.anchor {
-                        Some(a) => format!("{url}#{a}"),
-                        None => url.clone(),
-                    };
-                    let start = Event::Start(Tag::Link {
-                        link_type: meta.link_type,
-                        dest_url: CowStr::from(url),
-                        title: CowStr::Borrowed(&meta.title),
-                        id: CowStr::Borrowed(""),
-                    });
-                    pulldown_cmark::html::push_html(&mut out, std::iter::once(start));
+                let r = rest.parse::<usize>().ok().and_then(|i| self.refs.get(i));
+                let resolved = r.map_or(Resolved::Missing, resolve);
+                if let (Resolved::Link { url, .. }, Some(r)) = (&resolved, r) {
+                    open_ref(&mut out, r, url);
                 }
                 current = Some(resolved);
             } else if tag == "e" {
@@ -233,6 +230,22 @@ impl Parsed {
         }
         out
     }
+}
+
+/// Opens a reference the edition can follow: its `<a>`, written by
+/// pulldown-cmark as it would have written the original link.
+fn open_ref(out: &mut String, r: &MdRef, url: &str) {
+    let url = match &r.anchor {
+        Some(a) => format!("{url}#{a}"),
+        None => url.to_string(),
+    };
+    let start = Event::Start(Tag::Link {
+        link_type: r.link_type,
+        dest_url: CowStr::from(url),
+        title: CowStr::Borrowed(&r.title),
+        id: CowStr::Borrowed(""),
+    });
+    pulldown_cmark::html::push_html(out, std::iter::once(start));
 }
 
 /// Closes a reference: `</a>` (with the target's title when the link had no
