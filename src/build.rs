@@ -56,6 +56,8 @@ pub enum Failure {
     Io(String),
     /// The content has errors (exit code 1); all findings, sorted.
     Content(Vec<Diagnostic>),
+    /// A render was stopped because its result is no longer wanted (serve).
+    Cancelled,
 }
 
 /// The model (when it could be built) and every finding, sorted.
@@ -75,14 +77,15 @@ impl Analysis {
 
 /// Loads, parses, models, parses Markdown and validates.
 pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
-    let t = std::time::Instant::now();
-    let loaded = load::load(&opts.root).map_err(|e| Failure::Io(e.0))?;
-    lap("load", t);
-    let mut diags = loaded.diagnostics.clone();
-    let t = std::time::Instant::now();
     if let Some(c) = &opts.cache {
         c.begin();
     }
+    let t = std::time::Instant::now();
+    let loaded =
+        load::load_cached(&opts.root, opts.cache.as_deref()).map_err(|e| Failure::Io(e.0))?;
+    lap("load", t);
+    let mut diags = loaded.diagnostics.clone();
+    let t = std::time::Instant::now();
     let parsed = parse::parse_cached(&loaded, &mut diags, opts.cache.as_deref());
     lap("parse", t);
     let Some(mut config) = parsed.config.clone() else {
@@ -171,17 +174,101 @@ pub fn theme_for(site: &Site, cache: Option<&Cache>) -> Result<Arc<Theme>, Box<D
     theme.map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "themes", m)))
 }
 
-fn render_one(
-    site: &Site,
-    theme: &Theme,
-    base: &serde_json::Value,
-    canonical: &str,
-    job: &pages::PageJob,
-    ctx: serde_json::Value,
-    ed: usize,
-) -> Result<(String, postprocess::PageLinks), String> {
-    let html = render::render_page(theme, base, canonical, job, ctx)?;
-    postprocess::process(&html, ed, &site.editions)
+/// What every page of one edition shares: the site-wide view and, with a
+/// cache, the hash that page keys start from.
+pub struct EditionEnv {
+    pub ed: usize,
+    pub name: String,
+    base: serde_json::Value,
+    base_hash: Option<u64>,
+    canonical: String,
+}
+
+/// One rendered, post-processed page.
+pub struct RenderedPage {
+    pub html: String,
+    pub links: postprocess::PageLinks,
+    pub search: Option<SearchDoc>,
+}
+
+impl EditionEnv {
+    /// The shared view of edition `ed`; `serve` adds the live-reload script.
+    pub fn new(site: &Site, ed: usize, theme: &Theme, serve: bool, cached: bool) -> Self {
+        let name = site.editions[ed].clone();
+        let base = serde_json::json!({ "site": site.site_view(ed, serve) });
+        let base_hash =
+            cached.then(|| crate::cache::hash_of(&(base.to_string(), &name, theme.hash)));
+        EditionEnv {
+            ed,
+            name,
+            base,
+            base_hash,
+            canonical: site.config.base_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Renders one page, or takes it from the cache when its template and
+    /// view data are unchanged.
+    pub fn page(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        cache: Option<&Cache>,
+        job: &pages::PageJob,
+    ) -> Result<RenderedPage, Failure> {
+        let theme_dir = site.config.theme.as_deref().unwrap_or("default");
+        let tpl_err = |m: String| {
+            Failure::Content(vec![file_diag(
+                &rule::TEMPLATE_ERROR,
+                &format!("themes/{theme_dir}/templates/{}", job.template),
+                m,
+            )])
+        };
+        let (ctx, search_text) = job.materialize(site, self.ed);
+        let render = |ctx: serde_json::Value| {
+            let html = render::render_page(theme, &self.base, &self.canonical, job, ctx)?;
+            postprocess::process(&html, self.ed, &site.editions)
+        };
+        let key = self.base_hash.map(|b| {
+            crate::cache::hash_json(crate::cache::hash_of(&(b, job.template, &job.url)), &ctx)
+        });
+        let (html, links) = match (cache, key) {
+            (Some(c), Some(k)) => match c.page(k) {
+                Some(hit) => (hit.html.to_string(), hit.links),
+                None => {
+                    let (html, links) = render(ctx.into_owned()).map_err(tpl_err)?;
+                    let page = CachedPage {
+                        html: Arc::from(html.as_str()),
+                        links: links.clone(),
+                    };
+                    c.put_page(k, page);
+                    (html, links)
+                }
+            },
+            _ => render(ctx.into_owned()).map_err(tpl_err)?,
+        };
+        let search = search_text.as_ref().map(|text| SearchDoc {
+            u: job.url.clone(),
+            t: job.title.clone(),
+            k: job.template.trim_end_matches(".html").replace('_', " "),
+            x: text.chars().take(1200).collect(),
+        });
+        Ok(RenderedPage {
+            html,
+            links,
+            search,
+        })
+    }
+}
+
+/// Answers true once a render is no longer wanted (a newer save arrived).
+pub type Cancel<'a> = dyn Fn() -> bool + Sync + 'a;
+
+fn cancelled(cancel: Option<&Cancel<'_>>) -> Result<(), Failure> {
+    match cancel {
+        Some(c) if c() => Err(Failure::Cancelled),
+        _ => Ok(()),
+    }
 }
 
 fn render_edition(
@@ -191,62 +278,25 @@ fn render_edition(
     sink: &dyn Sink,
     serve: bool,
     cache: Option<&Cache>,
+    cancel: Option<&Cancel<'_>>,
 ) -> Result<EditionIndex, Failure> {
-    let name = site.editions[ed].clone();
     let t = std::time::Instant::now();
     let jobs = pages::jobs(site, ed);
     lap("  page list", t);
     let t = std::time::Instant::now();
-    let base = serde_json::json!({ "site": site.site_view(ed, serve) });
-    let base_hash = cache.map(|_| crate::cache::hash_of(&(base.to_string(), &name, theme.hash)));
-    let canonical = site.config.base_url.trim_end_matches('/').to_string();
+    let env = EditionEnv::new(site, ed, theme, serve, cache.is_some());
+    let name = &env.name;
     type PageOut = (String, postprocess::PageLinks, Option<SearchDoc>);
     let interner = linkcheck::Interner::default();
     let results: Vec<Result<PageOut, Failure>> = jobs
         .par_iter()
         .map(|job| {
-            let theme_dir = site.config.theme.as_deref().unwrap_or("default");
-            let tpl_err = |m: String| {
-                Failure::Content(vec![file_diag(
-                    &rule::TEMPLATE_ERROR,
-                    &format!("themes/{theme_dir}/templates/{}", job.template),
-                    m,
-                )])
-            };
-            let (ctx, search_text) = job.materialize(site, ed);
-            let key = base_hash.map(|b| {
-                crate::cache::hash_json(crate::cache::hash_of(&(b, job.template, &job.url)), &ctx)
-            });
-            let (html, links) = match (cache, key) {
-                (Some(c), Some(k)) => match c.page(k) {
-                    Some(hit) => (hit.html.to_string(), hit.links),
-                    None => {
-                        let (html, links) =
-                            render_one(site, theme, &base, &canonical, job, ctx.into_owned(), ed)
-                                .map_err(tpl_err)?;
-                        c.put_page(
-                            k,
-                            CachedPage {
-                                html: Arc::from(html.as_str()),
-                                links: links.clone(),
-                            },
-                        );
-                        (html, links)
-                    }
-                },
-                _ => render_one(site, theme, &base, &canonical, job, ctx.into_owned(), ed)
-                    .map_err(tpl_err)?,
-            };
+            cancelled(cancel)?;
+            let page = env.page(site, theme, cache, job)?;
             let path = file_for(&job.url);
-            sink.put(&name, &path, html.into_bytes())
+            sink.put(name, &path, page.html.into_bytes())
                 .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
-            let search = search_text.as_ref().map(|text| SearchDoc {
-                u: job.url.clone(),
-                t: job.title.clone(),
-                k: job.template.trim_end_matches(".html").replace('_', " "),
-                x: text.chars().take(1200).collect(),
-            });
-            Ok((path, interner.compact(links), search))
+            Ok((path, interner.compact(page.links), page.search))
         })
         .collect();
     let mut index = EditionIndex {
@@ -270,7 +320,7 @@ fn render_edition(
         .collect();
     extra.extend(outputs::files(site, ed, &urls, search));
     for (path, bytes) in extra {
-        sink.put(&name, &path, bytes)
+        sink.put(name, &path, bytes)
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
         index.files.insert(path);
     }
@@ -287,6 +337,7 @@ pub fn render_editions(
     sink: &dyn Sink,
     serve: bool,
     cache: Option<&Cache>,
+    cancel: Option<&Cancel<'_>>,
 ) -> Result<RenderReport, Failure> {
     // Highest edition first, each link-checked as soon as it is rendered, so
     // only one edition's links are held at a time; a lower edition's leak
@@ -298,7 +349,8 @@ pub fn render_editions(
         let name = site.editions[ed].clone();
         if editions.contains(&ed) {
             let t = std::time::Instant::now();
-            let index = render_edition(site, ed, theme, sink, serve, cache)?;
+            let index = render_edition(site, ed, theme, sink, serve, cache, cancel)?;
+            cancelled(cancel)?;
             lap(&format!("render {name}"), t);
             let t = std::time::Instant::now();
             let above: Vec<(&str, &HashSet<String>)> =
@@ -362,7 +414,7 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
     let sink = DiskSink {
         staging: staging.dir.path().to_path_buf(),
     };
-    let report = render_editions(&site, &editions, &theme, &sink, false, None)?;
+    let report = render_editions(&site, &editions, &theme, &sink, false, None, None)?;
     diags.extend(report.diagnostics);
     finish(&mut diags, opts.strict);
     if diags.iter().any(|d| d.severity == Severity::Error) {

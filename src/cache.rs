@@ -13,9 +13,12 @@
 use crate::markdown;
 use crate::postprocess::PageLinks;
 use crate::render::Theme;
+use crate::source::SourceFile;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 /// A rendered, post-processed page.
 #[derive(Clone)]
@@ -62,6 +65,8 @@ pub struct Cache {
     /// Parsed YAML and front matter per file (any type, keyed with its name).
     parsed: Mutex<Generational<Arc<dyn std::any::Any + Send + Sync>>>,
     pages: Mutex<Generational<CachedPage>>,
+    /// Source files by path, with the stamp they had when read.
+    files: Mutex<Generational<(Stamp, SystemTime, Arc<SourceFile>)>>,
     theme: Mutex<Option<(u64, Arc<Theme>)>>,
     /// Last-commit dates of content files, keyed by the commit HEAD names:
     /// a save does not change history, so `git log` runs once per commit.
@@ -81,6 +86,9 @@ pub struct Stats {
     pub parse_misses: usize,
     pub page_hits: usize,
     pub page_misses: usize,
+    /// Source files taken from the cache / read from disk.
+    pub file_hits: usize,
+    pub file_reads: usize,
     pub theme_reloads: usize,
 }
 
@@ -127,6 +135,41 @@ pub fn git_head(root: &std::path::Path) -> Option<String> {
     Some(format!("{}\n{}", head.trim(), target.trim()))
 }
 
+/// What tells a file's on-disk versions apart without reading it: size,
+/// modification and status-change times, inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` now; None when it cannot be read.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            ((m.ctime(), m.ctime_nsec()), m.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = ((0, 0), 0);
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            changed,
+            inode,
+        })
+    }
+}
+
+/// Timestamps this close to the moment a file was read cannot tell a later
+/// write apart (coarse file-system clocks, a save within the same tick), so
+/// such a file is read again, as git does with "racily clean" entries.
+const RACY: Duration = Duration::from_secs(2);
+
 /// Hash of any hashable value.
 pub fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
@@ -143,8 +186,8 @@ impl Cache {
         if let Ok(mut m) = self.parsed.lock() {
             m.rotate();
         }
-        if let Ok(mut p) = self.pages.lock() {
-            p.rotate();
+        if let Ok(mut f) = self.files.lock() {
+            f.rotate();
         }
         if let Ok(mut s) = self.stats.lock() {
             *s = Stats::default();
@@ -164,6 +207,40 @@ impl Cache {
         }
         self.count(|s| s.parse_misses += 1);
         v
+    }
+
+    /// Ends a pass that rendered every page: pages it did not use are dropped
+    /// at the next one. (Rotating on every save instead would drop pages a
+    /// cancelled pass never reached, and rapid saves would empty the cache.)
+    pub fn pass_done(&self) {
+        if let Ok(mut p) = self.pages.lock() {
+            p.rotate();
+        }
+    }
+
+    /// The file read earlier from `path`, if it still has the same stamp and
+    /// that stamp is old enough to be trusted (see [`RACY`]).
+    pub fn file(&self, path: &Path, stamp: &Stamp) -> Option<Arc<SourceFile>> {
+        let cached = self.files.lock().ok()?.get(hash_of(path));
+        let hit = cached.and_then(|(old, read_at, file)| {
+            let settled = old
+                .modified
+                .and_then(|m| m.checked_add(RACY))
+                .is_some_and(|m| m < read_at);
+            (old == *stamp && settled).then_some(file)
+        });
+        self.count(|s| match hit {
+            Some(_) => s.file_hits += 1,
+            None => s.file_reads += 1,
+        });
+        hit
+    }
+
+    /// Remembers a file as read with `stamp`, which was taken before reading.
+    pub fn put_file(&self, path: &Path, stamp: Stamp, file: Arc<SourceFile>) {
+        if let Ok(mut f) = self.files.lock() {
+            f.put(hash_of(path), (stamp, SystemTime::now(), file));
+        }
     }
 
     /// Git dates for the commit `head`, computed again only when it moved.
@@ -188,7 +265,17 @@ impl Cache {
 
     /// Parses Markdown through the cache.
     pub fn markdown(&self, text: &str, editions: &[String]) -> Arc<markdown::Parsed> {
-        let key = hash_of(&(text, editions));
+        self.markdown_keyed(hash_of(&(text, editions)), text, editions)
+    }
+
+    /// [`Cache::markdown`] under a key the caller derived from the text and
+    /// editions more cheaply than hashing the text.
+    pub fn markdown_keyed(
+        &self,
+        key: u64,
+        text: &str,
+        editions: &[String],
+    ) -> Arc<markdown::Parsed> {
         if let Some(hit) = self.markdown.lock().ok().and_then(|mut m| m.get(key)) {
             self.count(|s| s.markdown_hits += 1);
             return hit;

@@ -177,6 +177,7 @@ fn cat_files(top: &Path, sha: &str, files: &[String]) -> Result<Vec<Vec<u8>>, Di
 fn site_of(root: &Path, name: &str) -> Result<Site, DiffError> {
     let a = analyse(&Options::new(root)).map_err(|f| match f {
         Failure::Io(m) => DiffError::Usage(format!("{name}: {m}")),
+        Failure::Cancelled => DiffError::Usage(format!("{name}: cancelled")),
         Failure::Content(d) => DiffError::Content(format!("{name}: {} content errors", d.len())),
     })?;
     a.site.ok_or_else(|| {

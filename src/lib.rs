@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod export;
 pub mod linkcheck;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -5,9 +5,11 @@
 //! `content/registers/systems/*.yaml`. Files are listed in sorted order so every
 //! later stage is deterministic.
 
+use crate::cache::{Cache, Stamp};
 use crate::diagnostics::{rule, Diagnostic};
 use crate::source::{file_diag, FileId, SourceFile, Sources};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Kind of Markdown document, from its folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,6 +67,23 @@ impl std::fmt::Display for LoadError {
 
 /// Reads the project under `root` (the folder that holds `content/`).
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    load_cached(root, None)
+}
+
+/// What a file is, from where it sits.
+#[derive(Clone, Copy)]
+enum Role {
+    Site,
+    Doc(DocKind),
+    Register(Register),
+    System,
+}
+
+/// [`load`] with the dev server's cache: a file whose size and timestamps
+/// did not change since it was last read is not read again. Files are read
+/// in parallel; their order (and so every later stage) stays deterministic.
+pub fn load_cached(root: &Path, cache: Option<&Cache>) -> Result<Loaded, LoadError> {
+    use rayon::prelude::*;
     let content = root.join("content");
     if !content.is_dir() {
         return Err(LoadError(format!(
@@ -77,11 +96,41 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         content: content.clone(),
         ..Default::default()
     };
+    let files = list_project(&content, &mut l.diagnostics)?;
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|(_, path)| read(root, path, cache))
+        .collect();
+    for ((role, _), file) in files.into_iter().zip(read) {
+        let file = match file? {
+            Ok(f) => f,
+            Err(d) => {
+                l.diagnostics.push(*d);
+                continue;
+            }
+        };
+        let id = l.sources.add_shared(file);
+        match role {
+            Role::Site => l.site = Some(id),
+            Role::Doc(kind) => l.docs.push((kind, id)),
+            Role::Register(reg) => l.registers.push((reg, id)),
+            Role::System => l.systems.push(id),
+        }
+    }
+    Ok(l)
+}
+
+/// Every source file of the project with its role, in a fixed order.
+fn list_project(
+    content: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<(Role, PathBuf)>, LoadError> {
+    let mut files = Vec::new();
     let site = content.join("site.yaml");
     if site.is_file() {
-        l.site = read(&mut l, &site)?;
+        files.push((Role::Site, site));
     } else {
-        l.diagnostics.push(file_diag(
+        diags.push(file_diag(
             &rule::MISSING_FILE,
             "content/site.yaml",
             "the project has no content/site.yaml",
@@ -89,9 +138,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     }
     let scope = content.join("scope.md");
     if scope.is_file() {
-        if let Some(id) = read(&mut l, &scope)? {
-            l.docs.push((DocKind::Scope, id));
-        }
+        files.push((Role::Doc(DocKind::Scope), scope));
     }
     for (dir, kind) in [
         ("policies", DocKind::Policy),
@@ -100,28 +147,22 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         ("pages", DocKind::Page),
     ] {
         for path in list(&content.join(dir), "md")? {
-            if let Some(id) = read(&mut l, &path)? {
-                l.docs.push((kind, id));
-            }
+            files.push((Role::Doc(kind), path));
         }
     }
     let registers = content.join("registers");
     for (reg, name) in Register::ALL {
         let path = registers.join(name);
         if path.is_file() {
-            if let Some(id) = read(&mut l, &path)? {
-                l.registers.push((reg, id));
-            }
+            files.push((Role::Register(reg), path));
         }
     }
     for ext in ["yaml", "yml"] {
         for path in list(&registers.join("systems"), ext)? {
-            if let Some(id) = read(&mut l, &path)? {
-                l.systems.push(id);
-            }
+            files.push((Role::System, path));
         }
     }
-    Ok(l)
+    Ok(files)
 }
 
 /// Sorted files with extension `ext` directly inside `dir` (none if it is absent).
@@ -149,21 +190,30 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// A file as read, or why it is not usable text.
+type Read = Result<Arc<SourceFile>, Box<Diagnostic>>;
+
 /// Reads one file; a non-UTF-8 file becomes a diagnostic, not a failure.
-fn read(l: &mut Loaded, path: &Path) -> Result<Option<FileId>, LoadError> {
+fn read(root: &Path, path: &Path, cache: Option<&Cache>) -> Result<Read, LoadError> {
+    let stamp = cache.and_then(|_| Stamp::of(path));
+    if let (Some(c), Some(s)) = (cache, &stamp) {
+        if let Some(f) = c.file(path, s) {
+            return Ok(Ok(f));
+        }
+    }
     let bytes = std::fs::read(path)
         .map_err(|e| LoadError(format!("cannot read {}: {e}", path.display())))?;
-    let rel = rel_path(&l.root, path);
+    let rel = rel_path(root, path);
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
             }
-            Ok(Some(l.sources.add(SourceFile::new(
-                rel,
-                path.to_path_buf(),
-                text,
-            ))))
+            let file = Arc::new(SourceFile::new(rel, path.to_path_buf(), text));
+            if let (Some(c), Some(s)) = (cache, stamp) {
+                c.put_file(path, s, file.clone());
+            }
+            Ok(Ok(file))
         }
         Err(e) => {
             let bytes = e.as_bytes();
@@ -183,8 +233,7 @@ fn read(l: &mut Loaded, path: &Path) -> Result<Option<FileId>, LoadError> {
             d.line = line;
             d.column = col;
             d.help = Some("save the file with UTF-8 encoding".into());
-            l.diagnostics.push(d);
-            Ok(None)
+            Ok(Err(Box::new(d)))
         }
     }
 }

@@ -366,6 +366,10 @@ fn failure(f: Failure, format: Format) -> ExitCode {
             eprintln!("error: {msg}");
             ExitCode::from(2)
         }
+        Failure::Cancelled => {
+            eprintln!("error: the build was cancelled");
+            ExitCode::from(2)
+        }
         Failure::Content(diags) => {
             print_diags(&diags, format);
             if format == Format::Human && diags.is_empty() {

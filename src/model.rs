@@ -177,15 +177,16 @@ pub struct Site {
     pub faq: Vec<Entity<FaqEntry>>,
     pub systems: Vec<Entity<SystemCard>>,
     /// (kind, id) -> (position in its list, edition level, title).
-    index: HashMap<(Kind, String), (usize, usize, String)>,
+    /// Nested by kind so a lookup borrows the id instead of allocating a key.
+    index: HashMap<Kind, HashMap<String, (usize, usize, String)>>,
     /// Markdown of documents (by position in `docs`).
     pub doc_md: Vec<std::sync::Arc<markdown::Parsed>>,
     /// Markdown fields of register entries: (kind, id, field).
-    pub field_md: HashMap<(Kind, String, &'static str), markdown::Parsed>,
+    pub field_md: HashMap<(Kind, String, &'static str), std::sync::Arc<markdown::Parsed>>,
     pub edges: Vec<Edge>,
-    /// Target -> sorted, unique sources: built once after all edges are known,
-    /// so backlinks cost a lookup instead of a scan of every edge.
-    incoming: HashMap<(Kind, String), Vec<(Kind, String)>>,
+    /// Target -> positions of the edges into it: built once after all edges
+    /// are known, so backlinks cost a lookup instead of a scan of every edge.
+    incoming: HashMap<Kind, HashMap<String, Vec<u32>>>,
     /// Entities that failed to parse (kind name, id).
     pub broken: Vec<(&'static str, String)>,
     /// Last commit date per source file, read from git once per build
@@ -394,8 +395,8 @@ impl Site {
         for (kind, id, pos, level, title, loc) in all {
             // Documents of every kind share the URL space of their folder only,
             // but policies and pages are both documents: index by kind.
-            let key = (kind, id.clone());
-            if self.index.contains_key(&key) {
+            let ids = self.index.entry(kind).or_default();
+            if ids.contains_key(&id) {
                 let span = loc.locate(&self.sources, &["id"], Some(&id));
                 diags.push(
                     self.sources
@@ -408,20 +409,22 @@ impl Site {
                 );
                 continue;
             }
-            self.index.insert(key, (pos, level, title));
+            ids.insert(id, (pos, level, title));
         }
     }
 
     /// Edition level of an entity, if it exists.
     pub fn level(&self, kind: Kind, id: &str) -> Option<usize> {
-        self.index.get(&(kind, id.to_string())).map(|e| e.1)
+        self.entry(kind, id).map(|e| e.1)
+    }
+
+    fn entry(&self, kind: Kind, id: &str) -> Option<&(usize, usize, String)> {
+        self.index.get(&kind)?.get(id)
     }
 
     /// Title of an entity, if it exists.
     pub fn title(&self, kind: Kind, id: &str) -> Option<&str> {
-        self.index
-            .get(&(kind, id.to_string()))
-            .map(|e| e.2.as_str())
+        self.entry(kind, id).map(|e| e.2.as_str())
     }
 
     /// Whether an entity of this kind and id exists but failed to parse.
@@ -440,10 +443,9 @@ impl Site {
     pub fn ids(&self, kind: Kind) -> Vec<&str> {
         let mut v: Vec<&str> = self
             .index
-            .keys()
-            .filter(|k| k.0 == kind)
-            .map(|k| k.1.as_str())
-            .collect();
+            .get(&kind)
+            .map(|ids| ids.keys().map(String::as_str).collect())
+            .unwrap_or_default();
         v.sort_unstable();
         v
     }
@@ -459,7 +461,7 @@ impl Site {
 
     /// How a reference renders in `edition`.
     pub fn resolve(&self, kind: Kind, id: &str, edition: usize) -> Resolved {
-        match self.index.get(&(kind, id.to_string())) {
+        match self.entry(kind, id) {
             None => Resolved::Missing,
             Some((_, level, _)) if *level > edition => Resolved::Hidden {
                 marker: self.marker(*level),
@@ -649,7 +651,11 @@ impl Site {
             .map(|d| {
                 let body = doc_body(sources, d);
                 match cache {
-                    Some(c) => c.markdown(body, &eds),
+                    // The file's hash stands for its text: no need to hash the body again.
+                    Some(c) => {
+                        let key = (sources.get(d.loc.file).hash, d.data.body_offset, &eds);
+                        c.markdown_keyed(crate::cache::hash_of(&key), body, &eds)
+                    }
                     None => std::sync::Arc::new(markdown::parse(body, &eds)),
                 }
             })
@@ -707,29 +713,42 @@ impl Site {
         }
         let parsed: Vec<_> = fields
             .par_iter()
-            .map(|(k, id, f, text, _)| ((*k, id.clone(), *f), markdown::parse(text, &eds)))
+            .map(|(k, id, f, text, _)| {
+                let md = match cache {
+                    Some(c) => c.markdown(text, &eds),
+                    None => std::sync::Arc::new(markdown::parse(text, &eds)),
+                };
+                ((*k, id.clone(), *f), md)
+            })
             .collect();
         // Exact capacity: a large project has hundreds of thousands of edges,
         // and doubling growth would leave up to half of them as slack.
         let refs = self.doc_md.iter().map(|m| m.refs.len()).sum::<usize>()
             + parsed.iter().map(|(_, m)| m.refs.len()).sum::<usize>();
         self.edges.reserve_exact(refs);
-        for (i, d) in self.docs.iter().enumerate() {
-            for r in &self.doc_md[i].refs {
-                let span = Span {
-                    file: d.loc.file,
-                    offset: d.data.body_offset + r.offset,
-                    len: r.len,
-                };
-                self.edges.push(Edge {
-                    from: (d.kind, d.id.clone()),
-                    to: (r.kind, r.id.clone()),
-                    anchor: r.anchor.clone(),
-                    span,
-                    field: "body",
-                });
-            }
-        }
+        // Built per document in parallel: each edge copies its two ids.
+        let doc_edges: Vec<Vec<Edge>> = self
+            .docs
+            .par_iter()
+            .zip(&self.doc_md)
+            .map(|(d, md)| {
+                md.refs
+                    .iter()
+                    .map(|r| Edge {
+                        from: (d.kind, d.id.clone()),
+                        to: (r.kind, r.id.clone()),
+                        anchor: r.anchor.clone(),
+                        span: Span {
+                            file: d.loc.file,
+                            offset: d.data.body_offset + r.offset,
+                            len: r.len,
+                        },
+                        field: "body",
+                    })
+                    .collect()
+            })
+            .collect();
+        self.edges.extend(doc_edges.into_iter().flatten());
         for ((key, md), (_, _, field, _, loc)) in parsed.into_iter().zip(&fields) {
             for r in &md.refs {
                 let span = loc.locate(&self.sources, &[field], Some(&r.raw()));
@@ -748,26 +767,32 @@ impl Site {
 
     /// Entities that reference `to`, visible in `edition`, sorted and unique.
     pub fn backlinks(&self, to: (Kind, &str), edition: usize) -> Vec<(Kind, String)> {
-        self.incoming
-            .get(&(to.0, to.1.to_string()))
-            .map(|v| {
-                v.iter()
-                    .filter(|(k, i)| self.visible(*k, i, edition))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+        let Some(edges) = self.incoming.get(&to.0).and_then(|m| m.get(to.1)) else {
+            return Vec::new();
+        };
+        let mut v: Vec<&(Kind, String)> = edges
+            .iter()
+            .map(|i| &self.edges[*i as usize].from)
+            .filter(|(k, i)| self.visible(*k, i, edition))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.into_iter().cloned().collect()
     }
 
-    /// Indexes edges by target (call after the last edge is added).
+    /// Indexes edges by target (call after the last edge is added). Only
+    /// positions are stored, and a target's id is copied once, not per edge:
+    /// a large project has hundreds of thousands of edges.
     fn index_incoming(&mut self) {
-        let mut m: HashMap<(Kind, String), Vec<(Kind, String)>> = HashMap::new();
-        for e in &self.edges {
-            m.entry(e.to.clone()).or_default().push(e.from.clone());
-        }
-        for v in m.values_mut() {
-            v.sort();
-            v.dedup();
+        let mut m: HashMap<Kind, HashMap<String, Vec<u32>>> = HashMap::new();
+        for (i, e) in self.edges.iter().enumerate() {
+            let ids = m.entry(e.to.0).or_default();
+            match ids.get_mut(e.to.1.as_str()) {
+                Some(v) => v.push(i as u32),
+                None => {
+                    ids.insert(e.to.1.clone(), vec![i as u32]);
+                }
+            }
         }
         self.incoming = m;
     }

@@ -9,8 +9,8 @@
 
 use crate::build::{self, Failure, Options};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::live::Live;
 use crate::markdown::escape;
-use crate::write::MemorySink;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Response, StatusCode, Uri};
@@ -18,7 +18,6 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -37,11 +36,14 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// The build being served.
+/// The build being served and the findings of the latest save.
 #[derive(Default)]
 pub struct Snapshot {
-    pub files: HashMap<String, Arc<Vec<u8>>>,
+    /// The last good build (None until the first one).
+    pub live: Option<Arc<Live>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics are of a save that was not swapped in.
+    pub stale: bool,
     pub generation: u64,
 }
 
@@ -52,57 +54,126 @@ pub struct AppState {
     pub events: broadcast::Sender<String>,
 }
 
+/// How long a request for a feed or index waits for the background pass.
+const WAIT_FOR_PASS: Duration = Duration::from_secs(60);
+
+impl AppState {
+    /// A fresh state with no build yet.
+    pub fn new() -> Self {
+        AppState {
+            snapshot: Arc::default(),
+            events: broadcast::channel(64).0,
+        }
+    }
+
+    fn current(&self) -> (Option<Arc<Live>>, u64) {
+        self.snapshot
+            .read()
+            .map(|s| (s.live.clone(), s.generation))
+            .unwrap_or_default()
+    }
+
+    /// A file of the served build, rendering a page on first request. A
+    /// file that is not a page (feed, search index) waits for the
+    /// background pass. Blocking: call it off the async runtime.
+    pub fn file(&self, file: &str) -> Result<Option<Arc<Vec<u8>>>, Failure> {
+        let start = Instant::now();
+        loop {
+            let (Some(live), _) = self.current() else {
+                return Ok(None);
+            };
+            if let Some(found) = live.file(file)? {
+                return Ok(Some(found));
+            }
+            if live.is_complete() || start.elapsed() > WAIT_FOR_PASS {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the served build has been fully rendered (tests, tools).
+    pub fn wait_rendered(&self, timeout: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if self.current().0.is_some_and(|l| l.is_complete()) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Outcome of one rebuild, for the terminal and the latency benchmark.
 #[derive(Debug)]
 pub struct Rebuilt {
     pub ok: bool,
-    pub pages: usize,
     pub elapsed: Duration,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Builds `edition` into memory and swaps it into `state` on success; on
-/// failure keeps the files and records the diagnostics. Then notifies browsers.
+/// Analyses the project and, when it is valid, swaps the new model into
+/// `state`; on failure keeps the last good build and records the
+/// diagnostics. Then notifies browsers, and starts the background pass that
+/// renders every page and link-checks them.
 pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuilt, String> {
     let start = Instant::now();
-    let result = build_in_memory(opts, edition);
+    let (old, _) = state.current();
+    // The previous build's background pass would compete for the CPU.
+    if let Some(o) = &old {
+        o.cancel();
+    }
+    let result = analyse_live(opts, edition);
     let mut snap = state
         .snapshot
         .write()
         .map_err(|_| "state lock poisoned".to_string())?;
     snap.generation += 1;
-    let rebuilt = match result {
-        Ok((files, diags)) => {
-            let pages = files.keys().filter(|k| k.ends_with(".html")).count();
-            snap.files = files;
+    let generation = snap.generation;
+    let (rebuilt, background) = match result {
+        Ok((live, diags)) => {
+            snap.live = Some(live.clone());
             snap.diagnostics = diags.clone();
-            Rebuilt {
+            snap.stale = false;
+            let r = Rebuilt {
                 ok: true,
-                pages,
                 elapsed: start.elapsed(),
                 diagnostics: diags,
-            }
+            };
+            (r, Some(live))
         }
         Err(Failure::Content(diags)) => {
             snap.diagnostics = diags.clone();
-            Rebuilt {
+            snap.stale = true;
+            let r = Rebuilt {
                 ok: false,
-                pages: 0,
                 elapsed: start.elapsed(),
                 diagnostics: diags,
-            }
+            };
+            // Resume the pass of the build still served, if it was stopped.
+            (r, old.filter(|l| !l.is_complete()))
         }
+        Err(Failure::Cancelled) => return Err("the build was cancelled".into()),
         Err(Failure::Io(msg)) => return Err(msg),
     };
     drop(snap);
     // Sent only after the swap: a browser that reloads sees the new build.
     let _ = state.events.send("reload".into());
+    if let Some(live) = background {
+        let state = state.clone();
+        std::thread::spawn(move || finish(&live, &state, generation));
+    }
     Ok(rebuilt)
 }
 
-type Files = HashMap<String, Arc<Vec<u8>>>;
-
-fn build_in_memory(opts: &Options, edition: &str) -> Result<(Files, Vec<Diagnostic>), Failure> {
+fn analyse_live(opts: &Options, edition: &str) -> Result<(Arc<Live>, Vec<Diagnostic>), Failure> {
     let analysis = build::analyse(opts)?;
     if analysis.has_errors() {
         return Err(Failure::Content(analysis.diagnostics));
@@ -113,31 +184,52 @@ fn build_in_memory(opts: &Options, edition: &str) -> Result<(Files, Vec<Diagnost
     let eds = build::select_editions(&site, Some(edition))?;
     let theme =
         build::theme_for(&site, opts.cache.as_deref()).map_err(|d| Failure::Content(vec![*d]))?;
-    let sink = MemorySink::default();
-    let report = build::render_editions(&site, &eds, &theme, &sink, true, opts.cache.as_deref())?;
-    let mut diags = analysis.diagnostics;
-    diags.extend(report.diagnostics);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        return Err(Failure::Content(diags));
+    let live = Live::new(site, eds[0], theme, opts.cache.clone());
+    Ok((Arc::new(live), analysis.diagnostics))
+}
+
+/// The background pass: renders every file and link-checks the edition.
+/// Findings join the overlay (and browsers reload to show them) only if the
+/// build is still the one served.
+fn finish(live: &Live, state: &AppState, generation: u64) {
+    let found = match live.render_all() {
+        Ok(checked) => {
+            eprintln!(
+                "rendered {} pages and checked their links in {} ms",
+                checked.pages,
+                checked.elapsed.as_millis()
+            );
+            checked.diagnostics
+        }
+        Err(Failure::Content(d)) => d,
+        Err(Failure::Cancelled) => return,
+        Err(Failure::Io(m)) => {
+            eprintln!("error: {m}");
+            return;
+        }
+    };
+    if found.is_empty() {
+        return;
     }
-    let mut all = sink
-        .files
-        .into_inner()
-        .map_err(|_| Failure::Io("poisoned".into()))?;
-    let files = all
-        .remove(edition)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| (k, Arc::new(v)))
-        .collect();
-    Ok((files, diags))
+    let Ok(mut snap) = state.snapshot.write() else {
+        return;
+    };
+    if snap.generation != generation {
+        return;
+    }
+    snap.diagnostics.extend(found.iter().cloned());
+    crate::diagnostics::sort(&mut snap.diagnostics);
+    drop(snap);
+    print_findings(&found);
+    let _ = state.events.send("reload".into());
 }
 
 const RELOAD_JS: &str = include_str!("serve_reload.js");
 const OVERLAY_CSS: &str = include_str!("serve_overlay.css");
 
-/// The overlay (errors) or badge (warnings) HTML, or empty.
-pub fn overlay_html(diags: &[Diagnostic]) -> String {
+/// The overlay (errors) or badge (warnings) HTML, or empty. `stale`: the
+/// errors are of a save that was not swapped in (the page is older).
+pub fn overlay_html(diags: &[Diagnostic], stale: bool) -> String {
     let errors: Vec<&Diagnostic> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -147,9 +239,14 @@ pub fn overlay_html(diags: &[Diagnostic]) -> String {
     if !errors.is_empty() {
         out.push_str("<section id=\"vouch-overlay\" role=\"alert\" aria-labelledby=\"vouch-overlay-title\"><h2 id=\"vouch-overlay-title\">");
         out.push_str(&format!(
-            "The last save has {} error{}; showing the last good build",
+            "The last save has {} error{}; {}",
             errors.len(),
-            if errors.len() == 1 { "" } else { "s" }
+            if errors.len() == 1 { "" } else { "s" },
+            if stale {
+                "showing the last good build"
+            } else {
+                "found after the page was rendered"
+            }
         ));
         out.push_str("</h2><ol>");
         for d in &errors {
@@ -279,42 +376,62 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response<Body> {
             b"refused: path outside the site".to_vec(),
         );
     };
-    let snap = match state.snapshot.read() {
-        Ok(s) => s,
-        Err(_) => {
-            return respond(
+    // Rendering a page, or waiting for the background pass, blocks.
+    tokio::task::spawn_blocking(move || serve_path(&state, &path))
+        .await
+        .unwrap_or_else(|_| {
+            respond(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "text/plain",
-                b"state poisoned".to_vec(),
+                b"the request failed".to_vec(),
             )
-        }
+        })
+}
+
+fn serve_path(state: &AppState, path: &str) -> Response<Body> {
+    let (overlay, live) = match state.snapshot.read() {
+        Ok(s) => (overlay_html(&s.diagnostics, s.stale), s.live.clone()),
+        Err(_) => (String::new(), None),
     };
-    let overlay = overlay_html(&snap.diagnostics);
-    let file = crate::linkcheck::file_for(&path);
-    if let Some(body) = snap.files.get(&file) {
+    let file = crate::linkcheck::file_for(path);
+    let found = match state.file(&file) {
+        Ok(f) => f,
+        Err(Failure::Content(d)) => {
+            let body = inject(NO_PAGE.as_bytes(), &overlay_html(&d, false));
+            return respond(StatusCode::INTERNAL_SERVER_ERROR, HTML, body);
+        }
+        Err(_) => None,
+    };
+    if let Some(body) = found {
         let ct = content_type(&file);
         let body = if ct.starts_with("text/html") {
-            inject(body, &overlay)
+            inject(&body, &overlay)
         } else {
             body.to_vec()
         };
         return respond(StatusCode::OK, ct, body);
     }
-    if snap.files.contains_key(&format!("{path}/index.html")) {
+    if live
+        .as_ref()
+        .is_some_and(|l| l.has(&format!("{path}/index.html")))
+    {
         let mut r = respond(StatusCode::MOVED_PERMANENTLY, "text/plain", Vec::new());
         if let Ok(v) = HeaderValue::from_str(&format!("{path}/")) {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
     }
-    let fallback = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>vouch: no build yet</title></head><body><main><h1>No successful build yet</h1><p>Fix the errors shown and save; this page reloads.</p></main><script src=\"/__vouch/reload.js\" defer></script></body></html>";
-    let body = snap
-        .files
-        .get("/404.html")
-        .map(|b| inject(b, &overlay))
-        .unwrap_or_else(|| inject(fallback.as_bytes(), &overlay));
-    respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
+    let body = match state.file("/404.html") {
+        Ok(Some(b)) => inject(&b, &overlay),
+        _ => inject(NO_PAGE.as_bytes(), &overlay),
+    };
+    respond(StatusCode::NOT_FOUND, HTML, body)
 }
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Shown when there is no good build (or page) to show.
+const NO_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>vouch: no build yet</title></head><body><main><h1>No successful build yet</h1><p>Fix the errors shown and save; this page reloads.</p></main><script src=\"/__vouch/reload.js\" defer></script></body></html>";
 
 async fn events(State(state): State<AppState>) -> impl IntoResponse {
     let rx = state.events.subscribe();
@@ -376,16 +493,20 @@ pub fn ignored(path: &Path) -> bool {
         || path.components().any(|c| c.as_os_str() == ".git")
 }
 
-fn print_result(r: &Rebuilt) {
-    if !r.diagnostics.is_empty() {
+fn print_findings(diags: &[Diagnostic]) {
+    if !diags.is_empty() {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        eprint!(
-            "{}",
-            crate::diagnostics::render_human(&r.diagnostics, color)
-        );
+        eprint!("{}", crate::diagnostics::render_human(diags, color));
     }
+}
+
+fn print_result(r: &Rebuilt) {
+    print_findings(&r.diagnostics);
     if r.ok {
-        eprintln!("rebuilt {} pages in {} ms", r.pages, r.elapsed.as_millis());
+        eprintln!(
+            "rebuilt in {} ms; pages render on request",
+            r.elapsed.as_millis()
+        );
     } else {
         eprintln!(
             "build failed in {} ms; still serving the last good build",
@@ -439,11 +560,7 @@ fn watch(
 /// Runs the dev server until Ctrl-C. Returns an error message for exit code 2.
 pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
     opts.build.cache.get_or_insert_with(Default::default);
-    let (tx, _) = broadcast::channel(64);
-    let state = AppState {
-        snapshot: Arc::default(),
-        events: tx,
-    };
+    let state = AppState::new();
     print_result(&rebuild(&opts.build, &opts.edition, &state)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -9,6 +9,7 @@
 use crate::diagnostics::{Diagnostic, Rule};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Index of a file in [`Sources`].
 pub type FileId = usize;
@@ -21,6 +22,9 @@ pub struct SourceFile {
     /// Absolute path on disk.
     pub path: PathBuf,
     pub text: String,
+    /// Hash of `text`, computed once when the file is read: the dev server's
+    /// caches key on it instead of hashing every file again on every save.
+    pub hash: u64,
     line_starts: Vec<usize>,
 }
 
@@ -32,6 +36,7 @@ impl SourceFile {
         SourceFile {
             rel,
             path,
+            hash: crate::cache::hash_of(&text),
             text,
             line_starts,
         }
@@ -101,12 +106,19 @@ pub struct Span {
 /// All loaded files, indexed by [`FileId`].
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    pub files: Vec<SourceFile>,
+    /// Shared, so the dev server can keep an unchanged file between rebuilds
+    /// without reading or copying it again.
+    pub files: Vec<Arc<SourceFile>>,
 }
 
 impl Sources {
     /// Adds a file and returns its id.
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.add_shared(Arc::new(file))
+    }
+
+    /// Adds a file that may also be held elsewhere (a cache).
+    pub fn add_shared(&mut self, file: Arc<SourceFile>) -> FileId {
         self.files.push(file);
         self.files.len() - 1
     }

@@ -7,6 +7,7 @@ use crate::markdown::BlockError;
 use crate::model::{Kind, Site, RESERVED};
 use crate::parse::types::*;
 use crate::source::{Span, WithHelp};
+use std::collections::HashMap;
 use std::path::Component;
 
 /// Runs every rule; returns the findings (unsorted).
@@ -89,67 +90,77 @@ fn ids(site: &Site, d: &mut Vec<Diagnostic>) {
 }
 
 fn references(site: &Site, d: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
     // Documents by (kind, id): anchors are checked per edge, so no scans.
-    let doc_pos: std::collections::HashMap<(Kind, &str), usize> = site
+    let doc_pos: HashMap<(Kind, &str), usize> = site
         .docs
         .iter()
         .enumerate()
         .map(|(i, d)| ((d.kind, d.id.as_str()), i))
         .collect();
+    // Edges are independent; a large project has hundreds of thousands.
+    let found: Vec<Diagnostic> = site
+        .edges
+        .par_iter()
+        .filter_map(|e| check_edge(site, &doc_pos, e))
+        .collect();
+    d.extend(found);
+}
+
+fn check_edge(
+    site: &Site,
+    doc_pos: &HashMap<(Kind, &str), usize>,
+    e: &crate::model::Edge,
+) -> Option<Diagnostic> {
     let s = &site.sources;
-    for e in &site.edges {
-        let (kind, id) = (&e.to.0, &e.to.1);
-        if site.is_broken(*kind, id) {
-            continue;
-        }
-        if site.level(*kind, id).is_none() {
-            let ids = site.ids(*kind);
-            let hint = match did_you_mean(id, ids.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None if ids.is_empty() => format!("there is no {} yet", kind.name()),
-                None => format!(
-                    "known {} ids include: {}",
-                    kind.name(),
-                    ids.iter().take(6).copied().collect::<Vec<_>>().join(", ")
-                ),
+    let (kind, id) = (&e.to.0, &e.to.1);
+    if site.is_broken(*kind, id) {
+        return None;
+    }
+    if site.level(*kind, id).is_none() {
+        let ids = site.ids(*kind);
+        let hint = match did_you_mean(id, ids.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None if ids.is_empty() => format!("there is no {} yet", kind.name()),
+            None => format!(
+                "known {} ids include: {}",
+                kind.name(),
+                ids.iter().take(6).copied().collect::<Vec<_>>().join(", ")
+            ),
+        };
+        let (r, msg) = if e.field == "models" {
+            (
+                &rule::UNKNOWN_SUPPLIER,
+                format!("model supplier `{id}` is not in registers/suppliers.yaml"),
+            )
+        } else {
+            (
+                &rule::UNRESOLVED_REFERENCE,
+                format!("unresolved reference to {} `{id}`", kind.name()),
+            )
+        };
+        return Some(s.diag(r, e.span, msg).help(hint));
+    }
+    let anchor = e.anchor.as_ref()?;
+    let headings = doc_pos
+        .get(&(*kind, id.as_str()))
+        .map(|p| &site.doc_md[*p].headings);
+    match headings {
+        Some(h) if h.iter().any(|h| h.slug == *anchor) => None,
+        Some(h) => {
+            let slugs: Vec<&str> = h.iter().map(|h| h.slug.as_str()).collect();
+            let hint = match did_you_mean(anchor, slugs.iter().copied()) {
+                Some(m) => format!("did you mean `#{m}`?"),
+                None => format!("sections of {} `{id}`: {}", kind.name(), slugs.join(", ")),
             };
-            let (r, msg) = if e.field == "models" {
-                (
-                    &rule::UNKNOWN_SUPPLIER,
-                    format!("model supplier `{id}` is not in registers/suppliers.yaml"),
-                )
-            } else {
-                (
-                    &rule::UNRESOLVED_REFERENCE,
-                    format!("unresolved reference to {} `{id}`", kind.name()),
-                )
-            };
-            d.push(s.diag(r, e.span, msg).help(hint));
-            continue;
+            let msg = format!("no section `#{anchor}` in {} `{id}`", kind.name());
+            Some(s.diag(&rule::UNRESOLVED_REFERENCE, e.span, msg).help(hint))
         }
-        if let Some(anchor) = &e.anchor {
-            let pos = doc_pos.get(&(*kind, id.as_str())).copied();
-            let known = pos.map(|p| {
-                site.doc_md[p]
-                    .headings
-                    .iter()
-                    .map(|h| h.slug.clone())
-                    .collect::<Vec<_>>()
-            });
-            match known {
-                Some(slugs) if !slugs.contains(anchor) => {
-                    let hint = match did_you_mean(anchor, slugs.iter().map(String::as_str)) {
-                        Some(m) => format!("did you mean `#{m}`?"),
-                        None => format!("sections of {} `{id}`: {}", kind.name(), slugs.join(", ")),
-                    };
-                    d.push(s.diag(&rule::UNRESOLVED_REFERENCE, e.span, format!("no section `#{anchor}` in {} `{id}`", kind.name())).help(hint));
-                }
-                None => d.push(
-                    s.diag(&rule::UNRESOLVED_REFERENCE, e.span, format!("{} `{id}` has no sections to link to", kind.name()))
-                        .help("section anchors work on Markdown documents (policies, notices, assessments, pages, scope)"),
-                ),
-                _ => {}
-            }
+        None => {
+            let msg = format!("{} `{id}` has no sections to link to", kind.name());
+            Some(s.diag(&rule::UNRESOLVED_REFERENCE, e.span, msg).help(
+                "section anchors work on Markdown documents (policies, notices, assessments, pages, scope)",
+            ))
         }
     }
 }
@@ -450,9 +461,31 @@ fn vague_language(
 }
 
 fn documents(site: &Site, d: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Each document is checked on its own (its front matter and text), so
+    // in parallel: a large project spends most of validation here.
+    let found: Vec<Vec<Diagnostic>> = site
+        .docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let mut d = Vec::new();
+            document(site, i, doc, &mut d);
+            d
+        })
+        .collect();
+    d.extend(found.into_iter().flatten());
+}
+
+fn document(
+    site: &Site,
+    i: usize,
+    doc: &crate::model::Entity<crate::parse::DocSource>,
+    d: &mut Vec<Diagnostic>,
+) {
     let s = &site.sources;
     let cat = catalogue::get();
-    for (i, doc) in site.docs.iter().enumerate() {
+    {
         let f = &doc.data.front;
         for cl in &f.clauses {
             if cat.clause(cl).is_none() {

@@ -150,7 +150,7 @@ proptest! {
         let site = analysis.site.unwrap();
         let theme = vouch::build::theme_for(&site, None).unwrap();
         let sink = vouch::write::MemorySink::default();
-        let report = vouch::build::render_editions(&site, &[0, 1, 2], &theme, &sink, false, None).unwrap();
+        let report = vouch::build::render_editions(&site, &[0, 1, 2], &theme, &sink, false, None, None).unwrap();
         prop_assert!(report.diagnostics.is_empty(), "link check: {:?}", report.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
         let files = sink.files.into_inner().unwrap();
         for (ed, name) in LEVELS.iter().enumerate() {

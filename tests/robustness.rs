@@ -143,7 +143,7 @@ proptest! {
         if let (false, Some(site)) = (analysis.has_errors(), analysis.site.as_ref()) {
             let theme = vouch::build::theme_for(site, None).unwrap();
             let sink = vouch::write::MemorySink::default();
-            vouch::build::render_editions(site, &[0, 1, 2], &theme, &sink, false, None).unwrap();
+            vouch::build::render_editions(site, &[0, 1, 2], &theme, &sink, false, None, None).unwrap();
         }
         for d in &analysis.diagnostics {
             prop_assert!(!d.file.is_empty());

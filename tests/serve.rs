@@ -234,13 +234,10 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
         cache: Some(cache.clone()),
         ..vouch::build::Options::new(dir.path())
     };
-    let (tx, _) = tokio::sync::broadcast::channel(4);
-    let state = AppState {
-        snapshot: Arc::default(),
-        events: tx,
-    };
+    let state = AppState::new();
     let first = rebuild(&opts, "internal", &state).unwrap();
     assert!(first.ok);
+    assert!(state.wait_rendered(Duration::from_secs(30)));
     let cold = cache.stats();
     assert_eq!(cold.page_hits, 0);
     assert_eq!(cold.theme_reloads, 1);
@@ -249,6 +246,7 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
     std::fs::write(&handbook, text.replace("Call the", "Then call the")).unwrap();
     let second = rebuild(&opts, "internal", &state).unwrap();
     assert!(second.ok);
+    assert!(state.wait_rendered(Duration::from_secs(30)));
     let warm = cache.stats();
     assert_eq!(
         warm.theme_reloads, 0,
@@ -268,8 +266,136 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
         "only pages showing the edit are rendered again: {warm:?}"
     );
     assert!(warm.page_hits > 20, "{warm:?}");
-    let snap = state.snapshot.read().unwrap();
-    let page = String::from_utf8_lossy(&snap.files["/policies/canaryint-handbook/index.html"])
-        .into_owned();
-    assert!(page.contains("Then call the"));
+    let page = state
+        .file("/policies/canaryint-handbook/index.html")
+        .unwrap()
+        .expect("the page is served");
+    assert!(String::from_utf8_lossy(&page).contains("Then call the"));
+}
+
+/// Options of an in-process server over `root`, with a fresh cache.
+fn cached_opts(root: &Path) -> (vouch::build::Options, std::sync::Arc<vouch::cache::Cache>) {
+    let cache = std::sync::Arc::new(vouch::cache::Cache::default());
+    let opts = vouch::build::Options {
+        today: vouch::date::Date::parse(TODAY),
+        cache: Some(cache.clone()),
+        ..vouch::build::Options::new(root)
+    };
+    (opts, cache)
+}
+
+/// Sets every file's modification time an hour back, as for a checkout
+/// that is not being edited.
+fn age_files(dir: &Path) {
+    let past = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            age_files(&path);
+        } else {
+            let f = std::fs::File::options().write(true).open(&path).unwrap();
+            f.set_modified(past).unwrap();
+        }
+    }
+}
+
+#[test]
+fn rebuild_rereads_only_files_that_changed_on_disk() {
+    use vouch::serve::{rebuild, AppState};
+    let dir = temp_copy("editions");
+    age_files(dir.path());
+    let (opts, cache) = cached_opts(dir.path());
+    let state = AppState::new();
+    assert!(rebuild(&opts, "internal", &state).unwrap().ok);
+    let all = cache.stats().file_reads;
+    assert!(all > 5, "the first build reads every file: {all}");
+    assert!(rebuild(&opts, "internal", &state).unwrap().ok);
+    let same = cache.stats();
+    assert_eq!(
+        (same.file_reads, same.file_hits),
+        (0, all),
+        "nothing changed, nothing is read"
+    );
+
+    // A same-size edit with the modification time put back: the status-change
+    // time still tells it apart.
+    let handbook = dir.path().join("content/policies/canaryint-handbook.md");
+    let text = std::fs::read_to_string(&handbook).unwrap();
+    let mtime = std::fs::metadata(&handbook).unwrap().modified().unwrap();
+    std::fs::write(&handbook, text.replacen("Call the", "CALL the", 1)).unwrap();
+    let f = std::fs::File::options()
+        .write(true)
+        .open(&handbook)
+        .unwrap();
+    f.set_modified(mtime).unwrap();
+    assert!(rebuild(&opts, "internal", &state).unwrap().ok);
+    assert_eq!(cache.stats().file_reads, 1);
+    let page = state
+        .file("/policies/canaryint-handbook/index.html")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&page).contains("CALL the"));
+
+    // A file written moments ago is read again even with an unchanged stamp:
+    // a second write within the file system's clock tick would not show.
+    std::fs::write(&handbook, text.replacen("Call the", "CaLL the", 1)).unwrap();
+    assert!(rebuild(&opts, "internal", &state).unwrap().ok);
+    assert!(rebuild(&opts, "internal", &state).unwrap().ok);
+    assert_eq!(cache.stats().file_reads, 1, "the young file only");
+}
+
+#[test]
+fn pages_render_on_request_before_the_background_pass_ends() {
+    use vouch::serve::{rebuild, AppState};
+    let dir = temp_copy("editions");
+    let (opts, _) = cached_opts(dir.path());
+    let state = AppState::new();
+    assert!(rebuild(&opts, "internal", &state).unwrap().ok);
+    // Asked for at once: a page is rendered from the swapped-in model, and a
+    // file only the whole pass makes (the search index) waits for it.
+    let page = state.file("/policies/canaryint-handbook/index.html");
+    assert!(String::from_utf8_lossy(&page.unwrap().unwrap()).contains("<main"));
+    let index = state.file("/search-index.json").unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&index).contains("canaryint-handbook"));
+    assert!(state.wait_rendered(Duration::from_secs(30)));
+    assert!(state.file("/no-such-file.json").unwrap().is_none());
+}
+
+#[test]
+fn render_stops_when_cancelled() {
+    let dir = temp_copy("editions");
+    let analysis = vouch::build::analyse(&vouch::build::Options::new(dir.path())).unwrap();
+    let site = analysis.site.unwrap();
+    let theme = vouch::build::theme_for(&site, None).unwrap();
+    let sink = vouch::write::MemorySink::default();
+    let stop = || true;
+    let r = vouch::build::render_editions(&site, &[2], &theme, &sink, true, None, Some(&stop));
+    assert!(matches!(r, Err(vouch::build::Failure::Cancelled)));
+}
+
+#[test]
+fn link_check_findings_reach_the_overlay_after_the_swap() {
+    let dir = temp_copy("minimal");
+    let root = dir.path();
+    let s = start(root);
+    let policy = root.join("content/policies/ai-policy.md");
+    edit(
+        &policy,
+        "registered before first use",
+        "registered before first use ([LINKED-EDIT](/no-such-page/))",
+    );
+    wait_reload(&s);
+    // The broken link is found by the background pass, after the model was
+    // swapped in: the page shows the edit and the finding.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        let (_, _, body) = get(&s.addr, "/policies/ai-policy/");
+        if body.contains("vouch-overlay") || std::time::Instant::now() > deadline {
+            break body;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(body.contains("LINKED-EDIT"), "the new build is served");
+    assert!(body.contains("E033"), "the broken link is in the overlay");
+    assert!(body.contains("found after the page was rendered"));
 }

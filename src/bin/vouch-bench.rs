@@ -302,6 +302,7 @@ fn options(root: &Path) -> Options {
 fn failure(f: Failure) -> (u8, String) {
     let text = match f {
         Failure::Io(m) => format!("vouch build failed (I/O): {m}\n"),
+        Failure::Cancelled => "vouch build was cancelled\n".to_string(),
         Failure::Content(diags) => {
             let is_error = |d: &&Diagnostic| d.severity == Severity::Error;
             let errors = diags.iter().filter(is_error);
@@ -340,7 +341,7 @@ fn phases(root: &Path) -> Result<(), Failure> {
     };
     let eds: Vec<usize> = (0..site.editions.len()).collect();
     let t = Instant::now();
-    build::render_editions(&site, &eds, &theme, &sink, false, None)?;
+    build::render_editions(&site, &eds, &theme, &sink, false, None, None)?;
     let t_render = t.elapsed().as_secs_f64();
     let peak = self_peak_mb();
     println!("\nphases (fresh process, cold caches)                  wall s  peak MB");

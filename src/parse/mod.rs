@@ -65,7 +65,7 @@ fn memo<T: Clone + Send + Sync + 'static>(
 ) -> T {
     let Some(cache) = cache else { return f(diags) };
     let src = s.get(file);
-    let key = crate::cache::hash_of(&(file, &src.path, &src.text, std::any::type_name::<T>()));
+    let key = crate::cache::hash_of(&(file, &src.path, src.hash, std::any::type_name::<T>()));
     let (value, found) = cache.parsed(key, || {
         let mut found = Vec::new();
         let value = f(&mut found);
@@ -110,8 +110,10 @@ pub fn parse_cached(loaded: &Loaded, diags: &mut Vec<Diagnostic>, cache: Option<
                 .extend(id_in(&s.get(*file).text).map(|id| ("system", id))),
         }
     }
+    let parsed_docs: std::collections::HashSet<FileId> =
+        p.docs.iter().map(|d| d.loc.file).collect();
     for (kind, file) in &loaded.docs {
-        if !p.docs.iter().any(|d| d.loc.file == *file) {
+        if !parsed_docs.contains(file) {
             let f = s.get(*file);
             let stem = f
                 .path
