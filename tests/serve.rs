@@ -399,3 +399,47 @@ fn link_check_findings_reach_the_overlay_after_the_swap() {
     assert!(body.contains("E033"), "the broken link is in the overlay");
     assert!(body.contains("found after the page was rendered"));
 }
+
+#[test]
+fn public_preview_renders_nothing_internal_on_request() {
+    use vouch::linkcheck::file_for;
+    use vouch::serve::{rebuild, AppState};
+    let dir = temp_copy("editions");
+    let (opts, _) = cached_opts(dir.path());
+    let state = AppState::new();
+    assert!(rebuild(&opts, "public", &state).unwrap().ok);
+    // Asked for before the background pass is done, so pages are rendered
+    // on request: the same edition filter must hold there.
+    let leaks = |file: &str| {
+        state
+            .file(file)
+            .unwrap()
+            .map(|b| String::from_utf8_lossy(&b).to_lowercase())
+            .filter(|t| t.contains("canaryint") || t.contains("canarycust"))
+    };
+    for url in [
+        "/policies/canaryint-handbook/",
+        "/risks/r-canaryint/",
+        "/systems/canaryint-system/",
+        "/evidence/ev-canarycust-pack/",
+    ] {
+        assert!(
+            state.file(&file_for(url)).unwrap().is_none(),
+            "{url} is not part of the public edition"
+        );
+    }
+    let site = vouch::build::analyse(&opts).unwrap().site.unwrap();
+    let urls = vouch::pages::urls(&site, 0);
+    assert!(urls.len() > 10);
+    for url in &urls {
+        assert_eq!(leaks(&file_for(url)), None, "{url}");
+    }
+    for file in [
+        "/search-index.json",
+        "/feed.xml",
+        "/_redirects",
+        "/urls.json",
+    ] {
+        assert_eq!(leaks(file), None, "{file}");
+    }
+}
