@@ -443,3 +443,29 @@ fn public_preview_renders_nothing_internal_on_request() {
         assert_eq!(leaks(file), None, "{file}");
     }
 }
+
+#[test]
+fn template_error_found_at_render_keeps_the_last_good_page() {
+    let dir = temp_copy("minimal");
+    let tpl = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&tpl).unwrap();
+    let s = start(dir.path());
+    let (_, _, good) = get(&s.addr, "/policies/ai-policy/");
+    assert!(good.contains("registered before first use"));
+    // Parses, so the theme loads; fails only when a document page renders.
+    std::fs::write(
+        tpl.join("document.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ no_such.variable }}{% endblock content %}",
+    )
+    .unwrap();
+    wait_reload(&s);
+    let (status, _, body) = get(&s.addr, "/policies/ai-policy/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("registered before first use"),
+        "the last good page"
+    );
+    assert!(body.contains("vouch-overlay"), "{body}");
+    assert!(body.contains("E039"), "the template error is listed");
+    assert!(body.contains("showing the last good build"));
+}

@@ -189,8 +189,15 @@ fn serve_path(state: &AppState, path: &str) -> Response<Body> {
     let found = match state.file(&file) {
         Ok(f) => f,
         Err(Failure::Content(d)) => {
-            let body = inject(NO_PAGE.as_bytes(), &overlay_html(&d, false));
-            return respond(StatusCode::INTERNAL_SERVER_ERROR, HTML, body);
+            // A template error: the page as the previous build rendered it.
+            let overlay = overlay_html(&d, true);
+            return match state.previous_file(&file) {
+                Some(b) => respond(StatusCode::OK, HTML, inject(&b, &overlay)),
+                None => {
+                    let body = inject(NO_PAGE.as_bytes(), &overlay);
+                    respond(StatusCode::INTERNAL_SERVER_ERROR, HTML, body)
+                }
+            };
         }
         Err(_) => None,
     };

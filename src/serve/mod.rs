@@ -36,6 +36,10 @@ pub struct ServeOptions {
 pub struct Snapshot {
     /// The last good build (None until the first one).
     pub live: Option<Arc<Live>>,
+    /// The build before it, kept until `live` has rendered every page: a
+    /// page that fails to render (a template error only rendering finds) is
+    /// shown from here, under the overlay, instead of not at all.
+    pub previous: Option<Arc<Live>>,
     pub diagnostics: Vec<Diagnostic>,
     /// The diagnostics are of a save that was not swapped in.
     pub stale: bool,
@@ -87,6 +91,13 @@ impl AppState {
         }
     }
 
+    /// The file from the build before the served one (see
+    /// [`Snapshot::previous`]).
+    pub fn previous_file(&self, file: &str) -> Option<Arc<Vec<u8>>> {
+        let previous = self.snapshot.read().ok()?.previous.clone()?;
+        previous.file(file).ok().flatten()
+    }
+
     /// Waits until the served build has been fully rendered (tests, tools).
     pub fn wait_rendered(&self, timeout: Duration) -> bool {
         let start = Instant::now();
@@ -134,7 +145,7 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
     let generation = snap.generation;
     let (rebuilt, background) = match result {
         Ok((live, diags)) => {
-            snap.live = Some(live.clone());
+            snap.previous = snap.live.replace(live.clone());
             snap.diagnostics = diags.clone();
             snap.stale = false;
             let r = Rebuilt {
@@ -194,6 +205,12 @@ fn finish(live: &Live, state: &AppState, generation: u64) {
                 checked.pages,
                 checked.elapsed.as_millis()
             );
+            if let Ok(mut snap) = state.snapshot.write() {
+                if snap.generation == generation {
+                    // Every page rendered: nothing needs the older build now.
+                    snap.previous = None;
+                }
+            }
             checked.diagnostics
         }
         Err(Failure::Content(d)) => d,
