@@ -143,9 +143,11 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
         .map_err(|_| "state lock poisoned".to_string())?;
     snap.generation += 1;
     let generation = snap.generation;
+    let mut retired = None;
     let (rebuilt, background) = match result {
         Ok((live, diags)) => {
-            snap.previous = snap.live.replace(live.clone());
+            let newer = snap.live.replace(live.clone());
+            retired = std::mem::replace(&mut snap.previous, newer);
             snap.diagnostics = diags.clone();
             snap.stale = false;
             let r = Rebuilt {
@@ -176,6 +178,11 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
         let state = state.clone();
         std::thread::spawn(move || finish(&live, &state, generation));
     }
+    // Freeing a large model takes a while; not under the lock, not before
+    // the reload.
+    if let Some(r) = retired {
+        std::thread::spawn(move || drop(r));
+    }
     Ok(rebuilt)
 }
 
@@ -205,12 +212,12 @@ fn finish(live: &Live, state: &AppState, generation: u64) {
                 checked.pages,
                 checked.elapsed.as_millis()
             );
-            if let Ok(mut snap) = state.snapshot.write() {
-                if snap.generation == generation {
-                    // Every page rendered: nothing needs the older build now.
-                    snap.previous = None;
-                }
-            }
+            let retired = match state.snapshot.write() {
+                // Every page rendered: nothing needs the older build now.
+                Ok(mut snap) if snap.generation == generation => snap.previous.take(),
+                _ => None,
+            };
+            drop(retired);
             checked.diagnostics
         }
         Err(Failure::Content(d)) => d,
