@@ -251,12 +251,22 @@ pub fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
     map
 }
 
+/// One Atom entry: an approved document.
+struct FeedEntry {
+    /// The later of approval and last commit (`YYYY-MM-DD`).
+    date: String,
+    title: String,
+    link: String,
+    version: String,
+    summary: String,
+}
+
 fn feed(site: &Site, ed: usize) -> Vec<u8> {
     let dates = site
         .git_dates
         .get_or_init(|| std::sync::Arc::new(git_dates(site)));
     let b = base(site);
-    let mut entries: Vec<(String, String, String, String, String)> = site
+    let mut entries: Vec<FeedEntry> = site
         .docs
         .iter()
         .filter(|d| d.level <= ed && d.data.front.approved.is_some())
@@ -282,27 +292,35 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
                 format!("{} (version {version})", d.title)
             };
             let link = format!("{b}{}", url(d.kind, &d.id));
-            (date, title, link, version, summary)
+            FeedEntry {
+                date,
+                title,
+                link,
+                version,
+                summary,
+            }
         })
         .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
+    // Newest first; the link breaks ties so the feed is stable.
+    entries.sort_by(|a, b| b.date.cmp(&a.date).then(a.link.cmp(&b.link)));
     let updated = entries
         .first()
-        .map(|e| e.0.clone())
+        .map(|e| e.date.clone())
         .unwrap_or_else(|| site.today.to_string());
     let mut x = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{} trust centre: document changes</title>\n  <id>{b}/feed.xml</id>\n  <link rel=\"self\" href=\"{b}/feed.xml\"/>\n  <link href=\"{b}/\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
         escape(&site.config.organisation),
         escape(&site.config.organisation)
     );
-    for (date, title, link, version, summary) in entries {
+    for e in entries {
         x.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{}#v{}</id>\n    <link href=\"{}\"/>\n    <updated>{date}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            escape(&title),
-            escape(&link),
-            escape(&version),
-            escape(&link),
-            escape(&summary)
+            "  <entry>\n    <title>{}</title>\n    <id>{}#v{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            escape(&e.title),
+            escape(&e.link),
+            escape(&e.version),
+            escape(&e.link),
+            e.date,
+            escape(&e.summary)
         ));
     }
     x.push_str("</feed>\n");
