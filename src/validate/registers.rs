@@ -1,171 +1,13 @@
-//! Stage 4, validate: every AIMS rule over the model. Pure (the only I/O is a
-//! check that evidence files exist) and fast, so `serve` runs it on every save.
+//! Register checks: controls, evidence, systems, risks and certifications.
 
 use crate::catalogue;
 use crate::diagnostics::{did_you_mean, rule, Diagnostic};
-use crate::markdown::BlockError;
-use crate::model::{Kind, Site, RESERVED};
+use crate::model::{Kind, Site};
 use crate::parse::types::*;
-use crate::source::{Span, WithHelp};
-use std::collections::HashMap;
+use crate::source::WithHelp;
 use std::path::Component;
 
-/// Runs every rule; returns the findings (unsorted).
-pub fn validate(site: &Site) -> Vec<Diagnostic> {
-    let mut d = Vec::new();
-    ids(site, &mut d);
-    references(site, &mut d);
-    controls(site, &mut d);
-    evidence(site, &mut d);
-    documents(site, &mut d);
-    systems(site, &mut d);
-    risks(site, &mut d);
-    certifications(site, &mut d);
-    d
-}
-
-/// `[a-z0-9][a-z0-9-]*`.
-pub fn valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn ids(site: &Site, d: &mut Vec<Diagnostic>) {
-    let s = &site.sources;
-    let mut check = |kind: Kind, id: &str, loc: &crate::source::ItemLoc| {
-        if kind == Kind::Control && id.starts_with("A.") {
-            return;
-        }
-        if !valid_id(id) {
-            let span = loc.locate(s, &["id"], Some(id));
-            let suggestion = id
-                .to_lowercase()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
-            d.push(
-                s.diag(
-                    &rule::INVALID_ID,
-                    span,
-                    format!("invalid {} id `{id}`", kind.name()),
-                )
-                .help(format!(
-                    "ids are lowercase letters, digits and hyphens, e.g. `{}`",
-                    suggestion.trim_matches('-')
-                )),
-            );
-        }
-    };
-    for e in &site.docs {
-        check(e.kind, &e.id, &e.loc);
-    }
-    macro_rules! each {
-        ($list:expr) => {
-            for e in &$list {
-                check(e.kind, &e.id, &e.loc);
-            }
-        };
-    }
-    each!(site.controls);
-    each!(site.evidence);
-    each!(site.risks);
-    each!(site.suppliers);
-    each!(site.faq);
-    each!(site.systems);
-    for e in site
-        .docs
-        .iter()
-        .filter(|e| e.kind == Kind::Page && RESERVED.contains(&e.id.as_str()))
-    {
-        d.push(
-            s.diag(
-                &rule::RESERVED_ID,
-                e.loc.head(s),
-                format!("page id `{}` collides with a generated path", e.id),
-            )
-            .help("rename the file, or set another `id:` in its front matter"),
-        );
-    }
-}
-
-fn references(site: &Site, d: &mut Vec<Diagnostic>) {
-    use rayon::prelude::*;
-    // Documents by (kind, id): anchors are checked per edge, so no scans.
-    let doc_pos: HashMap<(Kind, &str), usize> = site
-        .docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| ((d.kind, d.id.as_str()), i))
-        .collect();
-    // Edges are independent; a large project has hundreds of thousands.
-    let found: Vec<Diagnostic> = site
-        .edges
-        .par_iter()
-        .filter_map(|e| check_edge(site, &doc_pos, e))
-        .collect();
-    d.extend(found);
-}
-
-fn check_edge(
-    site: &Site,
-    doc_pos: &HashMap<(Kind, &str), usize>,
-    e: &crate::model::Edge,
-) -> Option<Diagnostic> {
-    let s = &site.sources;
-    let (kind, id) = (&e.to.0, &e.to.1);
-    if site.is_broken(*kind, id) {
-        return None;
-    }
-    if site.level(*kind, id).is_none() {
-        let ids = site.ids(*kind);
-        let hint = match did_you_mean(id, ids.iter().copied()) {
-            Some(m) => format!("did you mean `{m}`?"),
-            None if ids.is_empty() => format!("there is no {} yet", kind.name()),
-            None => format!(
-                "known {} ids include: {}",
-                kind.name(),
-                ids.iter().take(6).copied().collect::<Vec<_>>().join(", ")
-            ),
-        };
-        let (r, msg) = if e.field == "models" {
-            (
-                &rule::UNKNOWN_SUPPLIER,
-                format!("model supplier `{id}` is not in registers/suppliers.yaml"),
-            )
-        } else {
-            (
-                &rule::UNRESOLVED_REFERENCE,
-                format!("unresolved reference to {} `{id}`", kind.name()),
-            )
-        };
-        return Some(s.diag(r, e.span, msg).help(hint));
-    }
-    let anchor = e.anchor.as_ref()?;
-    let headings = doc_pos
-        .get(&(*kind, id.as_str()))
-        .map(|p| &site.doc_md[*p].headings);
-    match headings {
-        Some(h) if h.iter().any(|h| h.slug == *anchor) => None,
-        Some(h) => {
-            let slugs: Vec<&str> = h.iter().map(|h| h.slug.as_str()).collect();
-            let hint = match did_you_mean(anchor, slugs.iter().copied()) {
-                Some(m) => format!("did you mean `#{m}`?"),
-                None => format!("sections of {} `{id}`: {}", kind.name(), slugs.join(", ")),
-            };
-            let msg = format!("no section `#{anchor}` in {} `{id}`", kind.name());
-            Some(s.diag(&rule::UNRESOLVED_REFERENCE, e.span, msg).help(hint))
-        }
-        None => {
-            let msg = format!("{} `{id}` has no sections to link to", kind.name());
-            Some(s.diag(&rule::UNRESOLVED_REFERENCE, e.span, msg).help(
-                "section anchors work on Markdown documents (policies, notices, assessments, pages, scope)",
-            ))
-        }
-    }
-}
-
-fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
+pub(super) fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     let cat = catalogue::get();
     for c in &site.controls {
@@ -255,7 +97,7 @@ fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
+pub(super) fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     for ev in &site.evidence {
         let e = &ev.data;
@@ -352,212 +194,6 @@ fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Phrases an auditor cannot test.
-const VAGUE: &[&str] = &[
-    "appropriate",
-    "appropriately",
-    "adequate",
-    "adequately",
-    "as needed",
-    "as necessary",
-    "where possible",
-    "where practicable",
-    "periodically",
-    "regularly",
-    "in a timely manner",
-];
-
-/// True when `text` holds a testable number: a figure followed by a unit of
-/// time or quantity ("every 90 days", "within 24 hours", "95%").
-fn states_a_frequency(text: &str) -> bool {
-    const UNITS: &[&str] = &[
-        "minute", "hour", "day", "week", "month", "quarter", "year", "time", "business", "working",
-        "%", "percent",
-    ];
-    let lower = text.to_lowercase();
-    let b = lower.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_digit()
-            && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.')
-        {
-            let mut j = i;
-            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.') {
-                j += 1;
-            }
-            let rest = lower[j..].trim_start();
-            if UNITS.iter().any(|u| rest.starts_with(u)) {
-                return true;
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    false
-}
-
-fn vague_language(
-    site: &Site,
-    doc: &crate::model::Entity<crate::parse::DocSource>,
-    d: &mut Vec<Diagnostic>,
-) {
-    if !matches!(doc.kind, Kind::Policy | Kind::Scope)
-        || doc
-            .data
-            .front
-            .lint_allow
-            .iter()
-            .any(|r| r == "vague-language")
-    {
-        return;
-    }
-    let s = &site.sources;
-    let mut offset = doc.data.body_offset;
-    let mut in_code = false;
-    for line in crate::model::doc_body(s, doc).split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
-            in_code = !in_code;
-        }
-        if in_code {
-            continue;
-        }
-        let lower = line.to_lowercase();
-        for phrase in VAGUE {
-            let mut from = 0;
-            while let Some(p) = lower[from..].find(phrase).map(|p| p + from) {
-                from = p + phrase.len();
-                let before_ok = lower[..p]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                let after_ok = lower[from..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                if !before_ok || !after_ok || lower.len() != line.len() {
-                    continue;
-                }
-                let lo = p.saturating_sub(60);
-                let hi = (from + 60).min(line.len());
-                let window = line.get(lo..hi).unwrap_or(line);
-                if states_a_frequency(window) {
-                    continue;
-                }
-                let span = Span {
-                    file: doc.loc.file,
-                    offset: start + p,
-                    len: phrase.len(),
-                };
-                d.push(
-                    s.diag(&rule::VAGUE_LANGUAGE, span, format!("\"{}\" cannot be tested by an auditor", &line[p..from]))
-                        .help("state who does what and how often (e.g. \"the Security Lead reviews access every 90 days\"), or add `lint_allow: [vague-language]`"),
-                );
-            }
-        }
-    }
-}
-
-fn documents(site: &Site, d: &mut Vec<Diagnostic>) {
-    use rayon::prelude::*;
-    // Each document is checked on its own (its front matter and text), so
-    // in parallel: a large project spends most of validation here.
-    let found: Vec<Vec<Diagnostic>> = site
-        .docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, doc)| {
-            let mut d = Vec::new();
-            document(site, i, doc, &mut d);
-            d
-        })
-        .collect();
-    d.extend(found.into_iter().flatten());
-}
-
-fn document(
-    site: &Site,
-    i: usize,
-    doc: &crate::model::Entity<crate::parse::DocSource>,
-    d: &mut Vec<Diagnostic>,
-) {
-    let s = &site.sources;
-    let cat = catalogue::get();
-    {
-        let f = &doc.data.front;
-        for cl in &f.clauses {
-            if cat.clause(cl).is_none() {
-                let hint = did_you_mean(cl, cat.clauses.iter().map(|c| c.id.as_str())).map_or(
-                    "clauses run from 4 to 10.2, e.g. \"5.2\" or \"6.1.4\"".to_string(),
-                    |m| format!("did you mean \"{m}\"?"),
-                );
-                d.push(
-                    s.diag(
-                        &rule::UNKNOWN_CLAUSE,
-                        doc.loc.locate(s, &["clauses"], Some(cl)),
-                        format!("`{cl}` is not an ISO/IEC 42001 clause"),
-                    )
-                    .help(hint),
-                );
-            }
-        }
-        if let (Some(a), Some(every)) = (f.approved, f.review_every) {
-            let due = a.plus(every);
-            if due < site.today {
-                d.push(
-                    s.diag(
-                        &rule::REVIEW_OVERDUE,
-                        doc.loc.locate(s, &["approved"], None),
-                        format!(
-                            "{} `{}` was due for review on {due}",
-                            doc.kind.name(),
-                            doc.id
-                        ),
-                    )
-                    .help("review the document and update `approved:` (and `version:`)"),
-                );
-            }
-        }
-        if let Some(md) = site.doc_md.get(i) {
-            for e in &md.errors {
-                let (r, off, len, msg, help) = match e {
-                    BlockError::Unterminated { offset, len } => (
-                        &rule::UNTERMINATED_BLOCK,
-                        offset,
-                        len,
-                        "this passage is never closed".to_string(),
-                        "add a line holding only `:::` where the passage ends",
-                    ),
-                    BlockError::Misnested { offset, len } => (
-                        &rule::MISNESTED_BLOCK,
-                        offset,
-                        len,
-                        "passage marker without a matching open passage, or inside another"
-                            .to_string(),
-                        "passages do not nest: close the open one with `:::` first",
-                    ),
-                    BlockError::UnknownEdition { offset, len, name } => (
-                        &rule::UNKNOWN_EDITION,
-                        offset,
-                        len,
-                        format!("no edition named `{name}`"),
-                        "use an edition from site.yaml, e.g. `:::internal` or `:::customer`",
-                    ),
-                };
-                let span = Span {
-                    file: doc.loc.file,
-                    offset: doc.data.body_offset + off,
-                    len: *len,
-                };
-                d.push(s.diag(r, span, msg).help(help));
-            }
-        }
-        vague_language(site, doc, d);
-    }
-}
-
 /// The minimum tier a usage implies, with the fields that imply it.
 pub fn implied_tier(u: &Usage) -> (Tier, Option<String>) {
     use Domain::*;
@@ -571,7 +207,7 @@ pub fn implied_tier(u: &Usage) -> (Tier, Option<String>) {
     }
 }
 
-fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
+pub(super) fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     for sys in &site.systems {
         let c = &sys.data;
@@ -652,7 +288,7 @@ fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
+pub(super) fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     for r in &site.risks {
         let e = &r.data;
@@ -692,7 +328,7 @@ fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
+pub(super) fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     if let Some(v) = &site.config.readiness_visibility {
         if !site.editions.contains(v) {
@@ -769,22 +405,5 @@ mod tests {
             implied_tier(&u(Domain::General, Decision::Legal)).0,
             Tier::Minimal
         );
-    }
-
-    #[test]
-    fn numbers_with_units_make_language_testable() {
-        assert!(states_a_frequency("reviewed every 90 days"));
-        assert!(states_a_frequency("within 24 hours"));
-        assert!(!states_a_frequency("see control A.2.9 regularly"));
-        assert!(!states_a_frequency("version 2 is reviewed regularly"));
-    }
-
-    #[test]
-    fn ids_are_lowercase_hyphenated() {
-        assert!(valid_id("ev-sso-review"));
-        assert!(valid_id("r-07"));
-        assert!(!valid_id("Ev-1"));
-        assert!(!valid_id("-x"));
-        assert!(!valid_id("a_b"));
     }
 }
