@@ -93,61 +93,73 @@ fn resolve(page: &str, href: &str) -> String {
 /// Checking an edition as soon as it is rendered lets the build drop its links
 /// before the next edition renders.
 pub fn check_edition(ed: &EditionIndex, higher: &[(&str, &HashSet<String>)]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
     let mut pages: Vec<_> = ed.pages.iter().collect();
     pages.sort_by(|a, b| a.0.cmp(b.0));
-    for (page, links) in pages {
-        for href in &links.hrefs {
-            if href.is_empty() || is_external(href) || href.starts_with("/__vouch/") {
-                continue;
-            }
-            let (path, frag) = match href.split_once('#') {
-                Some((p, f)) => (p, Some(f)),
-                None => (&**href, None),
+    // Pages are checked independently; collecting keeps their order.
+    pages
+        .par_iter()
+        .flat_map_iter(|(page, links)| check_page(ed, higher, page, links))
+        .collect()
+}
+
+fn check_page(
+    ed: &EditionIndex,
+    higher: &[(&str, &HashSet<String>)],
+    page: &str,
+    links: &PageLinks,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let file = || format!("site/{}{}", ed.name, page);
+    for href in &links.hrefs {
+        if href.is_empty() || is_external(href) || href.starts_with("/__vouch/") {
+            continue;
+        }
+        let (path, frag) = match href.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (&**href, None),
+        };
+        let path = path.split('?').next().unwrap_or("");
+        let target = if path.is_empty() {
+            page.to_string()
+        } else {
+            file_for(&resolve(page, path))
+        };
+        if !ed.files.contains(&target) {
+            let d = match higher.iter().find(|h| h.1.contains(&target)) {
+                Some((name, _)) => file_diag(
+                    &rule::EDITION_LEAK,
+                    &file(),
+                    format!("link to `{href}`, a page only the {name} edition has"),
+                )
+                .help("raise the visibility of the linking entity, or lower the target's"),
+                None => file_diag(
+                    &rule::BROKEN_LINK,
+                    &file(),
+                    format!(
+                        "broken link `{href}`: no such page in the {} edition",
+                        ed.name
+                    ),
+                )
+                .help("fix the link or the template that writes it"),
             };
-            let path = path.split('?').next().unwrap_or("");
-            let target = if path.is_empty() {
-                page.clone()
-            } else {
-                file_for(&resolve(page, path))
-            };
-            let file = format!("site/{}{}", ed.name, page);
-            if !ed.files.contains(&target) {
-                let d = match higher.iter().find(|h| h.1.contains(&target)) {
-                    Some((name, _)) => file_diag(
-                        &rule::EDITION_LEAK,
-                        &file,
-                        format!("link to `{href}`, a page only the {name} edition has"),
-                    )
-                    .help("raise the visibility of the linking entity, or lower the target's"),
-                    None => file_diag(
+            out.push(d);
+            continue;
+        }
+        if let Some(frag) = frag.filter(|f| !f.is_empty()) {
+            let ok = ed
+                .pages
+                .get(&target)
+                .is_none_or(|p| p.ids.iter().any(|id| &**id == frag));
+            if !ok {
+                out.push(
+                    file_diag(
                         &rule::BROKEN_LINK,
-                        &file,
-                        format!(
-                            "broken link `{href}`: no such page in the {} edition",
-                            ed.name
-                        ),
+                        &file(),
+                        format!("broken fragment `{href}`: no id `{frag}` on {target}"),
                     )
-                    .help("fix the link or the template that writes it"),
-                };
-                out.push(d);
-                continue;
-            }
-            if let Some(frag) = frag.filter(|f| !f.is_empty()) {
-                let ok = ed
-                    .pages
-                    .get(&target)
-                    .is_none_or(|p| p.ids.iter().any(|id| &**id == frag));
-                if !ok {
-                    out.push(
-                        file_diag(
-                            &rule::BROKEN_LINK,
-                            &file,
-                            format!("broken fragment `{href}`: no id `{frag}` on {target}"),
-                        )
-                        .help("link to an existing heading (see the page's table of contents)"),
-                    );
-                }
+                    .help("link to an existing heading (see the page's table of contents)"),
+                );
             }
         }
     }

@@ -172,9 +172,16 @@ fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, LoadError> {
     }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| LoadError(format!("cannot read {}: {e}", dir.display())))?;
+    // The entry's own type costs no system call on most file systems; only
+    // a symlink is followed to see whether it leads to a file.
     let mut out: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+        .filter(|e| {
+            e.file_type()
+                .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+        })
+        .map(|e| e.path())
         .collect();
     out.sort();
     Ok(out)
