@@ -219,7 +219,8 @@ impl Cache {
     }
 
     /// The file read earlier from `path`, if it still has the same stamp and
-    /// that stamp is old enough to be trusted (see [`RACY`]).
+    /// that stamp is old enough to be trusted: a file modified less than 2 s
+    /// before it was read is read again (see `RACY`).
     pub fn file(&self, path: &Path, stamp: &Stamp) -> Option<Arc<SourceFile>> {
         let cached = self.files.lock().ok()?.get(hash_of(path));
         let hit = cached.and_then(|(old, read_at, file)| {

@@ -1,11 +1,13 @@
-//! `vouch serve`: builds one edition into memory, serves it on 127.0.0.1,
+//! `vouch serve`: analyses the project, serves one edition on 127.0.0.1,
 //! rebuilds on save, and tells browsers to reload only after the new build has
 //! been swapped in. A failed rebuild keeps the last good build and shows the
 //! diagnostics in an overlay injected into every HTML page by the server.
 //!
-//! Steps of a rebuild: debounce file events -> [`crate::build::analyse`] ->
-//! render into a [`MemorySink`] (unchanged pages come from the page cache) ->
-//! swap the snapshot -> broadcast `reload` over server-sent events.
+//! Steps of a rebuild: debounce file events -> [`crate::build::analyse`]
+//! (unchanged files are neither read nor parsed again) -> swap in a
+//! [`Live`] build (model and theme) -> broadcast `reload` over server-sent
+//! events -> pages render when requested -> a background pass renders every
+//! file, link-checks the edition and reports what it finds to the overlay.
 
 mod http;
 
