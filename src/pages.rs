@@ -8,6 +8,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::borrow::Cow;
 
+mod registers;
+use registers::register_jobs;
+
 /// One page to render.
 #[derive(Debug)]
 pub struct PageJob {
@@ -310,153 +313,6 @@ fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
     for (pos, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level <= ed) {
         jobs.push(deferred(d.kind, &d.id, &d.title, Deferred::Doc(pos)));
     }
-}
-
-fn register_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
-    let controls: Vec<ControlView> = site
-        .controls
-        .iter()
-        .filter(|c| c.level <= ed)
-        .map(|c| control_view(site, c, ed, false))
-        .collect();
-    jobs.push(job(
-        "/controls/".into(),
-        "soa.html",
-        "Statement of Applicability",
-        json!({"controls": controls, "counts": soa_counts(site, ed)}),
-        None,
-    ));
-    for (pos, c) in site
-        .controls
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.level <= ed)
-    {
-        let title = format!("{} {}", c.id, c.title);
-        jobs.push(deferred(
-            Kind::Control,
-            &c.id,
-            &title,
-            Deferred::Control(pos),
-        ));
-    }
-    let systems: Vec<SystemView> = site
-        .systems
-        .iter()
-        .filter(|s| s.level <= ed)
-        .map(|s| system_view(site, s, ed, false))
-        .collect();
-    jobs.push(job(
-        "/systems/".into(),
-        "systems.html",
-        "AI systems",
-        json!({"systems": systems, "tiers": tier_counts(site, ed)}),
-        None,
-    ));
-    for (pos, s) in site
-        .systems
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.level <= ed)
-    {
-        jobs.push(deferred(
-            Kind::System,
-            &s.id,
-            &s.title,
-            Deferred::System(pos),
-        ));
-    }
-    let risks: Vec<RiskView> = site
-        .risks
-        .iter()
-        .filter(|r| r.level <= ed)
-        .map(|r| risk_view(site, r, ed))
-        .collect();
-    for r in &risks {
-        jobs.push(job(
-            r.url.clone(),
-            "risk.html",
-            &r.title,
-            json!({ "risk": r }),
-            Some(r.title.clone()),
-        ));
-    }
-    jobs.push(job(
-        "/risks/".into(),
-        "risks.html",
-        "AI risk register",
-        json!({ "risks": risks }),
-        None,
-    ));
-    let suppliers: Vec<SupplierView> = site
-        .suppliers
-        .iter()
-        .filter(|s| s.level <= ed)
-        .map(|s| supplier_view(site, s, ed))
-        .collect();
-    for s in &suppliers {
-        let text = format!(
-            "{} {} {}",
-            s.name,
-            s.provides.clone().unwrap_or_default(),
-            s.data_use.clone().unwrap_or_default()
-        );
-        jobs.push(job(
-            s.url.clone(),
-            "supplier.html",
-            &s.name,
-            json!({ "supplier": s }),
-            Some(text),
-        ));
-    }
-    jobs.push(job(
-        "/suppliers/".into(),
-        "suppliers.html",
-        "Suppliers and subprocessors",
-        json!({ "suppliers": suppliers }),
-        None,
-    ));
-    let evidence: Vec<EvidenceView> = site
-        .evidence
-        .iter()
-        .filter(|e| e.level <= ed)
-        .map(|e| evidence_view(site, e, ed))
-        .collect();
-    for e in &evidence {
-        jobs.push(job(
-            e.url.clone(),
-            "evidence_item.html",
-            &e.title,
-            json!({ "evidence": e }),
-            Some(e.title.clone()),
-        ));
-    }
-    jobs.push(job(
-        "/evidence/".into(),
-        "evidence.html",
-        "Evidence register",
-        json!({ "evidence": evidence }),
-        None,
-    ));
-    let mut faqs = Vec::new();
-    for f in site.faq.iter().filter(|f| f.level <= ed) {
-        let (v, text) = faq_view(site, f, ed);
-        jobs.push(job(
-            v.url.clone(),
-            "faq_item.html",
-            &v.question,
-            json!({ "faq": v }),
-            Some(format!("{} {text}", v.question)),
-        ));
-        faqs.push(v);
-    }
-    jobs.push(job(
-        "/faq/".into(),
-        "faq.html",
-        "Frequently asked questions",
-        json!({ "faqs": faqs }),
-        None,
-    ));
 }
 
 fn home_job(site: &Site, ed: usize) -> PageJob {

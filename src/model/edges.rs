@@ -6,6 +6,20 @@ use crate::markdown;
 use crate::source::{ItemLoc, Span};
 use std::collections::HashMap;
 
+/// One id-list field to turn into edges: (from, where it is written, field
+/// name, path to the field, kind of the targets, target ids).
+type ListJob = (
+    (Kind, String),
+    ItemLoc,
+    &'static str,
+    Vec<&'static str>,
+    Kind,
+    Vec<String>,
+);
+
+/// A register field holding Markdown: (kind, id, field name, text, where it is written).
+type MdField = (Kind, String, &'static str, String, ItemLoc);
+
 impl Site {
     fn push_list_edges(
         &mut self,
@@ -30,15 +44,7 @@ impl Site {
 
     /// Edges from id-list fields of every register and front matter.
     pub(super) fn collect_list_edges(&mut self) {
-        type Job = (
-            (Kind, String),
-            ItemLoc,
-            &'static str,
-            Vec<&'static str>,
-            Kind,
-            Vec<String>,
-        );
-        let mut jobs: Vec<Job> = Vec::new();
+        let mut jobs: Vec<ListJob> = Vec::new();
         for d in &self.docs {
             let from = (d.kind, d.id.clone());
             jobs.push((
@@ -58,6 +64,27 @@ impl Site {
                 d.data.front.systems.clone(),
             ));
         }
+        self.register_list_jobs(&mut jobs);
+        self.system_list_jobs(&mut jobs);
+        for c in &self.config.certifications {
+            // Certifications sit on the home page, which is no entity.
+            let from = (Kind::Page, "index".to_string());
+            jobs.push((
+                from,
+                self.config_loc.clone(),
+                "certifications",
+                vec!["certifications"],
+                Kind::Evidence,
+                c.evidence.clone(),
+            ));
+        }
+        for (from, loc, field, path, kind, ids) in jobs {
+            self.push_list_edges(from, &loc, field, &path, kind, &ids);
+        }
+    }
+
+    /// Id-list jobs of controls, risks and suppliers, in that order.
+    fn register_list_jobs(&self, jobs: &mut Vec<ListJob>) {
         for c in &self.controls {
             let from = (Kind::Control, c.id.clone());
             jobs.push((
@@ -106,6 +133,10 @@ impl Site {
                 s.data.evidence.clone(),
             ));
         }
+    }
+
+    /// Id-list jobs of system cards.
+    fn system_list_jobs(&self, jobs: &mut Vec<ListJob>) {
         for s in &self.systems {
             let from = (Kind::System, s.id.clone());
             let d = &s.data;
@@ -151,21 +182,6 @@ impl Site {
                 sups,
             ));
         }
-        for c in &self.config.certifications {
-            // Certifications sit on the home page, which is no entity.
-            let from = (Kind::Page, "index".to_string());
-            jobs.push((
-                from,
-                self.config_loc.clone(),
-                "certifications",
-                vec!["certifications"],
-                Kind::Evidence,
-                c.evidence.clone(),
-            ));
-        }
-        for (from, loc, field, path, kind, ids) in jobs {
-            self.push_list_edges(from, &loc, field, &path, kind, &ids);
-        }
     }
 
     /// Parses every Markdown body and field once (in parallel) and records
@@ -173,23 +189,69 @@ impl Site {
     pub fn parse_markdown(&mut self, cache: Option<&crate::cache::Cache>) {
         use rayon::prelude::*;
         let eds = self.editions.clone();
+        self.doc_md = self.parse_doc_bodies(cache);
+        let fields = self.markdown_fields();
+        let parsed: Vec<_> = fields
+            .par_iter()
+            .map(|(k, id, f, text, _)| {
+                let md = match cache {
+                    Some(c) => c.markdown(text, &eds),
+                    None => std::sync::Arc::new(markdown::parse(text, &eds)),
+                };
+                ((*k, id.clone(), *f), md)
+            })
+            .collect();
+        // Exact capacity: a large project has hundreds of thousands of edges,
+        // and doubling growth would leave up to half of them as slack.
+        let refs = self.doc_md.iter().map(|m| m.refs.len()).sum::<usize>()
+            + parsed.iter().map(|(_, m)| m.refs.len()).sum::<usize>();
+        self.edges.reserve_exact(refs);
+        // Built per document in parallel: each edge copies its two ids.
+        let doc_edges = self.doc_body_edges();
+        self.edges.extend(doc_edges.into_iter().flatten());
+        for ((key, md), (_, _, field, _, loc)) in parsed.into_iter().zip(&fields) {
+            for r in &md.refs {
+                let span = loc.locate(&self.sources, &[field], Some(&r.raw()));
+                self.edges.push(Edge {
+                    from: (key.0, key.1.clone()),
+                    to: (r.kind, r.id.clone()),
+                    anchor: r.anchor.clone(),
+                    span,
+                    field,
+                });
+            }
+            self.field_md.insert(key, md);
+        }
+        self.index_incoming();
+    }
+
+    /// Parses the body of every document, in parallel.
+    fn parse_doc_bodies(
+        &self,
+        cache: Option<&crate::cache::Cache>,
+    ) -> Vec<std::sync::Arc<markdown::Parsed>> {
+        use rayon::prelude::*;
+        let eds = &self.editions;
         let sources = &self.sources;
-        self.doc_md = self
-            .docs
+        self.docs
             .par_iter()
             .map(|d| {
                 let body = doc_body(sources, d);
                 match cache {
                     // The file's hash stands for its text: no need to hash the body again.
                     Some(c) => {
-                        let key = (sources.get(d.loc.file).hash, d.data.body_offset, &eds);
-                        c.markdown_keyed(crate::cache::hash_of(&key), body, &eds)
+                        let key = (sources.get(d.loc.file).hash, d.data.body_offset, eds);
+                        c.markdown_keyed(crate::cache::hash_of(&key), body, eds)
                     }
-                    None => std::sync::Arc::new(markdown::parse(body, &eds)),
+                    None => std::sync::Arc::new(markdown::parse(body, eds)),
                 }
             })
-            .collect();
-        let mut fields: Vec<(Kind, String, &'static str, String, ItemLoc)> = Vec::new();
+            .collect()
+    }
+
+    /// The Markdown fields of register entries, in the order their edges are recorded.
+    fn markdown_fields(&self) -> Vec<MdField> {
+        let mut fields: Vec<MdField> = Vec::new();
         for c in &self.controls {
             if let Some(t) = &c.data.implementation {
                 fields.push((
@@ -240,24 +302,14 @@ impl Site {
                 }
             }
         }
-        let parsed: Vec<_> = fields
-            .par_iter()
-            .map(|(k, id, f, text, _)| {
-                let md = match cache {
-                    Some(c) => c.markdown(text, &eds),
-                    None => std::sync::Arc::new(markdown::parse(text, &eds)),
-                };
-                ((*k, id.clone(), *f), md)
-            })
-            .collect();
-        // Exact capacity: a large project has hundreds of thousands of edges,
-        // and doubling growth would leave up to half of them as slack.
-        let refs = self.doc_md.iter().map(|m| m.refs.len()).sum::<usize>()
-            + parsed.iter().map(|(_, m)| m.refs.len()).sum::<usize>();
-        self.edges.reserve_exact(refs);
-        // Built per document in parallel: each edge copies its two ids.
-        let doc_edges: Vec<Vec<Edge>> = self
-            .docs
+        fields
+    }
+
+    /// Edges from the links of every document body (needs `doc_md`), one
+    /// list per document.
+    fn doc_body_edges(&self) -> Vec<Vec<Edge>> {
+        use rayon::prelude::*;
+        self.docs
             .par_iter()
             .zip(&self.doc_md)
             .map(|(d, md)| {
@@ -276,22 +328,7 @@ impl Site {
                     })
                     .collect()
             })
-            .collect();
-        self.edges.extend(doc_edges.into_iter().flatten());
-        for ((key, md), (_, _, field, _, loc)) in parsed.into_iter().zip(&fields) {
-            for r in &md.refs {
-                let span = loc.locate(&self.sources, &[field], Some(&r.raw()));
-                self.edges.push(Edge {
-                    from: (key.0, key.1.clone()),
-                    to: (r.kind, r.id.clone()),
-                    anchor: r.anchor.clone(),
-                    span,
-                    field,
-                });
-            }
-            self.field_md.insert(key, md);
-        }
-        self.index_incoming();
+            .collect()
     }
 
     /// Indexes edges by target (call after the last edge is added). Only

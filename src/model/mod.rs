@@ -257,6 +257,126 @@ where
         .collect()
 }
 
+/// Every entity of a build, each with its edition level, before indexing.
+struct Entities {
+    docs: Vec<Entity<DocSource>>,
+    controls: Vec<Entity<ControlEntry>>,
+    evidence: Vec<Entity<EvidenceEntry>>,
+    risks: Vec<Entity<RiskEntry>>,
+    suppliers: Vec<Entity<SupplierEntry>>,
+    faq: Vec<Entity<FaqEntry>>,
+    systems: Vec<Entity<SystemCard>>,
+}
+
+/// Turns parsed documents into entities, reporting unknown visibilities.
+fn doc_entities(
+    docs: Vec<DocSource>,
+    sources: &Sources,
+    eds: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Entity<DocSource>> {
+    docs.into_iter()
+        .map(|d| {
+            let level = level_of(sources, eds, d.front.visibility.as_deref(), &d.loc, diags);
+            Entity {
+                kind: Kind::from_doc(d.kind),
+                id: d.id.clone(),
+                title: d.front.title.clone(),
+                level,
+                loc: d.loc.clone(),
+                data: d,
+            }
+        })
+        .collect()
+}
+
+/// Turns parsed controls into entities; a control's title comes from the
+/// catalogue when it knows the id.
+fn control_entities(
+    controls: Vec<Item<ControlEntry>>,
+    sources: &Sources,
+    eds: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Entity<ControlEntry>> {
+    let cat = catalogue::get();
+    entities(
+        controls,
+        Kind::Control,
+        sources,
+        eds,
+        diags,
+        |c: &ControlEntry| {
+            let title = cat
+                .control(&c.id)
+                .map(|e| e.title.clone())
+                .or_else(|| c.title.clone())
+                .unwrap_or_else(|| c.id.clone());
+            (c.id.clone(), title, c.visibility.clone())
+        },
+    )
+}
+
+/// Turns every parsed document and register entry into an entity, in the
+/// order their visibility diagnostics are reported.
+fn all_entities(
+    parsed: Parsed,
+    sources: &Sources,
+    eds: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Entities {
+    let docs = doc_entities(parsed.docs, sources, eds, diags);
+    let controls = control_entities(parsed.controls, sources, eds, diags);
+    let evidence = entities(
+        parsed.evidence,
+        Kind::Evidence,
+        sources,
+        eds,
+        diags,
+        |e: &EvidenceEntry| (e.id.clone(), e.title.clone(), e.visibility.clone()),
+    );
+    let risks = entities(
+        parsed.risks,
+        Kind::Risk,
+        sources,
+        eds,
+        diags,
+        |r: &RiskEntry| (r.id.clone(), r.title.clone(), r.visibility.clone()),
+    );
+    let suppliers = entities(
+        parsed.suppliers,
+        Kind::Supplier,
+        sources,
+        eds,
+        diags,
+        |s: &SupplierEntry| (s.id.clone(), s.name.clone(), s.visibility.clone()),
+    );
+    let faq = entities(
+        parsed.faq,
+        Kind::Faq,
+        sources,
+        eds,
+        diags,
+        |f: &FaqEntry| (f.id.clone(), f.question.clone(), f.visibility.clone()),
+    );
+    let systems = entities(
+        parsed.systems,
+        Kind::System,
+        sources,
+        eds,
+        diags,
+        |s: &SystemCard| (s.id.clone(), s.name.clone(), s.visibility.clone()),
+    );
+    Entities {
+        docs,
+        controls,
+        evidence,
+        risks,
+        suppliers,
+        faq,
+        systems,
+    }
+}
+
 /// Builds the graph from parsed sources. `config` must be present.
 pub fn build(
     loaded: Loaded,
@@ -268,78 +388,7 @@ pub fn build(
     let sources = loaded.sources;
     let broken = parsed.broken.clone();
     let editions = config.data.editions.clone();
-    let eds = &editions;
-    let cat = catalogue::get();
-    let docs = parsed
-        .docs
-        .into_iter()
-        .map(|d| {
-            let level = level_of(&sources, eds, d.front.visibility.as_deref(), &d.loc, diags);
-            Entity {
-                kind: Kind::from_doc(d.kind),
-                id: d.id.clone(),
-                title: d.front.title.clone(),
-                level,
-                loc: d.loc.clone(),
-                data: d,
-            }
-        })
-        .collect();
-    let controls = entities(
-        parsed.controls,
-        Kind::Control,
-        &sources,
-        eds,
-        diags,
-        |c: &ControlEntry| {
-            let title = cat
-                .control(&c.id)
-                .map(|e| e.title.clone())
-                .or_else(|| c.title.clone())
-                .unwrap_or_else(|| c.id.clone());
-            (c.id.clone(), title, c.visibility.clone())
-        },
-    );
-    let evidence = entities(
-        parsed.evidence,
-        Kind::Evidence,
-        &sources,
-        eds,
-        diags,
-        |e: &EvidenceEntry| (e.id.clone(), e.title.clone(), e.visibility.clone()),
-    );
-    let risks = entities(
-        parsed.risks,
-        Kind::Risk,
-        &sources,
-        eds,
-        diags,
-        |r: &RiskEntry| (r.id.clone(), r.title.clone(), r.visibility.clone()),
-    );
-    let suppliers = entities(
-        parsed.suppliers,
-        Kind::Supplier,
-        &sources,
-        eds,
-        diags,
-        |s: &SupplierEntry| (s.id.clone(), s.name.clone(), s.visibility.clone()),
-    );
-    let faq = entities(
-        parsed.faq,
-        Kind::Faq,
-        &sources,
-        eds,
-        diags,
-        |f: &FaqEntry| (f.id.clone(), f.question.clone(), f.visibility.clone()),
-    );
-    let systems = entities(
-        parsed.systems,
-        Kind::System,
-        &sources,
-        eds,
-        diags,
-        |s: &SystemCard| (s.id.clone(), s.name.clone(), s.visibility.clone()),
-    );
+    let all = all_entities(parsed, &sources, &editions, diags);
     let mut site = Site {
         root: loaded.root,
         content: loaded.content,
@@ -348,13 +397,13 @@ pub fn build(
         editions,
         today,
         sources,
-        docs,
-        controls,
-        evidence,
-        risks,
-        suppliers,
-        faq,
-        systems,
+        docs: all.docs,
+        controls: all.controls,
+        evidence: all.evidence,
+        risks: all.risks,
+        suppliers: all.suppliers,
+        faq: all.faq,
+        systems: all.systems,
         index: HashMap::new(),
         doc_md: Vec::new(),
         field_md: HashMap::new(),
