@@ -216,18 +216,27 @@ fn snap(title: &str, url: String, fields: Vec<(&'static str, String, bool)>) -> 
 
 /// The public entities of each group, by id.
 fn snapshots(site: &Site) -> Vec<(&'static str, Snaps)> {
-    let short = |s: String| (s, false);
+    vec![
+        ("Controls (Statement of Applicability)", control_snaps(site)),
+        ("AI systems", system_snaps(site)),
+        ("Suppliers", supplier_snaps(site)),
+        ("FAQ", faq_snaps(site)),
+        ("Policies and documents", doc_snaps(site)),
+        ("Certifications", cert_snaps(site)),
+    ]
+}
+
+/// The public controls: applicability, status and their public texts.
+fn control_snaps(site: &Site) -> Snaps {
     let mut controls = Snaps::new();
     for c in site.controls.iter().filter(|c| c.level == 0) {
         let d = &c.data;
-        let (applicable, _) = short(
-            if d.applicable {
-                "applicable"
-            } else {
-                "excluded"
-            }
-            .into(),
-        );
+        let applicable: String = if d.applicable {
+            "applicable"
+        } else {
+            "excluded"
+        }
+        .into();
         let status = d.status.map_or(String::new(), |s| s.to_string());
         controls.insert(
             c.id.clone(),
@@ -251,6 +260,11 @@ fn snapshots(site: &Site) -> Vec<(&'static str, Snaps)> {
             ),
         );
     }
+    controls
+}
+
+/// The public AI systems: classification, models, summary and purpose.
+fn system_snaps(site: &Site) -> Snaps {
     let mut systems = Snaps::new();
     for s in site.systems.iter().filter(|s| s.level == 0) {
         let d = &s.data;
@@ -278,6 +292,11 @@ fn snapshots(site: &Site) -> Vec<(&'static str, Snaps)> {
             ),
         );
     }
+    systems
+}
+
+/// The public suppliers: kind, location, what they provide and data use.
+fn supplier_snaps(site: &Site) -> Snaps {
     let mut suppliers = Snaps::new();
     for s in site.suppliers.iter().filter(|s| s.level == 0) {
         let d = &s.data;
@@ -295,6 +314,11 @@ fn snapshots(site: &Site) -> Vec<(&'static str, Snaps)> {
             ),
         );
     }
+    suppliers
+}
+
+/// The public FAQ entries: question and answer.
+fn faq_snaps(site: &Site) -> Snaps {
     let mut faq = Snaps::new();
     for f in site.faq.iter().filter(|f| f.level == 0) {
         faq.insert(
@@ -313,6 +337,11 @@ fn snapshots(site: &Site) -> Vec<(&'static str, Snaps)> {
             ),
         );
     }
+    faq
+}
+
+/// The public documents, keyed `kind:id`: version, approval date and text.
+fn doc_snaps(site: &Site) -> Snaps {
     let mut docs = Snaps::new();
     for (i, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level == 0) {
         let body = site
@@ -338,6 +367,11 @@ fn snapshots(site: &Site) -> Vec<(&'static str, Snaps)> {
             ),
         );
     }
+    docs
+}
+
+/// The certifications from site.yaml, keyed by name.
+fn cert_snaps(site: &Site) -> Snaps {
     let mut certs = Snaps::new();
     for c in &site.config.certifications {
         certs.insert(
@@ -357,14 +391,7 @@ fn snapshots(site: &Site) -> Vec<(&'static str, Snaps)> {
             ),
         );
     }
-    vec![
-        ("Controls (Statement of Applicability)", controls),
-        ("AI systems", systems),
-        ("Suppliers", suppliers),
-        ("FAQ", faq),
-        ("Policies and documents", docs),
-        ("Certifications", certs),
-    ]
+    certs
 }
 
 fn quote(s: &str) -> String {

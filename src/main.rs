@@ -197,6 +197,7 @@ fn options(c: &Common) -> Options {
     }
 }
 
+/// Dispatches the parsed command line to its subcommand and returns the exit code.
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build {
@@ -205,62 +206,9 @@ fn run(cli: Cli) -> ExitCode {
             edition,
             base_url,
             format,
-        } => {
-            let mut opts = options(&common);
-            opts.base_url = base_url;
-            let out = if out.is_absolute() {
-                out
-            } else {
-                common.root.join(out)
-            };
-            match build::build(&opts, &out, Some(edition.as_str())) {
-                Ok(report) => {
-                    print_diags(&report.diagnostics, format);
-                    for (ed, n) in &report.pages {
-                        eprintln!("built {ed}: {n} pages -> {}", out.join(ed).display());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(f) => failure(f, format),
-            }
-        }
-        Command::Check { common, format } => match build::analyse(&options(&common)) {
-            Ok(a) => {
-                print_diags(&a.diagnostics, format);
-                if format == Format::Human {
-                    if a.diagnostics.is_empty() {
-                        eprintln!("{}", diagnostics::summary(&a.diagnostics));
-                    }
-                    if let Some(site) = &a.site {
-                        let top = site.editions.len().saturating_sub(1);
-                        eprint!(
-                            "\n{}",
-                            vouch::readiness::summary(&vouch::readiness::compute(site, top))
-                        );
-                    }
-                }
-                if a.has_errors() {
-                    ExitCode::from(1)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            }
-            Err(f) => failure(f, format),
-        },
-        Command::New { dir } => match vouch::starter::write(&dir) {
-            Ok(()) => {
-                eprintln!(
-                    "created a starter project in {}; next: vouch build --root {}",
-                    dir.display(),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
+        } => cmd_build(&common, out, &edition, base_url, format),
+        Command::Check { common, format } => cmd_check(&common, format),
+        Command::New { dir } => cmd_new(&dir),
         Command::Serve {
             common,
             edition,
@@ -268,95 +216,191 @@ fn run(cli: Cli) -> ExitCode {
             bind,
             open,
             poll,
-        } => {
-            let opts = vouch::serve::ServeOptions {
-                build: options(&common),
-                edition,
-                bind,
-                port,
-                poll,
-                open,
-            };
-            match vouch::serve::serve(opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        } => cmd_serve(vouch::serve::ServeOptions {
+            build: options(&common),
+            edition,
+            bind,
+            port,
+            poll,
+            open,
+        }),
         Command::Answer {
             questions,
             common,
             edition,
             out,
             format,
-        } => {
-            let opts = vouch::answer::AnswerOptions {
+        } => cmd_answer(
+            &common,
+            vouch::answer::AnswerOptions {
                 questions,
                 edition,
                 out,
                 format,
-            };
-            with_site(&common, |site| {
-                let s = vouch::answer::run(site, &opts)?;
-                print!("{}", s.stdout.unwrap_or_default());
-                eprintln!(
-                    "answered {} of {} questions; the rest need a person",
-                    s.answered, s.questions
-                );
-                Ok(())
-            })
-        }
+            },
+        ),
         Command::Links {
             common,
             edition,
             format,
-        } => with_site(&common, |site| {
-            let ed = vouch::answer::edition_index(site, &edition)?;
-            print!("{}", vouch::answer::links_table(site, ed, format)?);
-            Ok(())
-        }),
-        Command::Diff { rev, rev2, root } => match vouch::diff::run(&root, &rev, rev2.as_deref()) {
-            Ok(report) => {
-                print!("{report}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(match e {
-                    vouch::diff::DiffError::Content(_) => 1,
-                    vouch::diff::DiffError::Usage(_) => 2,
-                })
-            }
-        },
+        } => cmd_links(&common, &edition, format),
+        Command::Diff { rev, rev2, root } => cmd_diff(&root, &rev, rev2.as_deref()),
         Command::Rules => {
             print!("{}", diagnostics::rules_markdown());
             ExitCode::SUCCESS
         }
-        Command::Export { what } => {
-            use vouch::export::{run, Target};
-            let (common, edition, target) = match what {
-                ExportCommand::Oscal {
-                    common,
-                    edition,
-                    out,
-                } => (common, edition, Target::Oscal(out)),
-                ExportCommand::Cards {
-                    common,
-                    edition,
-                    out,
-                } => (common, edition, Target::Cards(out)),
-            };
-            match run(&options(&common), &edition, target) {
-                Ok((diags, summary)) => {
-                    print_diags(&diags, Format::Human);
-                    eprintln!("{summary}");
-                    ExitCode::SUCCESS
+        Command::Export { what } => cmd_export(what),
+    }
+}
+
+/// `vouch build`: builds the requested edition(s) under `out` (relative to
+/// `--root` unless absolute) and reports the pages written per edition.
+fn cmd_build(
+    common: &Common,
+    out: PathBuf,
+    edition: &str,
+    base_url: Option<String>,
+    format: Format,
+) -> ExitCode {
+    let mut opts = options(common);
+    opts.base_url = base_url;
+    let out = if out.is_absolute() {
+        out
+    } else {
+        common.root.join(out)
+    };
+    match build::build(&opts, &out, Some(edition)) {
+        Ok(report) => {
+            print_diags(&report.diagnostics, format);
+            for (ed, n) in &report.pages {
+                eprintln!("built {ed}: {n} pages -> {}", out.join(ed).display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(f) => failure(f, format),
+    }
+}
+
+/// `vouch check`: prints the diagnostics and, for humans, the readiness
+/// summary of the top edition; exits 1 when there are errors.
+fn cmd_check(common: &Common, format: Format) -> ExitCode {
+    match build::analyse(&options(common)) {
+        Ok(a) => {
+            print_diags(&a.diagnostics, format);
+            if format == Format::Human {
+                if a.diagnostics.is_empty() {
+                    eprintln!("{}", diagnostics::summary(&a.diagnostics));
                 }
-                Err(f) => failure(f, Format::Human),
+                if let Some(site) = &a.site {
+                    let top = site.editions.len().saturating_sub(1);
+                    eprint!(
+                        "\n{}",
+                        vouch::readiness::summary(&vouch::readiness::compute(site, top))
+                    );
+                }
+            }
+            if a.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
+        Err(f) => failure(f, format),
+    }
+}
+
+/// `vouch new`: writes a starter project into `dir`.
+fn cmd_new(dir: &std::path::Path) -> ExitCode {
+    match vouch::starter::write(dir) {
+        Ok(()) => {
+            eprintln!(
+                "created a starter project in {}; next: vouch build --root {}",
+                dir.display(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `vouch serve`: runs the live-reloading preview server until it stops.
+fn cmd_serve(opts: vouch::serve::ServeOptions) -> ExitCode {
+    match vouch::serve::serve(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `vouch answer`: drafts answers to a questionnaire and reports how many
+/// questions were answered.
+fn cmd_answer(common: &Common, opts: vouch::answer::AnswerOptions) -> ExitCode {
+    with_site(common, |site| {
+        let s = vouch::answer::run(site, &opts)?;
+        print!("{}", s.stdout.unwrap_or_default());
+        eprintln!(
+            "answered {} of {} questions; the rest need a person",
+            s.answered, s.questions
+        );
+        Ok(())
+    })
+}
+
+/// `vouch links`: prints the permalink table of one edition's claims.
+fn cmd_links(common: &Common, edition: &str, format: vouch::answer::Format) -> ExitCode {
+    with_site(common, |site| {
+        let ed = vouch::answer::edition_index(site, edition)?;
+        print!("{}", vouch::answer::links_table(site, ed, format)?);
+        Ok(())
+    })
+}
+
+/// `vouch diff`: prints the changed public claims between two revisions;
+/// content errors exit 1, usage errors 2.
+fn cmd_diff(root: &std::path::Path, rev: &str, rev2: Option<&str>) -> ExitCode {
+    match vouch::diff::run(root, rev, rev2) {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(match e {
+                vouch::diff::DiffError::Content(_) => 1,
+                vouch::diff::DiffError::Usage(_) => 2,
+            })
+        }
+    }
+}
+
+/// `vouch export`: writes an OSCAL component definition or model cards.
+fn cmd_export(what: ExportCommand) -> ExitCode {
+    use vouch::export::{run, Target};
+    let (common, edition, target) = match what {
+        ExportCommand::Oscal {
+            common,
+            edition,
+            out,
+        } => (common, edition, Target::Oscal(out)),
+        ExportCommand::Cards {
+            common,
+            edition,
+            out,
+        } => (common, edition, Target::Cards(out)),
+    };
+    match run(&options(&common), &edition, target) {
+        Ok((diags, summary)) => {
+            print_diags(&diags, Format::Human);
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(f) => failure(f, Format::Human),
     }
 }
 

@@ -333,6 +333,23 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
     let mut out = api(site, ed);
     out.push(("/soa.csv".into(), soa_csv(site, ed)));
     out.push(("/feed.xml".into(), feed(site, ed)));
+    out.push(("/sitemap.xml".into(), sitemap(&b, page_urls)));
+    out.push(("/robots.txt".into(), robots(&b, ed)));
+    out.push(("/.well-known/security.txt".into(), security_txt(site, &b)));
+    out.push(("/_headers".into(), headers_file(ed)));
+    let (pages, redirects) = redirects(site, ed, &b);
+    out.extend(pages);
+    out.push(("/_redirects".into(), redirects));
+    out.push(("/urls.json".into(), urls_json(site, ed, &b, page_urls)));
+    out.push(("/search-index.json".into(), search_index(search)));
+    out.extend(evidence_files(site, ed));
+    // OSCAL and model-card exports: top (internal) edition only.
+    out.extend(crate::export::edition_files(site, ed));
+    out
+}
+
+/// `sitemap.xml`: the directory-style page URLs (ending in `/`), sorted.
+fn sitemap(b: &str, page_urls: &[String]) -> Vec<u8> {
     let mut urls: Vec<&String> = page_urls.iter().filter(|u| u.ends_with('/')).collect();
     urls.sort();
     let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -343,13 +360,21 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
         ));
     }
     sm.push_str("</urlset>\n");
-    out.push(("/sitemap.xml".into(), sm.into_bytes()));
+    sm.into_bytes()
+}
+
+/// `robots.txt`: the public edition (0) may be crawled, every other is not.
+fn robots(b: &str, ed: usize) -> Vec<u8> {
     let robots = if ed == 0 {
         format!("User-agent: *\nAllow: /\n\nSitemap: {b}/sitemap.xml\n")
     } else {
         "User-agent: *\nDisallow: /\n".to_string()
     };
-    out.push(("/robots.txt".into(), robots.into_bytes()));
+    robots.into_bytes()
+}
+
+/// `.well-known/security.txt`, expiring a year after `site.today`.
+fn security_txt(site: &Site, b: &str) -> Vec<u8> {
     let contact = site
         .config
         .security_contact
@@ -367,13 +392,22 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
     let sec = format!(
         "Contact: {contact}\nExpires: {expires}T00:00:00Z\nCanonical: {b}/.well-known/security.txt\nPreferred-Languages: en\nPolicy: {b}/policies/\n"
     );
-    out.push(("/.well-known/security.txt".into(), sec.into_bytes()));
+    sec.into_bytes()
+}
+
+/// Netlify `_headers`: the security headers on every path, caching on `/static/`.
+fn headers_file(ed: usize) -> Vec<u8> {
     let mut headers = String::from("/*\n");
     for (k, v) in security_headers(ed) {
         headers.push_str(&format!("  {k}: {v}\n"));
     }
     headers.push_str("\n/static/*\n  Cache-Control: public, max-age=3600\n");
-    out.push(("/_headers".into(), headers.into_bytes()));
+    headers.into_bytes()
+}
+
+/// One redirect page per alias, and the Netlify `_redirects` file listing them.
+fn redirects(site: &Site, ed: usize, b: &str) -> (Vec<OutFile>, Vec<u8>) {
+    let mut pages = Vec::new();
     let mut redirects = String::new();
     for (from, to) in aliases(site, ed) {
         redirects.push_str(&format!("{from}  {to}  301\n"));
@@ -381,23 +415,27 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><meta http-equiv=\"refresh\" content=\"0; url={0}\"><link rel=\"canonical\" href=\"{b}{0}\"><meta name=\"robots\" content=\"noindex\"></head><body><main><h1>This page has moved</h1><p><a href=\"{0}\">Continue to its new address</a>.</p></main></body></html>\n",
             escape(&to)
         );
-        out.push((crate::linkcheck::file_for(&from), page.into_bytes()));
+        pages.push((crate::linkcheck::file_for(&from), page.into_bytes()));
     }
-    out.push(("/_redirects".into(), redirects.into_bytes()));
+    (pages, redirects.into_bytes())
+}
+
+/// `urls.json`: the URL manifest (every page but `.html` files), sorted.
+fn urls_json(site: &Site, ed: usize, b: &str, page_urls: &[String]) -> Vec<u8> {
     let mut all_urls: Vec<String> = page_urls
         .iter()
         .filter(|u| !u.ends_with(".html"))
         .cloned()
         .collect();
     all_urls.sort();
-    out.push((
-        "/urls.json".into(),
-        serde_json::to_vec_pretty(
-            &json!({ "base_url": b, "edition": site.editions[ed], "urls": all_urls }),
-        )
-        .unwrap_or_default(),
-    ));
-    let mut search = search;
+    serde_json::to_vec_pretty(
+        &json!({ "base_url": b, "edition": site.editions[ed], "urls": all_urls }),
+    )
+    .unwrap_or_default()
+}
+
+/// `search-index.json`: the search entries sorted by URL.
+fn search_index(mut search: Vec<SearchDoc>) -> Vec<u8> {
     search.sort_by(|a, b| a.u.cmp(&b.u));
     // Serialized straight from the structs: a `json!` value would copy every
     // entry's text into a map first, doubling the index in memory.
@@ -405,11 +443,12 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
     struct Index<'a> {
         docs: &'a [SearchDoc],
     }
-    out.push((
-        "/search-index.json".into(),
-        serde_json::to_vec(&Index { docs: &search }).unwrap_or_default(),
-    ));
-    drop(search);
+    serde_json::to_vec(&Index { docs: &search }).unwrap_or_default()
+}
+
+/// The file evidence edition `ed` can see, copied as is (unreadable files are skipped).
+fn evidence_files(site: &Site, ed: usize) -> Vec<OutFile> {
+    let mut out = Vec::new();
     for e in site
         .evidence
         .iter()
@@ -419,7 +458,5 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
             out.push((crate::pages::evidence_file_url(&e.data.location), bytes));
         }
     }
-    // OSCAL and model-card exports: top (internal) edition only.
-    out.extend(crate::export::edition_files(site, ed));
     out
 }

@@ -63,6 +63,46 @@ pub struct Readiness {
 
 /// Computes the scorecard over everything edition `ed` can see.
 pub fn compute(site: &Site, ed: usize) -> Readiness {
+    let (a, missing) = annex_counts(site, ed);
+    let total = a.implemented + a.partial + a.planned + a.not_started + a.excluded;
+    let applicable = total - a.excluded;
+    let (e, stale) = evidence_counts(site, ed, missing.len());
+    let systems: Vec<_> = site
+        .systems
+        .iter()
+        .filter(|s| s.level <= ed && s.data.lifecycle != Lifecycle::Retired)
+        .collect();
+    let lacking = |f: fn(&SystemCard) -> bool| {
+        systems
+            .iter()
+            .filter(|s| f(&s.data))
+            .map(|s| site.link(Kind::System, &s.id, ed))
+            .collect::<Vec<_>>()
+    };
+    let clauses = clause_coverage(site, ed);
+    let without_assessment = lacking(|s| s.impact_assessment.is_none());
+    let without_notice = lacking(|s| s.notice.is_none());
+    Readiness {
+        without_assessment_count: without_assessment.len(),
+        without_notice_count: without_notice.len(),
+        without_assessment,
+        without_notice,
+        implemented_pct: (a.implemented * 100).checked_div(applicable).unwrap_or(0),
+        annex_a: a,
+        annex_a_total: total,
+        evidence: e,
+        tiers: crate::views::tier_counts(site, ed),
+        systems_total: systems.len(),
+        stale_evidence: stale,
+        controls_without_evidence: missing,
+        clauses_covered: clauses.iter().filter(|c| !c.documents.is_empty()).count(),
+        clauses,
+    }
+}
+
+/// Counts Annex A controls by status, and links every applicable control
+/// (Annex A or not) that is implemented or partial but cites no evidence.
+fn annex_counts(site: &Site, ed: usize) -> (AnnexCounts, Vec<LinkView>) {
     let mut a = AnnexCounts::default();
     let mut missing = Vec::new();
     for c in site.controls.iter().filter(|c| c.level <= ed) {
@@ -86,10 +126,14 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
             }
         }
     }
-    let total = a.implemented + a.partial + a.planned + a.not_started + a.excluded;
-    let applicable = total - a.excluded;
+    (a, missing)
+}
+
+/// Counts evidence by freshness (with `missing` controls without evidence)
+/// and links the stale items.
+fn evidence_counts(site: &Site, ed: usize, missing: usize) -> (EvidenceCounts, Vec<LinkView>) {
     let mut e = EvidenceCounts {
-        missing: missing.len(),
+        missing,
         ..Default::default()
     };
     let mut stale = Vec::new();
@@ -103,19 +147,13 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
             None => e.undated += 1,
         }
     }
-    let systems: Vec<_> = site
-        .systems
-        .iter()
-        .filter(|s| s.level <= ed && s.data.lifecycle != Lifecycle::Retired)
-        .collect();
-    let lacking = |f: fn(&SystemCard) -> bool| {
-        systems
-            .iter()
-            .filter(|s| f(&s.data))
-            .map(|s| site.link(Kind::System, &s.id, ed))
-            .collect::<Vec<_>>()
-    };
-    let clauses: Vec<ClauseCoverage> = catalogue::get()
+    (e, stale)
+}
+
+/// For each top-level clause of 4-10, the documents edition `ed` can see
+/// that cover it or one of its subclauses.
+fn clause_coverage(site: &Site, ed: usize) -> Vec<ClauseCoverage> {
+    catalogue::get()
         .clauses
         .iter()
         .filter(|c| c.parent.is_none())
@@ -145,25 +183,7 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
                 documents,
             }
         })
-        .collect();
-    let without_assessment = lacking(|s| s.impact_assessment.is_none());
-    let without_notice = lacking(|s| s.notice.is_none());
-    Readiness {
-        without_assessment_count: without_assessment.len(),
-        without_notice_count: without_notice.len(),
-        without_assessment,
-        without_notice,
-        implemented_pct: (a.implemented * 100).checked_div(applicable).unwrap_or(0),
-        annex_a: a,
-        annex_a_total: total,
-        evidence: e,
-        tiers: crate::views::tier_counts(site, ed),
-        systems_total: systems.len(),
-        stale_evidence: stale,
-        controls_without_evidence: missing,
-        clauses_covered: clauses.iter().filter(|c| !c.documents.is_empty()).count(),
-        clauses,
-    }
+        .collect()
 }
 
 /// The lowest edition that may see the aggregate figures.

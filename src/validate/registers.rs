@@ -2,74 +2,99 @@
 
 use crate::catalogue;
 use crate::diagnostics::{did_you_mean, rule, Diagnostic};
-use crate::model::{Kind, Site};
+use crate::model::{Entity, Kind, Site};
 use crate::parse::types::*;
-use crate::source::WithHelp;
+use crate::source::{Sources, Span, WithHelp};
 use std::path::Component;
 
+/// Checks the Statement of Applicability: each control's id, title and
+/// status or justification, then that every Annex A control is listed.
 pub(super) fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     let cat = catalogue::get();
     for c in &site.controls {
-        let e = &c.data;
-        let annex = e.id.starts_with("A.");
-        if annex && cat.control(&e.id).is_none() {
-            let hint = match did_you_mean(&e.id, cat.controls.iter().map(|c| c.id.as_str())) {
-                Some(m) => format!("did you mean `{m}`? own controls take ids outside `A.`"),
-                None => {
-                    "Annex A has 38 controls, A.2.2 to A.10.4; own controls take ids outside `A.`"
-                        .into()
-                }
-            };
-            d.push(
-                s.diag(
-                    &rule::UNKNOWN_ANNEX_A_CONTROL,
-                    c.loc.locate(s, &["id"], Some(&e.id)),
-                    format!("`{}` is not an ISO/IEC 42001 Annex A control", e.id),
-                )
-                .help(hint),
-            );
-        }
-        if annex && e.title.is_some() {
-            d.push(
-                s.diag(
-                    &rule::CONTROL_TITLE,
-                    c.loc.locate(s, &["title"], None),
-                    format!(
-                        "Annex A control `{}` takes its title from the catalogue",
-                        e.id
-                    ),
-                )
-                .help("remove `title:`"),
-            );
-        }
-        if !annex && e.title.is_none() {
-            d.push(
-                s.diag(
-                    &rule::CONTROL_TITLE,
-                    c.loc.locate(s, &["id"], Some(&e.id)),
-                    format!("own control `{}` has no title", e.id),
-                )
-                .help("add `title: ...`"),
-            );
-        }
-        if e.applicable {
-            match e.status {
-                None => d.push(s.diag(&rule::MISSING_STATUS, c.loc.locate(s, &["applicable"], None), format!("applicable control `{}` has no status", e.id)).help("set `status:` to implemented, partial, planned or not-started")),
-                Some(Status::Implemented | Status::Partial) if e.evidence.is_empty() => d.push(
-                    s.diag(&rule::CONTROL_WITHOUT_EVIDENCE, c.loc.locate(s, &["status"], None), format!("control `{}` is {} but lists no evidence", e.id, e.status.map(|x| x.as_str()).unwrap_or("")))
-                        .help("add `evidence: [evidence-id]` linking an item of registers/evidence.yaml, or set status to planned"),
-                ),
-                _ => {}
-            }
-        } else if e
-            .justification
-            .as_deref()
-            .is_none_or(|j| j.trim().is_empty())
-        {
-            d.push(s.diag(&rule::MISSING_JUSTIFICATION, c.loc.locate(s, &["applicable"], None), format!("control `{}` is excluded without a justification", e.id)).help("add `justification:` saying why the control does not apply (e.g. the role you do not play)"));
-        }
+        control_id_and_title(s, cat, c, d);
+        control_status(s, c, d);
     }
+    missing_annex_a(site, cat, d);
+}
+
+/// An Annex A id must be in the catalogue and take its title from it; an own
+/// control must have a title.
+fn control_id_and_title(
+    s: &Sources,
+    cat: &catalogue::Catalogue,
+    c: &Entity<ControlEntry>,
+    d: &mut Vec<Diagnostic>,
+) {
+    let e = &c.data;
+    let annex = e.id.starts_with("A.");
+    if annex && cat.control(&e.id).is_none() {
+        let hint = match did_you_mean(&e.id, cat.controls.iter().map(|c| c.id.as_str())) {
+            Some(m) => format!("did you mean `{m}`? own controls take ids outside `A.`"),
+            None => "Annex A has 38 controls, A.2.2 to A.10.4; own controls take ids outside `A.`"
+                .into(),
+        };
+        d.push(
+            s.diag(
+                &rule::UNKNOWN_ANNEX_A_CONTROL,
+                c.loc.locate(s, &["id"], Some(&e.id)),
+                format!("`{}` is not an ISO/IEC 42001 Annex A control", e.id),
+            )
+            .help(hint),
+        );
+    }
+    if annex && e.title.is_some() {
+        d.push(
+            s.diag(
+                &rule::CONTROL_TITLE,
+                c.loc.locate(s, &["title"], None),
+                format!(
+                    "Annex A control `{}` takes its title from the catalogue",
+                    e.id
+                ),
+            )
+            .help("remove `title:`"),
+        );
+    }
+    if !annex && e.title.is_none() {
+        d.push(
+            s.diag(
+                &rule::CONTROL_TITLE,
+                c.loc.locate(s, &["id"], Some(&e.id)),
+                format!("own control `{}` has no title", e.id),
+            )
+            .help("add `title: ...`"),
+        );
+    }
+}
+
+/// An applicable control needs a status (and evidence once implemented or
+/// partial); an excluded one needs a justification.
+fn control_status(s: &Sources, c: &Entity<ControlEntry>, d: &mut Vec<Diagnostic>) {
+    let e = &c.data;
+    if e.applicable {
+        match e.status {
+            None => d.push(s.diag(&rule::MISSING_STATUS, c.loc.locate(s, &["applicable"], None), format!("applicable control `{}` has no status", e.id)).help("set `status:` to implemented, partial, planned or not-started")),
+            Some(Status::Implemented | Status::Partial) if e.evidence.is_empty() => d.push(
+                s.diag(&rule::CONTROL_WITHOUT_EVIDENCE, c.loc.locate(s, &["status"], None), format!("control `{}` is {} but lists no evidence", e.id, e.status.map(|x| x.as_str()).unwrap_or("")))
+                    .help("add `evidence: [evidence-id]` linking an item of registers/evidence.yaml, or set status to planned"),
+            ),
+            _ => {}
+        }
+    } else if e
+        .justification
+        .as_deref()
+        .is_none_or(|j| j.trim().is_empty())
+    {
+        d.push(s.diag(&rule::MISSING_JUSTIFICATION, c.loc.locate(s, &["applicable"], None), format!("control `{}` is excluded without a justification", e.id)).help("add `justification:` saying why the control does not apply (e.g. the role you do not play)"));
+    }
+}
+
+/// Every catalogue Annex A control must appear in the Statement of
+/// Applicability; the finding points at registers/controls.yaml.
+fn missing_annex_a(site: &Site, cat: &catalogue::Catalogue, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
     for a in &cat.controls {
         if !site.controls.iter().any(|c| c.id == a.id) {
             let file = site
@@ -97,82 +122,16 @@ pub(super) fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Checks each evidence item's location for its kind, then its freshness.
 pub(super) fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     for ev in &site.evidence {
         let e = &ev.data;
         let at = || ev.loc.locate(s, &["location"], Some(&e.location));
         match e.kind {
-            EvidenceKind::File => {
-                let p = std::path::Path::new(&e.location);
-                let escapes = p.is_absolute()
-                    || p.components().any(|c| {
-                        matches!(
-                            c,
-                            Component::ParentDir | Component::RootDir | Component::Prefix(_)
-                        )
-                    });
-                if escapes {
-                    d.push(
-                        s.diag(
-                            &rule::EVIDENCE_LOCATION,
-                            at(),
-                            format!("evidence file `{}` leaves content/", e.location),
-                        )
-                        .help(
-                            "give a path relative to content/, e.g. `evidence/2026-q3-review.pdf`",
-                        ),
-                    );
-                } else if !site.content.join(p).is_file() {
-                    d.push(
-                        s.diag(
-                            &rule::EVIDENCE_FILE_MISSING,
-                            at(),
-                            format!("evidence file `content/{}` does not exist", e.location),
-                        )
-                        .help("fix the path (relative to content/) or add the file"),
-                    );
-                }
-            }
-            EvidenceKind::Url => {
-                let ok = (e.location.starts_with("https://") || e.location.starts_with("http://"))
-                    && e.location.len() > 8
-                    && !e.location.contains(char::is_whitespace);
-                if !ok {
-                    d.push(
-                        s.diag(
-                            &rule::EVIDENCE_LOCATION,
-                            at(),
-                            format!("`{}` is not an http(s) URL", e.location),
-                        )
-                        .help("write the full URL, starting with https://"),
-                    );
-                }
-            }
-            EvidenceKind::Document => {
-                let broken = ["policy", "assessment", "notice", "page", "scope"]
-                    .iter()
-                    .any(|k| {
-                        site.broken
-                            .iter()
-                            .any(|(bk, bi)| bk == k && *bi == e.location)
-                    });
-                if !broken && !site.docs.iter().any(|doc| doc.id == e.location) {
-                    let hint = did_you_mean(&e.location, site.docs.iter().map(|x| x.id.as_str()))
-                        .map_or(
-                            "give the id of a policy, assessment, notice or page".into(),
-                            |m| format!("did you mean `{m}`?"),
-                        );
-                    d.push(
-                        s.diag(
-                            &rule::EVIDENCE_LOCATION,
-                            at(),
-                            format!("no document `{}`", e.location),
-                        )
-                        .help(hint),
-                    );
-                }
-            }
+            EvidenceKind::File => evidence_file(site, e, &at, d),
+            EvidenceKind::Url => evidence_url(s, e, &at, d),
+            EvidenceKind::Document => evidence_document(site, e, &at, d),
             EvidenceKind::Ticket | EvidenceKind::Attestation => {
                 if e.location.trim().is_empty() {
                     d.push(
@@ -182,14 +141,111 @@ pub(super) fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if let (Some(c), Some(every)) = (e.collected, e.review_every) {
-            let due = c.plus(every);
-            if due < site.today {
-                d.push(
-                    s.diag(&rule::STALE_EVIDENCE, ev.loc.locate(s, &["collected"], None), format!("evidence `{}` went stale on {due} (collected {c}, review every {every})", e.id))
-                        .help("collect it again and update `collected:`"),
-                );
-            }
+        stale_evidence(site, ev, d);
+    }
+}
+
+/// A file must stay inside content/ and exist there. `at` locates the
+/// `location:` value, only when a finding needs it.
+fn evidence_file(site: &Site, e: &EvidenceEntry, at: &dyn Fn() -> Span, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let p = std::path::Path::new(&e.location);
+    let escapes = p.is_absolute()
+        || p.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        });
+    if escapes {
+        d.push(
+            s.diag(
+                &rule::EVIDENCE_LOCATION,
+                at(),
+                format!("evidence file `{}` leaves content/", e.location),
+            )
+            .help("give a path relative to content/, e.g. `evidence/2026-q3-review.pdf`"),
+        );
+    } else if !site.content.join(p).is_file() {
+        d.push(
+            s.diag(
+                &rule::EVIDENCE_FILE_MISSING,
+                at(),
+                format!("evidence file `content/{}` does not exist", e.location),
+            )
+            .help("fix the path (relative to content/) or add the file"),
+        );
+    }
+}
+
+/// A URL must be a whitespace-free http(s) URL.
+fn evidence_url(s: &Sources, e: &EvidenceEntry, at: &dyn Fn() -> Span, d: &mut Vec<Diagnostic>) {
+    let ok = (e.location.starts_with("https://") || e.location.starts_with("http://"))
+        && e.location.len() > 8
+        && !e.location.contains(char::is_whitespace);
+    if !ok {
+        d.push(
+            s.diag(
+                &rule::EVIDENCE_LOCATION,
+                at(),
+                format!("`{}` is not an http(s) URL", e.location),
+            )
+            .help("write the full URL, starting with https://"),
+        );
+    }
+}
+
+/// A document must name a loaded document; one that failed to load was
+/// already reported, so it is not reported again.
+fn evidence_document(
+    site: &Site,
+    e: &EvidenceEntry,
+    at: &dyn Fn() -> Span,
+    d: &mut Vec<Diagnostic>,
+) {
+    let broken = ["policy", "assessment", "notice", "page", "scope"]
+        .iter()
+        .any(|k| {
+            site.broken
+                .iter()
+                .any(|(bk, bi)| bk == k && *bi == e.location)
+        });
+    if !broken && !site.docs.iter().any(|doc| doc.id == e.location) {
+        let hint = did_you_mean(&e.location, site.docs.iter().map(|x| x.id.as_str())).map_or(
+            "give the id of a policy, assessment, notice or page".into(),
+            |m| format!("did you mean `{m}`?"),
+        );
+        d.push(
+            site.sources
+                .diag(
+                    &rule::EVIDENCE_LOCATION,
+                    at(),
+                    format!("no document `{}`", e.location),
+                )
+                .help(hint),
+        );
+    }
+}
+
+/// Evidence with a `collected` date and a review period goes stale once the
+/// period has passed.
+fn stale_evidence(site: &Site, ev: &Entity<EvidenceEntry>, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let e = &ev.data;
+    if let (Some(c), Some(every)) = (e.collected, e.review_every) {
+        let due = c.plus(every);
+        if due < site.today {
+            d.push(
+                s.diag(
+                    &rule::STALE_EVIDENCE,
+                    ev.loc.locate(s, &["collected"], None),
+                    format!(
+                        "evidence `{}` went stale on {due} (collected {c}, review every {every})",
+                        e.id
+                    ),
+                )
+                .help("collect it again and update `collected:`"),
+            );
         }
     }
 }
