@@ -120,12 +120,18 @@ impl Live {
         self.pass.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// Numbers a new background pass. Taken before the pass's thread starts,
+    /// so a [`Live::cancel`] that comes before the thread runs still counts.
+    pub fn begin_pass(&self) -> u64 {
+        self.pass.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
     /// Renders every file of the edition and link-checks them, unless
-    /// [`Live::cancel`] is called meanwhile (then `Failure::Cancelled`).
-    pub fn render_all(&self) -> Result<Checked, Failure> {
+    /// [`Live::cancel`] is called after [`Live::begin_pass`] returned `pass`
+    /// (then `Failure::Cancelled`).
+    pub fn render_all(&self, pass: u64) -> Result<Checked, Failure> {
         let start = Instant::now();
-        let mine = self.pass.fetch_add(1, Ordering::SeqCst) + 1;
-        let stop = || self.pass.load(Ordering::SeqCst) != mine;
+        let stop = || self.pass.load(Ordering::SeqCst) != pass;
         let sink = MemorySink::default();
         let report = crate::build::render_editions(
             &self.site,

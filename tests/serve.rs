@@ -469,3 +469,29 @@ fn template_error_found_at_render_keeps_the_last_good_page() {
     assert!(body.contains("E039"), "the template error is listed");
     assert!(body.contains("showing the last good build"));
 }
+
+#[test]
+fn a_failed_rebuild_lets_the_served_build_finish_its_pass() {
+    use vouch::serve::{rebuild, AppState};
+    let dir = temp_copy("editions");
+    // Enough pages that the first pass is surely still rendering below.
+    let pages = dir.path().join("content/pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    for i in 0..1500 {
+        let text = format!("---\ntitle: Filler {i}\n---\n\nFiller text {i}.\n");
+        std::fs::write(pages.join(format!("filler-{i}.md")), text).unwrap();
+    }
+    let (opts, _) = cached_opts(dir.path());
+    let state = AppState::new();
+    assert!(rebuild(&opts, "internal", &state).unwrap().ok);
+    // At once, while the first pass is still rendering: a save that cannot
+    // be read at all (exit-code-2 kind of failure) stops that pass...
+    let content = dir.path().join("content");
+    std::fs::rename(&content, dir.path().join("moved")).unwrap();
+    assert!(rebuild(&opts, "internal", &state).is_err());
+    // ...which must run again, or the feed would wait for nothing.
+    let start = std::time::Instant::now();
+    assert!(state.file("/feed.xml").unwrap().is_some());
+    assert!(state.wait_rendered(Duration::from_secs(40)));
+    assert!(start.elapsed() < Duration::from_secs(40));
+}

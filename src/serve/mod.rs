@@ -170,15 +170,24 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
             // Resume the pass of the build still served, if it was stopped.
             (r, old.filter(|l| !l.is_complete()))
         }
-        Err(Failure::Cancelled) => return Err("the build was cancelled".into()),
-        Err(Failure::Io(msg)) => return Err(msg),
+        Err(e) => {
+            drop(snap);
+            // Nothing was swapped in: the served build's pass must finish,
+            // or requests for its feeds would wait for nothing.
+            if let Some(live) = old.filter(|l| !l.is_complete()) {
+                spawn_pass(live, state, generation);
+            }
+            return Err(match e {
+                Failure::Io(msg) => msg,
+                _ => "the build was cancelled".into(),
+            });
+        }
     };
     drop(snap);
     // Sent only after the swap: a browser that reloads sees the new build.
     let _ = state.events.send("reload".into());
     if let Some(live) = background {
-        let state = state.clone();
-        std::thread::spawn(move || finish(&live, &state, generation));
+        spawn_pass(live, state, generation);
     }
     // Freeing a large model takes a while; not under the lock, not before
     // the reload.
@@ -203,11 +212,18 @@ fn analyse_live(opts: &Options, edition: &str) -> Result<(Arc<Live>, Vec<Diagnos
     Ok((Arc::new(live), analysis.diagnostics))
 }
 
+/// Starts the background pass of `live` on its own thread.
+fn spawn_pass(live: Arc<Live>, state: &AppState, generation: u64) {
+    let pass = live.begin_pass();
+    let state = state.clone();
+    std::thread::spawn(move || finish(&live, pass, &state, generation));
+}
+
 /// The background pass: renders every file and link-checks the edition.
 /// Findings join the overlay (and browsers reload to show them) only if the
 /// build is still the one served.
-fn finish(live: &Live, state: &AppState, generation: u64) {
-    let found = match live.render_all() {
+fn finish(live: &Live, pass: u64, state: &AppState, generation: u64) {
+    let found = match live.render_all(pass) {
         Ok(checked) => {
             eprintln!(
                 "rendered {} pages and checked their links in {} ms",
