@@ -83,10 +83,14 @@ impl AppState {
             let (Some(live), _) = self.current() else {
                 return Ok(None);
             };
+            // Read before the lookup: a pass that completes between the
+            // lookup and this check would otherwise turn a file it just
+            // made into a 404.
+            let complete = live.is_complete();
             if let Some(found) = live.file(file)? {
                 return Ok(Some(found));
             }
-            if live.is_complete() || start.elapsed() > WAIT_FOR_PASS {
+            if complete || start.elapsed() > WAIT_FOR_PASS {
                 return Ok(None);
             }
             std::thread::sleep(Duration::from_millis(20));
