@@ -1,12 +1,15 @@
 //! Content-hash caches that make `vouch serve` rebuilds incremental:
-//! - files: YAML and front matter of an unchanged file are not parsed again;
+//! - source files: a file whose size and timestamps did not change is not
+//!   read again (see [`Stamp`]);
+//! - parsed files: YAML and front matter of an unchanged file are not parsed again;
 //! - Markdown: a document whose text did not change is not parsed again;
 //! - theme: templates are compiled again only when a theme file changed;
 //! - pages: a page whose template and view data did not change is not
 //!   rendered or post-processed again.
 //!
 //! Keys are hashes of the inputs themselves, so a cache can never serve stale
-//! output; entries not used by the latest build are dropped to bound memory.
+//! output; entries not used by the latest build (for pages: the latest
+//! complete render pass) are dropped to bound memory.
 //! A change to `site.yaml` changes every page's shared data, so it rebuilds
 //! everything from scratch by construction.
 
@@ -178,7 +181,8 @@ pub fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
 }
 
 impl Cache {
-    /// Starts a build: entries the previous build did not use are dropped.
+    /// Starts a build: files, parses and Markdown the previous build did not
+    /// use are dropped (pages rotate in [`Cache::pass_done`]).
     pub fn begin(&self) {
         if let Ok(mut m) = self.markdown.lock() {
             m.rotate();

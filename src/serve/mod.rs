@@ -67,11 +67,8 @@ impl AppState {
         }
     }
 
-    fn current(&self) -> (Option<Arc<Live>>, u64) {
-        self.snapshot
-            .read()
-            .map(|s| (s.live.clone(), s.generation))
-            .unwrap_or_default()
+    fn live(&self) -> Option<Arc<Live>> {
+        self.snapshot.read().ok()?.live.clone()
     }
 
     /// A file of the served build, rendering a page on first request. A
@@ -80,7 +77,7 @@ impl AppState {
     pub fn file(&self, file: &str) -> Result<Option<Arc<Vec<u8>>>, Failure> {
         let start = Instant::now();
         loop {
-            let (Some(live), _) = self.current() else {
+            let Some(live) = self.live() else {
                 return Ok(None);
             };
             // Read before the lookup: a pass that completes between the
@@ -108,7 +105,7 @@ impl AppState {
     pub fn wait_rendered(&self, timeout: Duration) -> bool {
         let start = Instant::now();
         while start.elapsed() < timeout {
-            if self.current().0.is_some_and(|l| l.is_complete()) {
+            if self.live().is_some_and(|l| l.is_complete()) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -137,7 +134,7 @@ pub struct Rebuilt {
 /// renders every page and link-checks them.
 pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuilt, String> {
     let start = Instant::now();
-    let (old, _) = state.current();
+    let old = state.live();
     // The previous build's background pass would compete for the CPU.
     if let Some(o) = &old {
         o.cancel();
@@ -149,37 +146,16 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
         .map_err(|_| "state lock poisoned".to_string())?;
     snap.generation += 1;
     let generation = snap.generation;
-    let mut retired = None;
-    let (rebuilt, background) = match result {
-        Ok((live, diags)) => {
-            let newer = snap.live.replace(live.clone());
-            retired = std::mem::replace(&mut snap.previous, newer);
-            snap.diagnostics = diags.clone();
-            snap.stale = false;
-            let r = Rebuilt {
-                ok: true,
-                elapsed: start.elapsed(),
-                diagnostics: diags,
-            };
-            (r, Some(live))
-        }
-        Err(Failure::Content(diags)) => {
-            snap.diagnostics = diags.clone();
-            snap.stale = true;
-            let r = Rebuilt {
-                ok: false,
-                elapsed: start.elapsed(),
-                diagnostics: diags,
-            };
-            // Resume the pass of the build still served, if it was stopped.
-            (r, old.filter(|l| !l.is_complete()))
-        }
+    // When nothing is swapped in, the served build's pass (stopped above)
+    // must finish, or requests for its feeds would wait for nothing.
+    let resumed = || old.clone().filter(|l| !l.is_complete());
+    let (live, diagnostics) = match result {
+        Ok((live, diags)) => (Some(live), diags),
+        Err(Failure::Content(diags)) => (None, diags),
         Err(e) => {
             drop(snap);
-            // Nothing was swapped in: the served build's pass must finish,
-            // or requests for its feeds would wait for nothing.
-            if let Some(live) = old.filter(|l| !l.is_complete()) {
-                spawn_pass(live, state, generation);
+            if let Some(l) = resumed() {
+                spawn_pass(l, state, generation);
             }
             return Err(match e {
                 Failure::Io(msg) => msg,
@@ -187,18 +163,30 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
             });
         }
     };
+    let mut retired = None;
+    if let Some(l) = &live {
+        let newer = snap.live.replace(l.clone());
+        retired = std::mem::replace(&mut snap.previous, newer);
+    }
+    snap.diagnostics = diagnostics.clone();
+    snap.stale = live.is_none();
     drop(snap);
     // Sent only after the swap: a browser that reloads sees the new build.
     let _ = state.events.send("reload".into());
-    if let Some(live) = background {
-        spawn_pass(live, state, generation);
+    let ok = live.is_some();
+    if let Some(l) = live.or_else(resumed) {
+        spawn_pass(l, state, generation);
     }
     // Freeing a large model takes a while; not under the lock, not before
     // the reload.
     if let Some(r) = retired {
         std::thread::spawn(move || drop(r));
     }
-    Ok(rebuilt)
+    Ok(Rebuilt {
+        ok,
+        elapsed: start.elapsed(),
+        diagnostics,
+    })
 }
 
 fn analyse_live(opts: &Options, edition: &str) -> Result<(Arc<Live>, Vec<Diagnostic>), Failure> {
