@@ -3,16 +3,17 @@
 //! a valid model into files through a [`Sink`]; [`build`] adds the staging
 //! folder and the atomic swap.
 
-use crate::cache::{Cache, CachedPage};
-use crate::date::Date;
-use crate::diagnostics::{self, rule, Diagnostic, Severity};
-use crate::linkcheck::{self, file_for, EditionIndex};
-use crate::model::Site;
-use crate::outputs::{self, SearchDoc};
-use crate::render::{self, Theme};
-use crate::source::file_diag;
-use crate::write::{self, DiskSink, Sink};
-use crate::{load, model, pages, parse, postprocess, validate};
+use crate::core::memo::{Cache, CachedPage};
+use crate::core::date::Date;
+use crate::core::diagnostics::{self, rule, Diagnostic, Severity};
+use crate::pipeline::linkcheck::{self, file_for, EditionIndex};
+use crate::pipeline::model::Site;
+use crate::site::outputs::{self, SearchDoc};
+use crate::pipeline::render::{self, Theme};
+use crate::core::source::file_diag;
+use crate::pipeline::write::{self, DiskSink, Sink};
+use crate::pipeline::{load, model, parse, postprocess, validate};
+use crate::site::pages;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ pub struct Options {
     /// A previous `urls.json` (path or URL): report URLs that would disappear.
     pub since: Option<String>,
     /// Incremental caches shared across rebuilds (`vouch serve`).
-    pub cache: Option<std::sync::Arc<crate::cache::Cache>>,
+    pub cache: Option<std::sync::Arc<crate::core::memo::Cache>>,
 }
 
 impl Options {
@@ -104,7 +105,7 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     lap("model", t);
     let t = std::time::Instant::now();
     if let Some(c) = &opts.cache {
-        if let Some(head) = crate::cache::git_head(&site.root) {
+        if let Some(head) = crate::core::memo::git_head(&site.root) {
             let dates = c.git_dates(&head, || Arc::new(outputs::git_dates(&site)));
             let _ = site.git_dates.set(dates);
         }
@@ -115,8 +116,8 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     diags.extend(validate::validate(&site));
     lap("validate", t);
     if let Some(since) = &opts.since {
-        let manifest = crate::permalinks::load(since).map_err(Failure::Io)?;
-        diags.extend(crate::permalinks::check(&site, &manifest).map_err(Failure::Io)?);
+        let manifest = crate::site::permalinks::load(since).map_err(Failure::Io)?;
+        diags.extend(crate::site::permalinks::check(&site, &manifest).map_err(Failure::Io)?);
     }
     finish(&mut diags, opts.strict);
     Ok(Analysis {
@@ -168,7 +169,7 @@ pub fn theme_for(site: &Site, cache: Option<&Cache>) -> Result<Arc<Theme>, Box<D
         .map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "content/site.yaml", m)))?;
     let load = || render::load_theme(&files);
     let theme = match cache {
-        Some(c) => c.theme(crate::cache::hash_of(&files), load),
+        Some(c) => c.theme(crate::core::memo::hash_of(&files), load),
         None => load().map(Arc::new),
     };
     theme.map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "themes", m)))
@@ -197,7 +198,7 @@ impl EditionEnv {
         let name = site.editions[ed].clone();
         let base = serde_json::json!({ "site": site.site_view(ed, serve) });
         let base_hash =
-            cached.then(|| crate::cache::hash_of(&(base.to_string(), &name, theme.hash)));
+            cached.then(|| crate::core::memo::hash_of(&(base.to_string(), &name, theme.hash)));
         EditionEnv {
             ed,
             name,
@@ -230,7 +231,7 @@ impl EditionEnv {
             postprocess::process(&html, self.ed, &site.editions)
         };
         let key = self.base_hash.map(|b| {
-            crate::cache::hash_json(crate::cache::hash_of(&(b, job.template, &job.url)), &ctx)
+            crate::core::memo::hash_json(crate::core::memo::hash_of(&(b, job.template, &job.url)), &ctx)
         });
         let (html, links) = match (cache, key) {
             (Some(c), Some(k)) => match c.page(k) {

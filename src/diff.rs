@@ -9,7 +9,7 @@
 //! change of a public claim. Without REV2 the working tree is the new side.
 
 use crate::build::{analyse, Failure, Options};
-use crate::model::{url, Kind, Site};
+use crate::pipeline::model::{url, Kind, Site};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -202,7 +202,7 @@ type Snaps = BTreeMap<String, Snap>;
 
 fn public_text(site: &Site, kind: Kind, id: &str, field: &'static str) -> String {
     site.field_html(kind, id, field, 0)
-        .map(|r| crate::answer::claims::collapse(&r.text))
+        .map(|r| crate::site::answer::claims::collapse(&r.text))
         .unwrap_or_default()
 }
 
@@ -347,7 +347,7 @@ fn doc_snaps(site: &Site) -> Snaps {
         let body = site
             .doc_md
             .get(i)
-            .map(|m| crate::answer::claims::collapse(&m.render(0, &site.md_resolver(0)).text))
+            .map(|m| crate::site::answer::claims::collapse(&m.render(0, &site.md_resolver(0)).text))
             .unwrap_or_default();
         let f = &d.data.front;
         docs.insert(
@@ -395,7 +395,7 @@ fn cert_snaps(site: &Site) -> Snaps {
 }
 
 fn quote(s: &str) -> String {
-    let s = crate::answer::claims::one_line(s, 300);
+    let s = crate::site::answer::claims::one_line(s, 300);
     if s.is_empty() {
         "(empty)".into()
     } else {

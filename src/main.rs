@@ -6,8 +6,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vouch::build::{self, Failure, Options};
-use vouch::date::Date;
-use vouch::diagnostics::{self, Diagnostic};
+use vouch::core::date::Date;
+use vouch::core::diagnostics::{self, Diagnostic};
 
 #[derive(Parser)]
 #[command(
@@ -108,7 +108,7 @@ enum Command {
         out: Option<PathBuf>,
         /// Output format (default: from --out's extension, else csv).
         #[arg(long, value_enum)]
-        format: Option<vouch::answer::Format>,
+        format: Option<vouch::site::answer::Format>,
     },
     /// Print the permalink of every claim an edition publishes, for questionnaire tools.
     Links {
@@ -119,7 +119,7 @@ enum Command {
         edition: String,
         /// Output format.
         #[arg(long, value_enum, default_value = "csv")]
-        format: vouch::answer::Format,
+        format: vouch::site::answer::Format,
     },
     /// List the public claims that changed between two git revisions (Markdown).
     Diff {
@@ -232,7 +232,7 @@ fn run(cli: Cli) -> ExitCode {
             format,
         } => cmd_answer(
             &common,
-            vouch::answer::AnswerOptions {
+            vouch::site::answer::AnswerOptions {
                 questions,
                 edition,
                 out,
@@ -295,7 +295,7 @@ fn cmd_check(common: &Common, format: Format) -> ExitCode {
                     let top = site.editions.len().saturating_sub(1);
                     eprint!(
                         "\n{}",
-                        vouch::readiness::summary(&vouch::readiness::compute(site, top))
+                        vouch::site::readiness::summary(&vouch::site::readiness::compute(site, top))
                     );
                 }
             }
@@ -311,7 +311,7 @@ fn cmd_check(common: &Common, format: Format) -> ExitCode {
 
 /// `vouch new`: writes a starter project into `dir`.
 fn cmd_new(dir: &std::path::Path) -> ExitCode {
-    match vouch::starter::write(dir) {
+    match vouch::site::starter::write(dir) {
         Ok(()) => {
             eprintln!(
                 "created a starter project in {}; next: vouch build --root {}",
@@ -340,9 +340,9 @@ fn cmd_serve(opts: vouch::serve::ServeOptions) -> ExitCode {
 
 /// `vouch answer`: drafts answers to a questionnaire and reports how many
 /// questions were answered.
-fn cmd_answer(common: &Common, opts: vouch::answer::AnswerOptions) -> ExitCode {
+fn cmd_answer(common: &Common, opts: vouch::site::answer::AnswerOptions) -> ExitCode {
     with_site(common, |site| {
-        let s = vouch::answer::run(site, &opts)?;
+        let s = vouch::site::answer::run(site, &opts)?;
         print!("{}", s.stdout.unwrap_or_default());
         eprintln!(
             "answered {} of {} questions; the rest need a person",
@@ -353,10 +353,10 @@ fn cmd_answer(common: &Common, opts: vouch::answer::AnswerOptions) -> ExitCode {
 }
 
 /// `vouch links`: prints the permalink table of one edition's claims.
-fn cmd_links(common: &Common, edition: &str, format: vouch::answer::Format) -> ExitCode {
+fn cmd_links(common: &Common, edition: &str, format: vouch::site::answer::Format) -> ExitCode {
     with_site(common, |site| {
-        let ed = vouch::answer::edition_index(site, edition)?;
-        print!("{}", vouch::answer::links_table(site, ed, format)?);
+        let ed = vouch::site::answer::edition_index(site, edition)?;
+        print!("{}", vouch::site::answer::links_table(site, ed, format)?);
         Ok(())
     })
 }
@@ -381,7 +381,7 @@ fn cmd_diff(root: &std::path::Path, rev: &str, rev2: Option<&str>) -> ExitCode {
 
 /// `vouch export`: writes an OSCAL component definition or model cards.
 fn cmd_export(what: ExportCommand) -> ExitCode {
-    use vouch::export::{run, Target};
+    use vouch::site::export::{run, Target};
     let (common, edition, target) = match what {
         ExportCommand::Oscal {
             common,
@@ -428,7 +428,7 @@ fn failure(f: Failure, format: Format) -> ExitCode {
 /// (after printing them), an error from `f` is a usage or I/O failure (2).
 fn with_site(
     common: &Common,
-    f: impl FnOnce(&vouch::model::Site) -> Result<(), String>,
+    f: impl FnOnce(&vouch::pipeline::model::Site) -> Result<(), String>,
 ) -> ExitCode {
     match build::analyse(&options(common)) {
         Ok(a) => {

@@ -6,7 +6,7 @@ mod common;
 
 use common::{code, fixture, repo, stderr, stdout, vouch, TODAY};
 use std::path::Path;
-use vouch::answer::{Answerer, Status, THRESHOLD};
+use vouch::site::answer::{Answerer, Status, THRESHOLD};
 use vouch::build::{analyse, Options};
 
 /// Regression floors for the evaluation set (tests/answer-eval/).
@@ -42,7 +42,7 @@ fn eval_cases() -> Vec<Case> {
 #[test]
 fn evaluation_set_meets_targets() {
     let mut opts = Options::new(repo());
-    opts.today = vouch::date::Date::parse(TODAY);
+    opts.today = vouch::core::date::Date::parse(TODAY);
     let a = analyse(&opts).expect("example analyses");
     let site = a.site.expect("example has a model");
     let answerer = Answerer::new(&site, 0);

@@ -418,17 +418,17 @@ fn project_theme_overrides_default_by_relative_path() {
 #[test]
 fn cheap_url_list_matches_the_rendered_pages() {
     let a = vouch::build::analyse(&vouch::build::Options {
-        today: vouch::date::Date::parse(TODAY),
+        today: vouch::core::date::Date::parse(TODAY),
         ..vouch::build::Options::new(fixture("editions"))
     })
     .unwrap();
     let site = a.site.unwrap();
     for ed in 0..site.editions.len() {
-        let jobs: Vec<String> = vouch::pages::jobs(&site, ed)
+        let jobs: Vec<String> = vouch::site::pages::jobs(&site, ed)
             .into_iter()
             .map(|j| j.url)
             .collect();
-        assert_eq!(vouch::pages::urls(&site, ed), jobs, "edition {ed}");
+        assert_eq!(vouch::site::pages::urls(&site, ed), jobs, "edition {ed}");
     }
 }
 

@@ -6,9 +6,9 @@ mod common;
 use common::*;
 use std::path::Path;
 use vouch::build::{analyse, Options};
-use vouch::crosswalk::{crosswalk, reuse, CrosswalkView};
-use vouch::date::Date;
-use vouch::model::Site;
+use vouch::site::crosswalk::{crosswalk, reuse, CrosswalkView};
+use vouch::core::date::Date;
+use vouch::pipeline::model::Site;
 
 /// Replaces `from` (which must occur) with `to` in a file of the copy.
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
@@ -135,14 +135,14 @@ fn nist_page_lists_the_reference_crosswalk_as_reference() {
     let s = site(dir.path());
     let nist = crosswalk(&s, "nist_ai_rmf", 0);
     let all: std::collections::BTreeSet<&String> =
-        vouch::catalogue::get().nist.values().flatten().collect();
+        vouch::core::catalogue::get().nist.values().flatten().collect();
     assert_eq!(
         nist.total,
         all.len(),
         "every subcategory of the reference crosswalk"
     );
     // Only A.2.2 is implemented among Annex A: the three subcategories related to it.
-    let related = &vouch::catalogue::get().nist["A.2.2"];
+    let related = &vouch::core::catalogue::get().nist["A.2.2"];
     assert_eq!(nist.covered, related.len());
     assert_eq!(nist.pct, related.len() * 100 / all.len());
     let g11 = nist
@@ -235,16 +235,16 @@ fn no_crosswalk_pages_without_other_frameworks() {
     let dir = temp_copy("editions");
     let out = build(dir.path());
     assert!(!out.join("public/crosswalks").exists());
-    assert!(vouch::crosswalk::page_urls(&site(dir.path())).is_empty());
+    assert!(vouch::site::crosswalk::page_urls(&site(dir.path())).is_empty());
 }
 
 #[test]
 fn example_project_has_crosswalks_for_every_listed_framework() {
     let s = site(&repo());
-    let fws = vouch::crosswalk::frameworks(&s);
+    let fws = vouch::site::crosswalk::frameworks(&s);
     assert_eq!(fws, ["iso27001", "soc2", "nist_ai_rmf", "eu_ai_act"]);
     for ed in 0..s.editions.len() {
-        for c in vouch::crosswalk::all(&s, ed) {
+        for c in vouch::site::crosswalk::all(&s, ed) {
             assert!(
                 c.total > 0 && c.covered <= c.total,
                 "{} in edition {ed}",

@@ -9,8 +9,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use vouch::build::{analyse, Options};
-use vouch::date::Date;
-use vouch::model::Site;
+use vouch::core::date::Date;
+use vouch::pipeline::model::Site;
 
 fn schema(name: &str) -> Value {
     let p = repo().join("tests/schemas").join(name);
@@ -62,11 +62,11 @@ fn oscal_export_validates_against_the_official_oscal_1_1_schema() {
     let s = site(&repo());
     let v = oscal_validator();
     for ed in 0..s.editions.len() {
-        let doc: Value = serde_json::from_slice(&vouch::export::oscal::to_bytes(&s, ed)).unwrap();
+        let doc: Value = serde_json::from_slice(&vouch::site::export::oscal::to_bytes(&s, ed)).unwrap();
         assert_valid(&v, &doc, &format!("OSCAL of edition {}", s.editions[ed]));
     }
     let top = s.editions.len() - 1;
-    let doc = vouch::export::oscal::component_definition(&s, top);
+    let doc = vouch::site::export::oscal::component_definition(&s, top);
     let cd = &doc["component-definition"];
     assert_eq!(cd["metadata"]["oscal-version"], "1.1.3");
     assert_eq!(cd["metadata"]["last-modified"], "2026-11-27T00:00:00Z");
@@ -74,7 +74,7 @@ fn oscal_export_validates_against_the_official_oscal_1_1_schema() {
     let policies = s
         .docs
         .iter()
-        .filter(|d| d.kind == vouch::model::Kind::Policy)
+        .filter(|d| d.kind == vouch::pipeline::model::Kind::Policy)
         .count();
     let count = |t: &str| comps.iter().filter(|c| c["type"] == t).count();
     assert_eq!(count("policy"), policies, "one policy component per policy");
@@ -98,9 +98,9 @@ fn oscal_export_validates_against_the_official_oscal_1_1_schema() {
 #[test]
 fn uuids_are_rfc4122_version_5_and_stable() {
     let s = site(&repo());
-    let a = vouch::export::uuid(&s, "component/aims");
-    assert_eq!(a, vouch::export::uuid(&s, "component/aims"));
-    assert_ne!(a, vouch::export::uuid(&s, "component/other"));
+    let a = vouch::site::export::uuid(&s, "component/aims");
+    assert_eq!(a, vouch::site::export::uuid(&s, "component/aims"));
+    assert_ne!(a, vouch::site::export::uuid(&s, "component/other"));
     let b: Vec<char> = a.chars().collect();
     assert_eq!(a.len(), 36);
     assert_eq!(b[14], '5', "version nibble");
@@ -112,7 +112,7 @@ fn model_cards_validate_against_cyclonedx_1_6_and_carry_a_model_card() {
     let s = site(&repo());
     let v = cyclonedx_validator();
     let top = s.editions.len() - 1;
-    let files = vouch::export::cards::files(&s, top);
+    let files = vouch::site::export::cards::files(&s, top);
     for sys in &s.systems {
         let get = |f: &str| {
             files
@@ -130,11 +130,11 @@ fn model_cards_validate_against_cyclonedx_1_6_and_carry_a_model_card() {
             .and_then(|r| r.split_once("\n---\n"))
             .map(|(m, _)| m)
             .expect("README starts with a YAML metadata block");
-        let meta: Value = vouch::yaml::from_str(meta).unwrap();
+        let meta: Value = vouch::core::yaml::from_str(meta).unwrap();
         assert_eq!(meta["model_name"], sys.data.name.as_str());
         assert!(readme.contains("## Uses") && readme.contains("## Bias, Risks, and Limitations"));
         let annex = get("annex-iv.md");
-        let high = sys.data.risk_tier == vouch::parse::types::Tier::High;
+        let high = sys.data.risk_tier == vouch::pipeline::parse::types::Tier::High;
         assert_eq!(
             annex.is_some(),
             high,
@@ -155,8 +155,8 @@ fn model_cards_validate_against_cyclonedx_1_6_and_carry_a_model_card() {
 
 /// Every byte of every export of `ed` in the editions fixture.
 fn exports_of(s: &Site, ed: usize) -> Vec<(String, Vec<u8>)> {
-    let mut all = vec![("oscal".to_string(), vouch::export::oscal::to_bytes(s, ed))];
-    all.extend(vouch::export::cards::files(s, ed));
+    let mut all = vec![("oscal".to_string(), vouch::site::export::oscal::to_bytes(s, ed))];
+    all.extend(vouch::site::export::cards::files(s, ed));
     all
 }
 

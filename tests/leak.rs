@@ -143,13 +143,13 @@ proptest! {
     fn no_output_byte_of_an_edition_carries_a_higher_editions_canary(s in spec()) {
         let dir = tempfile::tempdir().unwrap();
         write_project(dir.path(), &s);
-        let opts = vouch::build::Options { today: vouch::date::Date::parse(TODAY), ..vouch::build::Options::new(dir.path()) };
+        let opts = vouch::build::Options { today: vouch::core::date::Date::parse(TODAY), ..vouch::build::Options::new(dir.path()) };
         let analysis = vouch::build::analyse(&opts).unwrap();
-        let errors: Vec<String> = analysis.diagnostics.iter().filter(|d| d.severity == vouch::diagnostics::Severity::Error).map(|d| format!("{}:{} {}", d.file, d.line, d.message)).collect();
+        let errors: Vec<String> = analysis.diagnostics.iter().filter(|d| d.severity == vouch::core::diagnostics::Severity::Error).map(|d| format!("{}:{} {}", d.file, d.line, d.message)).collect();
         prop_assert!(errors.is_empty(), "generated project must be valid: {errors:?}");
         let site = analysis.site.unwrap();
         let theme = vouch::build::theme_for(&site, None).unwrap();
-        let sink = vouch::write::MemorySink::default();
+        let sink = vouch::pipeline::write::MemorySink::default();
         let report = vouch::build::render_editions(&site, &[0, 1, 2], &theme, &sink, false, None, None).unwrap();
         prop_assert!(report.diagnostics.is_empty(), "link check: {:?}", report.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
         let files = sink.files.into_inner().unwrap();

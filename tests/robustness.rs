@@ -54,10 +54,10 @@ proptest! {
     #[test]
     fn markdown_with_passages_never_panics(lines in proptest::collection::vec(markdown_line(), 0..40)) {
         let text = lines.join("\n");
-        let parsed = vouch::markdown::parse(&text, &eds());
+        let parsed = vouch::pipeline::markdown::parse(&text, &eds());
         let fenced = text.contains("```") || text.contains("~~~");
         for ed in 0..3 {
-            let r = parsed.render(ed, &|_| vouch::markdown::Resolved::Hidden { marker: "internal" });
+            let r = parsed.render(ed, &|_| vouch::pipeline::markdown::Resolved::Hidden { marker: "internal" });
             // Text that opens an internal passage never reaches a lower edition,
             // whatever Markdown structure surrounds it (code fences excepted:
             // there `:::` is literal text).
@@ -138,11 +138,11 @@ proptest! {
         let path = dir.path().join(FILES[file]);
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, mutate(&text, kind, at, &junk)).unwrap();
-        let opts = vouch::build::Options { today: vouch::date::Date::parse(TODAY), ..vouch::build::Options::new(dir.path()) };
+        let opts = vouch::build::Options { today: vouch::core::date::Date::parse(TODAY), ..vouch::build::Options::new(dir.path()) };
         let analysis = vouch::build::analyse(&opts).unwrap();
         if let (false, Some(site)) = (analysis.has_errors(), analysis.site.as_ref()) {
             let theme = vouch::build::theme_for(site, None).unwrap();
-            let sink = vouch::write::MemorySink::default();
+            let sink = vouch::pipeline::write::MemorySink::default();
             vouch::build::render_editions(site, &[0, 1, 2], &theme, &sink, false, None, None).unwrap();
         }
         for d in &analysis.diagnostics {

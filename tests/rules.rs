@@ -107,7 +107,7 @@ fn every_rule_has_a_fixture_that_triggers_exactly_it() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let rules: BTreeSet<&str> = vouch::diagnostics::RULES.iter().map(|r| r.name).collect();
+    let rules: BTreeSet<&str> = vouch::core::diagnostics::RULES.iter().map(|r| r.name).collect();
     assert_eq!(
         names.iter().map(String::as_str).collect::<BTreeSet<_>>(),
         rules,
@@ -121,11 +121,11 @@ fn every_rule_has_a_fixture_that_triggers_exactly_it() {
         let command = apply(&fx, tmp.path());
         let extra = extra_args(&fx, tmp.path());
         let (code, got) = run(tmp.path(), &command, &extra);
-        let rule = vouch::diagnostics::RULES
+        let rule = vouch::core::diagnostics::RULES
             .iter()
             .find(|r| r.name == name)
             .unwrap();
-        let want_code = if rule.severity == vouch::diagnostics::Severity::Error {
+        let want_code = if rule.severity == vouch::core::diagnostics::Severity::Error {
             1
         } else {
             0
@@ -223,7 +223,7 @@ fn rules_doc_matches_the_rule_table() {
     let doc = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
     assert_eq!(
         doc,
-        vouch::diagnostics::rules_markdown(),
+        vouch::core::diagnostics::rules_markdown(),
         "regenerate with `vouch rules > docs/rules.md`"
     );
 }

@@ -228,9 +228,9 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
     use std::sync::Arc;
     use vouch::serve::{rebuild, AppState};
     let dir = temp_copy("editions");
-    let cache = Arc::new(vouch::cache::Cache::default());
+    let cache = Arc::new(vouch::core::memo::Cache::default());
     let opts = vouch::build::Options {
-        today: vouch::date::Date::parse(TODAY),
+        today: vouch::core::date::Date::parse(TODAY),
         cache: Some(cache.clone()),
         ..vouch::build::Options::new(dir.path())
     };
@@ -274,10 +274,10 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
 }
 
 /// Options of an in-process server over `root`, with a fresh cache.
-fn cached_opts(root: &Path) -> (vouch::build::Options, std::sync::Arc<vouch::cache::Cache>) {
-    let cache = std::sync::Arc::new(vouch::cache::Cache::default());
+fn cached_opts(root: &Path) -> (vouch::build::Options, std::sync::Arc<vouch::core::memo::Cache>) {
+    let cache = std::sync::Arc::new(vouch::core::memo::Cache::default());
     let opts = vouch::build::Options {
-        today: vouch::date::Date::parse(TODAY),
+        today: vouch::core::date::Date::parse(TODAY),
         cache: Some(cache.clone()),
         ..vouch::build::Options::new(root)
     };
@@ -367,7 +367,7 @@ fn render_stops_when_cancelled() {
     let analysis = vouch::build::analyse(&vouch::build::Options::new(dir.path())).unwrap();
     let site = analysis.site.unwrap();
     let theme = vouch::build::theme_for(&site, None).unwrap();
-    let sink = vouch::write::MemorySink::default();
+    let sink = vouch::pipeline::write::MemorySink::default();
     let stop = || true;
     let r = vouch::build::render_editions(&site, &[2], &theme, &sink, true, None, Some(&stop));
     assert!(matches!(r, Err(vouch::build::Failure::Cancelled)));
@@ -402,7 +402,7 @@ fn link_check_findings_reach_the_overlay_after_the_swap() {
 
 #[test]
 fn public_preview_renders_nothing_internal_on_request() {
-    use vouch::linkcheck::file_for;
+    use vouch::pipeline::linkcheck::file_for;
     use vouch::serve::{rebuild, AppState};
     let dir = temp_copy("editions");
     let (opts, _) = cached_opts(dir.path());
@@ -429,7 +429,7 @@ fn public_preview_renders_nothing_internal_on_request() {
         );
     }
     let site = vouch::build::analyse(&opts).unwrap().site.unwrap();
-    let urls = vouch::pages::urls(&site, 0);
+    let urls = vouch::site::pages::urls(&site, 0);
     assert!(urls.len() > 10);
     for url in &urls {
         assert_eq!(leaks(&file_for(url)), None, "{url}");

@@ -16,8 +16,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::OnceLock;
 use std::time::Instant;
 use vouch::build::{self, Failure, Options};
-use vouch::date::Date;
-use vouch::diagnostics::{Diagnostic, Severity};
+use vouch::core::date::Date;
+use vouch::core::diagnostics::{Diagnostic, Severity};
 
 /// Fixed approval date of the synthetic policies.
 const APPROVED: &str = "2026-11-01";
@@ -245,14 +245,14 @@ fn generate(root: &Path, n: usize) -> std::io::Result<u64> {
         ));
     }
     let today = Date::parse(APPROVED).expect("valid date");
-    for (rel, text) in vouch::starter::files(today) {
+    for (rel, text) in vouch::site::starter::files(today) {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().expect("has parent"))?;
         std::fs::write(path, text)?;
     }
     std::fs::create_dir_all(root.join("content/policies"))?;
     std::fs::create_dir_all(root.join("content/pages"))?;
-    let controls: Vec<String> = vouch::catalogue::get()
+    let controls: Vec<String> = vouch::core::catalogue::get()
         .controls
         .iter()
         .map(|c| c.id.clone())
@@ -311,7 +311,7 @@ fn failure(f: Failure) -> (u8, String) {
                 .take(8)
                 .cloned()
                 .collect();
-            let shown = vouch::diagnostics::render_human(&first, false);
+            let shown = vouch::core::diagnostics::render_human(&first, false);
             format!(
                 "vouch build failed with {} diagnostics; the first ones:\n{shown}",
                 diags.len()
@@ -336,7 +336,7 @@ fn phases(root: &Path) -> Result<(), Failure> {
         .ok_or(Failure::Content(analysis.diagnostics))?;
     let theme = build::theme_for(&site, None).map_err(|d| Failure::Content(vec![*d]))?;
     let out = tempfile::tempdir().map_err(|e| Failure::Io(e.to_string()))?;
-    let sink = vouch::write::DiskSink {
+    let sink = vouch::pipeline::write::DiskSink {
         staging: out.path().to_path_buf(),
     };
     let eds: Vec<usize> = (0..site.editions.len()).collect();

@@ -3,8 +3,8 @@
 
 use super::AppState;
 use crate::build::Failure;
-use crate::diagnostics::{Diagnostic, Severity};
-use crate::markdown::escape;
+use crate::core::diagnostics::{Diagnostic, Severity};
+use crate::pipeline::markdown::escape;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Response, StatusCode, Uri};
@@ -150,7 +150,7 @@ fn respond(status: StatusCode, ctype: &str, body: Vec<u8>) -> Response<Body> {
         HeaderValue::from_str(ctype).unwrap_or(HeaderValue::from_static("text/plain")),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    for (k, v) in crate::outputs::security_headers(0) {
+    for (k, v) in crate::site::outputs::security_headers(0) {
         if k != "Strict-Transport-Security" {
             if let Ok(v) = HeaderValue::from_str(v) {
                 h.insert(k, v);
@@ -185,7 +185,7 @@ fn serve_path(state: &AppState, path: &str) -> Response<Body> {
         Ok(s) => (overlay_html(&s.diagnostics, s.stale), s.live.clone()),
         Err(_) => (String::new(), None),
     };
-    let file = crate::linkcheck::file_for(path);
+    let file = crate::pipeline::linkcheck::file_for(path);
     let found = match state.file(&file) {
         Ok(f) => f,
         Err(Failure::Content(d)) => {

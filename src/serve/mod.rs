@@ -10,12 +10,13 @@
 //! file, link-checks the edition and reports what it finds to the overlay.
 
 mod http;
+pub mod live;
 
 pub use http::{content_type, overlay_html, router, safe_path};
 
 use crate::build::{self, Failure, Options};
-use crate::diagnostics::Diagnostic;
-use crate::live::Live;
+use crate::core::diagnostics::Diagnostic;
+use crate::serve::live::Live;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -247,7 +248,7 @@ fn finish(live: &Live, pass: u64, state: &AppState, generation: u64) {
         return;
     }
     snap.diagnostics.extend(found.iter().cloned());
-    crate::diagnostics::sort(&mut snap.diagnostics);
+    crate::core::diagnostics::sort(&mut snap.diagnostics);
     drop(snap);
     print_findings(&found);
     let _ = state.events.send("reload".into());
@@ -274,7 +275,7 @@ pub fn ignored(path: &Path) -> bool {
 fn print_findings(diags: &[Diagnostic]) {
     if !diags.is_empty() {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        eprint!("{}", crate::diagnostics::render_human(diags, color));
+        eprint!("{}", crate::core::diagnostics::render_human(diags, color));
     }
 }
 

@@ -1,0 +1,8 @@
+//! Leaves of the crate: nothing here imports `pipeline`, `site` or anything above.
+
+pub mod catalogue;
+pub mod date;
+pub mod diagnostics;
+pub mod memo;
+pub mod source;
+pub mod yaml;

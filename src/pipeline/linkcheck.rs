@@ -1,0 +1,251 @@
+//! Stage 8, link check on the final HTML: every internal `href` and `#fragment`
+//! of every page of every edition must resolve within that edition. A link to a
+//! page that only a higher edition has is reported as an edition leak.
+
+use crate::core::diagnostics::{rule, Diagnostic};
+use crate::pipeline::postprocess::PageLinks;
+use crate::core::source::{file_diag, WithHelp};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+/// What one edition contains: every output file, and the ids of each HTML page.
+#[derive(Debug, Default, Clone)]
+pub struct EditionIndex {
+    pub name: String,
+    /// Output paths, root-relative with a leading `/` (`/controls/a-2-2/index.html`).
+    pub files: HashSet<String>,
+    /// Page path -> its links and ids.
+    pub pages: HashMap<String, PageLinks>,
+}
+
+/// Shares equal link strings between the pages of an edition. Pages repeat
+/// the same navigation links, and an edition's links are all held until it is
+/// checked: one copy of each string instead of one per page.
+#[derive(Debug, Default)]
+pub struct Interner(Mutex<HashSet<Arc<str>>>);
+
+impl Interner {
+    /// Sorts and de-duplicates a page's links and ids, sharing their strings.
+    pub fn compact(&self, mut links: PageLinks) -> PageLinks {
+        for v in [&mut links.hrefs, &mut links.ids] {
+            v.sort_unstable();
+            v.dedup();
+            v.shrink_to_fit();
+        }
+        if let Ok(mut set) = self.0.lock() {
+            for s in links.hrefs.iter_mut().chain(links.ids.iter_mut()) {
+                match set.get(&**s) {
+                    Some(shared) => *s = shared.clone(),
+                    None => {
+                        set.insert(s.clone());
+                    }
+                }
+            }
+        }
+        links
+    }
+}
+
+/// The file a URL path is served from (`/x/` -> `/x/index.html`).
+pub fn file_for(path: &str) -> String {
+    if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+fn is_external(href: &str) -> bool {
+    let lower = href.to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("//")
+        || lower.starts_with("data:")
+}
+
+/// Resolves `href` relative to the page at `page` (a file path).
+fn resolve(page: &str, href: &str) -> String {
+    if href.starts_with('/') {
+        return href.to_string();
+    }
+    let dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in href.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if href.ends_with('/') && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+/// Checks one edition. `higher` holds the name and files of each edition above
+/// it, lowest first: a link that misses here but hits there is an edition leak.
+/// Checking an edition as soon as it is rendered lets the build drop its links
+/// before the next edition renders.
+pub fn check_edition(ed: &EditionIndex, higher: &[(&str, &HashSet<String>)]) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let mut pages: Vec<_> = ed.pages.iter().collect();
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    // Pages are checked independently; collecting keeps their order.
+    pages
+        .par_iter()
+        .flat_map_iter(|(page, links)| check_page(ed, higher, page, links))
+        .collect()
+}
+
+fn check_page(
+    ed: &EditionIndex,
+    higher: &[(&str, &HashSet<String>)],
+    page: &str,
+    links: &PageLinks,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let file = || format!("site/{}{}", ed.name, page);
+    for href in &links.hrefs {
+        if href.is_empty() || is_external(href) || href.starts_with("/__vouch/") {
+            continue;
+        }
+        let (path, frag) = match href.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (&**href, None),
+        };
+        let path = path.split('?').next().unwrap_or("");
+        let target = if path.is_empty() {
+            page.to_string()
+        } else {
+            file_for(&resolve(page, path))
+        };
+        if !ed.files.contains(&target) {
+            let d = match higher.iter().find(|h| h.1.contains(&target)) {
+                Some((name, _)) => file_diag(
+                    &rule::EDITION_LEAK,
+                    &file(),
+                    format!("link to `{href}`, a page only the {name} edition has"),
+                )
+                .help("raise the visibility of the linking entity, or lower the target's"),
+                None => file_diag(
+                    &rule::BROKEN_LINK,
+                    &file(),
+                    format!(
+                        "broken link `{href}`: no such page in the {} edition",
+                        ed.name
+                    ),
+                )
+                .help("fix the link or the template that writes it"),
+            };
+            out.push(d);
+            continue;
+        }
+        if let Some(frag) = frag.filter(|f| !f.is_empty()) {
+            let ok = ed
+                .pages
+                .get(&target)
+                .is_none_or(|p| p.ids.iter().any(|id| &**id == frag));
+            if !ok {
+                out.push(
+                    file_diag(
+                        &rule::BROKEN_LINK,
+                        &file(),
+                        format!("broken fragment `{href}`: no id `{frag}` on {target}"),
+                    )
+                    .help("link to an existing heading (see the page's table of contents)"),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ed(name: &str, pages: &[(&str, &[&str], &[&str])]) -> EditionIndex {
+        let mut e = EditionIndex {
+            name: name.into(),
+            ..Default::default()
+        };
+        for (p, hrefs, ids) in pages {
+            e.files.insert(p.to_string());
+            e.pages.insert(
+                p.to_string(),
+                PageLinks {
+                    hrefs: hrefs.iter().map(|s| Arc::from(*s)).collect(),
+                    ids: ids.iter().map(|s| Arc::from(*s)).collect(),
+                },
+            );
+        }
+        e
+    }
+
+    #[test]
+    fn reports_missing_pages_fragments_and_edition_leaks() {
+        let public = ed(
+            "public",
+            &[(
+                "/index.html",
+                &[
+                    "/a/",
+                    "/a/#x",
+                    "/a/#nope",
+                    "/secret/",
+                    "/gone/",
+                    "https://x.org/",
+                ],
+                &[],
+            )],
+        );
+        let mut public = public;
+        public.files.insert("/a/index.html".into());
+        public.pages.insert(
+            "/a/index.html".into(),
+            PageLinks {
+                hrefs: vec![],
+                ids: vec![Arc::from("x")],
+            },
+        );
+        let internal = ed("internal", &[("/secret/index.html", &[], &[])]);
+        let d = check_edition(&public, &[("internal", &internal.files)]);
+        let names: Vec<_> = d.iter().map(|d| d.rule.name).collect();
+        assert_eq!(names, vec!["broken-link", "edition-leak", "broken-link"]);
+    }
+
+    #[test]
+    fn resolves_relative_links() {
+        assert_eq!(resolve("/a/b/index.html", "../c/"), "/a/c/");
+        assert_eq!(resolve("/a/index.html", "x.css"), "/a/x.css");
+    }
+
+    #[test]
+    fn interner_dedupes_and_shares_link_strings() {
+        let i = Interner::default();
+        let page = |h: &[&str]| PageLinks {
+            hrefs: h.iter().map(|s| Arc::from(*s)).collect(),
+            ids: vec![],
+        };
+        let a = i.compact(page(&["/x/", "/y/", "/x/"]));
+        let b = i.compact(page(&["/x/"]));
+        assert_eq!(a.hrefs.len(), 2);
+        assert!(Arc::ptr_eq(&a.hrefs[0], &b.hrefs[0]));
+    }
+
+    #[test]
+    fn edition_leak_needs_only_the_higher_file_lists() {
+        let public = ed("public", &[("/index.html", &["/secret/"], &[])]);
+        let files: HashSet<String> = ["/secret/index.html".to_string()].into();
+        let d = check_edition(&public, &[("internal", &files)]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].rule.name, "edition-leak");
+        assert!(check_edition(&public, &[])[0].rule.name == "broken-link");
+    }
+}

@@ -1,0 +1,246 @@
+//! Stage 1, load: find the project's source files and read them as UTF-8 text.
+//!
+//! Layout (spec §1): `content/site.yaml`, `content/scope.md`, `content/{policies,
+//! assessments,notices,pages}/*.md`, `content/registers/*.yaml` and
+//! `content/registers/systems/*.yaml`. Files are listed in sorted order so every
+//! later stage is deterministic.
+
+use crate::core::memo::{Cache, Stamp};
+use crate::core::diagnostics::{rule, Diagnostic};
+use crate::core::source::{file_diag, FileId, SourceFile, Sources};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Kind of Markdown document, from its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocKind {
+    Scope,
+    Policy,
+    Assessment,
+    Notice,
+    Page,
+}
+
+/// The registers, by file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Register {
+    Controls,
+    Evidence,
+    Risks,
+    Suppliers,
+    Faq,
+}
+
+impl Register {
+    /// All list registers with their file names.
+    pub const ALL: [(Register, &'static str); 5] = [
+        (Register::Controls, "controls.yaml"),
+        (Register::Evidence, "evidence.yaml"),
+        (Register::Risks, "risks.yaml"),
+        (Register::Suppliers, "suppliers.yaml"),
+        (Register::Faq, "faq.yaml"),
+    ];
+}
+
+/// Everything read from disk.
+#[derive(Debug, Default, Clone)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub content: PathBuf,
+    pub sources: Sources,
+    pub site: Option<FileId>,
+    pub docs: Vec<(DocKind, FileId)>,
+    pub registers: Vec<(Register, FileId)>,
+    pub systems: Vec<FileId>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Failure to read the project at all (exit code 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Reads the project under `root` (the folder that holds `content/`).
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    load_cached(root, None)
+}
+
+/// What a file is, from where it sits.
+#[derive(Clone, Copy)]
+enum Role {
+    Site,
+    Doc(DocKind),
+    Register(Register),
+    System,
+}
+
+/// [`load`] with the dev server's cache: a file whose size and timestamps
+/// did not change since it was last read is not read again. Files are read
+/// in parallel; their order (and so every later stage) stays deterministic.
+pub fn load_cached(root: &Path, cache: Option<&Cache>) -> Result<Loaded, LoadError> {
+    use rayon::prelude::*;
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(LoadError(format!(
+            "no content/ folder in {} (use --root to point at a vouch project)",
+            root.display()
+        )));
+    }
+    let mut l = Loaded {
+        root: root.to_path_buf(),
+        content: content.clone(),
+        ..Default::default()
+    };
+    let files = list_project(&content, &mut l.diagnostics)?;
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|(_, path)| read(root, path, cache))
+        .collect();
+    for ((role, _), file) in files.into_iter().zip(read) {
+        let file = match file? {
+            Ok(f) => f,
+            Err(d) => {
+                l.diagnostics.push(*d);
+                continue;
+            }
+        };
+        let id = l.sources.add_shared(file);
+        match role {
+            Role::Site => l.site = Some(id),
+            Role::Doc(kind) => l.docs.push((kind, id)),
+            Role::Register(reg) => l.registers.push((reg, id)),
+            Role::System => l.systems.push(id),
+        }
+    }
+    Ok(l)
+}
+
+/// Every source file of the project with its role, in a fixed order.
+fn list_project(
+    content: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<(Role, PathBuf)>, LoadError> {
+    let mut files = Vec::new();
+    let site = content.join("site.yaml");
+    if site.is_file() {
+        files.push((Role::Site, site));
+    } else {
+        diags.push(file_diag(
+            &rule::MISSING_FILE,
+            "content/site.yaml",
+            "the project has no content/site.yaml",
+        ));
+    }
+    let scope = content.join("scope.md");
+    if scope.is_file() {
+        files.push((Role::Doc(DocKind::Scope), scope));
+    }
+    for (dir, kind) in [
+        ("policies", DocKind::Policy),
+        ("assessments", DocKind::Assessment),
+        ("notices", DocKind::Notice),
+        ("pages", DocKind::Page),
+    ] {
+        for path in list(&content.join(dir), "md")? {
+            files.push((Role::Doc(kind), path));
+        }
+    }
+    let registers = content.join("registers");
+    for (reg, name) in Register::ALL {
+        let path = registers.join(name);
+        if path.is_file() {
+            files.push((Role::Register(reg), path));
+        }
+    }
+    for ext in ["yaml", "yml"] {
+        for path in list(&registers.join("systems"), ext)? {
+            files.push((Role::System, path));
+        }
+    }
+    Ok(files)
+}
+
+/// Sorted files with extension `ext` directly inside `dir` (none if it is absent).
+fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, LoadError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| LoadError(format!("cannot read {}: {e}", dir.display())))?;
+    // The entry's own type costs no system call on most file systems; only
+    // a symlink is followed to see whether it leads to a file.
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+        .filter(|e| {
+            e.file_type()
+                .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+        })
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Project-relative, `/`-separated path for diagnostics.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A file as read, or why it is not usable text.
+type Read = Result<Arc<SourceFile>, Box<Diagnostic>>;
+
+/// Reads one file; a non-UTF-8 file becomes a diagnostic, not a failure.
+fn read(root: &Path, path: &Path, cache: Option<&Cache>) -> Result<Read, LoadError> {
+    let stamp = cache.and_then(|_| Stamp::of(path));
+    if let (Some(c), Some(s)) = (cache, &stamp) {
+        if let Some(f) = c.file(path, s) {
+            return Ok(Ok(f));
+        }
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| LoadError(format!("cannot read {}: {e}", path.display())))?;
+    let rel = rel_path(root, path);
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            let file = Arc::new(SourceFile::new(rel, path.to_path_buf(), text));
+            if let (Some(c), Some(s)) = (cache, stamp) {
+                c.put_file(path, s, file.clone());
+            }
+            Ok(Ok(file))
+        }
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            let col = at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
+            let mut d = file_diag(
+                &rule::NOT_UTF8,
+                &rel,
+                format!("the file is not valid UTF-8 (byte {at})"),
+            );
+            d.line = line;
+            d.column = col;
+            d.help = Some("save the file with UTF-8 encoding".into());
+            Ok(Err(Box::new(d)))
+        }
+    }
+}

@@ -1,0 +1,442 @@
+//! Stage 5, Markdown: each document is parsed once (pulldown-cmark), its code
+//! highlighted once (syntect, CSS classes only, cached by content), and the
+//! resulting event list rendered once per edition that may see it.
+//!
+//! Editions differ only where `:::customer` / `:::internal` passages sit and where
+//! a `kind:id` link points at an entity the edition may not see. Passages are
+//! turned into marker comments before parsing so that pulldown-cmark sees one
+//! document; the renderer drops every event between markers of a higher edition,
+//! which removes headings, footnotes and TOC entries along with the text.
+
+use crate::pipeline::model::Kind;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+const OPEN: &str = "<!--vouch-edition:";
+const CLOSE: &str = "<!--/vouch-edition-->";
+/// Prefix of syntect's CSS classes (the theme's `code.css` is generated for it).
+pub const CLASS_PREFIX: &str = "hl-";
+
+/// A `kind:id#anchor` link found in Markdown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MdRef {
+    pub kind: Kind,
+    pub id: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the Markdown text.
+    pub offset: usize,
+    pub len: usize,
+    /// How the link was written (inline, autolink ...) and its title, to
+    /// rebuild its `<a>` when an edition may follow it.
+    link_type: LinkType,
+    title: Box<str>,
+}
+
+impl MdRef {
+    /// The link destination, e.g. `control:A.6.2.4#intent` (rebuilt rather
+    /// than stored: a large project has hundreds of thousands of references).
+    pub fn raw(&self) -> String {
+        let id = if self.kind == Kind::Scope && self.id == "scope" {
+            ""
+        } else {
+            &self.id
+        };
+        match &self.anchor {
+            Some(a) => format!("{}:{id}#{a}", self.kind.name()),
+            None => format!("{}:{id}", self.kind.name()),
+        }
+    }
+}
+
+/// A heading, for anchors and the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub slug: String,
+    /// Lowest edition index that sees the heading.
+    #[serde(skip)]
+    pub min_edition: usize,
+}
+
+/// A structural problem with `:::` passages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockError {
+    Unterminated {
+        offset: usize,
+        len: usize,
+    },
+    Misnested {
+        offset: usize,
+        len: usize,
+    },
+    UnknownEdition {
+        offset: usize,
+        len: usize,
+        name: String,
+    },
+}
+
+/// How a reference renders in one edition.
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    /// The edition has the page: link to it (the title fills empty link text).
+    Link { url: String, title: String },
+    /// The target exists only in a higher edition: plain text and a marker.
+    Hidden { marker: &'static str },
+    /// Nothing by that id (validation reports it).
+    Missing,
+}
+
+/// One document's Markdown, parsed once and rendered once. The HTML carries
+/// NUL-delimited marks (source NULs are replaced before parsing, so every NUL
+/// is ours): `l{n}` (`L{n}` between blocks) starts output of passage level `n`, `s{i}` / `e{i}:{t}`
+/// open and close reference `i`, `n{k}` is the number of footnote `k`.
+/// Rendering for an edition drops the segments above it, fills references and
+/// numbers the footnotes it still shows. Keeping HTML instead of
+/// pulldown-cmark events costs about 2x the Markdown's size instead of 10x.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    html: Arc<str>,
+    /// True when `html` holds marks to settle (else every edition shares it).
+    marked: bool,
+    /// Plain text with the same level marks.
+    text: Arc<str>,
+    /// True when some text sits in a passage.
+    passages: bool,
+    /// Footnote names, in order of first use.
+    notes: Vec<Box<str>>,
+    pub refs: Vec<MdRef>,
+    pub headings: Vec<Heading>,
+    pub errors: Vec<BlockError>,
+}
+
+/// One document rendered for one edition.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: Arc<str>,
+    pub toc: Vec<Heading>,
+    /// Visible plain text (search index, answer drafting).
+    pub text: Arc<str>,
+}
+
+/// Maps a link scheme to an entity kind.
+pub fn scheme_kind(scheme: &str) -> Option<Kind> {
+    Some(match scheme {
+        "control" => Kind::Control,
+        "system" => Kind::System,
+        "evidence" => Kind::Evidence,
+        "policy" => Kind::Policy,
+        "risk" => Kind::Risk,
+        "faq" => Kind::Faq,
+        "notice" => Kind::Notice,
+        "assessment" => Kind::Assessment,
+        "supplier" => Kind::Supplier,
+        "page" => Kind::Page,
+        "scope" => Kind::Scope,
+        _ => return None,
+    })
+}
+
+/// True when a link destination is a `kind:` reference (no allocation: the
+/// renderer asks this of every link).
+fn is_ref(dest: &str) -> bool {
+    dest.split_once(':')
+        .is_some_and(|(scheme, _)| scheme_kind(scheme).is_some())
+}
+
+fn parse_ref(dest: &str) -> Option<(Kind, String, Option<String>)> {
+    let (scheme, rest) = dest.split_once(':')?;
+    let kind = scheme_kind(scheme)?;
+    let (id, anchor) = match rest.split_once('#') {
+        Some((i, a)) => (i, Some(a.to_string())),
+        None => (rest, None),
+    };
+    let id = if kind == Kind::Scope && id.is_empty() {
+        "scope"
+    } else {
+        id
+    };
+    Some((kind, id.to_string(), anchor))
+}
+
+/// Lowercase, hyphenated heading slug (`## Roles and duties` -> `roles-and-duties`).
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+mod passages;
+mod render;
+#[cfg(test)]
+mod tests;
+
+use passages::{map_offset, mark_passages, overlap_level, start_level};
+use render::render_marked;
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Highlights a fenced block with CSS classes. Not cached here: a build
+/// highlights each block once (documents are parsed once), and `vouch serve`
+/// keeps parsed documents in its content-hash cache, so unchanged code is
+/// never highlighted again; a global cache only cost memory.
+fn highlight(lang: &str, code: &str) -> String {
+    let set = syntaxes();
+    let token = lang.split([' ', ',', '{']).next().unwrap_or("");
+    let inner = match set
+        .find_syntax_by_token(token)
+        .filter(|_| !token.is_empty())
+    {
+        Some(syntax) => {
+            let mut gen = ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                set,
+                ClassStyle::SpacedPrefixed {
+                    prefix: CLASS_PREFIX,
+                },
+            );
+            let ok = LinesWithEndings::from(code)
+                .all(|l| gen.parse_html_for_line_which_includes_newline(l).is_ok());
+            if ok {
+                gen.finalize()
+            } else {
+                escape(code)
+            }
+        }
+        None => escape(code),
+    };
+    let class = if token.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape(token))
+    };
+    format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Parses Markdown once: marks passages, highlights code, collects refs and
+/// headings. `editions` is the site's edition ladder (names, lowest first).
+pub fn parse(text: &str, editions: &[String]) -> Parsed {
+    let mut errors = Vec::new();
+    // CommonMark replaces NUL with U+FFFD; doing it here also keeps NUL free
+    // for the reference placeholders in the rendered HTML.
+    let clean: std::borrow::Cow<str> = if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}").into()
+    } else {
+        text.into()
+    };
+    let (marked, passages) = mark_passages(&clean, editions, &mut errors);
+    if clean.len() != text.len() {
+        for e in &mut errors {
+            let (BlockError::Unterminated { offset, .. }
+            | BlockError::Misnested { offset, .. }
+            | BlockError::UnknownEdition { offset, .. }) = e;
+            *offset = map_offset(text, &clean, *offset);
+        }
+    }
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut levels: Vec<u8> = Vec::new();
+    let mut refs = Vec::new();
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut code: Option<(String, String, std::ops::Range<usize>)> = None;
+    let mut heading: Option<(usize, u8, String, u8)> = None;
+    for (ev, range) in Parser::new_ext(&marked, options()).into_offset_iter() {
+        // Leaves (text, raw HTML, code) take the highest level of any passage
+        // they touch, so content can never escape a passage through Markdown
+        // structure (an HTML block swallowing a marker, say); containers take
+        // the level where they start and only shape the HTML.
+        let is_leaf = !matches!(ev, Event::Start(_) | Event::End(_));
+        let level = if is_leaf {
+            overlap_level(&passages, &range)
+        } else {
+            start_level(&passages, range.start)
+        };
+        if let Some((lang, buf, block)) = code.as_mut() {
+            match ev {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = highlight(lang, buf);
+                    let lvl = overlap_level(&passages, block);
+                    events.push(Event::Html(CowStr::from(html)));
+                    levels.push(lvl);
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(h) = heading.as_mut() {
+            if is_leaf {
+                h.3 = h.3.max(level);
+            }
+        }
+        match &ev {
+            // Marker comments themselves are dropped.
+            Event::Html(h) | Event::InlineHtml(h)
+                if h.trim_end() == CLOSE
+                    || (h.starts_with(OPEN)
+                        && h.trim_end().ends_with("-->")
+                        && !h.trim_end()[OPEN.len()..].contains('<')) =>
+            {
+                continue;
+            }
+            // Marker blocks are dropped; wrappers of real HTML are kept.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock)
+                if marked
+                    .get(range.clone())
+                    .is_some_and(|s| s.starts_with(OPEN) || s.starts_with(CLOSE)) =>
+            {
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new(), range.clone()));
+                continue;
+            }
+            Event::Start(Tag::Heading { level: hl, .. }) => {
+                heading = Some((events.len(), heading_level(*hl), String::new(), level));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, buf, _)) = heading.as_mut() {
+                    buf.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((idx, hl, text, lvl)) = heading.take() {
+                    let slug = finish_heading(&mut events[idx], &text, &mut used);
+                    headings.push(Heading {
+                        level: hl,
+                        text,
+                        slug,
+                        min_edition: lvl as usize,
+                    });
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                title,
+                ..
+            }) => {
+                if let Some((kind, id, anchor)) = parse_ref(dest_url) {
+                    refs.push(MdRef {
+                        kind,
+                        id,
+                        anchor,
+                        offset: range.start,
+                        len: range.len(),
+                        link_type: *link_type,
+                        title: title.as_ref().into(),
+                    });
+                }
+            }
+            _ => {}
+        }
+        events.push(ev);
+        levels.push(level);
+    }
+    // Offsets point into `marked`; lines and columns before a marker line are
+    // unchanged, and marker lines never hold links, so offsets map through.
+    // Without passages or NULs the texts are equal and offsets need no mapping.
+    if marked != text {
+        for r in &mut refs {
+            r.offset = map_offset(text, &marked, r.offset);
+        }
+    }
+    let mut notes = Vec::new();
+    let (html, plain) = render_marked(&events, &levels, &mut notes);
+    Parsed {
+        marked: html.contains('\0'),
+        html: Arc::from(html),
+        text: Arc::from(plain),
+        passages: levels.iter().any(|l| *l > 0),
+        notes,
+        refs,
+        headings,
+        errors,
+    }
+}
+
+/// Gives a heading its slug (or keeps an explicit `{#id}`) and returns it.
+fn finish_heading(ev: &mut Event<'_>, text: &str, used: &mut HashSet<String>) -> String {
+    if let Event::Start(Tag::Heading { id, .. }) = ev {
+        if let Some(explicit) = id {
+            used.insert(explicit.to_string());
+            return explicit.to_string();
+        }
+        let base = slugify(text);
+        let mut slug = base.clone();
+        let mut n = 1;
+        while !used.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        *id = Some(CowStr::from(slug.clone()));
+        return slug;
+    }
+    slugify(text)
+}
+
+/// Renders a short Markdown field (register text) for an edition in one call.
+pub fn render_inline(
+    text: &str,
+    editions: &[String],
+    edition: usize,
+    resolve: &dyn Fn(&MdRef) -> Resolved,
+) -> Rendered {
+    parse(text, editions).render(edition, resolve)
+}

@@ -1,0 +1,152 @@
+//! Stage 7, post-process: one streaming lol_html pass over each rendered page.
+//!
+//! - removes elements a theme marked `data-edition="NAME"` for higher editions
+//!   (a guard for theme authors: the model already filtered the data);
+//! - adds a permalink anchor to every `h2`-`h6` that has an id;
+//! - collects every `href`/`src` and every `id` for the link check.
+
+use lol_html::html_content::ContentType;
+use lol_html::{element, rewrite_str, RewriteStrSettings};
+use std::cell::RefCell;
+use std::sync::Arc;
+
+/// Links and anchors of one page, for the link check.
+#[derive(Debug, Default, Clone)]
+pub struct PageLinks {
+    pub hrefs: Vec<Arc<str>>,
+    pub ids: Vec<Arc<str>>,
+}
+
+/// Post-processes `html` for edition index `ed` of `editions`.
+pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, PageLinks), String> {
+    let hrefs = RefCell::new(Vec::new());
+    let ids = RefCell::new(Vec::new());
+    let out = rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![
+                element!("[data-edition]", |el| {
+                    let name = el.get_attribute("data-edition").unwrap_or_default();
+                    let level = editions.iter().position(|e| *e == name).unwrap_or(editions.len());
+                    if level > ed {
+                        el.remove();
+                    } else {
+                        el.remove_attribute("data-edition");
+                    }
+                    Ok(())
+                }),
+                element!("h2[id], h3[id], h4[id], h5[id], h6[id]", |el| {
+                    if el.get_attribute("data-no-anchor").is_none() {
+                        let id = el.get_attribute("id").unwrap_or_default();
+                        el.append(
+                            &format!(" <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>", crate::pipeline::markdown::escape(&id)),
+                            ContentType::Html,
+                        );
+                    }
+                    Ok(())
+                }),
+                element!("[id]", |el| {
+                    if !el.removed() {
+                        ids.borrow_mut().push(Arc::from(el.get_attribute("id").unwrap_or_default()));
+                    }
+                    Ok(())
+                }),
+                element!("a[href], link[href], script[src], img[src]", |el| {
+                    if !el.removed() {
+                        let v = el.get_attribute("href").or_else(|| el.get_attribute("src")).unwrap_or_default();
+                        hrefs.borrow_mut().push(Arc::from(decode_entities(&v)));
+                    }
+                    Ok(())
+                }),
+            ],
+            ..RewriteStrSettings::new()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok((
+        out,
+        PageLinks {
+            hrefs: hrefs.into_inner(),
+            ids: ids.into_inner(),
+        },
+    ))
+}
+
+/// Decodes the character references a template engine puts into attributes.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eds() -> Vec<String> {
+        vec!["public".into(), "customer".into(), "internal".into()]
+    }
+
+    #[test]
+    fn decodes_character_references_in_links() {
+        assert_eq!(
+            decode_entities("&#x2F;a&#47;b?x=1&amp;y=2&zz"),
+            "/a/b?x=1&y=2&zz"
+        );
+    }
+
+    #[test]
+    fn strips_theme_blocks_of_higher_editions() {
+        let html = r#"<main><p data-edition="internal">SECRET</p><p>ok</p></main>"#;
+        let (out, _) = process(html, 0, &eds()).unwrap();
+        assert!(!out.contains("SECRET"));
+        let (out, _) = process(html, 2, &eds()).unwrap();
+        assert!(out.contains("SECRET") && !out.contains("data-edition"));
+    }
+
+    #[test]
+    fn anchors_headings_and_collects_links() {
+        let html = r##"<h2 id="a">A</h2><a href="/x/#a">x</a><img src="/i.png" alt="">"##;
+        let (out, links) = process(html, 0, &eds()).unwrap();
+        assert!(out.contains("href=\"#a\""));
+        let strs = |v: &[Arc<str>]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(strs(&links.ids), vec!["a"]);
+        assert_eq!(strs(&links.hrefs), vec!["/x/#a", "/i.png"]);
+    }
+}

@@ -1,0 +1,226 @@
+//! Document checks: clauses, review dates, passage markers and vague language.
+
+use crate::core::catalogue;
+use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
+use crate::pipeline::markdown::BlockError;
+use crate::pipeline::model::{Kind, Site};
+use crate::core::source::{Span, WithHelp};
+
+/// Phrases an auditor cannot test.
+const VAGUE: &[&str] = &[
+    "appropriate",
+    "appropriately",
+    "adequate",
+    "adequately",
+    "as needed",
+    "as necessary",
+    "where possible",
+    "where practicable",
+    "periodically",
+    "regularly",
+    "in a timely manner",
+];
+
+/// True when `text` holds a testable number: a figure followed by a unit of
+/// time or quantity ("every 90 days", "within 24 hours", "95%").
+fn states_a_frequency(text: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "minute", "hour", "day", "week", "month", "quarter", "year", "time", "business", "working",
+        "%", "percent",
+    ];
+    let lower = text.to_lowercase();
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit()
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'.')
+        {
+            let mut j = i;
+            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.') {
+                j += 1;
+            }
+            let rest = lower[j..].trim_start();
+            if UNITS.iter().any(|u| rest.starts_with(u)) {
+                return true;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn vague_language(
+    site: &Site,
+    doc: &crate::pipeline::model::Entity<crate::pipeline::parse::DocSource>,
+    d: &mut Vec<Diagnostic>,
+) {
+    if !matches!(doc.kind, Kind::Policy | Kind::Scope)
+        || doc
+            .data
+            .front
+            .lint_allow
+            .iter()
+            .any(|r| r == "vague-language")
+    {
+        return;
+    }
+    let s = &site.sources;
+    let mut offset = doc.data.body_offset;
+    let mut in_code = false;
+    for line in crate::pipeline::model::doc_body(s, doc).split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+            in_code = !in_code;
+        }
+        if in_code {
+            continue;
+        }
+        let lower = line.to_lowercase();
+        for phrase in VAGUE {
+            let mut from = 0;
+            while let Some(p) = lower[from..].find(phrase).map(|p| p + from) {
+                from = p + phrase.len();
+                let before_ok = lower[..p]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                let after_ok = lower[from..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                if !before_ok || !after_ok || lower.len() != line.len() {
+                    continue;
+                }
+                let lo = p.saturating_sub(60);
+                let hi = (from + 60).min(line.len());
+                let window = line.get(lo..hi).unwrap_or(line);
+                if states_a_frequency(window) {
+                    continue;
+                }
+                let span = Span {
+                    file: doc.loc.file,
+                    offset: start + p,
+                    len: phrase.len(),
+                };
+                d.push(
+                    s.diag(&rule::VAGUE_LANGUAGE, span, format!("\"{}\" cannot be tested by an auditor", &line[p..from]))
+                        .help("state who does what and how often (e.g. \"the Security Lead reviews access every 90 days\"), or add `lint_allow: [vague-language]`"),
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn documents(site: &Site, d: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Each document is checked on its own (its front matter and text), so
+    // in parallel: a large project spends most of validation here.
+    let found: Vec<Vec<Diagnostic>> = site
+        .docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let mut d = Vec::new();
+            document(site, i, doc, &mut d);
+            d
+        })
+        .collect();
+    d.extend(found.into_iter().flatten());
+}
+
+fn document(
+    site: &Site,
+    i: usize,
+    doc: &crate::pipeline::model::Entity<crate::pipeline::parse::DocSource>,
+    d: &mut Vec<Diagnostic>,
+) {
+    let s = &site.sources;
+    let cat = catalogue::get();
+    {
+        let f = &doc.data.front;
+        for cl in &f.clauses {
+            if cat.clause(cl).is_none() {
+                let hint = did_you_mean(cl, cat.clauses.iter().map(|c| c.id.as_str())).map_or(
+                    "clauses run from 4 to 10.2, e.g. \"5.2\" or \"6.1.4\"".to_string(),
+                    |m| format!("did you mean \"{m}\"?"),
+                );
+                d.push(
+                    s.diag(
+                        &rule::UNKNOWN_CLAUSE,
+                        doc.loc.locate(s, &["clauses"], Some(cl)),
+                        format!("`{cl}` is not an ISO/IEC 42001 clause"),
+                    )
+                    .help(hint),
+                );
+            }
+        }
+        if let (Some(a), Some(every)) = (f.approved, f.review_every) {
+            let due = a.plus(every);
+            if due < site.today {
+                d.push(
+                    s.diag(
+                        &rule::REVIEW_OVERDUE,
+                        doc.loc.locate(s, &["approved"], None),
+                        format!(
+                            "{} `{}` was due for review on {due}",
+                            doc.kind.name(),
+                            doc.id
+                        ),
+                    )
+                    .help("review the document and update `approved:` (and `version:`)"),
+                );
+            }
+        }
+        if let Some(md) = site.doc_md.get(i) {
+            for e in &md.errors {
+                let (r, off, len, msg, help) = match e {
+                    BlockError::Unterminated { offset, len } => (
+                        &rule::UNTERMINATED_BLOCK,
+                        offset,
+                        len,
+                        "this passage is never closed".to_string(),
+                        "add a line holding only `:::` where the passage ends",
+                    ),
+                    BlockError::Misnested { offset, len } => (
+                        &rule::MISNESTED_BLOCK,
+                        offset,
+                        len,
+                        "passage marker without a matching open passage, or inside another"
+                            .to_string(),
+                        "passages do not nest: close the open one with `:::` first",
+                    ),
+                    BlockError::UnknownEdition { offset, len, name } => (
+                        &rule::UNKNOWN_EDITION,
+                        offset,
+                        len,
+                        format!("no edition named `{name}`"),
+                        "use an edition from site.yaml, e.g. `:::internal` or `:::customer`",
+                    ),
+                };
+                let span = Span {
+                    file: doc.loc.file,
+                    offset: doc.data.body_offset + off,
+                    len: *len,
+                };
+                d.push(s.diag(r, span, msg).help(help));
+            }
+        }
+        vague_language(site, doc, d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_with_units_make_language_testable() {
+        assert!(states_a_frequency("reviewed every 90 days"));
+        assert!(states_a_frequency("within 24 hours"));
+        assert!(!states_a_frequency("see control A.2.9 regularly"));
+        assert!(!states_a_frequency("version 2 is reviewed regularly"));
+    }
+}

@@ -1,0 +1,465 @@
+//! Register checks: controls, evidence, systems, risks and certifications.
+
+use crate::core::catalogue;
+use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
+use crate::pipeline::model::{Entity, Kind, Site};
+use crate::pipeline::parse::types::*;
+use crate::core::source::{Sources, Span, WithHelp};
+use std::path::Component;
+
+/// Checks the Statement of Applicability: each control's id, title and
+/// status or justification, then that every Annex A control is listed.
+pub(super) fn controls(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let cat = catalogue::get();
+    for c in &site.controls {
+        control_id_and_title(s, cat, c, d);
+        control_status(s, c, d);
+    }
+    missing_annex_a(site, cat, d);
+}
+
+/// An Annex A id must be in the catalogue and take its title from it; an own
+/// control must have a title.
+fn control_id_and_title(
+    s: &Sources,
+    cat: &catalogue::Catalogue,
+    c: &Entity<ControlEntry>,
+    d: &mut Vec<Diagnostic>,
+) {
+    let e = &c.data;
+    let annex = e.id.starts_with("A.");
+    if annex && cat.control(&e.id).is_none() {
+        let hint = match did_you_mean(&e.id, cat.controls.iter().map(|c| c.id.as_str())) {
+            Some(m) => format!("did you mean `{m}`? own controls take ids outside `A.`"),
+            None => "Annex A has 38 controls, A.2.2 to A.10.4; own controls take ids outside `A.`"
+                .into(),
+        };
+        d.push(
+            s.diag(
+                &rule::UNKNOWN_ANNEX_A_CONTROL,
+                c.loc.locate(s, &["id"], Some(&e.id)),
+                format!("`{}` is not an ISO/IEC 42001 Annex A control", e.id),
+            )
+            .help(hint),
+        );
+    }
+    if annex && e.title.is_some() {
+        d.push(
+            s.diag(
+                &rule::CONTROL_TITLE,
+                c.loc.locate(s, &["title"], None),
+                format!(
+                    "Annex A control `{}` takes its title from the catalogue",
+                    e.id
+                ),
+            )
+            .help("remove `title:`"),
+        );
+    }
+    if !annex && e.title.is_none() {
+        d.push(
+            s.diag(
+                &rule::CONTROL_TITLE,
+                c.loc.locate(s, &["id"], Some(&e.id)),
+                format!("own control `{}` has no title", e.id),
+            )
+            .help("add `title: ...`"),
+        );
+    }
+}
+
+/// An applicable control needs a status (and evidence once implemented or
+/// partial); an excluded one needs a justification.
+fn control_status(s: &Sources, c: &Entity<ControlEntry>, d: &mut Vec<Diagnostic>) {
+    let e = &c.data;
+    if e.applicable {
+        match e.status {
+            None => d.push(s.diag(&rule::MISSING_STATUS, c.loc.locate(s, &["applicable"], None), format!("applicable control `{}` has no status", e.id)).help("set `status:` to implemented, partial, planned or not-started")),
+            Some(Status::Implemented | Status::Partial) if e.evidence.is_empty() => d.push(
+                s.diag(&rule::CONTROL_WITHOUT_EVIDENCE, c.loc.locate(s, &["status"], None), format!("control `{}` is {} but lists no evidence", e.id, e.status.map(|x| x.as_str()).unwrap_or("")))
+                    .help("add `evidence: [evidence-id]` linking an item of registers/evidence.yaml, or set status to planned"),
+            ),
+            _ => {}
+        }
+    } else if e
+        .justification
+        .as_deref()
+        .is_none_or(|j| j.trim().is_empty())
+    {
+        d.push(s.diag(&rule::MISSING_JUSTIFICATION, c.loc.locate(s, &["applicable"], None), format!("control `{}` is excluded without a justification", e.id)).help("add `justification:` saying why the control does not apply (e.g. the role you do not play)"));
+    }
+}
+
+/// Every catalogue Annex A control must appear in the Statement of
+/// Applicability; the finding points at registers/controls.yaml.
+fn missing_annex_a(site: &Site, cat: &catalogue::Catalogue, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for a in &cat.controls {
+        if !site.controls.iter().any(|c| c.id == a.id) {
+            let file = site
+                .sources
+                .files
+                .iter()
+                .position(|f| f.rel.ends_with("registers/controls.yaml"));
+            let msg = format!(
+                "Annex A control {} \"{}\" is missing from the Statement of Applicability",
+                a.id, a.title
+            );
+            let help = format!("add `- id: {}` with `applicable: true` and a status, or `applicable: false` and a justification", a.id);
+            d.push(match file {
+                Some(f) => s
+                    .file_diag(&rule::MISSING_ANNEX_A_CONTROL, f, msg)
+                    .help(help),
+                None => crate::core::source::file_diag(
+                    &rule::MISSING_ANNEX_A_CONTROL,
+                    "content/registers/controls.yaml",
+                    msg,
+                )
+                .help(help),
+            });
+        }
+    }
+}
+
+/// Checks each evidence item's location for its kind, then its freshness.
+pub(super) fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for ev in &site.evidence {
+        let e = &ev.data;
+        let at = || ev.loc.locate(s, &["location"], Some(&e.location));
+        match e.kind {
+            EvidenceKind::File => evidence_file(site, e, &at, d),
+            EvidenceKind::Url => evidence_url(s, e, &at, d),
+            EvidenceKind::Document => evidence_document(site, e, &at, d),
+            EvidenceKind::Ticket | EvidenceKind::Attestation => {
+                if e.location.trim().is_empty() {
+                    d.push(
+                        s.diag(&rule::EVIDENCE_LOCATION, at(), "empty evidence location")
+                            .help("give the ticket key or who attested"),
+                    );
+                }
+            }
+        }
+        stale_evidence(site, ev, d);
+    }
+}
+
+/// A file must stay inside content/ and exist there. `at` locates the
+/// `location:` value, only when a finding needs it.
+fn evidence_file(site: &Site, e: &EvidenceEntry, at: &dyn Fn() -> Span, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let p = std::path::Path::new(&e.location);
+    let escapes = p.is_absolute()
+        || p.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        });
+    if escapes {
+        d.push(
+            s.diag(
+                &rule::EVIDENCE_LOCATION,
+                at(),
+                format!("evidence file `{}` leaves content/", e.location),
+            )
+            .help("give a path relative to content/, e.g. `evidence/2026-q3-review.pdf`"),
+        );
+    } else if !site.content.join(p).is_file() {
+        d.push(
+            s.diag(
+                &rule::EVIDENCE_FILE_MISSING,
+                at(),
+                format!("evidence file `content/{}` does not exist", e.location),
+            )
+            .help("fix the path (relative to content/) or add the file"),
+        );
+    }
+}
+
+/// A URL must be a whitespace-free http(s) URL.
+fn evidence_url(s: &Sources, e: &EvidenceEntry, at: &dyn Fn() -> Span, d: &mut Vec<Diagnostic>) {
+    let ok = (e.location.starts_with("https://") || e.location.starts_with("http://"))
+        && e.location.len() > 8
+        && !e.location.contains(char::is_whitespace);
+    if !ok {
+        d.push(
+            s.diag(
+                &rule::EVIDENCE_LOCATION,
+                at(),
+                format!("`{}` is not an http(s) URL", e.location),
+            )
+            .help("write the full URL, starting with https://"),
+        );
+    }
+}
+
+/// A document must name a loaded document; one that failed to load was
+/// already reported, so it is not reported again.
+fn evidence_document(
+    site: &Site,
+    e: &EvidenceEntry,
+    at: &dyn Fn() -> Span,
+    d: &mut Vec<Diagnostic>,
+) {
+    let broken = ["policy", "assessment", "notice", "page", "scope"]
+        .iter()
+        .any(|k| {
+            site.broken
+                .iter()
+                .any(|(bk, bi)| bk == k && *bi == e.location)
+        });
+    if !broken && !site.docs.iter().any(|doc| doc.id == e.location) {
+        let hint = did_you_mean(&e.location, site.docs.iter().map(|x| x.id.as_str())).map_or(
+            "give the id of a policy, assessment, notice or page".into(),
+            |m| format!("did you mean `{m}`?"),
+        );
+        d.push(
+            site.sources
+                .diag(
+                    &rule::EVIDENCE_LOCATION,
+                    at(),
+                    format!("no document `{}`", e.location),
+                )
+                .help(hint),
+        );
+    }
+}
+
+/// Evidence with a `collected` date and a review period goes stale once the
+/// period has passed.
+fn stale_evidence(site: &Site, ev: &Entity<EvidenceEntry>, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let e = &ev.data;
+    if let (Some(c), Some(every)) = (e.collected, e.review_every) {
+        let due = c.plus(every);
+        if due < site.today {
+            d.push(
+                s.diag(
+                    &rule::STALE_EVIDENCE,
+                    ev.loc.locate(s, &["collected"], None),
+                    format!(
+                        "evidence `{}` went stale on {due} (collected {c}, review every {every})",
+                        e.id
+                    ),
+                )
+                .help("collect it again and update `collected:`"),
+            );
+        }
+    }
+}
+
+/// The minimum tier a usage implies, with the fields that imply it.
+pub fn implied_tier(u: &Usage) -> (Tier, Option<String>) {
+    use Domain::*;
+    match (u.domain, u.decision) {
+        (Political, _) => (Tier::High, Some("usage.domain: political".into())),
+        (General, _) | (_, Decision::None | Decision::Informational) => (Tier::Minimal, None),
+        (dom, dec) => (
+            Tier::High,
+            Some(format!("usage.domain: {dom} with usage.decision: {dec}")),
+        ),
+    }
+}
+
+pub(super) fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for sys in &site.systems {
+        let c = &sys.data;
+        let (implied, why) = implied_tier(&c.usage);
+        if c.risk_tier < implied {
+            d.push(
+                s.diag(&rule::TIER_BELOW_USAGE, sys.loc.locate(s, &["risk_tier"], Some(c.risk_tier.as_str())), format!("system `{}` declares risk_tier {} but its usage implies at least {implied}", c.id, c.risk_tier))
+                    .help(format!("{} implies {implied}: set `risk_tier: {implied}` (the tier follows how the system is used, not how sensitive its data is)", why.unwrap_or_default())),
+            );
+        }
+        let high = c.risk_tier >= Tier::High;
+        let head = || sys.loc.locate(s, &["risk_tier"], None);
+        if high && c.impact_assessment.is_none() {
+            d.push(
+                s.diag(
+                    &rule::HIGH_TIER_WITHOUT_ASSESSMENT,
+                    head(),
+                    format!("high-tier system `{}` has no impact assessment", c.id),
+                )
+                .help("write assessments/<id>.md and set `impact_assessment: <id>`"),
+            );
+        }
+        if high && c.notice.is_none() {
+            d.push(
+                s.diag(
+                    &rule::HIGH_TIER_WITHOUT_NOTICE,
+                    head(),
+                    format!("high-tier system `{}` has no transparency notice", c.id),
+                )
+                .help("write notices/<id>.md and set `notice: <id>`"),
+            );
+        } else if c.notice.is_none() && c.roles.contains(&IsoRole::Provider) {
+            d.push(s.diag(&rule::PROVIDER_WITHOUT_NOTICE, sys.loc.locate(s, &["roles"], Some("provider")), format!("system `{}` is provided by the organisation but has no notice", c.id)).help("providers owe users and affected people a notice: write notices/<id>.md and set `notice:`"));
+        }
+        if high && c.oversight.mode == OversightMode::HumanOutOfTheLoop {
+            let span = sys
+                .loc
+                .locate(s, &["oversight", "mode"], Some("human-out-of-the-loop"));
+            match c.oversight.rationale.as_deref().filter(|r| !r.trim().is_empty()) {
+                None => d.push(s.diag(&rule::OUT_OF_LOOP_HIGH_TIER, span, format!("high-tier system `{}` runs without human oversight and gives no rationale", c.id)).help("choose human-in-the-loop, human-on-the-loop or human-in-command, or explain why not in `oversight.rationale`")),
+                Some(_) => d.push(s.diag(&rule::OUT_OF_LOOP_RATIONALE, span, format!("high-tier system `{}` runs without human oversight", c.id)).help("auditors will test this rationale; prefer human oversight for high-tier systems")),
+            }
+        }
+        if c.lifecycle == Lifecycle::Retired
+            && c.retirement.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
+            d.push(s.diag(&rule::RETIRED_WITHOUT_RETIREMENT, sys.loc.locate(s, &["lifecycle"], Some("retired")), format!("retired system `{}` has no retirement section", c.id)).help("add `retirement: |` describing decommissioning, data deletion or archiving, and model disposal"));
+        }
+        for (field, kind, target) in [
+            ("impact_assessment", Kind::Assessment, &c.impact_assessment),
+            ("notice", Kind::Notice, &c.notice),
+        ] {
+            let Some(t) = target else { continue };
+            if let Some(doc) = site
+                .docs
+                .iter()
+                .find(|doc| doc.kind == kind && &doc.id == t)
+            {
+                if !doc.data.front.systems.contains(&c.id) {
+                    d.push(
+                        s.diag(
+                            &rule::COVERAGE_NOT_RECIPROCAL,
+                            sys.loc.locate(s, &[field], Some(t)),
+                            format!(
+                                "{} `{t}` does not list system `{}` in its `systems`",
+                                kind.name(),
+                                c.id
+                            ),
+                        )
+                        .help(format!(
+                            "add `{}` to `systems:` in the front matter of `{t}`",
+                            c.id
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for r in &site.risks {
+        let e = &r.data;
+        if e.treatment == Treatment::Mitigate && e.controls.is_empty() {
+            d.push(s.diag(&rule::MITIGATE_WITHOUT_CONTROLS, r.loc.locate(s, &["treatment"], Some("mitigate")), format!("risk `{}` is mitigated by no control", e.id)).help("list the mitigating controls in `controls: [...]`, or choose another treatment"));
+        }
+        for (field, v) in [
+            ("likelihood", Some(e.likelihood)),
+            ("impact", Some(e.impact)),
+            ("residual_likelihood", e.residual_likelihood),
+            ("residual_impact", e.residual_impact),
+        ] {
+            if let Some(v) = v.filter(|v| !(1..=5).contains(v)) {
+                d.push(
+                    s.diag(
+                        &rule::SCORE_OUT_OF_RANGE,
+                        r.loc.locate(s, &[field], Some(&v.to_string())),
+                        format!("{field} {v} is outside 1-5"),
+                    )
+                    .help("use 1 (rare / negligible) to 5 (almost certain / severe)"),
+                );
+            }
+        }
+        if let (Some(rev), Some(every)) = (e.reviewed, e.review_every) {
+            let due = rev.plus(every);
+            if due < site.today {
+                d.push(
+                    s.diag(
+                        &rule::REVIEW_OVERDUE,
+                        r.loc.locate(s, &["reviewed"], None),
+                        format!("risk `{}` was due for review on {due}", e.id),
+                    )
+                    .help("review the risk and update `reviewed:`"),
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    if let Some(v) = &site.config.readiness_visibility {
+        if !site.editions.contains(v) {
+            let span = site
+                .config_loc
+                .locate(s, &["readiness_visibility"], Some(v));
+            d.push(
+                s.diag(
+                    &rule::UNKNOWN_EDITION,
+                    span,
+                    format!("unknown edition `{v}`"),
+                )
+                .help(format!(
+                    "editions declared in site.yaml: {}",
+                    site.editions.join(", ")
+                )),
+            );
+        }
+    }
+    if site.editions.is_empty() {
+        d.push(
+            s.diag(
+                &rule::INVALID_VALUE,
+                site.config_loc.locate(s, &["editions"], None),
+                "no editions declared",
+            )
+            .help("list editions from lowest to highest access, e.g. [public, customer, internal]"),
+        );
+    }
+    for c in &site.config.certifications {
+        if let (CertStatus::Certified, Some(exp)) = (c.status, c.expires) {
+            if exp < site.today {
+                let span = site
+                    .config_loc
+                    .locate(s, &["certifications"], Some(&exp.to_string()));
+                d.push(
+                    s.diag(
+                        &rule::CERTIFICATION_EXPIRED,
+                        span,
+                        format!("certification \"{}\" expired on {exp}", c.name),
+                    )
+                    .help("renew it and update `expires:`, or set `status: in-progress`"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_not_data_drives_the_tier() {
+        let u = |domain, decision| Usage {
+            domain,
+            decision,
+            affected: vec![],
+            scale: None,
+        };
+        assert_eq!(
+            implied_tier(&u(Domain::Employment, Decision::Significant)).0,
+            Tier::High
+        );
+        assert_eq!(
+            implied_tier(&u(Domain::Employment, Decision::Informational)).0,
+            Tier::Minimal
+        );
+        assert_eq!(
+            implied_tier(&u(Domain::Political, Decision::None)).0,
+            Tier::High
+        );
+        assert_eq!(
+            implied_tier(&u(Domain::General, Decision::Legal)).0,
+            Tier::Minimal
+        );
+    }
+}

@@ -1,0 +1,414 @@
+//! The corpus of published claims of one edition: every FAQ entry, control,
+//! document (and each of its sections), AI system card and supplier that the
+//! edition publishes, as plain text with its permalink.
+//!
+//! This is the only door through which `vouch answer` and `vouch links` see the
+//! model, and it filters by edition on the way in: an entity above the edition
+//! is never read, and document text comes from the edition's own render, so a
+//! `:::internal` passage (heading and all) cannot reach a public answer.
+
+use crate::pipeline::model::{url, Kind, Site};
+use crate::pipeline::parse::types::{SystemCard, Tier};
+
+/// One published claim: an entity, or one section of a document.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Claim {
+    pub kind: Kind,
+    pub id: String,
+    /// Heading slug when the claim is a section of a document.
+    pub anchor: Option<String>,
+    /// Heading level of a section (2 for `##`); 0 for a whole entity.
+    pub level: u8,
+    /// What a reader sees as its name (a section: "Document › Heading").
+    pub title: String,
+    /// Controls: status (or `excluded`); systems: risk tier.
+    pub status: Option<String>,
+    /// Plain text the ranking reads (edition-filtered).
+    pub text: String,
+    /// One line (FAQ: the whole answer) to paste into a questionnaire.
+    pub summary: String,
+    /// FAQ: questionnaire ids the entry answers (`AI-CAIQ GRC-15`).
+    pub matches: Vec<String>,
+}
+
+impl Claim {
+    /// Root-relative permalink, with the section fragment when there is one.
+    pub fn path(&self) -> String {
+        match &self.anchor {
+            Some(a) => format!("{}#{a}", url(self.kind, &self.id)),
+            None => url(self.kind, &self.id),
+        }
+    }
+
+    /// Absolute permalink under the site's base URL.
+    pub fn permalink(&self, base_url: &str) -> String {
+        format!("{}{}", base_url.trim_end_matches('/'), self.path())
+    }
+}
+
+/// Every claim edition `ed` publishes, in a stable order: FAQ, controls,
+/// documents with their sections, systems, suppliers.
+pub fn corpus(site: &Site, ed: usize) -> Vec<Claim> {
+    let mut out = Vec::new();
+    faq(site, ed, &mut out);
+    controls(site, ed, &mut out);
+    for (i, d) in site.docs.iter().enumerate() {
+        if d.level <= ed {
+            document(site, ed, i, &mut out);
+        }
+    }
+    for s in site.systems.iter().filter(|s| s.level <= ed) {
+        out.push(system(site, ed, &s.id, &s.title, &s.data));
+    }
+    for s in site.suppliers.iter().filter(|s| s.level <= ed) {
+        let d = &s.data;
+        let mut text = format!("{} {}", s.title, d.kind);
+        for t in [&d.provides, &d.data_use].into_iter().flatten() {
+            text.push_str(&format!(" {t}"));
+        }
+        text.push_str(&format!(" {}", d.location.join(" ")));
+        out.push(Claim {
+            kind: Kind::Supplier,
+            id: s.id.clone(),
+            anchor: None,
+            level: 0,
+            title: s.title.clone(),
+            status: None,
+            summary: one_line(&text, 300),
+            text,
+            matches: Vec::new(),
+        });
+    }
+    out
+}
+
+fn faq(site: &Site, ed: usize, out: &mut Vec<Claim>) {
+    for f in site.faq.iter().filter(|f| f.level <= ed) {
+        let answer = site
+            .field_html(Kind::Faq, &f.id, "answer", ed)
+            .map(|r| collapse(&r.text))
+            .unwrap_or_default();
+        out.push(Claim {
+            kind: Kind::Faq,
+            id: f.id.clone(),
+            anchor: None,
+            level: 0,
+            title: f.title.clone(),
+            status: None,
+            text: format!("{} {}", f.data.topics.join(" "), answer),
+            summary: answer,
+            matches: f.data.matches.clone(),
+        });
+    }
+}
+
+fn controls(site: &Site, ed: usize, out: &mut Vec<Claim>) {
+    for c in site.controls.iter().filter(|c| c.level <= ed) {
+        let d = &c.data;
+        let status = if d.applicable {
+            d.status.map(|s| s.as_str().to_string())
+        } else {
+            Some("excluded".to_string())
+        };
+        let mut body = String::new();
+        for field in ["implementation", "justification"] {
+            if let Some(r) = site.field_html(Kind::Control, &c.id, field, ed) {
+                body.push_str(&collapse(&r.text));
+                body.push(' ');
+            }
+        }
+        let state = status.as_deref().unwrap_or("not stated");
+        let summary = match first_sentences(&body, 240) {
+            s if s.is_empty() => format!("{} {} ({state}).", c.id, c.title),
+            s => format!("{} {} ({state}): {s}", c.id, c.title),
+        };
+        out.push(Claim {
+            kind: Kind::Control,
+            id: c.id.clone(),
+            anchor: None,
+            level: 0,
+            title: format!("{} {}", c.id, c.title),
+            status,
+            text: body,
+            summary,
+            matches: Vec::new(),
+        });
+    }
+}
+
+/// A document as a whole (title, summary, text before its first `##`) and each
+/// of its `##`/`###` sections, all from the edition's render.
+fn document(site: &Site, ed: usize, i: usize, out: &mut Vec<Claim>) {
+    let d = &site.docs[i];
+    let Some(md) = site.doc_md.get(i) else { return };
+    let rendered = md.render(ed, &site.md_resolver(ed));
+    let sections = split_sections(&rendered.html);
+    let intro = sections
+        .first()
+        .filter(|s| s.level == 0)
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    let lead = d.data.front.summary.clone().unwrap_or_default();
+    let summary = match first_sentences(&format!("{lead} {intro}"), 240) {
+        s if s.is_empty() => d.title.clone(),
+        s => format!("{}: {s}", d.title),
+    };
+    out.push(Claim {
+        kind: d.kind,
+        id: d.id.clone(),
+        anchor: None,
+        level: 0,
+        title: d.title.clone(),
+        status: d.data.front.version.as_ref().map(|v| format!("v{v}")),
+        text: format!("{lead} {intro}"),
+        summary,
+        matches: Vec::new(),
+    });
+    for s in sections.iter().filter(|s| s.level >= 2 && s.level <= 3) {
+        let first = first_sentences(&s.text, 240);
+        out.push(Claim {
+            kind: d.kind,
+            id: d.id.clone(),
+            anchor: Some(s.slug.clone()),
+            level: s.level,
+            title: format!("{} › {}", d.title, s.heading),
+            status: None,
+            text: s.text.clone(),
+            summary: format!("{}, “{}”: {first}", d.title, s.heading),
+            matches: Vec::new(),
+        });
+    }
+}
+
+fn system(site: &Site, ed: usize, id: &str, name: &str, s: &SystemCard) -> Claim {
+    let purpose = site
+        .field_html(Kind::System, id, "purpose", ed)
+        .map(|r| collapse(&r.text))
+        .unwrap_or_default();
+    let tier = tier_name(s.risk_tier);
+    let mut text = format!(
+        "{} {purpose} domain {} decision {} affected {} oversight {} {} risk tier {tier} lifecycle {}",
+        s.summary.as_deref().unwrap_or(""),
+        s.usage.domain,
+        s.usage.decision,
+        s.usage.affected.join(", "),
+        s.oversight.mode.as_str().replace('-', " "),
+        s.oversight.rationale.as_deref().unwrap_or(""),
+        s.lifecycle,
+    );
+    for m in &s.models {
+        text.push_str(&format!(" model {}", m.name));
+        // A supplier hidden from this edition is not named, even by id.
+        if let Some(sup) = m
+            .supplier
+            .as_deref()
+            .filter(|x| site.visible(Kind::Supplier, x, ed))
+        {
+            text.push_str(&format!(
+                " {}",
+                site.title(Kind::Supplier, sup).unwrap_or(sup)
+            ));
+        }
+    }
+    for d in &s.data {
+        for t in [
+            Some(&d.name),
+            d.source.as_ref(),
+            d.basis.as_ref(),
+            d.known_gaps.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            text.push_str(&format!(" {t}"));
+        }
+    }
+    let summary = format!(
+        "{name} ({tier} risk, {}): {}",
+        s.oversight.mode,
+        one_line(s.summary.as_deref().unwrap_or(&purpose), 240)
+    );
+    Claim {
+        kind: Kind::System,
+        id: id.to_string(),
+        anchor: None,
+        level: 0,
+        title: name.to_string(),
+        status: Some(tier.to_string()),
+        text: collapse(&text),
+        summary,
+        matches: Vec::new(),
+    }
+}
+
+fn tier_name(t: Tier) -> &'static str {
+    t.as_str()
+}
+
+/// A run of a document between two headings, as plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Heading level; 0 for the text before the first heading below `#`.
+    pub level: u8,
+    pub slug: String,
+    pub heading: String,
+    /// The section's text up to the next heading of the same or a higher
+    /// level (so a `##` section includes its `###` subsections).
+    pub text: String,
+}
+
+/// Splits rendered HTML at its `<hN id="...">` headings. The `#` title heading
+/// counts as part of the introduction (level 0).
+pub fn split_sections(html: &str) -> Vec<Section> {
+    // (level, slug, heading text, start of body, start of heading tag)
+    let mut marks: Vec<(u8, String, String, usize, usize)> = Vec::new();
+    let mut pos = 0;
+    while let Some(off) = html[pos..].find("<h") {
+        let start = pos + off;
+        pos = start + 2;
+        let rest = &html[start + 2..];
+        let Some(level) = rest.chars().next().and_then(|c| c.to_digit(10)) else {
+            continue;
+        };
+        let Some(id_rest) = rest[1..].strip_prefix(" id=\"") else {
+            continue;
+        };
+        let Some(q) = id_rest.find('"') else { continue };
+        let slug = id_rest[..q].to_string();
+        let close = format!("</h{level}>");
+        let Some(open_end) = rest.find('>') else {
+            continue;
+        };
+        let Some(end) = rest.find(&close) else {
+            continue;
+        };
+        if end < open_end {
+            continue;
+        }
+        let heading = collapse(&strip_tags(&rest[open_end + 1..end]));
+        let body = start + 2 + end + close.len();
+        marks.push((level as u8, slug, heading, body, start));
+        pos = body;
+    }
+    let mut out = Vec::new();
+    let intro_end = marks.iter().find(|m| m.0 >= 2).map_or(html.len(), |m| m.4);
+    out.push(Section {
+        level: 0,
+        slug: String::new(),
+        heading: String::new(),
+        text: collapse(&strip_tags(&html[..intro_end])),
+    });
+    for (i, (level, slug, heading, body, _)) in marks.iter().enumerate() {
+        if *level < 2 {
+            continue;
+        }
+        let end = marks[i + 1..]
+            .iter()
+            .find(|m| m.0 <= *level)
+            .map_or(html.len(), |m| m.4);
+        out.push(Section {
+            level: *level,
+            slug: slug.clone(),
+            heading: heading.clone(),
+            text: collapse(&strip_tags(&html[*body..end.max(*body)])),
+        });
+    }
+    out
+}
+
+/// Plain text of an HTML fragment: tags removed, common entities decoded.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// Whitespace runs become single spaces; no space before punctuation that
+/// the renderer separated from its word.
+pub fn collapse(s: &str) -> String {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(joined.len());
+    let mut chars = joined.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' && matches!(chars.peek(), Some('.' | ',' | ';' | ':' | ')' | '!' | '?')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The first sentence(s) of `s`, up to about `max` characters.
+pub fn first_sentences(s: &str, max: usize) -> String {
+    let s = collapse(s);
+    let mut end = 0;
+    for (i, _) in s.match_indices(". ") {
+        if i + 1 > max {
+            break;
+        }
+        end = i + 1;
+        if end >= 60 {
+            break;
+        }
+    }
+    if end == 0 {
+        return one_line(&s, max);
+    }
+    s[..end].to_string()
+}
+
+/// `s` on one line, cut at a word boundary near `max` characters.
+pub fn one_line(s: &str, max: usize) -> String {
+    let s = collapse(s);
+    if s.chars().count() <= max {
+        return s;
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sections_with_subsections_inside_their_parent() {
+        let html = "<h1 id=\"t\">Title</h1><p>Intro.</p><h2 id=\"a\">A</h2><p>one</p>\
+                    <h3 id=\"b\">B</h3><p>two</p><h2 id=\"c\">C &amp; D</h2><p>three</p>";
+        let s = split_sections(html);
+        assert_eq!(s[0].text, "Title Intro.");
+        assert_eq!(s[1].slug, "a");
+        assert_eq!(s[1].text, "one B two");
+        assert_eq!(s[2].text, "two");
+        assert_eq!(s[3].heading, "C & D");
+        assert_eq!(s[3].text, "three");
+    }
+
+    #[test]
+    fn first_sentences_stop_after_a_readable_length() {
+        let s = "Short. This is a longer second sentence that goes on. Third one.";
+        assert_eq!(
+            first_sentences(s, 240),
+            "Short. This is a longer second sentence that goes on."
+        );
+        assert!(one_line(&"word ".repeat(100), 20).ends_with('…'));
+    }
+}

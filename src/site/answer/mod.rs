@@ -1,0 +1,352 @@
+//! `vouch answer` and `vouch links`: draft answers to a customer's
+//! questionnaire from the published claims of one edition.
+//!
+//! For each question: an FAQ entry whose `matches` list holds an id found in
+//! the row wins outright; otherwise every claim of the edition (FAQ entries,
+//! controls, document sections, system cards) is ranked with BM25F
+//! ([`rank`]) and the best becomes the draft, if its confidence reaches
+//! [`THRESHOLD`]. Below it the row is marked `needs-human` with no answer and
+//! no link: a wrong link pasted into a customer's questionnaire costs more
+//! than an empty cell.
+//!
+//! Confidence is the best claim's *coverage* (the IDF-weighted share of the
+//! question's terms it contains, see [`rank::Hit::coverage`]), lowered by the
+//! share of terms no claim contains at all and damped when the score is close
+//! to zero (see [`confidence`]). `docs/answer.md` shows how it is calibrated
+//! on the evaluation set.
+
+pub mod claims;
+mod output;
+pub mod questionnaire;
+pub mod rank;
+
+pub use output::{links_table, write_table};
+
+use crate::pipeline::model::{Kind, Site};
+use claims::Claim;
+use rank::Index;
+use std::path::PathBuf;
+
+/// Confidence at or above which a draft is written (status `answered`).
+pub const THRESHOLD: f64 = 0.4;
+
+/// Score multiplier of FAQ entries over other claims.
+const FAQ_PRIOR: f64 = 1.15;
+
+/// How many links a draft cites at most.
+const MAX_LINKS: usize = 3;
+
+/// Output format of `answer` and `links`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Md,
+    Json,
+}
+
+impl Format {
+    /// The format a file name implies (`.md`, `.json`; anything else CSV).
+    pub fn from_path(p: &std::path::Path) -> Format {
+        match p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("md" | "markdown") => Format::Md,
+            Some("json") => Format::Json,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// Whether a draft may be sent as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Answered,
+    NeedsHuman,
+}
+
+impl Status {
+    /// The spelling in the output's Status column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Answered => "answered",
+            Status::NeedsHuman => "needs-human",
+        }
+    }
+}
+
+/// A candidate claim for one question.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ranked {
+    /// Root-relative permalink (`/faq/opt-out/`, `/policies/x/#retention`).
+    pub path: String,
+    pub kind: Kind,
+    pub score: f64,
+    /// See [`rank::Hit`].
+    pub coverage: f64,
+    pub unseen: f64,
+    pub confidence: f64,
+}
+
+/// The drafted answer to one question.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Draft {
+    /// Plain-text answer (empty when `needs-human`).
+    pub answer: String,
+    /// Absolute permalinks, best first (empty when `needs-human`).
+    pub links: Vec<String>,
+    pub confidence: f64,
+    pub status: Status,
+    /// The best candidates, whatever their confidence (for review and tests).
+    pub ranked: Vec<Ranked>,
+}
+
+/// Ranks the claims of one edition against questions.
+pub struct Answerer {
+    claims: Vec<Claim>,
+    index: Index,
+    base_url: String,
+}
+
+/// Kinds of claim a draft may cite. Pages (about, changelog) and suppliers
+/// are reachable through `vouch links` but make poor answers.
+fn answerable(c: &Claim) -> bool {
+    match c.kind {
+        Kind::Faq | Kind::Control | Kind::System => true,
+        Kind::Policy | Kind::Notice | Kind::Scope | Kind::Assessment => c.level <= 2,
+        _ => false,
+    }
+}
+
+/// The weighted fields of a claim: its name counts three times its body.
+fn fields(c: &Claim) -> Vec<(String, f64)> {
+    let name = match (&c.anchor, c.kind) {
+        (Some(_), _) => c.title.rsplit(" › ").next().unwrap_or(&c.title).to_string(),
+        (None, Kind::Control) => c.title.clone(),
+        _ => c.title.clone(),
+    };
+    let doc_title = match &c.anchor {
+        Some(_) => c.title.split(" › ").next().unwrap_or("").to_string(),
+        None => String::new(),
+    };
+    vec![(name, 3.0), (doc_title, 1.0), (c.text.clone(), 1.0)]
+}
+
+impl Answerer {
+    /// Builds the index over what edition `ed` publishes.
+    pub fn new(site: &Site, ed: usize) -> Answerer {
+        let claims: Vec<Claim> = claims::corpus(site, ed)
+            .into_iter()
+            .filter(answerable)
+            .collect();
+        let docs: Vec<Vec<(String, f64)>> = claims.iter().map(fields).collect();
+        Answerer {
+            index: Index::new(&docs),
+            claims,
+            base_url: site.config.base_url.clone(),
+        }
+    }
+
+    /// Drafts the answer to `question`; `cells` are the row's other cells,
+    /// searched for questionnaire ids listed in an FAQ entry's `matches`.
+    pub fn answer(&self, question: &str, cells: &[String]) -> Draft {
+        let mut hits = self.index.search(question);
+        // The FAQ is written for exactly these questions: it goes first when
+        // it is about as relevant as a control or a policy section.
+        for h in &mut hits {
+            if self.claims[h.doc].kind == Kind::Faq {
+                h.score *= FAQ_PRIOR;
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        let ranked: Vec<Ranked> = hits
+            .iter()
+            .take(5)
+            .map(|h| Ranked {
+                path: self.claims[h.doc].path(),
+                kind: self.claims[h.doc].kind,
+                score: h.score,
+                coverage: h.coverage,
+                unseen: h.unseen,
+                confidence: confidence(h),
+            })
+            .collect();
+        let by_id = self.matched_by_id(cells);
+        if !by_id.is_empty() {
+            // Several entries may list the same id: the text decides the order.
+            let mut ids = by_id;
+            ids.sort_by_key(|i| hits.iter().position(|h| h.doc == *i).unwrap_or(usize::MAX));
+            return Draft {
+                answer: self.claims[ids[0]].summary.clone(),
+                links: ids.iter().take(MAX_LINKS).map(|i| self.link(*i)).collect(),
+                confidence: 1.0,
+                status: Status::Answered,
+                ranked,
+            };
+        }
+        let Some(top) = ranked.first().filter(|r| r.confidence >= THRESHOLD) else {
+            return Draft {
+                answer: String::new(),
+                links: Vec::new(),
+                confidence: ranked.first().map_or(0.0, |r| r.confidence),
+                status: Status::NeedsHuman,
+                ranked,
+            };
+        };
+        let best = hits[0];
+        let links = hits
+            .iter()
+            .zip(&ranked)
+            .filter(|(h, r)| r.confidence >= THRESHOLD && h.score >= 0.75 * best.score)
+            .take(MAX_LINKS)
+            .map(|(h, _)| self.link(h.doc))
+            .collect();
+        Draft {
+            answer: self.claims[best.doc].summary.clone(),
+            links,
+            confidence: top.confidence,
+            status: Status::Answered,
+            ranked,
+        }
+    }
+
+    /// The question's terms, their IDF and whether the best claim has them;
+    /// unseen terms (`df = 0`) are marked with `?`.
+    pub fn explain(&self, question: &str) -> String {
+        let Some(top) = self.index.search(question).first().copied() else {
+            return String::new();
+        };
+        self.index
+            .explain(question, top.doc)
+            .iter()
+            .map(|(t, idf, has)| {
+                let mark = if *has {
+                    "+"
+                } else if *idf >= self.index.idf("\u{0}") - 1e-9 {
+                    "?"
+                } else {
+                    "-"
+                };
+                format!("{mark}{t}:{idf:.1}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn link(&self, i: usize) -> String {
+        self.claims[i].permalink(&self.base_url)
+    }
+
+    /// FAQ claims whose `matches` holds one of the cells: exactly (ignoring
+    /// case and spacing), or as its last part (`GRC-15` for `AI-CAIQ GRC-15`).
+    fn matched_by_id(&self, cells: &[String]) -> Vec<usize> {
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_uppercase()
+        };
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| norm(c))
+            .filter(|c| c.len() >= 3 && c.chars().any(|ch| ch.is_ascii_digit()))
+            .collect();
+        let mut out = Vec::new();
+        for (i, c) in self.claims.iter().enumerate() {
+            let hit = c.matches.iter().map(|m| norm(m)).any(|m| {
+                cells
+                    .iter()
+                    .any(|cell| m == *cell || m.ends_with(&format!(" {cell}")))
+            });
+            if hit && c.kind == Kind::Faq {
+                out.push(i);
+            }
+        }
+        out
+    }
+}
+
+/// Confidence of a hit, 0–1: its coverage of the question, where a question
+/// term no published claim contains counts one and a half times (a word the
+/// organisation never wrote is stronger evidence that the question is out of
+/// scope than a word it wrote elsewhere), damped when the match rests on
+/// little evidence (a low score means few or common terms).
+pub fn confidence(h: &rank::Hit) -> f64 {
+    let evidence = 1.0 - (-h.score / 4.0).exp();
+    (h.coverage / (1.0 + 0.5 * h.unseen) * evidence.sqrt()).clamp(0.0, 1.0)
+}
+
+/// What `vouch answer` was asked to do.
+#[derive(Debug, Clone)]
+pub struct AnswerOptions {
+    pub questions: PathBuf,
+    /// Edition name (`public` by default on the command line).
+    pub edition: String,
+    pub out: Option<PathBuf>,
+    pub format: Option<Format>,
+}
+
+/// What a run produced, for the closing line on stderr.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub questions: usize,
+    pub answered: usize,
+    /// The output when no `--out` file was given.
+    pub stdout: Option<String>,
+}
+
+/// Finds an edition by name, with the list in the error.
+pub fn edition_index(site: &Site, name: &str) -> Result<usize, String> {
+    site.editions.iter().position(|e| e == name).ok_or_else(|| {
+        format!(
+            "unknown edition `{name}`; editions: {}",
+            site.editions.join(", ")
+        )
+    })
+}
+
+/// Reads the questionnaire, drafts every answer and writes the result.
+pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
+    let ed = edition_index(site, &opts.edition)?;
+    let sheet = questionnaire::read(&opts.questions)?;
+    let name = opts.questions.display();
+    if questionnaire::is_empty(&sheet) {
+        return Err(format!("{name} is empty: no questions to answer"));
+    }
+    let layout = questionnaire::detect(&sheet).map_err(|e| format!("{name}: {e}"))?;
+    let answerer = Answerer::new(site, ed);
+    let mut drafts = Vec::with_capacity(sheet.rows.len());
+    let mut summary = Summary::default();
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let q = row[layout.question].trim();
+        if r < layout.first_data_row() || q.is_empty() {
+            drafts.push(None);
+            continue;
+        }
+        let others: Vec<String> = row
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| *c != layout.question)
+            .map(|(_, v)| v.clone())
+            .collect();
+        let d = answerer.answer(q, &others);
+        summary.questions += 1;
+        summary.answered += usize::from(d.status == Status::Answered);
+        drafts.push(Some(d));
+    }
+    let format = opts
+        .format
+        .or_else(|| opts.out.as_deref().map(Format::from_path))
+        .unwrap_or(Format::Csv);
+    let text = write_table(&sheet, &layout, &drafts, format)?;
+    match &opts.out {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?
+        }
+        None => summary.stdout = Some(text),
+    }
+    Ok(summary)
+}

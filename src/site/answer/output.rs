@@ -1,0 +1,168 @@
+//! Writing drafted questionnaires and the permalink table as CSV, Markdown
+//! or JSON.
+
+use super::claims::{self, Claim};
+use super::questionnaire::{Layout, Sheet};
+use super::{Draft, Format};
+use crate::pipeline::model::Site;
+
+/// The four columns `vouch answer` appends to every row.
+pub const ADDED: [&str; 4] = ["Answer", "Links", "Confidence", "Status"];
+
+fn added_cells(d: Option<&Draft>) -> [String; 4] {
+    match d {
+        Some(d) => [
+            d.answer.clone(),
+            d.links.join(" "),
+            format!("{:.2}", d.confidence),
+            d.status.as_str().to_string(),
+        ],
+        None => Default::default(),
+    }
+}
+
+/// The questionnaire's rows, each with the four answer columns appended; a
+/// header row is added when the sheet had none, so the new columns are named.
+pub fn write_table(
+    sheet: &Sheet,
+    layout: &Layout,
+    drafts: &[Option<Draft>],
+    format: Format,
+) -> Result<String, String> {
+    let width = sheet.rows.first().map_or(0, Vec::len);
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(sheet.rows.len() + 1);
+    if layout.header.is_none() {
+        let mut h = vec![String::new(); width];
+        h.extend(ADDED.iter().map(|s| s.to_string()));
+        rows.push(h);
+    }
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let mut r = row.clone();
+        if Some(i) == layout.header {
+            r.extend(ADDED.iter().map(|s| s.to_string()));
+        } else {
+            r.extend(added_cells(drafts.get(i).and_then(Option::as_ref)));
+        }
+        rows.push(r);
+    }
+    match format {
+        Format::Csv => csv_text(&rows, sheet.delimiter),
+        Format::Md => Ok(markdown(&rows)),
+        Format::Json => json(sheet, layout, drafts),
+    }
+}
+
+fn csv_text(rows: &[Vec<String>], delimiter: u8) -> Result<String, String> {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+/// A GitHub-flavoured Markdown table; the first row is the header.
+fn markdown(rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let cells: Vec<String> = r.iter().map(|c| md_cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if i == 0 {
+            out.push_str(&format!("|{}\n", "---|".repeat(r.len())));
+        }
+    }
+    out
+}
+
+/// One object per question: its row number (1-based, as a spreadsheet shows
+/// it), the original cells by header name, and the draft.
+fn json(sheet: &Sheet, layout: &Layout, drafts: &[Option<Draft>]) -> Result<String, String> {
+    let names: Vec<String> = match layout.header {
+        Some(h) => sheet.rows[h]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if n.trim().is_empty() {
+                    format!("column {}", i + 1)
+                } else {
+                    n.clone()
+                }
+            })
+            .collect(),
+        None => (1..=sheet.rows.first().map_or(0, Vec::len))
+            .map(|i| format!("column {i}"))
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for (i, d) in drafts.iter().enumerate() {
+        let Some(d) = d else { continue };
+        let columns: serde_json::Map<String, serde_json::Value> = names
+            .iter()
+            .zip(&sheet.rows[i])
+            .map(|(n, v)| (n.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        out.push(serde_json::json!({
+            "row": i + 1,
+            "question": sheet.rows[i][layout.question],
+            "columns": columns,
+            "answer": d.answer,
+            "links": d.links,
+            "confidence": (d.confidence * 100.0).round() / 100.0,
+            "status": d.status,
+        }));
+    }
+    serde_json::to_string_pretty(&out)
+        .map(|s| s + "\n")
+        .map_err(|e| e.to_string())
+}
+
+fn kind_label(c: &Claim) -> String {
+    match c.anchor {
+        Some(_) => format!("{} section", c.kind.name()),
+        None => c.kind.name().to_string(),
+    }
+}
+
+/// The permalink table of every claim edition `ed` publishes: kind, id,
+/// title, status, absolute URL.
+pub fn links_table(site: &Site, ed: usize, format: Format) -> Result<String, String> {
+    let base = &site.config.base_url;
+    let mut rows = vec![["Kind", "Id", "Title", "Status", "URL"]
+        .map(String::from)
+        .to_vec()];
+    for c in claims::corpus(site, ed) {
+        rows.push(vec![
+            kind_label(&c),
+            c.id.clone(),
+            c.title.clone(),
+            c.status.clone().unwrap_or_default(),
+            c.permalink(base),
+        ]);
+    }
+    match format {
+        Format::Csv => csv_text(&rows, b','),
+        Format::Md => Ok(markdown(&rows)),
+        Format::Json => {
+            let items: Vec<serde_json::Value> = rows[1..]
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "kind": r[0], "id": r[1], "title": r[2], "status": r[3], "url": r[4],
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&items)
+                .map(|s| s + "\n")
+                .map_err(|e| e.to_string())
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! Machine-readable and host files of an edition: sitemap, robots.txt, the JSON
+//! API, the SoA as CSV, security.txt, Netlify `_headers`/`_redirects`, alias
+//! redirect pages, the search index, the Atom feed and the URL manifest.
+//!
+//! Everything is built from what the edition may see, in sorted order, with no
+//! build timestamps, so two builds with the same `--today` are byte-identical.
+
+use crate::pipeline::markdown::escape;
+use crate::pipeline::model::{url, Kind, Site};
+use crate::pipeline::parse::types::*;
+use serde_json::{json, Value};
+
+/// A file to write: root-relative path (leading `/`) and bytes.
+pub type OutFile = (String, Vec<u8>);
+
+/// One search index entry.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchDoc {
+    pub u: String,
+    pub t: String,
+    pub k: String,
+    pub x: String,
+}
+
+/// The strict Content-Security-Policy every page works under.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers, as (name, value).
+pub fn security_headers(ed: usize) -> Vec<(&'static str, &'static str)> {
+    let mut h = vec![
+        ("Content-Security-Policy", CSP),
+        (
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        (
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ];
+    if ed > 0 {
+        h.push(("X-Robots-Tag", "noindex, nofollow"));
+    }
+    h
+}
+
+fn base(site: &Site) -> String {
+    site.config.base_url.trim_end_matches('/').to_string()
+}
+
+/// Alias redirects of edition `ed`: (old URL, current URL), sorted.
+pub fn aliases(site: &Site, ed: usize) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    let mut add = |list: &[String], kind: Kind, id: &str, level: usize| {
+        if level <= ed {
+            for a in list {
+                v.push((a.clone(), url(kind, id)));
+            }
+        }
+    };
+    for d in &site.docs {
+        add(&d.data.front.aliases, d.kind, &d.id, d.level);
+    }
+    for c in &site.controls {
+        add(&c.data.aliases, Kind::Control, &c.id, c.level);
+    }
+    for e in &site.evidence {
+        add(&e.data.aliases, Kind::Evidence, &e.id, e.level);
+    }
+    for r in &site.risks {
+        add(&r.data.aliases, Kind::Risk, &r.id, r.level);
+    }
+    for s in &site.suppliers {
+        add(&s.data.aliases, Kind::Supplier, &s.id, s.level);
+    }
+    for f in &site.faq {
+        add(&f.data.aliases, Kind::Faq, &f.id, f.level);
+    }
+    for s in &site.systems {
+        add(&s.data.aliases, Kind::System, &s.id, s.level);
+    }
+    v.sort();
+    v
+}
+
+fn visible_ids(site: &Site, kind: Kind, ids: &[String], ed: usize) -> Vec<String> {
+    ids.iter()
+        .filter(|i| site.visible(kind, i, ed))
+        .cloned()
+        .collect()
+}
+
+fn api(site: &Site, ed: usize) -> Vec<OutFile> {
+    let b = base(site);
+    let controls: Vec<Value> = site
+        .controls
+        .iter()
+        .filter(|c| c.level <= ed)
+        .map(|c| {
+            let e = &c.data;
+            let shown = visible_ids(site, Kind::Evidence, &e.evidence, ed);
+            json!({"id": c.id, "title": c.title, "applicable": e.applicable, "status": e.status.filter(|_| e.applicable),
+                   "owner": e.owner, "evidence": shown, "evidence_on_request": shown.len() < e.evidence.len(),
+                   "systems": visible_ids(site, Kind::System, &e.systems, ed), "maps_to": e.maps_to,
+                   "url": format!("{b}{}", url(Kind::Control, &c.id))})
+        })
+        .collect();
+    let systems: Vec<Value> = site
+        .systems
+        .iter()
+        .filter(|s| s.level <= ed)
+        .map(|s| {
+            let c = &s.data;
+            json!({"id": s.id, "name": c.name, "summary": c.summary, "lifecycle": c.lifecycle, "roles": c.roles,
+                   "ai_act_role": c.ai_act_role, "usage": c.usage, "oversight": c.oversight, "risk_tier": c.risk_tier,
+                   "models": c.models.iter().map(|m| json!({"name": m.name, "version": m.version,
+                        "supplier": m.supplier.as_ref().filter(|x| site.visible(Kind::Supplier, x, ed))})).collect::<Vec<_>>(),
+                   "impact_assessment": c.impact_assessment.as_ref().filter(|x| site.visible(Kind::Assessment, x, ed)),
+                   "notice": c.notice.as_ref().filter(|x| site.visible(Kind::Notice, x, ed)),
+                   "controls": visible_ids(site, Kind::Control, &c.controls, ed),
+                   "risks": visible_ids(site, Kind::Risk, &c.risks, ed),
+                   "url": format!("{b}{}", url(Kind::System, &s.id))})
+        })
+        .collect();
+    let faq: Vec<Value> = site
+        .faq
+        .iter()
+        .filter(|f| f.level <= ed)
+        .map(|f| {
+            let r = site.field_html(Kind::Faq, &f.id, "answer", ed).unwrap_or_default();
+            json!({"id": f.id, "question": f.title, "answer": r.text.trim(), "answer_html": &*r.html,
+                   "topics": f.data.topics, "matches": f.data.matches, "url": format!("{b}{}", url(Kind::Faq, &f.id))})
+        })
+        .collect();
+    let evidence: Vec<Value> = site
+        .evidence
+        .iter()
+        .filter(|e| e.level <= ed)
+        .map(|e| {
+            let d = &e.data;
+            let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
+            json!({"id": e.id, "title": e.title, "kind": d.kind, "location": d.location, "collected": d.collected,
+                   "review_every": d.review_every, "due": due, "stale": due.is_some_and(|x| x < site.today),
+                   "owner": d.owner, "url": format!("{b}{}", url(Kind::Evidence, &e.id))})
+        })
+        .collect();
+    let pretty = |v: Value| serde_json::to_vec_pretty(&v).unwrap_or_default();
+    vec![
+        (
+            "/api/controls.json".into(),
+            pretty(json!({ "controls": controls })),
+        ),
+        (
+            "/api/systems.json".into(),
+            pretty(json!({ "systems": systems })),
+        ),
+        ("/api/faq.json".into(), pretty(json!({ "faq": faq }))),
+        (
+            "/api/evidence.json".into(),
+            pretty(json!({ "evidence": evidence })),
+        ),
+    ]
+}
+
+fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "id",
+        "title",
+        "annex_a",
+        "applicable",
+        "implemented",
+        "status",
+        "justification",
+        "owner",
+        "evidence",
+        "url",
+    ]);
+    let b = base(site);
+    for c in site.controls.iter().filter(|c| c.level <= ed) {
+        let e = &c.data;
+        let shown = visible_ids(site, Kind::Evidence, &e.evidence, ed);
+        let mut ev = shown.join(" ");
+        if shown.len() < e.evidence.len() {
+            ev = format!("{ev} (further evidence available on request)")
+                .trim()
+                .to_string();
+        }
+        let status = e
+            .status
+            .filter(|_| e.applicable)
+            .map(|s| s.as_str())
+            .unwrap_or("");
+        let just = site
+            .field_html(Kind::Control, &c.id, "justification", ed)
+            .map(|r| r.text.trim().to_string())
+            .unwrap_or_default();
+        let _ = w.write_record([
+            c.id.as_str(),
+            c.title.as_str(),
+            if c.id.starts_with("A.") { "yes" } else { "no" },
+            if e.applicable { "yes" } else { "no" },
+            if e.applicable && e.status == Some(Status::Implemented) {
+                "yes"
+            } else {
+                "no"
+            },
+            status,
+            just.as_str(),
+            e.owner.as_deref().unwrap_or(""),
+            ev.as_str(),
+            &format!("{b}{}", url(Kind::Control, &c.id)),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Last commit date (YYYY-MM-DD) of each file under content/, keyed by its
+/// project-relative path, when the project is a git repository (else empty).
+pub fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&site.root)
+        .args([
+            "log",
+            "--format=%x00%cs",
+            "--name-only",
+            "--relative",
+            "--",
+            "content",
+        ])
+        .output();
+    let mut map = std::collections::HashMap::new();
+    let Ok(out) = out else { return map };
+    if !out.status.success() {
+        return map;
+    }
+    let mut date = String::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some(d) = line.strip_prefix('\0') {
+            date = d.to_string();
+        } else if !line.is_empty() {
+            // Newest first: keep the first date seen for each path.
+            map.entry(line.to_string()).or_insert_with(|| date.clone());
+        }
+    }
+    map
+}
+
+/// One Atom entry: an approved document.
+struct FeedEntry {
+    /// The later of approval and last commit (`YYYY-MM-DD`).
+    date: String,
+    title: String,
+    link: String,
+    version: String,
+    summary: String,
+}
+
+fn feed(site: &Site, ed: usize) -> Vec<u8> {
+    let dates = site
+        .git_dates
+        .get_or_init(|| std::sync::Arc::new(git_dates(site)));
+    let b = base(site);
+    let mut entries: Vec<FeedEntry> = site
+        .docs
+        .iter()
+        .filter(|d| d.level <= ed && d.data.front.approved.is_some())
+        .map(|d| {
+            let f = &d.data.front;
+            let approved = f.approved.map(|a| a.to_string()).unwrap_or_default();
+            let committed = dates
+                .get(&site.sources.get(d.loc.file).rel)
+                .cloned()
+                .unwrap_or_default();
+            // The summary says which date the entry carries: a commit after
+            // approval is a change the approval does not cover.
+            let summary = if committed > approved {
+                format!("Approved {approved}; changed {committed}")
+            } else {
+                format!("Approved {approved}")
+            };
+            let date = approved.max(committed);
+            let version = f.version.clone().unwrap_or_default();
+            let title = if version.is_empty() {
+                d.title.clone()
+            } else {
+                format!("{} (version {version})", d.title)
+            };
+            let link = format!("{b}{}", url(d.kind, &d.id));
+            FeedEntry {
+                date,
+                title,
+                link,
+                version,
+                summary,
+            }
+        })
+        .collect();
+    // Newest first; the link breaks ties so the feed is stable.
+    entries.sort_by(|a, b| b.date.cmp(&a.date).then(a.link.cmp(&b.link)));
+    let updated = entries
+        .first()
+        .map(|e| e.date.clone())
+        .unwrap_or_else(|| site.today.to_string());
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{} trust centre: document changes</title>\n  <id>{b}/feed.xml</id>\n  <link rel=\"self\" href=\"{b}/feed.xml\"/>\n  <link href=\"{b}/\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
+        escape(&site.config.organisation),
+        escape(&site.config.organisation)
+    );
+    for e in entries {
+        x.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <id>{}#v{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            escape(&e.title),
+            escape(&e.link),
+            escape(&e.version),
+            escape(&e.link),
+            e.date,
+            escape(&e.summary)
+        ));
+    }
+    x.push_str("</feed>\n");
+    x.into_bytes()
+}
+
+/// Every non-page output of edition `ed`. `page_urls` are the HTML pages built.
+pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc>) -> Vec<OutFile> {
+    let b = base(site);
+    let mut out = api(site, ed);
+    out.push(("/soa.csv".into(), soa_csv(site, ed)));
+    out.push(("/feed.xml".into(), feed(site, ed)));
+    out.push(("/sitemap.xml".into(), sitemap(&b, page_urls)));
+    out.push(("/robots.txt".into(), robots(&b, ed)));
+    out.push(("/.well-known/security.txt".into(), security_txt(site, &b)));
+    out.push(("/_headers".into(), headers_file(ed)));
+    let (pages, redirects) = redirects(site, ed, &b);
+    out.extend(pages);
+    out.push(("/_redirects".into(), redirects));
+    out.push(("/urls.json".into(), urls_json(site, ed, &b, page_urls)));
+    out.push(("/search-index.json".into(), search_index(search)));
+    out.extend(evidence_files(site, ed));
+    // OSCAL and model-card exports: top (internal) edition only.
+    out.extend(crate::site::export::edition_files(site, ed));
+    out
+}
+
+/// `sitemap.xml`: the directory-style page URLs (ending in `/`), sorted.
+fn sitemap(b: &str, page_urls: &[String]) -> Vec<u8> {
+    let mut urls: Vec<&String> = page_urls.iter().filter(|u| u.ends_with('/')).collect();
+    urls.sort();
+    let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in &urls {
+        sm.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            escape(&format!("{b}{u}"))
+        ));
+    }
+    sm.push_str("</urlset>\n");
+    sm.into_bytes()
+}
+
+/// `robots.txt`: the public edition (0) may be crawled, every other is not.
+fn robots(b: &str, ed: usize) -> Vec<u8> {
+    let robots = if ed == 0 {
+        format!("User-agent: *\nAllow: /\n\nSitemap: {b}/sitemap.xml\n")
+    } else {
+        "User-agent: *\nDisallow: /\n".to_string()
+    };
+    robots.into_bytes()
+}
+
+/// `.well-known/security.txt`, expiring a year after `site.today`.
+fn security_txt(site: &Site, b: &str) -> Vec<u8> {
+    let contact = site
+        .config
+        .security_contact
+        .clone()
+        .unwrap_or_else(|| site.config.contact.clone());
+    let contact = if contact.contains(':') {
+        contact
+    } else {
+        format!("mailto:{contact}")
+    };
+    let expires = site.today.plus(crate::core::date::Period {
+        n: 1,
+        unit: crate::core::date::Unit::Years,
+    });
+    let sec = format!(
+        "Contact: {contact}\nExpires: {expires}T00:00:00Z\nCanonical: {b}/.well-known/security.txt\nPreferred-Languages: en\nPolicy: {b}/policies/\n"
+    );
+    sec.into_bytes()
+}
+
+/// Netlify `_headers`: the security headers on every path, caching on `/static/`.
+fn headers_file(ed: usize) -> Vec<u8> {
+    let mut headers = String::from("/*\n");
+    for (k, v) in security_headers(ed) {
+        headers.push_str(&format!("  {k}: {v}\n"));
+    }
+    headers.push_str("\n/static/*\n  Cache-Control: public, max-age=3600\n");
+    headers.into_bytes()
+}
+
+/// One redirect page per alias, and the Netlify `_redirects` file listing them.
+fn redirects(site: &Site, ed: usize, b: &str) -> (Vec<OutFile>, Vec<u8>) {
+    let mut pages = Vec::new();
+    let mut redirects = String::new();
+    for (from, to) in aliases(site, ed) {
+        redirects.push_str(&format!("{from}  {to}  301\n"));
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><meta http-equiv=\"refresh\" content=\"0; url={0}\"><link rel=\"canonical\" href=\"{b}{0}\"><meta name=\"robots\" content=\"noindex\"></head><body><main><h1>This page has moved</h1><p><a href=\"{0}\">Continue to its new address</a>.</p></main></body></html>\n",
+            escape(&to)
+        );
+        pages.push((crate::pipeline::linkcheck::file_for(&from), page.into_bytes()));
+    }
+    (pages, redirects.into_bytes())
+}
+
+/// `urls.json`: the URL manifest (every page but `.html` files), sorted.
+fn urls_json(site: &Site, ed: usize, b: &str, page_urls: &[String]) -> Vec<u8> {
+    let mut all_urls: Vec<String> = page_urls
+        .iter()
+        .filter(|u| !u.ends_with(".html"))
+        .cloned()
+        .collect();
+    all_urls.sort();
+    serde_json::to_vec_pretty(
+        &json!({ "base_url": b, "edition": site.editions[ed], "urls": all_urls }),
+    )
+    .unwrap_or_default()
+}
+
+/// `search-index.json`: the search entries sorted by URL.
+fn search_index(mut search: Vec<SearchDoc>) -> Vec<u8> {
+    search.sort_by(|a, b| a.u.cmp(&b.u));
+    // Serialized straight from the structs: a `json!` value would copy every
+    // entry's text into a map first, doubling the index in memory.
+    #[derive(serde::Serialize)]
+    struct Index<'a> {
+        docs: &'a [SearchDoc],
+    }
+    serde_json::to_vec(&Index { docs: &search }).unwrap_or_default()
+}
+
+/// The file evidence edition `ed` can see, copied as is (unreadable files are skipped).
+fn evidence_files(site: &Site, ed: usize) -> Vec<OutFile> {
+    let mut out = Vec::new();
+    for e in site
+        .evidence
+        .iter()
+        .filter(|e| e.level <= ed && e.data.kind == EvidenceKind::File)
+    {
+        if let Ok(bytes) = std::fs::read(site.content.join(&e.data.location)) {
+            out.push((crate::site::pages::evidence_file_url(&e.data.location), bytes));
+        }
+    }
+    out
+}

@@ -1,0 +1,112 @@
+//! `vouch new DIR`: a small starter project that builds and checks clean: all
+//! 38 Annex A controls listed, one AI system, one policy, one FAQ entry.
+
+use crate::core::catalogue;
+use crate::core::date::Date;
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn controls_yaml() -> String {
+    let mut s = String::from(
+        "# Statement of Applicability: every ISO/IEC 42001 Annex A control, once.\n\
+         # Set applicable: false with a justification to exclude one; implemented or\n\
+         # partial controls need at least one evidence item.\n",
+    );
+    for c in &catalogue::get().controls {
+        if c.id == "A.2.2" {
+            let _ = write!(
+                s,
+                "- id: A.2.2\n  applicable: true\n  status: implemented\n  owner: Head of AI Governance\n  \
+                 implementation: |\n    The [AI policy](policy:ai-policy) is approved by the executive team.\n  \
+                 evidence: [ev-ai-policy-approval]\n  visibility: public\n"
+            );
+        } else {
+            let _ = write!(s, "- id: {}\n  applicable: true\n  status: planned\n  owner: Head of AI Governance\n  visibility: public\n", c.id);
+        }
+    }
+    s
+}
+
+/// The starter project's files, relative to DIR.
+pub fn files(today: Date) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "content/site.yaml",
+            "organisation: Example Co\nbase_url: https://trust.example.com\neditions: [public, customer, internal]\n\
+             contact: trust@example.com\nsecurity_contact: security@example.com\nroles: [user]\n\
+             frameworks: [iso42001]\ntheme: default\ncertifications:\n  - name: ISO/IEC 42001:2023\n    status: planned\n    target: 2027-Q4\n"
+                .into(),
+        ),
+        (
+            "content/scope.md",
+            format!(
+                "---\ntitle: Scope of the AI management system\nvisibility: public\nowner: Head of AI Governance\n\
+                 approved: {today}\nreview_every: 12 months\nclauses: [\"4.3\"]\nsummary: The AI systems Example Co uses in its own operations.\n---\n\n\
+                 # Scope\n\nThe AI management system covers every AI system listed in the [system register](system:support-drafts).\n"
+            ),
+        ),
+        (
+            "content/policies/ai-policy.md",
+            format!(
+                "---\ntitle: AI policy\nvisibility: public\nowner: Head of AI Governance\napproved_by: Executive team\n\
+                 version: \"1.0\"\napproved: {today}\nreview_every: 12 months\nclauses: [\"5.2\"]\ncontrols: [A.2.2]\n---\n\n\
+                 # AI policy\n\n## Commitments\n\nEvery AI system is registered before first use and reviewed every 12 months.\n\n\
+                 :::internal\n## Internal contacts\n\nRaise AI concerns in the #ai-governance channel.\n:::\n"
+            ),
+        ),
+        (
+            "content/registers/controls.yaml",
+            controls_yaml(),
+        ),
+        (
+            "content/registers/evidence.yaml",
+            format!(
+                "- id: ev-ai-policy-approval\n  title: AI policy approval record\n  kind: document\n  location: ai-policy\n  \
+                 collected: {today}\n  review_every: 12 months\n  owner: Head of AI Governance\n  visibility: internal\n"
+            ),
+        ),
+        ("content/registers/risks.yaml", "[]\n".into()),
+        ("content/registers/suppliers.yaml", "[]\n".into()),
+        (
+            "content/registers/faq.yaml",
+            "- id: ai-policy\n  question: Do you have an AI policy?\n  answer: |\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n  \
+             topics: [governance]\n  visibility: public\n"
+                .into(),
+        ),
+        (
+            "content/registers/systems/support-drafts.yaml",
+            "id: support-drafts\nname: Support reply drafts\nsummary: Suggests replies that support staff edit before sending.\n\
+             purpose: |\n  Drafts answers to customer support tickets. A support agent reads, edits and sends every reply.\n\
+             lifecycle: deployed\nroles: [user]\nai_act_role: deployer\nusage:\n  domain: general\n  decision: informational\n  \
+             affected: [customers writing to support]\noversight:\n  mode: human-in-the-loop\n  rationale: An agent approves every reply.\n\
+             risk_tier: minimal\ncontrols: [A.2.2]\nvisibility: public\n"
+                .into(),
+        ),
+        ("content/evidence/README.md", "Evidence files referenced with `kind: file` live here.\n".into()),
+        (".gitignore", "/site/\n".into()),
+    ]
+}
+
+/// Writes the starter into `dir`, which must be absent or empty.
+pub fn write(dir: &Path) -> Result<(), String> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| e.to_string())?
+            .next()
+            .is_some()
+    {
+        return Err(format!(
+            "{} is not empty; choose a new folder",
+            dir.display()
+        ));
+    }
+    for (rel, text) in files(Date::today()) {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}

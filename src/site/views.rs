@@ -1,0 +1,485 @@
+//! Views: the data each template sees, built per edition from the model.
+//!
+//! Filtering happens here, before any template runs: a view only ever holds
+//! entities the edition may see, and references to hidden ones become
+//! [`LinkView`]s without title or URL. Templates cannot leak what they are
+//! never given. `docs/theme.md` documents these structures for theme authors.
+
+use crate::core::catalogue;
+use crate::pipeline::markdown::Rendered;
+use crate::pipeline::model::{url, Entity, Kind, Site};
+use crate::pipeline::parse::types::*;
+use crate::pipeline::validate::implied_tier;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Settings shared by every page of an edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub organisation: String,
+    pub description: Option<String>,
+    pub base_url: String,
+    pub edition: String,
+    pub edition_index: usize,
+    pub editions: Vec<String>,
+    /// True for every edition but the lowest: pages carry `noindex`.
+    pub noindex: bool,
+    pub contact: String,
+    pub security_contact: Option<String>,
+    pub nav: Vec<NavItem>,
+    /// Set by `vouch serve`: the live-reload script and edition banner appear.
+    pub serve: bool,
+    pub today: String,
+    pub generator: &'static str,
+}
+
+/// One entry of the main navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+}
+
+/// A reference as a template sees it: a link, or a marker with no title.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkView {
+    pub kind: Kind,
+    /// `None` when the target is hidden from this edition.
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// "internal" or "available on request" for hidden targets.
+    pub marker: Option<&'static str>,
+    /// Short id for display (e.g. `A.6.2.4`), only when visible.
+    pub id: Option<String>,
+}
+
+impl Site {
+    /// The view of a reference from edition `ed`.
+    pub fn link(&self, kind: Kind, id: &str, ed: usize) -> LinkView {
+        match self.level(kind, id) {
+            Some(l) if l <= ed => LinkView {
+                kind,
+                title: self.title(kind, id).map(str::to_string),
+                url: Some(url(kind, id)),
+                marker: None,
+                id: Some(id.to_string()),
+            },
+            Some(l) => LinkView {
+                kind,
+                title: None,
+                url: None,
+                marker: Some(self.marker(l)),
+                id: None,
+            },
+            None => LinkView {
+                kind,
+                title: Some(id.to_string()),
+                url: None,
+                marker: None,
+                id: Some(id.to_string()),
+            },
+        }
+    }
+
+    /// Links for a list of ids; hidden ones collapse into one marker entry each
+    /// kind of marker, so counts of hidden entities are not revealed.
+    pub fn links(&self, kind: Kind, ids: &[String], ed: usize) -> Vec<LinkView> {
+        let mut out: Vec<LinkView> = Vec::new();
+        for id in ids {
+            let l = self.link(kind, id, ed);
+            if l.marker.is_some() && out.iter().any(|o| o.marker == l.marker) {
+                continue;
+            }
+            if l.url.is_some() && out.iter().any(|o| o.url == l.url) {
+                continue;
+            }
+            out.push(l);
+        }
+        out
+    }
+
+    /// Links back to entities that cite `(kind, id)`, visible in `ed`.
+    pub fn backlink_views(&self, kind: Kind, id: &str, ed: usize) -> Vec<LinkView> {
+        self.backlinks((kind, id), ed)
+            .into_iter()
+            .map(|(k, i)| self.link(k, &i, ed))
+            .collect()
+    }
+
+    /// Renders a register Markdown field for `ed` (empty when absent).
+    pub fn field_html(
+        &self,
+        kind: Kind,
+        id: &str,
+        field: &'static str,
+        ed: usize,
+    ) -> Option<Rendered> {
+        self.field_md
+            .get(&(kind, id.to_string(), field))
+            .map(|md| md.render(ed, &self.md_resolver(ed)))
+    }
+
+    /// Common page settings for edition `ed`.
+    pub fn site_view(&self, ed: usize, serve: bool) -> SiteView {
+        let nav = [
+            ("Overview", "/"),
+            ("AI systems", "/systems/"),
+            ("Controls", "/controls/"),
+            ("Policies", "/policies/"),
+            ("FAQ", "/faq/"),
+            ("Search", "/search/"),
+        ]
+        .iter()
+        .map(|(t, u)| NavItem {
+            title: t.to_string(),
+            url: u.to_string(),
+        })
+        .collect();
+        SiteView {
+            organisation: self.config.organisation.clone(),
+            description: self.config.description.clone(),
+            base_url: self.config.base_url.trim_end_matches('/').to_string(),
+            edition: self.editions[ed].clone(),
+            edition_index: ed,
+            editions: self.editions.clone(),
+            noindex: ed > 0,
+            contact: self.config.contact.clone(),
+            security_contact: self.config.security_contact.clone(),
+            nav,
+            serve,
+            today: self.today.to_string(),
+            generator: concat!("vouch ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// A Markdown document page.
+#[derive(Debug, Serialize)]
+pub struct DocView {
+    pub kind: Kind,
+    pub kind_label: &'static str,
+    pub id: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub html: String,
+    pub toc: Vec<crate::pipeline::markdown::Heading>,
+    pub owner: Option<String>,
+    pub approved_by: Option<String>,
+    pub version: Option<String>,
+    pub approved: Option<String>,
+    pub next_review: Option<String>,
+    pub clauses: Vec<ClauseView>,
+    pub controls: Vec<LinkView>,
+    pub systems: Vec<LinkView>,
+    pub cited_by: Vec<LinkView>,
+}
+
+/// An ISO/IEC 42001 clause reference.
+#[derive(Debug, Serialize)]
+pub struct ClauseView {
+    pub id: String,
+    pub title: String,
+}
+
+/// Builds a document's view for edition `ed`.
+pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
+    let d: &Entity<crate::pipeline::parse::DocSource> = &site.docs[pos];
+    let f = &d.data.front;
+    let r = site.doc_md[pos].render(ed, &site.md_resolver(ed));
+    let cat = catalogue::get();
+    let view = DocView {
+        kind: d.kind,
+        kind_label: match d.kind {
+            Kind::Scope => "Scope",
+            Kind::Policy => "Policy",
+            Kind::Assessment => "Impact assessment",
+            Kind::Notice => "Transparency notice",
+            _ => "Page",
+        },
+        id: d.id.clone(),
+        title: d.title.clone(),
+        summary: f.summary.clone(),
+        html: r.html.to_string(),
+        toc: r
+            .toc
+            .iter()
+            .filter(|h| h.level >= 2 && h.level <= 3)
+            .cloned()
+            .collect(),
+        owner: f.owner.clone(),
+        approved_by: f.approved_by.clone(),
+        version: f.version.clone(),
+        approved: f.approved.map(|a| a.to_string()),
+        next_review: f
+            .approved
+            .zip(f.review_every)
+            .map(|(a, p)| a.plus(p).to_string()),
+        clauses: f
+            .clauses
+            .iter()
+            .map(|c| ClauseView {
+                id: c.clone(),
+                title: cat.clause(c).map(|e| e.title.clone()).unwrap_or_default(),
+            })
+            .collect(),
+        controls: site.links(Kind::Control, &f.controls, ed),
+        systems: site.links(Kind::System, &f.systems, ed),
+        cited_by: site.backlink_views(d.kind, &d.id, ed),
+    };
+    (view, r)
+}
+
+/// A control row / page.
+#[derive(Debug, Serialize)]
+pub struct ControlView {
+    pub id: String,
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub annex_a: bool,
+    pub objective: Option<ClauseView>,
+    pub applicable: bool,
+    pub status: Option<&'static str>,
+    pub owner: Option<String>,
+    pub implementation_html: Option<String>,
+    pub justification_html: Option<String>,
+    pub evidence: Vec<LinkView>,
+    pub evidence_count: usize,
+    pub systems: Vec<LinkView>,
+    pub maps_to: Vec<MappingView>,
+    pub reference_nist: Vec<String>,
+    /// `reference_nist` with links to the NIST AI RMF crosswalk page rows.
+    pub reference_nist_links: Vec<crate::site::crosswalk::TargetView>,
+    /// Receipts of evidence files this edition may not see (`receipt: true`).
+    pub receipts: Vec<crate::site::receipts::ReceiptView>,
+    pub cited_by: Vec<LinkView>,
+}
+
+/// A control's mapping to one external framework.
+#[derive(Debug, Serialize)]
+pub struct MappingView {
+    pub framework: String,
+    pub label: String,
+    pub ids: Vec<String>,
+    /// The framework's crosswalk page, when `site.yaml: frameworks` lists it.
+    pub url: Option<String>,
+    /// `ids` with titles (EU AI Act) and links to their crosswalk rows.
+    pub targets: Vec<crate::site::crosswalk::TargetView>,
+}
+
+/// Display name of a framework id from `site.yaml: frameworks`.
+pub fn framework_label(id: &str) -> String {
+    match id {
+        "iso42001" => "ISO/IEC 42001:2023",
+        "iso27001" => "ISO/IEC 27001:2022",
+        "soc2" => "SOC 2",
+        "nist_ai_rmf" => "NIST AI RMF 1.0",
+        "eu_ai_act" => "EU AI Act",
+        other => other,
+    }
+    .to_string()
+}
+
+/// Builds a control's view for edition `ed`.
+pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool) -> ControlView {
+    let cat = catalogue::get();
+    let e = &c.data;
+    let annex = cat.control(&e.id);
+    let objective = annex.and_then(|a| a.parent.as_deref()).map(|p| ClauseView {
+        id: p.to_string(),
+        title: cat.objective_title(p).unwrap_or_default().to_string(),
+    });
+    let html = |f| {
+        if full {
+            site.field_html(Kind::Control, &c.id, f, ed)
+                .map(|r| r.html.to_string())
+        } else {
+            None
+        }
+    };
+    ControlView {
+        id: c.id.clone(),
+        slug: crate::pipeline::model::slug(&c.id),
+        url: url(Kind::Control, &c.id),
+        title: c.title.clone(),
+        annex_a: annex.is_some(),
+        objective,
+        applicable: e.applicable,
+        status: e
+            .applicable
+            .then_some(e.status.map(|s| s.as_str()))
+            .flatten(),
+        owner: e.owner.clone(),
+        implementation_html: html("implementation"),
+        justification_html: html("justification"),
+        evidence: site.links(Kind::Evidence, &e.evidence, ed),
+        evidence_count: e.evidence.len(),
+        systems: site.links(Kind::System, &e.systems, ed),
+        maps_to: e
+            .maps_to
+            .iter()
+            .map(|(k, v)| MappingView {
+                framework: k.clone(),
+                label: framework_label(k),
+                ids: v.clone(),
+                url: crate::site::crosswalk::page_url(site, k),
+                targets: crate::site::crosswalk::targets(site, k, v),
+            })
+            .collect(),
+        reference_nist: cat.nist.get(&e.id).cloned().unwrap_or_default(),
+        reference_nist_links: crate::site::crosswalk::targets(
+            site,
+            "nist_ai_rmf",
+            cat.nist.get(&e.id).map(Vec::as_slice).unwrap_or_default(),
+        ),
+        receipts: if full {
+            crate::site::receipts::for_control(site, c, ed)
+        } else {
+            Vec::new()
+        },
+        cited_by: if full {
+            site.backlink_views(Kind::Control, &c.id, ed)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Counts of SoA statuses (visible controls only).
+#[derive(Debug, Default, Serialize)]
+pub struct SoaCounts {
+    pub implemented: usize,
+    pub partial: usize,
+    pub planned: usize,
+    pub not_started: usize,
+    pub excluded: usize,
+    pub total: usize,
+}
+
+/// SoA counts over the controls edition `ed` sees.
+pub fn soa_counts(site: &Site, ed: usize) -> SoaCounts {
+    let mut c = SoaCounts::default();
+    for ctl in site.controls.iter().filter(|c| c.level <= ed) {
+        c.total += 1;
+        match (ctl.data.applicable, ctl.data.status) {
+            (false, _) => c.excluded += 1,
+            (true, Some(Status::Implemented)) => c.implemented += 1,
+            (true, Some(Status::Partial)) => c.partial += 1,
+            (true, Some(Status::Planned)) => c.planned += 1,
+            (true, _) => c.not_started += 1,
+        }
+    }
+    c
+}
+
+/// An AI system card.
+#[derive(Debug, Serialize)]
+pub struct SystemView {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub summary: Option<String>,
+    pub purpose_html: Option<String>,
+    pub lifecycle: &'static str,
+    pub deployed: Option<String>,
+    pub roles: Vec<&'static str>,
+    pub ai_act_role: Option<&'static str>,
+    pub domain: &'static str,
+    pub decision: &'static str,
+    pub affected: Vec<String>,
+    pub scale: Option<String>,
+    pub oversight_mode: &'static str,
+    pub oversight_rationale: Option<String>,
+    pub risk_tier: &'static str,
+    pub implied_tier: &'static str,
+    pub implied_by: Option<String>,
+    pub models: Vec<ModelView>,
+    pub data: Vec<DataSource>,
+    pub assessment: Option<LinkView>,
+    pub notice: Option<LinkView>,
+    pub controls: Vec<LinkView>,
+    pub risks: Vec<LinkView>,
+    pub retirement_html: Option<String>,
+    pub owner: Option<String>,
+    pub cited_by: Vec<LinkView>,
+}
+
+/// A model and its supplier.
+#[derive(Debug, Serialize)]
+pub struct ModelView {
+    pub name: String,
+    pub version: Option<String>,
+    pub supplier: Option<LinkView>,
+}
+
+/// Builds a system card's view for edition `ed`.
+pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -> SystemView {
+    let c = &s.data;
+    let html = |f| {
+        if full {
+            site.field_html(Kind::System, &s.id, f, ed)
+                .map(|r| r.html.to_string())
+        } else {
+            None
+        }
+    };
+    let (implied, why) = implied_tier(&c.usage);
+    SystemView {
+        id: s.id.clone(),
+        url: url(Kind::System, &s.id),
+        name: c.name.clone(),
+        summary: c.summary.clone(),
+        purpose_html: html("purpose"),
+        lifecycle: c.lifecycle.as_str(),
+        deployed: c.deployed.map(|d| d.to_string()),
+        roles: c.roles.iter().map(|r| r.as_str()).collect(),
+        ai_act_role: c.ai_act_role.map(|r| r.as_str()),
+        domain: c.usage.domain.as_str(),
+        decision: c.usage.decision.as_str(),
+        affected: c.usage.affected.clone(),
+        scale: c.usage.scale.clone(),
+        oversight_mode: c.oversight.mode.as_str(),
+        oversight_rationale: c.oversight.rationale.clone(),
+        risk_tier: c.risk_tier.as_str(),
+        implied_tier: implied.as_str(),
+        implied_by: why,
+        models: c
+            .models
+            .iter()
+            .map(|m| ModelView {
+                name: m.name.clone(),
+                version: m.version.clone(),
+                supplier: m
+                    .supplier
+                    .as_ref()
+                    .map(|sup| site.link(Kind::Supplier, sup, ed)),
+            })
+            .collect(),
+        data: c.data.clone(),
+        assessment: c
+            .impact_assessment
+            .as_ref()
+            .map(|a| site.link(Kind::Assessment, a, ed)),
+        notice: c.notice.as_ref().map(|n| site.link(Kind::Notice, n, ed)),
+        controls: site.links(Kind::Control, &c.controls, ed),
+        risks: site.links(Kind::Risk, &c.risks, ed),
+        retirement_html: html("retirement"),
+        owner: c.owner.clone(),
+        cited_by: if full {
+            site.backlink_views(Kind::System, &s.id, ed)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Systems per tier, for the home page.
+pub fn tier_counts(site: &Site, ed: usize) -> Vec<(String, usize)> {
+    let mut m: BTreeMap<Tier, usize> = Tier::ALL.iter().map(|t| (*t, 0)).collect();
+    for s in site.systems.iter().filter(|s| s.level <= ed) {
+        *m.entry(s.data.risk_tier).or_default() += 1;
+    }
+    m.into_iter()
+        .map(|(t, n)| (t.as_str().to_string(), n))
+        .collect()
+}
