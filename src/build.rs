@@ -3,21 +3,29 @@
 //! a valid model into files through a [`Sink`]; [`build`] adds the staging
 //! folder and the atomic swap.
 
-use crate::core::memo::{Cache, CachedPage};
 use crate::core::date::Date;
 use crate::core::diagnostics::{self, rule, Diagnostic, Severity};
-use crate::pipeline::linkcheck::{self, file_for, EditionIndex};
-use crate::pipeline::model::Site;
-use crate::site::outputs::{self, SearchDoc};
-use crate::pipeline::render::{self, Theme};
+use crate::core::memo::Cache;
+use crate::core::routes::file_for;
 use crate::core::source::file_diag;
+use crate::pipeline::linkcheck::{self, EditionIndex};
+use crate::pipeline::model::Site;
+use crate::pipeline::postprocess::PageLinks;
+use crate::pipeline::render::{self, Theme};
 use crate::pipeline::write::{self, DiskSink, Sink};
 use crate::pipeline::{load, model, parse, postprocess, validate};
+use crate::site::outputs::{self, SearchDoc};
 use crate::site::pages;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// A rendered, post-processed page, as the dev server's memo keeps it.
+pub struct CachedPage {
+    pub html: Arc<str>,
+    pub links: PageLinks,
+}
 
 /// Options shared by `check`, `build` and `serve`.
 #[derive(Clone)]
@@ -53,13 +61,39 @@ impl Options {
 /// Why a run failed.
 #[derive(Debug)]
 pub enum Failure {
-    /// Usage or I/O problem (exit code 2).
+    /// The command asked for something that cannot be done (exit code 2).
+    Usage(String),
+    /// Reading or writing failed (exit code 2).
     Io(String),
     /// The content has errors (exit code 1); all findings, sorted.
     Content(Vec<Diagnostic>),
     /// A render was stopped because its result is no longer wanted (serve).
     Cancelled,
 }
+
+impl Failure {
+    /// The exit status this failure ends a command with.
+    pub fn exit(&self) -> crate::core::exit::Exit {
+        use crate::core::exit::Exit;
+        match self {
+            Failure::Usage(_) => Exit::Usage,
+            Failure::Io(_) | Failure::Cancelled => Exit::Io,
+            Failure::Content(_) => Exit::ContentErrors,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(m) | Failure::Io(m) => f.write_str(m),
+            Failure::Content(d) => write!(f, "the content has {} problem(s)", d.len()),
+            Failure::Cancelled => f.write_str("the build was cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// The model (when it could be built) and every finding, sorted.
 pub struct Analysis {
@@ -105,8 +139,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     lap("model", t);
     let t = std::time::Instant::now();
     if let Some(c) = &opts.cache {
-        if let Some(head) = crate::core::memo::git_head(&site.root) {
-            let dates = c.git_dates(&head, || Arc::new(outputs::git_dates(&site)));
+        if let Some(head) = crate::core::git::head(&site.root) {
+            let dates = c.git_dates(&head, || {
+                Arc::new(crate::core::git::last_commit_dates(&site.root))
+            });
             let _ = site.git_dates.set(dates);
         }
     }
@@ -227,22 +263,25 @@ impl EditionEnv {
         };
         let (ctx, search_text) = job.materialize(site, self.ed);
         let render = |ctx: serde_json::Value| {
-            let html = render::render_page(theme, &self.base, &self.canonical, job, ctx)?;
+            let html = render::render_page(theme, &self.base, &self.canonical, job.meta(), ctx)?;
             postprocess::process(&html, self.ed, &site.editions)
         };
         let key = self.base_hash.map(|b| {
-            crate::core::memo::hash_json(crate::core::memo::hash_of(&(b, job.template, &job.url)), &ctx)
+            crate::core::memo::hash_json(
+                crate::core::memo::hash_of(&(b, job.template, &job.url)),
+                &ctx,
+            )
         });
         let (html, links) = match (cache, key) {
-            (Some(c), Some(k)) => match c.page(k) {
-                Some(hit) => (hit.html.to_string(), hit.links),
+            (Some(c), Some(k)) => match c.page::<CachedPage>(k) {
+                Some(hit) => (hit.html.to_string(), hit.links.clone()),
                 None => {
                     let (html, links) = render(ctx.into_owned()).map_err(tpl_err)?;
                     let page = CachedPage {
                         html: Arc::from(html.as_str()),
                         links: links.clone(),
                     };
-                    c.put_page(k, page);
+                    c.put_page(k, Arc::new(page));
                     (html, links)
                 }
             },
@@ -314,7 +353,7 @@ fn render_edition(
     lap("  pages", t);
     let t = std::time::Instant::now();
     let urls: Vec<String> = jobs.iter().map(|j| j.url.clone()).collect();
-    let mut extra: Vec<outputs::OutFile> = theme
+    let mut extra: Vec<write::OutFile> = theme
         .statics
         .iter()
         .map(|(p, b)| (format!("/static/{p}"), b.clone()))
@@ -380,7 +419,7 @@ pub fn select_editions(site: &Site, name: Option<&str>) -> Result<Vec<usize>, Fa
             .position(|e| e == n)
             .map(|i| vec![i])
             .ok_or_else(|| {
-                Failure::Io(format!(
+                Failure::Usage(format!(
                     "unknown edition `{n}`; site.yaml declares: {}",
                     site.editions.join(", ")
                 ))

@@ -9,11 +9,11 @@
 //! change of a public claim. Without REV2 the working tree is the new side.
 
 use crate::build::{analyse, Failure, Options};
-use crate::pipeline::model::{url, Kind, Site};
+use crate::core::kinds::Kind;
+use crate::core::routes::url;
+use crate::pipeline::model::Site;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// Why `vouch diff` could not produce a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,28 +24,23 @@ pub enum DiffError {
     Content(String),
 }
 
+impl DiffError {
+    /// The exit status this error ends `vouch diff` with.
+    pub fn exit(&self) -> crate::core::exit::Exit {
+        match self {
+            DiffError::Usage(_) => crate::core::exit::Exit::Usage,
+            DiffError::Content(_) => crate::core::exit::Exit::ContentErrors,
+        }
+    }
+}
+
+impl std::error::Error for DiffError {}
+
 impl std::fmt::Display for DiffError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DiffError::Usage(m) | DiffError::Content(m) => f.write_str(m),
         }
-    }
-}
-
-/// Runs git in `dir`; its stdout, or its stderr's first line as the error.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if out.status.success() {
-        Ok(out.stdout)
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        Err(err.lines().next().unwrap_or("git failed").to_string())
     }
 }
 
@@ -55,7 +50,7 @@ fn text(bytes: Vec<u8>) -> String {
 
 /// The report for `rev` against `rev2` (or the working tree).
 pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> Result<String, DiffError> {
-    let top = git(root, &["rev-parse", "--show-toplevel"])
+    let top = crate::core::git::run(root, &["rev-parse", "--show-toplevel"])
         .map(|b| PathBuf::from(text(b)))
         .map_err(|_| {
             DiffError::Usage(format!(
@@ -63,7 +58,7 @@ pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> Result<String, DiffErr
                 root.display()
             ))
         })?;
-    let prefix = git(root, &["rev-parse", "--show-prefix"])
+    let prefix = crate::core::git::run(root, &["rev-parse", "--show-prefix"])
         .map(text)
         .map_err(DiffError::Usage)?;
     let content = format!("{prefix}content");
@@ -86,7 +81,7 @@ pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> Result<String, DiffErr
 /// Writes `content` as it is at `rev` into a new temporary folder.
 fn materialise(top: &Path, rev: &str, content: &str) -> Result<tempfile::TempDir, DiffError> {
     let spec = format!("{rev}^{{commit}}");
-    let sha = git(top, &["rev-parse", "--verify", "--quiet", &spec])
+    let sha = crate::core::git::run(top, &["rev-parse", "--verify", "--quiet", &spec])
         .map(text)
         .ok()
         .filter(|s| !s.is_empty())
@@ -95,7 +90,7 @@ fn materialise(top: &Path, rev: &str, content: &str) -> Result<tempfile::TempDir
                 "unknown revision `{rev}` (not a commit in this repository)"
             ))
         })?;
-    let list = git(
+    let list = crate::core::git::run(
         top,
         &[
             "ls-tree",
@@ -119,7 +114,7 @@ fn materialise(top: &Path, rev: &str, content: &str) -> Result<tempfile::TempDir
             "revision `{rev}` has no {content}/ folder"
         )));
     }
-    let blobs = cat_files(top, &sha, &files)?;
+    let blobs = crate::core::git::cat_files(top, &sha, &files).map_err(DiffError::Usage)?;
     let dir = tempfile::tempdir()
         .map_err(|e| DiffError::Usage(format!("cannot create a temporary folder: {e}")))?;
     let strip = content.len() - "content".len();
@@ -133,50 +128,9 @@ fn materialise(top: &Path, rev: &str, content: &str) -> Result<tempfile::TempDir
     Ok(dir)
 }
 
-/// Every file's bytes at `sha`, in one `git cat-file --batch` run.
-fn cat_files(top: &Path, sha: &str, files: &[String]) -> Result<Vec<Vec<u8>>, DiffError> {
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(top)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| DiffError::Usage(format!("cannot run git: {e}")))?;
-    let input: String = files.iter().map(|f| format!("{sha}:{f}\n")).collect();
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| DiffError::Usage("git: no stdin".into()))?;
-    // Write from a thread: git answers while we write, and both pipes can fill.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child
-        .wait_with_output()
-        .map_err(|e| DiffError::Usage(e.to_string()))?;
-    let _ = writer.join();
-    let mut blobs = Vec::with_capacity(files.len());
-    let mut rest: &[u8] = &out.stdout;
-    for f in files {
-        let nl = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
-        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
-        let size: usize = header
-            .rsplit(' ')
-            .next()
-            .and_then(|s| s.parse().ok())
-            .filter(|_| !header.ends_with("missing"))
-            .ok_or_else(|| DiffError::Usage(format!("git cannot read {f} at {sha}")))?;
-        let start = nl + 1;
-        let end = (start + size).min(rest.len());
-        blobs.push(rest[start..end].to_vec());
-        rest = &rest[(end + 1).min(rest.len())..];
-    }
-    Ok(blobs)
-}
-
 fn site_of(root: &Path, name: &str) -> Result<Site, DiffError> {
     let a = analyse(&Options::new(root)).map_err(|f| match f {
-        Failure::Io(m) => DiffError::Usage(format!("{name}: {m}")),
+        Failure::Io(m) | Failure::Usage(m) => DiffError::Usage(format!("{name}: {m}")),
         Failure::Cancelled => DiffError::Usage(format!("{name}: cancelled")),
         Failure::Content(d) => DiffError::Content(format!("{name}: {} content errors", d.len())),
     })?;

@@ -1,13 +1,12 @@
-//! The `vouch` command line. Exit codes: 0 ok (warnings allowed), 1 content
-//! errors, 2 usage or I/O failure.
+//! The `vouch` command line: clap definitions only. Each subcommand is run by
+//! its module in `vouch::commands`, which returns an exit status by meaning
+//! (0 ok, warnings allowed; 1 content errors; 2 usage or I/O failure).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vouch::build::{self, Failure, Options};
+use vouch::commands::{self, Exit};
 use vouch::core::date::Date;
-use vouch::core::diagnostics::{self, Diagnostic};
 
 #[derive(Parser)]
 #[command(
@@ -170,35 +169,28 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in YYYY-MM-DD form"))
 }
 
-fn print_diags(diags: &[Diagnostic], format: Format) {
-    if diags.is_empty() {
-        return;
-    }
-    match format {
-        Format::Json => {
-            for d in diags {
-                println!("{}", d.to_json());
-            }
-        }
-        Format::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", diagnostics::render_human(diags, color));
+impl From<Format> for commands::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Human => commands::Format::Human,
+            Format::Json => commands::Format::Json,
         }
     }
 }
 
-fn options(c: &Common) -> Options {
-    Options {
-        root: c.root.clone(),
-        today: c.today,
-        strict: c.strict,
-        since: c.since.clone(),
-        ..Options::new(&c.root)
+impl From<Common> for commands::Common {
+    fn from(c: Common) -> Self {
+        commands::Common {
+            root: c.root,
+            today: c.today,
+            strict: c.strict,
+            since: c.since,
+        }
     }
 }
 
-/// Dispatches the parsed command line to its subcommand and returns the exit code.
-fn run(cli: Cli) -> ExitCode {
+/// Dispatches the parsed command line to its command.
+fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Build {
             common,
@@ -206,9 +198,9 @@ fn run(cli: Cli) -> ExitCode {
             edition,
             base_url,
             format,
-        } => cmd_build(&common, out, &edition, base_url, format),
-        Command::Check { common, format } => cmd_check(&common, format),
-        Command::New { dir } => cmd_new(&dir),
+        } => commands::build::run(&common.into(), out, &edition, base_url, format.into()),
+        Command::Check { common, format } => commands::check::run(&common.into(), format.into()),
+        Command::New { dir } => commands::new::run(&dir),
         Command::Serve {
             common,
             edition,
@@ -216,22 +208,25 @@ fn run(cli: Cli) -> ExitCode {
             bind,
             open,
             poll,
-        } => cmd_serve(vouch::serve::ServeOptions {
-            build: options(&common),
-            edition,
-            bind,
-            port,
-            poll,
-            open,
-        }),
+        } => {
+            let common: commands::Common = common.into();
+            commands::serve::run(vouch::serve::ServeOptions {
+                build: common.options(),
+                edition,
+                bind,
+                port,
+                poll,
+                open,
+            })
+        }
         Command::Answer {
             questions,
             common,
             edition,
             out,
             format,
-        } => cmd_answer(
-            &common,
+        } => commands::answer::run(
+            &common.into(),
             vouch::site::answer::AnswerOptions {
                 questions,
                 edition,
@@ -243,223 +238,36 @@ fn run(cli: Cli) -> ExitCode {
             common,
             edition,
             format,
-        } => cmd_links(&common, &edition, format),
-        Command::Diff { rev, rev2, root } => cmd_diff(&root, &rev, rev2.as_deref()),
-        Command::Rules => {
-            print!("{}", diagnostics::rules_markdown());
-            ExitCode::SUCCESS
-        }
-        Command::Export { what } => cmd_export(what),
-    }
-}
-
-/// `vouch build`: builds the requested edition(s) under `out` (relative to
-/// `--root` unless absolute) and reports the pages written per edition.
-fn cmd_build(
-    common: &Common,
-    out: PathBuf,
-    edition: &str,
-    base_url: Option<String>,
-    format: Format,
-) -> ExitCode {
-    let mut opts = options(common);
-    opts.base_url = base_url;
-    let out = if out.is_absolute() {
-        out
-    } else {
-        common.root.join(out)
-    };
-    match build::build(&opts, &out, Some(edition)) {
-        Ok(report) => {
-            print_diags(&report.diagnostics, format);
-            for (ed, n) in &report.pages {
-                eprintln!("built {ed}: {n} pages -> {}", out.join(ed).display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(f) => failure(f, format),
-    }
-}
-
-/// `vouch check`: prints the diagnostics and, for humans, the readiness
-/// summary of the top edition; exits 1 when there are errors.
-fn cmd_check(common: &Common, format: Format) -> ExitCode {
-    match build::analyse(&options(common)) {
-        Ok(a) => {
-            print_diags(&a.diagnostics, format);
-            if format == Format::Human {
-                if a.diagnostics.is_empty() {
-                    eprintln!("{}", diagnostics::summary(&a.diagnostics));
-                }
-                if let Some(site) = &a.site {
-                    let top = site.editions.len().saturating_sub(1);
-                    eprint!(
-                        "\n{}",
-                        vouch::site::readiness::summary(&vouch::site::readiness::compute(site, top))
-                    );
-                }
-            }
-            if a.has_errors() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(f) => failure(f, format),
-    }
-}
-
-/// `vouch new`: writes a starter project into `dir`.
-fn cmd_new(dir: &std::path::Path) -> ExitCode {
-    match vouch::site::starter::write(dir) {
-        Ok(()) => {
-            eprintln!(
-                "created a starter project in {}; next: vouch build --root {}",
-                dir.display(),
-                dir.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `vouch serve`: runs the live-reloading preview server until it stops.
-fn cmd_serve(opts: vouch::serve::ServeOptions) -> ExitCode {
-    match vouch::serve::serve(opts) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `vouch answer`: drafts answers to a questionnaire and reports how many
-/// questions were answered.
-fn cmd_answer(common: &Common, opts: vouch::site::answer::AnswerOptions) -> ExitCode {
-    with_site(common, |site| {
-        let s = vouch::site::answer::run(site, &opts)?;
-        print!("{}", s.stdout.unwrap_or_default());
-        eprintln!(
-            "answered {} of {} questions; the rest need a person",
-            s.answered, s.questions
-        );
-        Ok(())
-    })
-}
-
-/// `vouch links`: prints the permalink table of one edition's claims.
-fn cmd_links(common: &Common, edition: &str, format: vouch::site::answer::Format) -> ExitCode {
-    with_site(common, |site| {
-        let ed = vouch::site::answer::edition_index(site, edition)?;
-        print!("{}", vouch::site::answer::links_table(site, ed, format)?);
-        Ok(())
-    })
-}
-
-/// `vouch diff`: prints the changed public claims between two revisions;
-/// content errors exit 1, usage errors 2.
-fn cmd_diff(root: &std::path::Path, rev: &str, rev2: Option<&str>) -> ExitCode {
-    match vouch::diff::run(root, rev, rev2) {
-        Ok(report) => {
-            print!("{report}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(match e {
-                vouch::diff::DiffError::Content(_) => 1,
-                vouch::diff::DiffError::Usage(_) => 2,
-            })
-        }
-    }
-}
-
-/// `vouch export`: writes an OSCAL component definition or model cards.
-fn cmd_export(what: ExportCommand) -> ExitCode {
-    use vouch::site::export::{run, Target};
-    let (common, edition, target) = match what {
-        ExportCommand::Oscal {
-            common,
-            edition,
-            out,
-        } => (common, edition, Target::Oscal(out)),
-        ExportCommand::Cards {
-            common,
-            edition,
-            out,
-        } => (common, edition, Target::Cards(out)),
-    };
-    match run(&options(&common), &edition, target) {
-        Ok((diags, summary)) => {
-            print_diags(&diags, Format::Human);
-            eprintln!("{summary}");
-            ExitCode::SUCCESS
-        }
-        Err(f) => failure(f, Format::Human),
-    }
-}
-
-fn failure(f: Failure, format: Format) -> ExitCode {
-    match f {
-        Failure::Io(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-        Failure::Cancelled => {
-            eprintln!("error: the build was cancelled");
-            ExitCode::from(2)
-        }
-        Failure::Content(diags) => {
-            print_diags(&diags, format);
-            if format == Format::Human && diags.is_empty() {
-                eprintln!("error: the content has errors");
-            }
-            ExitCode::from(1)
-        }
-    }
-}
-
-/// Analyses the project and runs `f` on the model: content errors exit 1
-/// (after printing them), an error from `f` is a usage or I/O failure (2).
-fn with_site(
-    common: &Common,
-    f: impl FnOnce(&vouch::pipeline::model::Site) -> Result<(), String>,
-) -> ExitCode {
-    match build::analyse(&options(common)) {
-        Ok(a) => {
-            if a.has_errors() {
-                print_diags(&a.diagnostics, Format::Human);
-                return ExitCode::from(1);
-            }
-            let Some(site) = &a.site else {
-                return ExitCode::from(1);
+        } => commands::links::run(&common.into(), &edition, format),
+        Command::Diff { rev, rev2, root } => commands::diff::run(&root, &rev, rev2.as_deref()),
+        Command::Rules => commands::rules::run(),
+        Command::Export { what } => {
+            let (common, edition, target) = match what {
+                ExportCommand::Oscal {
+                    common,
+                    edition,
+                    out,
+                } => (common, edition, commands::export::Target::Oscal(out)),
+                ExportCommand::Cards {
+                    common,
+                    edition,
+                    out,
+                } => (common, edition, commands::export::Target::Cards(out)),
             };
-            match f(site) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    ExitCode::from(2)
-                }
-            }
+            commands::export::cli(&common.into(), &edition, target)
         }
-        Err(f) => failure(f, Format::Human),
     }
 }
 
 fn main() -> ExitCode {
     match Cli::try_parse() {
-        Ok(cli) => run(cli),
+        Ok(cli) => run(cli).into(),
         Err(e) => {
             let _ = e.print();
             if e.use_stderr() {
-                ExitCode::from(2)
+                Exit::Usage.into()
             } else {
-                ExitCode::SUCCESS
+                Exit::Ok.into()
             }
         }
     }

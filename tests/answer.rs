@@ -6,8 +6,8 @@ mod common;
 
 use common::{code, fixture, repo, stderr, stdout, vouch, TODAY};
 use std::path::Path;
-use vouch::site::answer::{Answerer, Status, THRESHOLD};
 use vouch::build::{analyse, Options};
+use vouch::site::answer::{Answerer, Status, THRESHOLD};
 
 /// Regression floors for the evaluation set (tests/answer-eval/).
 const MIN_TOP1: f64 = 0.85;

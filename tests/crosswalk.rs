@@ -6,9 +6,9 @@ mod common;
 use common::*;
 use std::path::Path;
 use vouch::build::{analyse, Options};
-use vouch::site::crosswalk::{crosswalk, reuse, CrosswalkView};
 use vouch::core::date::Date;
 use vouch::pipeline::model::Site;
+use vouch::site::crosswalk::{crosswalk, reuse, CrosswalkView};
 
 /// Replaces `from` (which must occur) with `to` in a file of the copy.
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
@@ -134,8 +134,11 @@ fn nist_page_lists_the_reference_crosswalk_as_reference() {
     let dir = mapped_fixture();
     let s = site(dir.path());
     let nist = crosswalk(&s, "nist_ai_rmf", 0);
-    let all: std::collections::BTreeSet<&String> =
-        vouch::core::catalogue::get().nist.values().flatten().collect();
+    let all: std::collections::BTreeSet<&String> = vouch::core::catalogue::get()
+        .nist
+        .values()
+        .flatten()
+        .collect();
     assert_eq!(
         nist.total,
         all.len(),

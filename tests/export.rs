@@ -62,7 +62,8 @@ fn oscal_export_validates_against_the_official_oscal_1_1_schema() {
     let s = site(&repo());
     let v = oscal_validator();
     for ed in 0..s.editions.len() {
-        let doc: Value = serde_json::from_slice(&vouch::site::export::oscal::to_bytes(&s, ed)).unwrap();
+        let doc: Value =
+            serde_json::from_slice(&vouch::site::export::oscal::to_bytes(&s, ed)).unwrap();
         assert_valid(&v, &doc, &format!("OSCAL of edition {}", s.editions[ed]));
     }
     let top = s.editions.len() - 1;
@@ -74,7 +75,7 @@ fn oscal_export_validates_against_the_official_oscal_1_1_schema() {
     let policies = s
         .docs
         .iter()
-        .filter(|d| d.kind == vouch::pipeline::model::Kind::Policy)
+        .filter(|d| d.kind == vouch::core::kinds::Kind::Policy)
         .count();
     let count = |t: &str| comps.iter().filter(|c| c["type"] == t).count();
     assert_eq!(count("policy"), policies, "one policy component per policy");
@@ -155,7 +156,10 @@ fn model_cards_validate_against_cyclonedx_1_6_and_carry_a_model_card() {
 
 /// Every byte of every export of `ed` in the editions fixture.
 fn exports_of(s: &Site, ed: usize) -> Vec<(String, Vec<u8>)> {
-    let mut all = vec![("oscal".to_string(), vouch::site::export::oscal::to_bytes(s, ed))];
+    let mut all = vec![(
+        "oscal".to_string(),
+        vouch::site::export::oscal::to_bytes(s, ed),
+    )];
     all.extend(vouch::site::export::cards::files(s, ed));
     all
 }

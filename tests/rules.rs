@@ -107,7 +107,10 @@ fn every_rule_has_a_fixture_that_triggers_exactly_it() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let rules: BTreeSet<&str> = vouch::core::diagnostics::RULES.iter().map(|r| r.name).collect();
+    let rules: BTreeSet<&str> = vouch::core::diagnostics::RULES
+        .iter()
+        .map(|r| r.name)
+        .collect();
     assert_eq!(
         names.iter().map(String::as_str).collect::<BTreeSet<_>>(),
         rules,

@@ -274,7 +274,12 @@ fn rebuild_reparses_and_rerenders_only_what_changed() {
 }
 
 /// Options of an in-process server over `root`, with a fresh cache.
-fn cached_opts(root: &Path) -> (vouch::build::Options, std::sync::Arc<vouch::core::memo::Cache>) {
+fn cached_opts(
+    root: &Path,
+) -> (
+    vouch::build::Options,
+    std::sync::Arc<vouch::core::memo::Cache>,
+) {
     let cache = std::sync::Arc::new(vouch::core::memo::Cache::default());
     let opts = vouch::build::Options {
         today: vouch::core::date::Date::parse(TODAY),
@@ -402,7 +407,7 @@ fn link_check_findings_reach_the_overlay_after_the_swap() {
 
 #[test]
 fn public_preview_renders_nothing_internal_on_request() {
-    use vouch::pipeline::linkcheck::file_for;
+    use vouch::core::routes::file_for;
     use vouch::serve::{rebuild, AppState};
     let dir = temp_copy("editions");
     let (opts, _) = cached_opts(dir.path());

@@ -245,7 +245,7 @@ fn generate(root: &Path, n: usize) -> std::io::Result<u64> {
         ));
     }
     let today = Date::parse(APPROVED).expect("valid date");
-    for (rel, text) in vouch::site::starter::files(today) {
+    for (rel, text) in vouch::commands::new::starter::files(today) {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().expect("has parent"))?;
         std::fs::write(path, text)?;
@@ -301,7 +301,7 @@ fn options(root: &Path) -> Options {
 /// Explains why the vouch build failed (the count and the first few diagnostics); exit code 1.
 fn failure(f: Failure) -> (u8, String) {
     let text = match f {
-        Failure::Io(m) => format!("vouch build failed (I/O): {m}\n"),
+        Failure::Io(m) | Failure::Usage(m) => format!("vouch build failed (I/O): {m}\n"),
         Failure::Cancelled => "vouch build was cancelled\n".to_string(),
         Failure::Content(diags) => {
             let is_error = |d: &&Diagnostic| d.severity == Severity::Error;

@@ -59,8 +59,9 @@ pub fn get() -> &'static Catalogue {
         // The data is compiled in and covered by tests; failing here is a build defect.
         let raw: Raw = crate::core::yaml::from_str(include_str!("../../data/iso42001.yaml"))
             .expect("embedded iso42001.yaml parses");
-        let cw: RawCrosswalk = crate::core::yaml::from_str(include_str!("../../data/crosswalks.yaml"))
-            .expect("embedded crosswalks.yaml parses");
+        let cw: RawCrosswalk =
+            crate::core::yaml::from_str(include_str!("../../data/crosswalks.yaml"))
+                .expect("embedded crosswalks.yaml parses");
         Catalogue {
             clauses: raw.clauses,
             objectives: raw.annex_a_objectives,

@@ -13,22 +13,17 @@
 //! A change to `site.yaml` changes every page's shared data, so it rebuilds
 //! everything from scratch by construction.
 
-use crate::pipeline::markdown;
-use crate::pipeline::postprocess::PageLinks;
-use crate::pipeline::render::Theme;
-use crate::core::source::SourceFile;
+use super::git::GitDates;
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-/// A rendered, post-processed page.
-#[derive(Clone)]
-pub struct CachedPage {
-    pub html: Arc<str>,
-    pub links: PageLinks,
-}
+/// A value of any type, shared: each stage stores its own type and reads it
+/// back by downcasting, so this leaf module names no stage's types.
+type Shared = Arc<dyn Any + Send + Sync>;
 
 struct Generational<V> {
     current: HashMap<u64, V>,
@@ -64,21 +59,18 @@ impl<V: Clone> Generational<V> {
 /// Caches shared across rebuilds of one project.
 #[derive(Default)]
 pub struct Cache {
-    markdown: Mutex<Generational<Arc<markdown::Parsed>>>,
+    markdown: Mutex<Generational<Shared>>,
     /// Parsed YAML and front matter per file (any type, keyed with its name).
-    parsed: Mutex<Generational<Arc<dyn std::any::Any + Send + Sync>>>,
-    pages: Mutex<Generational<CachedPage>>,
+    parsed: Mutex<Generational<Shared>>,
+    pages: Mutex<Generational<Shared>>,
     /// Source files by path, with the stamp they had when read.
-    files: Mutex<Generational<(Stamp, SystemTime, Arc<SourceFile>)>>,
-    theme: Mutex<Option<(u64, Arc<Theme>)>>,
+    files: Mutex<Generational<(Stamp, SystemTime, Shared)>>,
+    theme: Mutex<Option<(u64, Shared)>>,
     /// Last-commit dates of content files, keyed by the commit HEAD names:
     /// a save does not change history, so `git log` runs once per commit.
     git: Mutex<Option<(String, GitDates)>>,
     stats: Mutex<Stats>,
 }
-
-/// Path (relative to the project) -> date of its last commit.
-pub type GitDates = Arc<HashMap<String, String>>;
 
 /// Hit counters of the last build (for tests and `VOUCH_TIMINGS`).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -114,28 +106,6 @@ pub fn hash_json(seed: u64, v: &serde_json::Value) -> u64 {
     // Writing into a hasher cannot fail; a failure would only weaken the key.
     let _ = serde_json::to_writer(Sink(&mut h), v);
     h.finish()
-}
-
-/// Identifies the checked-out commit of the repository holding `root`
-/// without running git: `.git/HEAD` and the ref it names. None when there is
-/// no plain `.git` folder (no repository, worktrees): then nothing is cached.
-pub fn git_head(root: &std::path::Path) -> Option<String> {
-    let root = std::fs::canonicalize(root).ok()?;
-    let git = root
-        .ancestors()
-        .map(|a| a.join(".git"))
-        .find(|g| g.exists())?;
-    if !git.is_dir() {
-        return None;
-    }
-    let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
-    let target = match head.trim().strip_prefix("ref: ") {
-        Some(r) => std::fs::read_to_string(git.join(r))
-            .or_else(|_| std::fs::read_to_string(git.join("packed-refs")))
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    Some(format!("{}\n{}", head.trim(), target.trim()))
 }
 
 /// What tells a file's on-disk versions apart without reading it: size,
@@ -225,7 +195,7 @@ impl Cache {
     /// The file read earlier from `path`, if it still has the same stamp and
     /// that stamp is old enough to be trusted: a file modified less than 2 s
     /// before it was read is read again (see `RACY`).
-    pub fn file(&self, path: &Path, stamp: &Stamp) -> Option<Arc<SourceFile>> {
+    pub fn file<T: Send + Sync + 'static>(&self, path: &Path, stamp: &Stamp) -> Option<Arc<T>> {
         let cached = self.files.lock().ok()?.get(hash_of(path));
         let hit = cached.and_then(|(old, read_at, file)| {
             let settled = old
@@ -234,6 +204,7 @@ impl Cache {
                 .is_some_and(|m| m < read_at);
             (old == *stamp && settled).then_some(file)
         });
+        let hit = hit.and_then(|f| f.downcast::<T>().ok());
         self.count(|s| match hit {
             Some(_) => s.file_hits += 1,
             None => s.file_reads += 1,
@@ -242,7 +213,7 @@ impl Cache {
     }
 
     /// Remembers a file as read with `stamp`, which was taken before reading.
-    pub fn put_file(&self, path: &Path, stamp: Stamp, file: Arc<SourceFile>) {
+    pub fn put_file<T: Send + Sync + 'static>(&self, path: &Path, stamp: Stamp, file: Arc<T>) {
         if let Ok(mut f) = self.files.lock() {
             f.put(hash_of(path), (stamp, SystemTime::now(), file));
         }
@@ -268,24 +239,19 @@ impl Cache {
         self.stats.lock().map(|s| *s).unwrap_or_default()
     }
 
-    /// Parses Markdown through the cache.
-    pub fn markdown(&self, text: &str, editions: &[String]) -> Arc<markdown::Parsed> {
-        self.markdown_keyed(hash_of(&(text, editions)), text, editions)
-    }
-
-    /// [`Cache::markdown`] under a key the caller derived from the text and
-    /// editions more cheaply than hashing the text.
-    pub fn markdown_keyed(
+    /// Parsed Markdown under `key` (a hash of the text and editions), parsed
+    /// again by `parse` only when the key is new.
+    pub fn markdown<T: Send + Sync + 'static>(
         &self,
         key: u64,
-        text: &str,
-        editions: &[String],
-    ) -> Arc<markdown::Parsed> {
-        if let Some(hit) = self.markdown.lock().ok().and_then(|mut m| m.get(key)) {
+        parse: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let hit = self.markdown.lock().ok().and_then(|mut m| m.get(key));
+        if let Some(hit) = hit.and_then(|h| h.downcast::<T>().ok()) {
             self.count(|s| s.markdown_hits += 1);
             return hit;
         }
-        let parsed = Arc::new(markdown::parse(text, editions));
+        let parsed = Arc::new(parse());
         if let Ok(mut m) = self.markdown.lock() {
             m.put(key, parsed.clone());
         }
@@ -294,18 +260,20 @@ impl Cache {
     }
 
     /// The theme for these files, compiled again only when they changed.
-    pub fn theme(
+    pub fn theme<T: Send + Sync + 'static>(
         &self,
         files_hash: u64,
-        load: impl FnOnce() -> Result<Theme, String>,
-    ) -> Result<Arc<Theme>, String> {
+        load: impl FnOnce() -> Result<T, String>,
+    ) -> Result<Arc<T>, String> {
         let mut slot = self
             .theme
             .lock()
             .map_err(|_| "theme cache poisoned".to_string())?;
         if let Some((h, t)) = slot.as_ref() {
             if *h == files_hash {
-                return Ok(t.clone());
+                if let Ok(t) = t.clone().downcast::<T>() {
+                    return Ok(t);
+                }
             }
         }
         let theme = Arc::new(load()?);
@@ -315,8 +283,9 @@ impl Cache {
     }
 
     /// A page rendered earlier from exactly these inputs.
-    pub fn page(&self, key: u64) -> Option<CachedPage> {
+    pub fn page<T: Send + Sync + 'static>(&self, key: u64) -> Option<Arc<T>> {
         let hit = self.pages.lock().ok().and_then(|mut p| p.get(key));
+        let hit = hit.and_then(|h| h.downcast::<T>().ok());
         self.count(|s| {
             if hit.is_some() {
                 s.page_hits += 1
@@ -328,7 +297,7 @@ impl Cache {
     }
 
     /// Stores a rendered page.
-    pub fn put_page(&self, key: u64, page: CachedPage) {
+    pub fn put_page<T: Send + Sync + 'static>(&self, key: u64, page: Arc<T>) {
         if let Ok(mut p) = self.pages.lock() {
             p.put(key, page);
         }
@@ -358,19 +327,6 @@ mod tests {
         assert_eq!(runs.get(), 1);
         cache.git_dates("ref: a\n2", compute);
         assert_eq!(runs.get(), 2);
-    }
-
-    #[test]
-    fn git_head_names_the_checked_out_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(git_head(dir.path()), None);
-        let git = dir.path().join(".git");
-        std::fs::create_dir_all(git.join("refs/heads")).unwrap();
-        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").unwrap();
-        std::fs::write(git.join("refs/heads/main"), "abc\n").unwrap();
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let head = git_head(&dir.path().join("sub")).unwrap();
-        assert!(head.ends_with("abc"), "{head}");
     }
 
     #[test]

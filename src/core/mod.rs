@@ -3,6 +3,10 @@
 pub mod catalogue;
 pub mod date;
 pub mod diagnostics;
+pub mod exit;
+pub mod git;
+pub mod kinds;
 pub mod memo;
+pub mod routes;
 pub mod source;
 pub mod yaml;

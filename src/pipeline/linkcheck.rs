@@ -3,8 +3,9 @@
 //! page that only a higher edition has is reported as an edition leak.
 
 use crate::core::diagnostics::{rule, Diagnostic};
-use crate::pipeline::postprocess::PageLinks;
+use crate::core::routes::file_for;
 use crate::core::source::{file_diag, WithHelp};
+use crate::pipeline::postprocess::PageLinks;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -43,15 +44,6 @@ impl Interner {
             }
         }
         links
-    }
-}
-
-/// The file a URL path is served from (`/x/` -> `/x/index.html`).
-pub fn file_for(path: &str) -> String {
-    if path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
     }
 }
 

@@ -5,8 +5,8 @@
 //! `content/registers/systems/*.yaml`. Files are listed in sorted order so every
 //! later stage is deterministic.
 
-use crate::core::memo::{Cache, Stamp};
 use crate::core::diagnostics::{rule, Diagnostic};
+use crate::core::memo::{Cache, Stamp};
 use crate::core::source::{file_diag, FileId, SourceFile, Sources};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

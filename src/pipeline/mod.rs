@@ -13,12 +13,12 @@
 //! 8. [`linkcheck`]: every internal href and fragment on the final HTML;
 //! 9. [`write`]: the site written to a temporary folder and swapped in.
 
+pub mod linkcheck;
 pub mod load;
-pub mod parse;
 pub mod markdown;
 pub mod model;
-pub mod validate;
-pub mod render;
+pub mod parse;
 pub mod postprocess;
-pub mod linkcheck;
+pub mod render;
+pub mod validate;
 pub mod write;

@@ -2,7 +2,6 @@
 //! by the project's `themes/<name>/`) loaded once into Tera, then each page
 //! rendered from its view.
 
-use crate::site::pages::PageJob;
 use include_dir::{include_dir, Dir};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -125,12 +124,21 @@ pub fn code_css() -> &'static str {
     })
 }
 
+/// What a template is told about the page it renders.
+#[derive(Debug, Clone, Copy)]
+pub struct PageMeta<'a> {
+    /// Root-relative URL (`/controls/a-6-2-4/`) or file path (`/404.html`).
+    pub url: &'a str,
+    pub title: &'a str,
+    pub template: &'a str,
+}
+
 /// Renders one page. `base` holds `site`; `canonical_base` is the base URL.
 pub fn render_page(
     theme: &Theme,
     base: &Value,
     canonical_base: &str,
-    job: &PageJob,
+    job: PageMeta<'_>,
     page_ctx: Value,
 ) -> Result<String, String> {
     let mut ctx = Context::from_value(page_ctx).map_err(|e| tera_error(&e))?;

@@ -8,6 +8,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// A file to write: root-relative path (leading `/`) and bytes.
+pub type OutFile = (String, Vec<u8>);
+
 /// Where rendered files go: a folder on disk or memory (`vouch serve`).
 pub trait Sink: Sync {
     /// Stores `bytes` at `path` (root-relative, leading `/`) of edition `ed`.

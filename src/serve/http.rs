@@ -185,7 +185,7 @@ fn serve_path(state: &AppState, path: &str) -> Response<Body> {
         Ok(s) => (overlay_html(&s.diagnostics, s.stale), s.live.clone()),
         Err(_) => (String::new(), None),
     };
-    let file = crate::pipeline::linkcheck::file_for(path);
+    let file = crate::core::routes::file_for(path);
     let found = match state.file(&file) {
         Ok(f) => f,
         Err(Failure::Content(d)) => {

@@ -7,13 +7,13 @@
 //! browser never sees two saves mixed in one site.
 
 use crate::build::{EditionEnv, Failure};
-use crate::core::memo::Cache;
 use crate::core::diagnostics::Diagnostic;
-use crate::pipeline::linkcheck::file_for;
+use crate::core::memo::Cache;
+use crate::core::routes::file_for;
 use crate::pipeline::model::Site;
-use crate::site::pages::{self, PageJob};
 use crate::pipeline::render::Theme;
 use crate::pipeline::write::MemorySink;
+use crate::site::pages::{self, PageJob};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};

@@ -159,7 +159,7 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
                 spawn_pass(l, state, generation);
             }
             return Err(match e {
-                Failure::Io(msg) => msg,
+                Failure::Io(msg) | Failure::Usage(msg) => msg,
                 _ => "the build was cancelled".into(),
             });
         }
@@ -233,7 +233,7 @@ fn finish(live: &Live, pass: u64, state: &AppState, generation: u64) {
         }
         Err(Failure::Content(d)) => d,
         Err(Failure::Cancelled) => return,
-        Err(Failure::Io(m)) => {
+        Err(Failure::Io(m) | Failure::Usage(m)) => {
             eprintln!("error: {m}");
             return;
         }

@@ -10,12 +10,12 @@
 //! clause correspondence and the EU AI Act article titles.
 
 use crate::core::catalogue;
-use crate::pipeline::model::{Entity, Kind, Site};
-use crate::site::pages::PageJob;
+use crate::core::kinds::Kind;
+use crate::core::routes::{crosswalk_url, CROSSWALKS};
+use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::types::*;
-use crate::site::views::{framework_label, LinkView};
+use crate::site::links::{framework_label, LinkView};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -91,11 +91,6 @@ pub struct ReuseView {
     pub controls: Vec<LinkView>,
 }
 
-/// URL of a framework's crosswalk page.
-pub fn url(framework: &str) -> String {
-    format!("/crosswalks/{framework}/")
-}
-
 /// Fragment id of a requirement row (`Art. 15` -> `req-art-15`).
 pub fn anchor(id: &str) -> String {
     let mut s = String::from("req-");
@@ -128,7 +123,7 @@ pub fn requirement_url(site: &Site, framework: &str, id: &str) -> Option<String>
     frameworks(site)
         .iter()
         .any(|f| f == framework)
-        .then(|| format!("{}#{}", url(framework), anchor(id)))
+        .then(|| format!("{}#{}", crosswalk_url(framework), anchor(id)))
 }
 
 /// The crosswalk page of a framework, when it has one.
@@ -136,7 +131,7 @@ pub fn page_url(site: &Site, framework: &str) -> Option<String> {
     frameworks(site)
         .iter()
         .any(|f| f == framework)
-        .then(|| url(framework))
+        .then(|| crosswalk_url(framework))
 }
 
 /// A requirement of another framework as a control page shows it.
@@ -289,7 +284,7 @@ pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
     CrosswalkView {
         framework: framework.to_string(),
         label: framework_label(framework),
-        url: url(framework),
+        url: crosswalk_url(framework),
         pct: percent(covered, total),
         total,
         covered,
@@ -348,62 +343,14 @@ pub fn reuse(site: &Site, ed: usize) -> ReuseView {
     v
 }
 
-/// The crosswalk pages of edition `ed`: the index and one per framework
-/// (none when `site.yaml` lists no framework besides ISO/IEC 42001).
-pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
-    let views = all(site, ed);
-    if views.is_empty() {
-        return Vec::new();
-    }
-    let summary: Vec<serde_json::Value> = views
-        .iter()
-        .map(|v| {
-            json!({"framework": v.framework, "label": v.label, "url": v.url,
-                        "total": v.total, "covered": v.covered, "pct": v.pct,
-                        "has_reference": v.has_reference})
-        })
-        .collect();
-    let mut jobs = vec![PageJob {
-        url: "/crosswalks/".into(),
-        template: "crosswalks.html",
-        title: "Crosswalks to other frameworks".into(),
-        ctx: json!({"crosswalks": summary, "definition": COVERAGE_DEFINITION,
-                    "reuse": reuse(site, ed), "reuse_definition": REUSE_DEFINITION}),
-        search: None,
-        deferred: None,
-    }];
-    for v in views {
-        let search = format!(
-            "{} crosswalk {}",
-            v.label,
-            v.requirements
-                .iter()
-                .map(|r| r.id.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-        jobs.push(PageJob {
-            url: v.url.clone(),
-            template: "crosswalk.html",
-            title: format!("Crosswalk: {}", v.label),
-            ctx: json!({"crosswalk": v, "definition": COVERAGE_DEFINITION,
-                        "nist_source": NIST_SOURCE, "ai_act_source": AI_ACT_SOURCE,
-                        "harmonized": harmonized()}),
-            search: Some(search),
-            deferred: None,
-        });
-    }
-    jobs
-}
-
-/// The URLs [`page_jobs`] produces, without building contexts.
+/// The URLs of the crosswalk pages ([`crate::site::pages`] builds them), without building contexts.
 pub fn page_urls(site: &Site) -> Vec<String> {
     let fws = frameworks(site);
     if fws.is_empty() {
         return Vec::new();
     }
-    std::iter::once("/crosswalks/".to_string())
-        .chain(fws.iter().map(|f| url(f)))
+    std::iter::once(CROSSWALKS.to_string())
+        .chain(fws.iter().map(|f| crosswalk_url(f)))
         .collect()
 }
 

@@ -3,10 +3,11 @@
 pub mod answer;
 pub mod crosswalk;
 pub mod export;
+pub mod links;
 pub mod outputs;
 pub mod pages;
 pub mod permalinks;
 pub mod readiness;
 pub mod receipts;
-pub mod starter;
+
 pub mod views;

@@ -5,13 +5,14 @@
 //! Everything is built from what the edition may see, in sorted order, with no
 //! build timestamps, so two builds with the same `--today` are byte-identical.
 
+use crate::core::kinds::Kind;
+use crate::core::routes::url;
 use crate::pipeline::markdown::escape;
-use crate::pipeline::model::{url, Kind, Site};
+use crate::pipeline::model::Site;
 use crate::pipeline::parse::types::*;
 use serde_json::{json, Value};
 
-/// A file to write: root-relative path (leading `/`) and bytes.
-pub type OutFile = (String, Vec<u8>);
+use crate::pipeline::write::OutFile;
 
 /// One search index entry.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -219,38 +220,6 @@ fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// Last commit date (YYYY-MM-DD) of each file under content/, keyed by its
-/// project-relative path, when the project is a git repository (else empty).
-pub fn git_dates(site: &Site) -> std::collections::HashMap<String, String> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(&site.root)
-        .args([
-            "log",
-            "--format=%x00%cs",
-            "--name-only",
-            "--relative",
-            "--",
-            "content",
-        ])
-        .output();
-    let mut map = std::collections::HashMap::new();
-    let Ok(out) = out else { return map };
-    if !out.status.success() {
-        return map;
-    }
-    let mut date = String::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        if let Some(d) = line.strip_prefix('\0') {
-            date = d.to_string();
-        } else if !line.is_empty() {
-            // Newest first: keep the first date seen for each path.
-            map.entry(line.to_string()).or_insert_with(|| date.clone());
-        }
-    }
-    map
-}
-
 /// One Atom entry: an approved document.
 struct FeedEntry {
     /// The later of approval and last commit (`YYYY-MM-DD`).
@@ -264,7 +233,7 @@ struct FeedEntry {
 fn feed(site: &Site, ed: usize) -> Vec<u8> {
     let dates = site
         .git_dates
-        .get_or_init(|| std::sync::Arc::new(git_dates(site)));
+        .get_or_init(|| std::sync::Arc::new(crate::core::git::last_commit_dates(&site.root)));
     let b = base(site);
     let mut entries: Vec<FeedEntry> = site
         .docs
@@ -415,7 +384,7 @@ fn redirects(site: &Site, ed: usize, b: &str) -> (Vec<OutFile>, Vec<u8>) {
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><meta http-equiv=\"refresh\" content=\"0; url={0}\"><link rel=\"canonical\" href=\"{b}{0}\"><meta name=\"robots\" content=\"noindex\"></head><body><main><h1>This page has moved</h1><p><a href=\"{0}\">Continue to its new address</a>.</p></main></body></html>\n",
             escape(&to)
         );
-        pages.push((crate::pipeline::linkcheck::file_for(&from), page.into_bytes()));
+        pages.push((crate::core::routes::file_for(&from), page.into_bytes()));
     }
     (pages, redirects.into_bytes())
 }
@@ -455,7 +424,10 @@ fn evidence_files(site: &Site, ed: usize) -> Vec<OutFile> {
         .filter(|e| e.level <= ed && e.data.kind == EvidenceKind::File)
     {
         if let Ok(bytes) = std::fs::read(site.content.join(&e.data.location)) {
-            out.push((crate::site::pages::evidence_file_url(&e.data.location), bytes));
+            out.push((
+                crate::core::routes::evidence_file_url(&e.data.location),
+                bytes,
+            ));
         }
     }
     out

@@ -1,13 +1,19 @@
 //! The page list of one edition: which URL, which template, which context.
 //! Every page is derived from kind + id, so URLs never depend on titles.
 
-use crate::pipeline::model::{url, Kind, Site};
+use crate::core::kinds::Kind;
+use crate::core::routes::evidence_file_url;
+use crate::core::routes::url;
+use crate::pipeline::model::Site;
 use crate::pipeline::parse::types::*;
+use crate::site::links::LinkView;
+use crate::site::readiness::tier_counts;
 use crate::site::views::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::borrow::Cow;
 
+mod crosswalks;
 mod registers;
 use registers::register_jobs;
 
@@ -35,6 +41,15 @@ pub enum Deferred {
 }
 
 impl PageJob {
+    /// The page as the render stage sees it.
+    pub fn meta(&self) -> crate::pipeline::render::PageMeta<'_> {
+        crate::pipeline::render::PageMeta {
+            url: &self.url,
+            title: &self.title,
+            template: self.template,
+        }
+    }
+
     /// The page's context and search text, building a deferred view.
     /// A page built eagerly lends its context: with the page cache, most
     /// pages are only hashed, never rendered, so a copy would be wasted.
@@ -173,7 +188,11 @@ fn risk_view(site: &Site, r: &crate::pipeline::model::Entity<RiskEntry>, ed: usi
     }
 }
 
-fn supplier_view(site: &Site, s: &crate::pipeline::model::Entity<SupplierEntry>, ed: usize) -> SupplierView {
+fn supplier_view(
+    site: &Site,
+    s: &crate::pipeline::model::Entity<SupplierEntry>,
+    ed: usize,
+) -> SupplierView {
     let e = &s.data;
     let systems: Vec<String> = site
         .systems
@@ -204,15 +223,11 @@ fn supplier_view(site: &Site, s: &crate::pipeline::model::Entity<SupplierEntry>,
     }
 }
 
-/// Where an evidence file is copied in the built site.
-pub fn evidence_file_url(location: &str) -> String {
-    format!(
-        "/evidence-files/{}",
-        location.trim_start_matches("evidence/")
-    )
-}
-
-fn evidence_view(site: &Site, e: &crate::pipeline::model::Entity<EvidenceEntry>, ed: usize) -> EvidenceView {
+fn evidence_view(
+    site: &Site,
+    e: &crate::pipeline::model::Entity<EvidenceEntry>,
+    ed: usize,
+) -> EvidenceView {
     let d = &e.data;
     let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
     let href = match d.kind {
@@ -242,7 +257,11 @@ fn evidence_view(site: &Site, e: &crate::pipeline::model::Entity<EvidenceEntry>,
     }
 }
 
-fn faq_view(site: &Site, f: &crate::pipeline::model::Entity<FaqEntry>, ed: usize) -> (FaqView, String) {
+fn faq_view(
+    site: &Site,
+    f: &crate::pipeline::model::Entity<FaqEntry>,
+    ed: usize,
+) -> (FaqView, String) {
     let r = site
         .field_html(Kind::Faq, &f.id, "answer", ed)
         .unwrap_or_default();
@@ -366,7 +385,7 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     let mut jobs = vec![home_job(site, ed)];
     doc_jobs(site, ed, &mut jobs);
     register_jobs(site, ed, &mut jobs);
-    jobs.extend(crate::site::crosswalk::page_jobs(site, ed));
+    jobs.extend(crosswalks::page_jobs(site, ed));
     let top = site.editions.len().saturating_sub(1);
     if ed == top || ed >= crate::site::readiness::aggregate_level(site) {
         let full = crate::site::readiness::compute(site, top);

@@ -4,8 +4,8 @@
 //! redirect, because customers have pasted it into questionnaires.
 
 use crate::core::diagnostics::{rule, Diagnostic};
-use crate::pipeline::model::Site;
 use crate::core::source::WithHelp;
+use crate::pipeline::model::Site;
 use std::collections::HashSet;
 
 /// A previous manifest: where it came from and its text.

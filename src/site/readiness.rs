@@ -6,10 +6,12 @@
 //! them.
 
 use crate::core::catalogue;
-use crate::pipeline::model::{Kind, Site};
+use crate::core::kinds::Kind;
+use crate::pipeline::model::Site;
 use crate::pipeline::parse::types::*;
-use crate::site::views::LinkView;
+use crate::site::links::LinkView;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Annex A status counts.
@@ -91,7 +93,7 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
         annex_a: a,
         annex_a_total: total,
         evidence: e,
-        tiers: crate::site::views::tier_counts(site, ed),
+        tiers: tier_counts(site, ed),
         systems_total: systems.len(),
         stale_evidence: stale,
         controls_without_evidence: missing,
@@ -260,4 +262,15 @@ pub fn aggregate_only(mut r: Readiness) -> Readiness {
         c.documents.clear();
     }
     r
+}
+
+/// Systems per tier, for the home page.
+pub fn tier_counts(site: &Site, ed: usize) -> Vec<(String, usize)> {
+    let mut m: BTreeMap<Tier, usize> = Tier::ALL.iter().map(|t| (*t, 0)).collect();
+    for s in site.systems.iter().filter(|s| s.level <= ed) {
+        *m.entry(s.data.risk_tier).or_default() += 1;
+    }
+    m.into_iter()
+        .map(|(t, n)| (t.as_str().to_string(), n))
+        .collect()
 }

@@ -3,7 +3,8 @@
 //! the collection date; never the evidence id, title, owner or location. An
 //! auditor given the file later can check it against the published hash.
 
-use crate::pipeline::model::{Entity, Kind, Site};
+use crate::core::kinds::Kind;
+use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::types::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};

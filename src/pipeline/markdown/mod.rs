@@ -8,7 +8,7 @@
 //! document; the renderer drops every event between markers of a higher edition,
 //! which removes headings, footnotes and TOC entries along with the text.
 
-use crate::pipeline::model::Kind;
+use crate::core::kinds::Kind;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};

@@ -1,9 +1,11 @@
 //! Edge building: id-list fields and Markdown links become [`Edge`]s, then
 //! edges are indexed by target for backlinks.
 
-use super::{doc_body, Edge, Kind, Site};
-use crate::pipeline::markdown;
+use super::{doc_body, Edge, Site};
+use crate::core::kinds::Kind;
+use crate::core::memo::hash_of;
 use crate::core::source::{ItemLoc, Span};
+use crate::pipeline::markdown;
 use std::collections::HashMap;
 
 /// One id-list field to turn into edges: (from, where it is written, field
@@ -195,7 +197,9 @@ impl Site {
             .par_iter()
             .map(|(k, id, f, text, _)| {
                 let md = match cache {
-                    Some(c) => c.markdown(text, &eds),
+                    Some(c) => {
+                        c.markdown(hash_of(&(text, &eds[..])), || markdown::parse(text, &eds))
+                    }
                     None => std::sync::Arc::new(markdown::parse(text, &eds)),
                 };
                 ((*k, id.clone(), *f), md)
@@ -241,7 +245,7 @@ impl Site {
                     // The file's hash stands for its text: no need to hash the body again.
                     Some(c) => {
                         let key = (sources.get(d.loc.file).hash, d.data.body_offset, eds);
-                        c.markdown_keyed(crate::core::memo::hash_of(&key), body, eds)
+                        c.markdown(hash_of(&key), || markdown::parse(body, eds))
                     }
                     None => std::sync::Arc::new(markdown::parse(body, eds)),
                 }

@@ -6,135 +6,26 @@
 use crate::core::catalogue;
 use crate::core::date::Date;
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
+use crate::core::kinds::Kind;
+use crate::core::routes::url;
+use crate::core::source::{ItemLoc, Sources, Span, WithHelp};
 use crate::pipeline::load::{DocKind, Loaded};
 use crate::pipeline::markdown::{self, MdRef, Resolved};
 use crate::pipeline::parse::types::*;
 use crate::pipeline::parse::{DocSource, Item, Parsed};
-use crate::core::source::{ItemLoc, Sources, Span, WithHelp};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 mod edges;
 
-/// Kind of entity: decides URL prefix, link scheme and templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Scope,
-    Policy,
-    Assessment,
-    Notice,
-    Page,
-    Control,
-    Evidence,
-    Risk,
-    Supplier,
-    Faq,
-    System,
-}
-
-impl Kind {
-    /// Link scheme / singular name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Scope => "scope",
-            Kind::Policy => "policy",
-            Kind::Assessment => "assessment",
-            Kind::Notice => "notice",
-            Kind::Page => "page",
-            Kind::Control => "control",
-            Kind::Evidence => "evidence",
-            Kind::Risk => "risk",
-            Kind::Supplier => "supplier",
-            Kind::Faq => "faq",
-            Kind::System => "system",
-        }
-    }
-
-    /// Human label, plural (section headings).
-    pub fn plural(self) -> &'static str {
-        match self {
-            Kind::Scope => "Scope",
-            Kind::Policy => "Policies",
-            Kind::Assessment => "Impact assessments",
-            Kind::Notice => "Transparency notices",
-            Kind::Page => "Pages",
-            Kind::Control => "Controls",
-            Kind::Evidence => "Evidence",
-            Kind::Risk => "Risks",
-            Kind::Supplier => "Suppliers",
-            Kind::Faq => "FAQ",
-            Kind::System => "AI systems",
-        }
-    }
-
-    /// URL folder of the kind's pages (`None` for pages and scope at the root).
-    pub fn folder(self) -> Option<&'static str> {
-        match self {
-            Kind::Scope | Kind::Page => None,
-            Kind::Policy => Some("policies"),
-            Kind::Assessment => Some("assessments"),
-            Kind::Notice => Some("notices"),
-            Kind::Control => Some("controls"),
-            Kind::Evidence => Some("evidence"),
-            Kind::Risk => Some("risks"),
-            Kind::Supplier => Some("suppliers"),
-            Kind::Faq => Some("faq"),
-            Kind::System => Some("systems"),
-        }
-    }
-
-    fn from_doc(k: DocKind) -> Kind {
-        match k {
-            DocKind::Scope => Kind::Scope,
-            DocKind::Policy => Kind::Policy,
-            DocKind::Assessment => Kind::Assessment,
-            DocKind::Notice => Kind::Notice,
-            DocKind::Page => Kind::Page,
-        }
-    }
-}
-
-/// Top-level paths vouch generates; a page may not take one as its id.
-pub const RESERVED: &[&str] = &[
-    "policies",
-    "assessments",
-    "notices",
-    "controls",
-    "evidence",
-    "risks",
-    "suppliers",
-    "faq",
-    "systems",
-    "scope",
-    "api",
-    "search",
-    "readiness",
-    "crosswalks",
-    "static",
-    "404",
-    "index",
-    "sitemap",
-    "robots",
-    "feed",
-    "well-known",
-    "soa",
-    "exports",
-    "evidence-files",
-    "urls",
-];
-
-/// URL slug of an id (`A.6.2.4` -> `a-6-2-4`).
-pub fn slug(id: &str) -> String {
-    id.to_lowercase().replace('.', "-")
-}
-
-/// Root-relative URL of an entity's page.
-pub fn url(kind: Kind, id: &str) -> String {
-    match kind {
-        Kind::Scope => "/scope/".into(),
-        Kind::Page => format!("/{}/", slug(id)),
-        _ => format!("/{}/{}/", kind.folder().unwrap_or(""), slug(id)),
+/// The kind of a Markdown document.
+fn kind_of_doc(k: DocKind) -> Kind {
+    match k {
+        DocKind::Scope => Kind::Scope,
+        DocKind::Policy => Kind::Policy,
+        DocKind::Assessment => Kind::Assessment,
+        DocKind::Notice => Kind::Notice,
+        DocKind::Page => Kind::Page,
     }
 }
 
@@ -193,7 +84,7 @@ pub struct Site {
     pub broken: Vec<(&'static str, String)>,
     /// Last commit date per source file, read from git once per build
     /// (every edition's feed needs it).
-    pub git_dates: std::sync::OnceLock<crate::core::memo::GitDates>,
+    pub git_dates: std::sync::OnceLock<crate::core::git::GitDates>,
 }
 
 fn level_of(
@@ -279,7 +170,7 @@ fn doc_entities(
         .map(|d| {
             let level = level_of(sources, eds, d.front.visibility.as_deref(), &d.loc, diags);
             Entity {
-                kind: Kind::from_doc(d.kind),
+                kind: kind_of_doc(d.kind),
                 id: d.id.clone(),
                 title: d.front.title.clone(),
                 level,

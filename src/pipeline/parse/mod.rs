@@ -4,12 +4,12 @@
 
 pub mod types;
 
-use crate::core::memo::Cache;
 use crate::core::date::{INVALID_DATE, INVALID_PERIOD};
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic, Rule};
-use crate::pipeline::load::{DocKind, Loaded, Register};
+use crate::core::memo::Cache;
 use crate::core::source::{list_items, FileId, ItemLoc, Sources, Span, WithHelp};
 use crate::core::yaml::{self, YamlError};
+use crate::pipeline::load::{DocKind, Loaded, Register};
 use serde::de::DeserializeOwned;
 use types::*;
 

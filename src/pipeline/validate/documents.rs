@@ -2,9 +2,10 @@
 
 use crate::core::catalogue;
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
-use crate::pipeline::markdown::BlockError;
-use crate::pipeline::model::{Kind, Site};
+use crate::core::kinds::Kind;
 use crate::core::source::{Span, WithHelp};
+use crate::pipeline::markdown::BlockError;
+use crate::pipeline::model::Site;
 
 /// Phrases an auditor cannot test.
 const VAGUE: &[&str] = &[

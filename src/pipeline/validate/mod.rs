@@ -7,8 +7,9 @@ mod registers;
 pub use registers::implied_tier;
 
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
-use crate::pipeline::model::{Kind, Site, RESERVED};
+use crate::core::kinds::{Kind, RESERVED};
 use crate::core::source::WithHelp;
+use crate::pipeline::model::Site;
 use std::collections::HashMap;
 
 /// Runs every rule; returns the findings (unsorted).

@@ -2,9 +2,10 @@
 
 use crate::core::catalogue;
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
-use crate::pipeline::model::{Entity, Kind, Site};
-use crate::pipeline::parse::types::*;
+use crate::core::kinds::Kind;
 use crate::core::source::{Sources, Span, WithHelp};
+use crate::pipeline::model::{Entity, Site};
+use crate::pipeline::parse::types::*;
 use std::path::Component;
 
 /// Checks the Statement of Applicability: each control's id, title and

@@ -7,7 +7,9 @@
 //! is never read, and document text comes from the edition's own render, so a
 //! `:::internal` passage (heading and all) cannot reach a public answer.
 
-use crate::pipeline::model::{url, Kind, Site};
+use crate::core::kinds::Kind;
+use crate::core::routes::url;
+use crate::pipeline::model::Site;
 use crate::pipeline::parse::types::{SystemCard, Tier};
 
 /// One published claim: an entity, or one section of a document.

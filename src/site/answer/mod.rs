@@ -22,7 +22,8 @@ pub mod rank;
 
 pub use output::{links_table, write_table};
 
-use crate::pipeline::model::{Kind, Site};
+use crate::core::kinds::Kind;
+use crate::pipeline::model::Site;
 use claims::Claim;
 use rank::Index;
 use std::path::PathBuf;

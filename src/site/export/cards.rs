@@ -10,7 +10,9 @@
 //! suppliers, assessments and notices are left out, not marked.
 
 use super::{absolute, timestamp, uuid};
-use crate::pipeline::model::{url, Entity, Kind, Site};
+use crate::core::kinds::Kind;
+use crate::core::routes::url;
+use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::types::*;
 use serde_json::{json, Value};
 use std::fmt::Write as _;

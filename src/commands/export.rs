@@ -1,0 +1,114 @@
+//! `vouch export oscal|cards`: analyses the project, then writes one
+//! edition's export (the exports themselves are pure functions in
+//! [`crate::site::export`]).
+
+use super::{failure, print_diags, Common, Exit, Format};
+use crate::build::{Failure, Options};
+use crate::core::diagnostics::Diagnostic;
+use crate::pipeline::model::Site;
+use crate::site::export;
+use std::path::Path;
+
+/// `vouch export` for the command line: prints warnings and the summary.
+pub fn cli(common: &Common, edition: &str, target: Target) -> Exit {
+    match run(&common.options(), edition, target) {
+        Ok((diags, summary)) => {
+            print_diags(&diags, Format::Human);
+            eprintln!("{summary}");
+            Exit::Ok
+        }
+        Err(f) => failure(f, Format::Human),
+    }
+}
+
+/// Loads and validates the project for an export, and resolves `--edition`.
+/// Content errors stop the export, as they stop a build.
+pub fn prepare(opts: &Options, edition: &str) -> Result<(Site, usize, Vec<Diagnostic>), Failure> {
+    let analysis = crate::build::analyse(opts)?;
+    if analysis.has_errors() {
+        return Err(Failure::Content(analysis.diagnostics));
+    }
+    let Some(site) = analysis.site else {
+        return Err(Failure::Content(analysis.diagnostics));
+    };
+    let ed = match crate::build::select_editions(&site, Some(edition))?.as_slice() {
+        [one] => *one,
+        _ => {
+            return Err(Failure::Usage(
+                "choose one edition for an export (public, customer, internal ...), not `all`"
+                    .into(),
+            ))
+        }
+    };
+    Ok((site, ed, analysis.diagnostics))
+}
+
+/// Writes `bytes` to `path`, creating parent folders.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Writes every model card of edition `ed` under `dir`; returns the files written.
+pub fn write_cards(site: &Site, ed: usize, dir: &Path) -> Result<Vec<String>, Failure> {
+    let mut written = Vec::new();
+    for (rel, bytes) in export::cards::files(site, ed) {
+        write_file(&dir.join(&rel), &bytes)?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+/// What `vouch export` writes.
+pub enum Target {
+    /// The OSCAL component definition to a file, or standard output when `None`.
+    Oscal(Option<std::path::PathBuf>),
+    /// Model cards into this folder (one subfolder per AI system).
+    Cards(std::path::PathBuf),
+}
+
+/// Runs `vouch export`: analyses the project, then writes the export of
+/// `edition`. Relative output paths are taken from `opts.root`, as `vouch
+/// build --out` does. Returns the warnings and a one-line summary.
+pub fn run(
+    opts: &Options,
+    edition: &str,
+    target: Target,
+) -> Result<(Vec<Diagnostic>, String), Failure> {
+    let (site, ed, diags) = prepare(opts, edition)?;
+    let resolve = |p: std::path::PathBuf| {
+        if p.is_absolute() {
+            p
+        } else {
+            opts.root.join(p)
+        }
+    };
+    let name = &site.editions[ed];
+    let summary = match target {
+        Target::Oscal(None) => {
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(&export::oscal::to_bytes(&site, ed))
+                .map_err(|e| Failure::Io(format!("cannot write to standard output: {e}")))?;
+            format!("exported the {name} edition as an OSCAL component definition")
+        }
+        Target::Oscal(Some(path)) => {
+            let path = resolve(path);
+            write_file(&path, &export::oscal::to_bytes(&site, ed))?;
+            format!("exported the {name} edition as OSCAL -> {}", path.display())
+        }
+        Target::Cards(dir) => {
+            let dir = resolve(dir);
+            let n = write_cards(&site, ed, &dir)?.len();
+            format!(
+                "exported {n} model-card files of the {name} edition -> {}",
+                dir.display()
+            )
+        }
+    };
+    Ok((diags, summary))
+}

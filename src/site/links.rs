@@ -1,0 +1,88 @@
+//! View atoms every figure and page shares: a reference as a template sees it
+//! (a link, or a marker where the target is hidden from the edition), and the
+//! display names of frameworks.
+
+use crate::core::kinds::Kind;
+use crate::core::routes::url;
+use crate::pipeline::model::Site;
+use serde::Serialize;
+
+/// A reference as a template sees it: a link, or a marker with no title.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkView {
+    pub kind: Kind,
+    /// `None` when the target is hidden from this edition.
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// "internal" or "available on request" for hidden targets.
+    pub marker: Option<&'static str>,
+    /// Short id for display (e.g. `A.6.2.4`), only when visible.
+    pub id: Option<String>,
+}
+
+impl Site {
+    /// The view of a reference from edition `ed`.
+    pub fn link(&self, kind: Kind, id: &str, ed: usize) -> LinkView {
+        match self.level(kind, id) {
+            Some(l) if l <= ed => LinkView {
+                kind,
+                title: self.title(kind, id).map(str::to_string),
+                url: Some(url(kind, id)),
+                marker: None,
+                id: Some(id.to_string()),
+            },
+            Some(l) => LinkView {
+                kind,
+                title: None,
+                url: None,
+                marker: Some(self.marker(l)),
+                id: None,
+            },
+            None => LinkView {
+                kind,
+                title: Some(id.to_string()),
+                url: None,
+                marker: None,
+                id: Some(id.to_string()),
+            },
+        }
+    }
+
+    /// Links for a list of ids; hidden ones collapse into one marker entry each
+    /// kind of marker, so counts of hidden entities are not revealed.
+    pub fn links(&self, kind: Kind, ids: &[String], ed: usize) -> Vec<LinkView> {
+        let mut out: Vec<LinkView> = Vec::new();
+        for id in ids {
+            let l = self.link(kind, id, ed);
+            if l.marker.is_some() && out.iter().any(|o| o.marker == l.marker) {
+                continue;
+            }
+            if l.url.is_some() && out.iter().any(|o| o.url == l.url) {
+                continue;
+            }
+            out.push(l);
+        }
+        out
+    }
+
+    /// Links back to entities that cite `(kind, id)`, visible in `ed`.
+    pub fn backlink_views(&self, kind: Kind, id: &str, ed: usize) -> Vec<LinkView> {
+        self.backlinks((kind, id), ed)
+            .into_iter()
+            .map(|(k, i)| self.link(k, &i, ed))
+            .collect()
+    }
+}
+
+/// Display name of a framework id from `site.yaml: frameworks`.
+pub fn framework_label(id: &str) -> String {
+    match id {
+        "iso42001" => "ISO/IEC 42001:2023",
+        "iso27001" => "ISO/IEC 27001:2022",
+        "soc2" => "SOC 2",
+        "nist_ai_rmf" => "NIST AI RMF 1.0",
+        "eu_ai_act" => "EU AI Act",
+        other => other,
+    }
+    .to_string()
+}
