@@ -2,7 +2,7 @@
 //! with all three editions, reports wall time and peak memory, and optionally
 //! builds the same pages with Hugo for comparison.
 //!
-//! `cargo run --release --bin vouch-bench -- [--pages N] [--hugo] [--keep DIR] [--phases]`
+//! `cargo run --release --example vouch-bench -- [--pages N] [--hugo] [--keep DIR] [--phases]`
 //!
 //! `--pages N` (default 10,000) documents, 20% policies and 80% pages; `--hugo`
 //! also times Hugo on the same pages; `--keep DIR` writes the project to DIR (and

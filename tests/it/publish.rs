@@ -1,8 +1,7 @@
 //! Publishing guarantees: reproducible output, security.txt, headers, the URL
 //! manifest and `--since`, the feed.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 #[test]
@@ -11,15 +10,7 @@ fn two_builds_of_the_same_sources_are_byte_identical() {
     let a = dir.path().join("a");
     let b = dir.path().join("b");
     for out in [&a, &b] {
-        let o = vouch(&[
-            "build",
-            "--root",
-            dir.path().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--today",
-            TODAY,
-        ]);
+        let o = build_to(dir.path(), out, &[]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
     }
     let (fa, fb) = (files(&a), files(&b));
@@ -121,18 +112,7 @@ fn url_manifest_lists_every_page_and_since_reports_removed_urls() {
         )
         .unwrap();
     }
-    let r = dir.path().to_str().unwrap();
-    let o = vouch(&[
-        "check",
-        "--root",
-        r,
-        "--today",
-        TODAY,
-        "--since",
-        previous.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let o = check_json(dir.path(), &["--since", previous.to_str().unwrap()]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(
         stdout(&o).contains("\"removed-url\"")
@@ -151,30 +131,10 @@ fn url_manifest_lists_every_page_and_since_reports_removed_urls() {
         ),
     )
     .unwrap();
-    let o = vouch(&[
-        "check",
-        "--root",
-        r,
-        "--today",
-        TODAY,
-        "--since",
-        previous.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let o = check_json(dir.path(), &["--since", previous.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     let out = dir.path().join("site2");
-    let o = vouch(&[
-        "build",
-        "--root",
-        r,
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--since",
-        previous.to_str().unwrap(),
-    ]);
+    let o = build_to(dir.path(), &out, &["--since", previous.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(page(&out, "internal", "/_redirects")
         .contains("/policies/canaryint-handbook/  /policies/staff-handbook/  301"));
@@ -198,17 +158,7 @@ fn since_reads_a_manifest_over_http() {
         write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
     });
     let url = format!("http://{addr}/urls.json");
-    let o = vouch(&[
-        "check",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--since",
-        &url,
-        "--format",
-        "json",
-    ]);
+    let o = check_json(dir.path(), &["--since", &url]);
     server.join().unwrap();
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("/gone-page/"));

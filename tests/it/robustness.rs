@@ -3,8 +3,7 @@
 //! corpus of hand-written malformed files. `PROPTEST_CASES` raises the count
 //! (CI runs more cases than a developer's default run).
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -36,20 +35,8 @@ fn markdown_line() -> impl Strategy<Value = String> {
     ]
 }
 
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config(512))]
+    #![proptest_config(proptest_config(512))]
 
     #[test]
     fn markdown_with_passages_never_panics(lines in proptest::collection::vec(markdown_line(), 0..40)) {
@@ -130,7 +117,7 @@ fn junk() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(proptest_config(96))]
 
     #[test]
     fn mutated_projects_never_panic(file in 0..FILES.len(), kind in any::<u8>(), at in 0usize..4000, junk in junk()) {
@@ -164,15 +151,7 @@ fn malformed_corpus_gives_diagnostics_and_exit_1() {
     for case in cases {
         let dir = temp_copy("minimal");
         copy_dir(&case, dir.path());
-        let o = vouch(&[
-            "check",
-            "--root",
-            dir.path().to_str().unwrap(),
-            "--today",
-            TODAY,
-            "--format",
-            "json",
-        ]);
+        let o = check_json(dir.path(), &[]);
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         assert_eq!(code(&o), 1, "{name}: {}{}", stdout(&o), stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{name} panicked");

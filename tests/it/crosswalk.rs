@@ -2,21 +2,8 @@
 //! numbers, edition filtering (a hidden control adds no row, id or title), the
 //! reverse view on control pages, and the evidence reuse count.
 
-mod common;
-use common::*;
-use std::path::Path;
-use vouch::build::{analyse, Options};
-use vouch::core::date::Date;
-use vouch::pipeline::model::Site;
+use crate::common::*;
 use vouch::site::crosswalk::{crosswalk, reuse, CrosswalkView};
-
-/// Replaces `from` (which must occur) with `to` in a file of the copy.
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let p = root.join("content").join(file);
-    let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.contains(from), "{file} lacks {from:?}");
-    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-}
 
 /// The editions fixture with frameworks and mappings whose coverage is known:
 /// - A.2.2 (public, implemented, 3 evidence items, all fresh): 27001 A.5.1, Art. 17
@@ -26,53 +13,39 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 /// - nw-canaryint-control (internal, implemented): 27001 A.5.7, Art. 17
 fn mapped_fixture() -> tempfile::TempDir {
     let dir = temp_copy("editions");
-    let r = dir.path();
+    let c = dir.path().join("content");
     edit(
-        r,
-        "site.yaml",
+        &c.join("site.yaml"),
         "frameworks: [iso42001]",
         "frameworks: [iso42001, iso27001, eu_ai_act, nist_ai_rmf]",
     );
-    let reg = "registers/controls.yaml";
+    let reg = c.join("registers/controls.yaml");
     edit(
-        r,
-        reg,
+        &reg,
         "  evidence: [ev-ai-policy-approval, ev-canaryint-review, ev-canarycust-pack]\n",
         "  evidence: [ev-ai-policy-approval, ev-canaryint-review, ev-canarycust-pack]\n  maps_to:\n    iso27001: [A.5.1]\n    eu_ai_act: [\"Art. 17\"]\n",
     );
     edit(
-        r,
-        reg,
+        &reg,
         "- id: A.2.3\n  applicable: true\n  status: planned\n",
         "- id: A.2.3\n  applicable: true\n  status: planned\n  maps_to:\n    iso27001: [A.5.1, A.5.36]\n    eu_ai_act: [\"Art. 9\"]\n",
     );
     edit(
-        r,
-        reg,
+        &reg,
         "- id: A.2.4\n  applicable: true\n  status: planned\n",
         "- id: A.2.4\n  applicable: true\n  status: partial\n  evidence: [ev-ai-policy-approval]\n",
     );
     edit(
-        r,
-        reg,
+        &reg,
         "  evidence: [ev-canaryint-review]\n",
         "  evidence: [ev-canaryint-review]\n  maps_to:\n    iso27001: [A.5.7]\n    eu_ai_act: [\"Art. 17\"]\n",
     );
     edit(
-        r,
-        reg,
+        &reg,
         "  evidence: [ev-canarycust-pack]\n",
         "  evidence: [ev-canarycust-pack]\n  maps_to:\n    iso27001: [A.5.8]\n",
     );
     dir
-}
-
-fn site(root: &Path) -> Site {
-    let mut opts = Options::new(root);
-    opts.today = Date::parse(TODAY);
-    let a = analyse(&opts).unwrap();
-    assert!(!a.has_errors(), "{:?}", a.diagnostics);
-    a.site.unwrap()
 }
 
 fn figures(c: &CrosswalkView) -> (usize, usize, usize) {

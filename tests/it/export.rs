@@ -3,13 +3,10 @@
 //! edition may not see, and are byte-identical across runs. Evidence receipts
 //! publish a hash and a date and nothing else.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use vouch::build::{analyse, Options};
-use vouch::core::date::Date;
 use vouch::pipeline::model::Site;
 
 fn schema(name: &str) -> Value {
@@ -43,14 +40,6 @@ fn assert_valid(v: &jsonschema::Validator, doc: &Value, what: &str) {
         "{what} is not schema-valid:\n{}",
         errors.join("\n")
     );
-}
-
-fn site(root: &Path) -> Site {
-    let mut opts = Options::new(root);
-    opts.today = Date::parse(TODAY);
-    let a = analyse(&opts).unwrap();
-    assert!(!a.has_errors(), "{:?}", a.diagnostics);
-    a.site.unwrap()
 }
 
 fn edition(site: &Site, name: &str) -> usize {

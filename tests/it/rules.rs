@@ -3,16 +3,26 @@
 //! The test asserts exactly the diagnostics in `expected.txt` (code, rule,
 //! file:line:column). Set VOUCH_BLESS=1 to rewrite them after a deliberate change.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// The `fixture.json` of a rule fixture; panics naming the fixture when it is
+/// missing or not JSON.
+fn meta(fixture: &Path) -> serde_json::Value {
+    let path = fixture.join("fixture.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Applies a fixture's edits, deletions and extra files to the project at
+/// `root`; returns the command it runs (`check` unless it says `build`).
 fn apply(fixture: &Path, root: &Path) -> String {
-    let meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap())
-            .unwrap();
-    for e in meta["edits"].as_array().unwrap() {
+    let meta = meta(fixture);
+    let edits = meta["edits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}: fixture.json lacks `edits`", fixture.display()));
+    for e in edits {
         let path = root.join(e["file"].as_str().unwrap());
         let text = std::fs::read_to_string(&path).unwrap();
         let find = e["find"].as_str().unwrap();
@@ -39,10 +49,7 @@ fn apply(fixture: &Path, root: &Path) -> String {
 
 /// Extra CLI arguments of a fixture, with `{root}` replaced by the project path.
 fn extra_args(fixture: &Path, root: &Path) -> Vec<String> {
-    let meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap())
-            .unwrap();
-    meta["args"]
+    meta(fixture)["args"]
         .as_array()
         .into_iter()
         .flatten()
@@ -54,35 +61,25 @@ fn extra_args(fixture: &Path, root: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Runs `command` with JSON output; returns the exit code and each diagnostic
+/// as `CODE rule severity file:line:column`, file relative to `root`.
 fn run(root: &Path, command: &str, extra: &[String]) -> (i32, BTreeSet<String>) {
-    let r = root.to_str().unwrap();
-    let out = root.join("site");
-    let mut args: Vec<&str> = match command {
-        "build" => vec![
-            "build",
-            "--root",
-            r,
-            "--out",
-            out.to_str().unwrap(),
-            "--today",
-            TODAY,
-            "--format",
-            "json",
-        ],
-        _ => vec!["check", "--root", r, "--today", TODAY, "--format", "json"],
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let o = if command == "build" {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(&extra);
+        build_to(root, &root.join("site"), &args)
+    } else {
+        check_json(root, &extra)
     };
-    args.extend(extra.iter().map(String::as_str));
-    let o = vouch(&args);
     let prefix = format!("{}/", root.display());
-    let set = stdout(&o)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value =
-                serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}"));
+    let set = json_lines(&o)
+        .iter()
+        .map(|v| {
             for key in [
                 "code", "rule", "severity", "file", "line", "column", "message", "help",
             ] {
-                assert!(v.get(key).is_some(), "JSON diagnostic lacks {key}: {l}");
+                assert!(v.get(key).is_some(), "JSON diagnostic lacks {key}: {v}");
             }
             let file = v["file"].as_str().unwrap().replace(&prefix, "");
             format!(
@@ -97,6 +94,50 @@ fn run(root: &Path, command: &str, extra: &[String]) -> (i32, BTreeSet<String>) 
         })
         .collect();
     (code(&o), set)
+}
+
+/// Everything wrong with the rule fixture `dir/name`, one line each, every
+/// line starting with the fixture's name: a wrong exit code, a diagnostic of
+/// another rule, or diagnostics other than those in its `expected.txt` (a
+/// missing or empty `expected.txt` is itself a failure, so a new fixture
+/// cannot pass without stating what it expects). With `bless`, rewrites
+/// `expected.txt` from what the run printed instead of comparing.
+fn fixture_failures(dir: &Path, name: &str, bless: bool) -> Vec<String> {
+    let fx = dir.join(name);
+    let Some(rule) = vouch::core::diagnostics::RULES.iter().find(|r| r.name == name) else {
+        return vec![format!("{name}: no rule of that name")];
+    };
+    let tmp = temp_copy("minimal");
+    let command = apply(&fx, tmp.path());
+    let extra = extra_args(&fx, tmp.path());
+    let (code, got) = run(tmp.path(), &command, &extra);
+    let mut failures = Vec::new();
+    let want_code = i32::from(rule.severity == vouch::core::diagnostics::Severity::Error);
+    if code != want_code {
+        failures.push(format!("{name}: exit code {code}, expected {want_code}"));
+    }
+    for line in &got {
+        if !line.contains(&format!(" {name} ")) {
+            failures.push(format!("{name}: unexpected diagnostic {line}"));
+        }
+    }
+    let expected_path = fx.join("expected.txt");
+    if bless {
+        let text: String = got.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&expected_path, text).unwrap();
+        return failures;
+    }
+    let Ok(text) = std::fs::read_to_string(&expected_path) else {
+        failures.push(format!(
+            "{name}: no expected.txt (run with VOUCH_BLESS=1 to write it); got {got:?}"
+        ));
+        return failures;
+    };
+    let want: BTreeSet<String> = text.lines().map(str::to_string).collect();
+    if want != got || want.is_empty() {
+        failures.push(format!("{name}: expected {want:?}, got {got:?}"));
+    }
+    failures
 }
 
 #[test]
@@ -117,46 +158,27 @@ fn every_rule_has_a_fixture_that_triggers_exactly_it() {
         "one fixture per rule"
     );
     let bless = std::env::var_os("VOUCH_BLESS").is_some();
-    let mut failures = Vec::new();
-    for name in &names {
-        let fx = dir.join(name);
-        let tmp = temp_copy("minimal");
-        let command = apply(&fx, tmp.path());
-        let extra = extra_args(&fx, tmp.path());
-        let (code, got) = run(tmp.path(), &command, &extra);
-        let rule = vouch::core::diagnostics::RULES
-            .iter()
-            .find(|r| r.name == name)
-            .unwrap();
-        let want_code = if rule.severity == vouch::core::diagnostics::Severity::Error {
-            1
-        } else {
-            0
-        };
-        if code != want_code {
-            failures.push(format!("{name}: exit code {code}, expected {want_code}"));
-        }
-        for line in &got {
-            if !line.contains(&format!(" {name} ")) {
-                failures.push(format!("{name}: unexpected diagnostic {line}"));
-            }
-        }
-        let expected_path = fx.join("expected.txt");
-        if bless {
-            let text: String = got.iter().map(|l| format!("{l}\n")).collect();
-            std::fs::write(&expected_path, text).unwrap();
-            continue;
-        }
-        let want: BTreeSet<String> = std::fs::read_to_string(&expected_path)
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_string)
-            .collect();
-        if want != got || want.is_empty() {
-            failures.push(format!("{name}: expected {want:?}, got {got:?}"));
-        }
-    }
+    let failures: Vec<String> = names
+        .iter()
+        .flat_map(|name| fixture_failures(&dir, name, bless))
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_rule_fixture_without_expected_txt_fails_naming_the_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &fixture("invalid/stale-evidence"),
+        &dir.path().join("stale-evidence"),
+    );
+    std::fs::remove_file(dir.path().join("stale-evidence/expected.txt")).unwrap();
+    let failures = fixture_failures(dir.path(), "stale-evidence", false);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        failures[0].starts_with("stale-evidence: no expected.txt"),
+        "{failures:?}"
+    );
 }
 
 #[test]

@@ -6,8 +6,7 @@
 //! (`.ci/run` installs all three). Without them the tests say so and pass
 //! locally, but fail under CI, so CI can never skip them silently.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -57,15 +56,7 @@ fn node(script: &str, args: &[&str]) -> (bool, String) {
 fn build_example() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let o = vouch(&[
-        "build",
-        "--root",
-        repo().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let o = build_to(&repo(), &out, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     (tmp, out)
 }

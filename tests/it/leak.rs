@@ -4,8 +4,7 @@
 //! are built in all editions, and no byte of any output file of an edition may
 //! contain a canary of a higher edition.
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use std::fmt::Write as _;
 
@@ -124,20 +123,8 @@ fn write_project(root: &std::path::Path, s: &Spec) {
     std::fs::write(c.join("registers/controls.yaml"), controls).unwrap();
 }
 
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(24);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_config(24))]
 
     #[test]
     fn no_output_byte_of_an_edition_carries_a_higher_editions_canary(s in spec()) {

@@ -1,7 +1,7 @@
-//! Shared helpers for the integration tests: fixture copies, CLI runs, and
-//! walking built output.
-#![allow(dead_code)]
+//! Shared helpers for the integration tests: fixture copies and edits, CLI
+//! runs, the analysed site, walking built output, and the proptest config.
 
+use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,6 +41,25 @@ pub fn temp_copy(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Replaces the first `from` in the file at `path` with `to`; panics if the
+/// file lacks `from`, so an edit that no longer applies fails the test loudly
+/// instead of silently testing the unedited fixture.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The analysed site model of the project at `root`, as of [`TODAY`];
+/// panics with the diagnostics if the project has errors.
+pub fn site(root: &Path) -> vouch::pipeline::model::Site {
+    let mut opts = vouch::build::Options::new(root);
+    opts.today = vouch::core::date::Date::parse(TODAY);
+    let a = vouch::build::analyse(&opts).unwrap();
+    assert!(!a.has_errors(), "{:?}", a.diagnostics);
+    a.site.unwrap()
+}
+
 /// Runs the vouch binary with `args`.
 pub fn vouch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vouch"))
@@ -48,6 +67,30 @@ pub fn vouch(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
+}
+
+/// Runs `vouch check --root ROOT --today TODAY --format json` plus `extra`.
+pub fn check_json(root: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    vouch(&args)
+}
+
+/// The JSON diagnostics a `--format json` run printed, one per stdout line;
+/// panics on a line that is not JSON.
+pub fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}")))
+        .collect()
 }
 
 /// Exit code of a run.
@@ -65,10 +108,9 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Builds `root` into `root/site` with the fixed date; panics with diagnostics on failure.
-pub fn build(root: &Path) -> PathBuf {
-    let out = root.join("site");
-    let o = vouch(&[
+/// Runs `vouch build --root ROOT --out OUT --today TODAY` plus `extra`.
+pub fn build_to(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "--root",
         root.to_str().unwrap(),
@@ -76,7 +118,15 @@ pub fn build(root: &Path) -> PathBuf {
         out.to_str().unwrap(),
         "--today",
         TODAY,
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    vouch(&args)
+}
+
+/// Builds `root` into `root/site` with the fixed date; panics with diagnostics on failure.
+pub fn build(root: &Path) -> PathBuf {
+    let out = root.join("site");
+    let o = build_to(root, &out, &[]);
     assert_eq!(code(&o), 0, "build failed:\n{}", stderr(&o));
     out
 }
@@ -153,4 +203,26 @@ pub fn spawn_serve(root: &Path) -> (std::process::Child, String) {
         .expect("serve prints its URL")
         .to_string();
     (child, url)
+}
+
+/// Where proptest saves failing cases: `tests/proptest-regressions/<module>.txt`
+/// (the sibling of the folder holding `main.rs`), a tracked folder, so a
+/// failure found once is committed and replayed first on every later run.
+pub const REGRESSIONS: &str = "proptest-regressions";
+
+/// Proptest settings shared by the property tests: `default_cases` cases
+/// unless `PROPTEST_CASES` says otherwise (CI runs more than a developer's
+/// default run), with failures persisted under [`REGRESSIONS`].
+pub fn proptest_config(default_cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(default_cases);
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+            REGRESSIONS,
+        ))),
+        ..ProptestConfig::default()
+    }
 }

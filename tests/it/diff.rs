@@ -1,9 +1,7 @@
 //! `vouch diff`: public claims changed between git revisions, on a scripted
 //! history in a temporary repository.
 
-mod common;
-
-use common::{code, copy_dir, fixture, stderr, stdout, vouch};
+use crate::common::{code, copy_dir, edit, fixture, stderr, stdout, vouch};
 use std::path::Path;
 use std::process::Command;
 
@@ -20,12 +18,6 @@ fn git(dir: &Path, args: &[&str]) {
         "git {args:?}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
 }
 
 /// A repository with the minimal fixture committed, then a second commit that

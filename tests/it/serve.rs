@@ -1,8 +1,7 @@
 //! The dev server end to end: a real `vouch serve` on port 0 over a temporary
 //! copy of a fixture, driven with plain HTTP and the server-sent event stream.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -92,12 +91,6 @@ fn wait_reload(s: &Server) {
     assert_eq!(msg, "reload");
     // Drain a second event from the same save, if the watcher produced one.
     while s.events.recv_timeout(Duration::from_millis(400)).is_ok() {}
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from));
-    std::fs::write(path, text.replace(from, to)).unwrap();
 }
 
 #[test]

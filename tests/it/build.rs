@@ -1,8 +1,7 @@
 //! End-to-end build tests through the CLI: page kinds, references, backlinks,
 //! editions, atomic writes and exit codes.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn example_project_builds_with_zero_errors_and_warnings() {
@@ -25,16 +24,7 @@ fn example_project_builds_with_zero_errors_and_warnings() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let o = vouch(&[
-        "build",
-        "--root",
-        repo.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--strict",
-    ]);
+    let o = build_to(&repo, &out, &["--strict"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     for ed in ["public", "customer", "internal"] {
         assert!(out.join(ed).join("index.html").is_file(), "{ed} built");
@@ -236,16 +226,7 @@ fn failed_build_leaves_previous_site_byte_for_byte() {
         text.replace("- id: A.2.3\n", "- id: A.2.3\n  statuss: x\n"),
     )
     .unwrap();
-    let out = site.to_str().unwrap();
-    let o = vouch(&[
-        "build",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out,
-        "--today",
-        TODAY,
-    ]);
+    let o = build_to(dir.path(), &site, &[]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert_eq!(
         files(&site),
@@ -311,16 +292,8 @@ fn parse_errors_point_at_line_and_column_from_the_top_of_the_file() {
         ),
     )
     .unwrap();
-    let o = vouch(&[
-        "check",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ]);
-    let line: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let o = check_json(dir.path(), &[]);
+    let line = &json_lines(&o)[0];
     assert_eq!(line["rule"], "unknown-field");
     assert_eq!(line["file"], "content/policies/ai-policy.md");
     assert_eq!(
@@ -346,24 +319,11 @@ fn bad_files_give_diagnostics_not_panics() {
         "- id: r-1\n  title: [unclosed\n",
     )
     .unwrap();
-    let o = vouch(&[
-        "check",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ]);
+    let o = check_json(dir.path(), &[]);
     assert_eq!(code(&o), 1);
-    let rules: Vec<String> = stdout(&o)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["rule"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+    let rules: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap().to_string())
         .collect();
     for r in ["not-utf8", "empty-file", "front-matter", "yaml-syntax"] {
         assert!(rules.iter().any(|x| x == r), "expected {r} in {rules:?}");

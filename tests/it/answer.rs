@@ -2,9 +2,7 @@
 //! project, column detection on real-world sheet shapes, edition isolation,
 //! CSV and XLSX round trips, and bad inputs.
 
-mod common;
-
-use common::{code, fixture, repo, stderr, stdout, vouch, TODAY};
+use crate::common::{code, fixture, repo, stderr, stdout, vouch, TODAY};
 use std::path::Path;
 use vouch::build::{analyse, Options};
 use vouch::site::answer::{Answerer, Status, THRESHOLD};

@@ -1,0 +1,21 @@
+//! vouch's integration tests, as one test binary.
+//!
+//! Each former `tests/<name>.rs` is a module here, so cargo compiles and links
+//! the crate into a single test executable instead of one per file; shared
+//! fixture helpers (project copies, CLI runs, the analysed site, the proptest
+//! configuration) live in `common`. Run one area with
+//! `cargo test --test it serve::` or one test by name.
+
+mod common;
+
+mod answer;
+mod browser;
+mod build;
+mod crosswalk;
+mod diff;
+mod export;
+mod leak;
+mod publish;
+mod robustness;
+mod rules;
+mod serve;
