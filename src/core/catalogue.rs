@@ -33,12 +33,35 @@ pub struct Catalogue {
     pub nist: BTreeMap<String, Vec<String>>,
     /// EU AI Act article id -> title.
     pub ai_act_titles: BTreeMap<String, String>,
+    /// ISO/IEC 42001 clauses with a counterpart in ISO/IEC 27001:2022's
+    /// harmonized structure, and those without one.
+    pub harmonized: Harmonized,
+}
+
+/// The harmonized-structure clause correspondence between ISO/IEC 42001 and
+/// ISO/IEC 27001:2022.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Harmonized {
+    pub pairs: Vec<String>,
+    pub no_counterpart: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct RawCrosswalk {
     nist_ai_rmf: RawNist,
     eu_ai_act: RawAiAct,
+    iso27001: RawIso27001,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawIso27001 {
+    clauses: RawHsClauses,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawHsClauses {
+    pairs: Vec<String>,
+    no_counterpart_in_27001: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +92,10 @@ pub fn get() -> &'static Catalogue {
             groups: raw.annex_a_groups,
             nist: cw.nist_ai_rmf.by_iso42001,
             ai_act_titles: cw.eu_ai_act.article_titles,
+            harmonized: Harmonized {
+                pairs: cw.iso27001.clauses.pairs,
+                no_counterpart: cw.iso27001.clauses.no_counterpart_in_27001,
+            },
         }
     })
 }

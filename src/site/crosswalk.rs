@@ -13,11 +13,11 @@ use crate::core::catalogue;
 use crate::core::kinds::Kind;
 use crate::core::routes::{crosswalk_url, CROSSWALKS};
 use crate::pipeline::model::{Entity, Site};
+use crate::pipeline::parse::rules::Freshness;
 use crate::pipeline::parse::types::*;
 use crate::site::links::{framework_label, LinkView};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 /// The framework id of ISO/IEC 42001 itself, which gets no crosswalk page.
 pub const ISO42001: &str = "iso42001";
@@ -160,9 +160,7 @@ pub fn targets(site: &Site, framework: &str, ids: &[String]) -> Vec<TargetView> 
 
 /// Whether an evidence item is within its review period on `site.today`.
 pub fn is_fresh(site: &Site, e: &EvidenceEntry) -> bool {
-    e.collected
-        .zip(e.review_every)
-        .is_some_and(|(c, p)| c.plus(p) >= site.today)
+    e.freshness(site.today) == Freshness::Current
 }
 
 fn evidence_counts(site: &Site, ids: &[String]) -> (usize, usize) {
@@ -354,46 +352,9 @@ pub fn page_urls(site: &Site) -> Vec<String> {
         .collect()
 }
 
-#[derive(Debug, Deserialize)]
-struct RawHs {
-    iso27001: RawIso27001,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawIso27001 {
-    clauses: RawClauses,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawClauses {
-    pairs: Vec<String>,
-    no_counterpart_in_27001: Vec<String>,
-}
-
-/// ISO/IEC 27001 clauses that share number and role with ISO/IEC 42001 under
-/// the harmonized structure, and the 42001 clauses without a counterpart.
-#[derive(Debug, Clone, Serialize)]
-pub struct HarmonizedView {
-    pub pairs: Vec<String>,
-    pub no_counterpart: Vec<String>,
-}
-
 /// The harmonized-structure clause correspondence (embedded reference data).
-pub fn harmonized() -> &'static HarmonizedView {
-    static HS: OnceLock<HarmonizedView> = OnceLock::new();
-    HS.get_or_init(|| {
-        // Compiled-in data, covered by tests: an empty view is the safe fallback.
-        match crate::core::yaml::from_str::<RawHs>(include_str!("../../data/crosswalks.yaml")) {
-            Ok(raw) => HarmonizedView {
-                pairs: raw.iso27001.clauses.pairs,
-                no_counterpart: raw.iso27001.clauses.no_counterpart_in_27001,
-            },
-            Err(_) => HarmonizedView {
-                pairs: Vec::new(),
-                no_counterpart: Vec::new(),
-            },
-        }
-    })
+pub fn harmonized() -> &'static catalogue::Harmonized {
+    &catalogue::get().harmonized
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use crate::core::catalogue;
 use crate::core::kinds::Kind;
 use crate::pipeline::model::Site;
+use crate::pipeline::parse::rules::Freshness;
 use crate::pipeline::parse::types::*;
 use crate::site::links::LinkView;
 use serde::Serialize;
@@ -140,13 +141,13 @@ fn evidence_counts(site: &Site, ed: usize, missing: usize) -> (EvidenceCounts, V
     };
     let mut stale = Vec::new();
     for ev in site.evidence.iter().filter(|x| x.level <= ed) {
-        match ev.data.collected.zip(ev.data.review_every) {
-            Some((c, p)) if c.plus(p) < site.today => {
+        match ev.data.freshness(site.today) {
+            Freshness::Stale(_) => {
                 e.stale += 1;
                 stale.push(site.link(Kind::Evidence, &ev.id, ed));
             }
-            Some(_) => e.fresh += 1,
-            None => e.undated += 1,
+            Freshness::Current => e.fresh += 1,
+            Freshness::Undated => e.undated += 1,
         }
     }
     (e, stale)

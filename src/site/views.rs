@@ -11,7 +11,6 @@ use crate::core::routes::url;
 use crate::pipeline::markdown::Rendered;
 use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::types::*;
-use crate::pipeline::validate::implied_tier;
 use crate::site::links::{framework_label, LinkView};
 use serde::Serialize;
 
@@ -347,7 +346,7 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
             None
         }
     };
-    let (implied, why) = implied_tier(&c.usage);
+    let (implied, why) = c.usage.implied_tier();
     SystemView {
         id: s.id.clone(),
         url: url(Kind::System, &s.id),

@@ -14,6 +14,7 @@ mod build;
 mod crosswalk;
 mod diff;
 mod export;
+mod layers;
 mod leak;
 mod publish;
 mod robustness;

@@ -104,7 +104,10 @@ fn run(root: &Path, command: &str, extra: &[String]) -> (i32, BTreeSet<String>) 
 /// `expected.txt` from what the run printed instead of comparing.
 fn fixture_failures(dir: &Path, name: &str, bless: bool) -> Vec<String> {
     let fx = dir.join(name);
-    let Some(rule) = vouch::core::diagnostics::RULES.iter().find(|r| r.name == name) else {
+    let Some(rule) = vouch::core::diagnostics::RULES
+        .iter()
+        .find(|r| r.name == name)
+    else {
         return vec![format!("{name}: no rule of that name")];
     };
     let tmp = temp_copy("minimal");

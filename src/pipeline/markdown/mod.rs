@@ -9,7 +9,7 @@
 //! which removes headings, footnotes and TOC entries along with the text.
 
 use crate::core::kinds::Kind;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -186,12 +186,14 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+mod collect;
 mod passages;
 mod render;
 #[cfg(test)]
 mod tests;
 
-use passages::{map_offset, mark_passages, overlap_level, start_level};
+use collect::Collector;
+use passages::{map_offset, mark_passages};
 use render::render_marked;
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -284,111 +286,17 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
             *offset = map_offset(text, &clean, *offset);
         }
     }
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut levels: Vec<u8> = Vec::new();
-    let mut refs = Vec::new();
-    let mut headings: Vec<Heading> = Vec::new();
-    let mut used: HashSet<String> = HashSet::new();
-    let mut code: Option<(String, String, std::ops::Range<usize>)> = None;
-    let mut heading: Option<(usize, u8, String, u8)> = None;
+    let mut c = Collector::new(&marked, &passages);
     for (ev, range) in Parser::new_ext(&marked, options()).into_offset_iter() {
-        // Leaves (text, raw HTML, code) take the highest level of any passage
-        // they touch, so content can never escape a passage through Markdown
-        // structure (an HTML block swallowing a marker, say); containers take
-        // the level where they start and only shape the HTML.
-        let is_leaf = !matches!(ev, Event::Start(_) | Event::End(_));
-        let level = if is_leaf {
-            overlap_level(&passages, &range)
-        } else {
-            start_level(&passages, range.start)
-        };
-        if let Some((lang, buf, block)) = code.as_mut() {
-            match ev {
-                Event::Text(t) => buf.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let html = highlight(lang, buf);
-                    let lvl = overlap_level(&passages, block);
-                    events.push(Event::Html(CowStr::from(html)));
-                    levels.push(lvl);
-                    code = None;
-                }
-                _ => {}
-            }
-            continue;
-        }
-        if let Some(h) = heading.as_mut() {
-            if is_leaf {
-                h.3 = h.3.max(level);
-            }
-        }
-        match &ev {
-            // Marker comments themselves are dropped.
-            Event::Html(h) | Event::InlineHtml(h)
-                if h.trim_end() == CLOSE
-                    || (h.starts_with(OPEN)
-                        && h.trim_end().ends_with("-->")
-                        && !h.trim_end()[OPEN.len()..].contains('<')) =>
-            {
-                continue;
-            }
-            // Marker blocks are dropped; wrappers of real HTML are kept.
-            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock)
-                if marked
-                    .get(range.clone())
-                    .is_some_and(|s| s.starts_with(OPEN) || s.starts_with(CLOSE)) =>
-            {
-                continue;
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
-                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new(), range.clone()));
-                continue;
-            }
-            Event::Start(Tag::Heading { level: hl, .. }) => {
-                heading = Some((events.len(), heading_level(*hl), String::new(), level));
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, buf, _)) = heading.as_mut() {
-                    buf.push_str(t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((idx, hl, text, lvl)) = heading.take() {
-                    let slug = finish_heading(&mut events[idx], &text, &mut used);
-                    headings.push(Heading {
-                        level: hl,
-                        text,
-                        slug,
-                        min_edition: lvl as usize,
-                    });
-                }
-            }
-            Event::Start(Tag::Link {
-                dest_url,
-                link_type,
-                title,
-                ..
-            }) => {
-                if let Some((kind, id, anchor)) = parse_ref(dest_url) {
-                    refs.push(MdRef {
-                        kind,
-                        id,
-                        anchor,
-                        offset: range.start,
-                        len: range.len(),
-                        link_type: *link_type,
-                        title: title.as_ref().into(),
-                    });
-                }
-            }
-            _ => {}
-        }
-        events.push(ev);
-        levels.push(level);
+        c.event(ev, range);
     }
+    let Collector {
+        events,
+        levels,
+        mut refs,
+        headings,
+        ..
+    } = c;
     // Offsets point into `marked`; lines and columns before a marker line are
     // unchanged, and marker lines never hold links, so offsets map through.
     // Without passages or NULs the texts are equal and offsets need no mapping.

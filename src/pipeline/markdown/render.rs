@@ -12,102 +12,148 @@ pub(super) fn render_marked(
     levels: &[u8],
     notes: &mut Vec<Box<str>>,
 ) -> (String, String) {
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
-    let mut text = String::new();
-    let mut ref_idx = 0;
-    let mut level = 0;
-    // The open reference, if any (CommonMark links do not nest).
-    let mut open: Option<usize> = None;
-    let mut link_has_text = false;
-    // Inside an image the writer prints alt text only: no marks but levels.
-    let mut image = 0usize;
-    let mut after_block = true;
-    let mut note = |name: &str| match notes.iter().position(|n| &**n == name) {
-        Some(k) => k,
-        None => {
-            notes.push(name.into());
-            notes.len() - 1
-        }
+    let mut m = Marking {
+        out: Vec::with_capacity(events.len() + 16),
+        text: String::new(),
+        ref_idx: 0,
+        level: 0,
+        open: None,
+        link_has_text: false,
+        image: 0,
+        after_block: true,
+        notes,
     };
     for (ev, lvl) in events.iter().zip(levels) {
+        m.push(ev, *lvl);
+    }
+    let Marking { out, text, .. } = m;
+    let mut html = String::with_capacity(text.len() * 2 + 64);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    (csp_safe_alignment(html), text)
+}
+
+/// The state of [`render_marked`] between events.
+struct Marking<'e, 'n> {
+    out: Vec<Event<'e>>,
+    /// Plain text (for search and questionnaire answers), with level marks.
+    text: String,
+    /// References started so far.
+    ref_idx: usize,
+    level: u8,
+    /// The open reference, if any (CommonMark links do not nest).
+    open: Option<usize>,
+    link_has_text: bool,
+    /// Inside an image the writer prints alt text only: no marks but levels.
+    image: usize,
+    after_block: bool,
+    notes: &'n mut Vec<Box<str>>,
+}
+
+impl<'e> Marking<'e, '_> {
+    /// The number of footnote `name`, given in order of first use.
+    fn note(&mut self, name: &str) -> usize {
+        match self.notes.iter().position(|n| &**n == name) {
+            Some(k) => k,
+            None => {
+                self.notes.push(name.into());
+                self.notes.len() - 1
+            }
+        }
+    }
+
+    fn push(&mut self, ev: &Event<'e>, lvl: u8) {
         let starts_ref = matches!(ev, Event::Start(Tag::Link { dest_url, .. }) if is_ref(dest_url));
         if starts_ref {
-            ref_idx += 1;
+            self.ref_idx += 1;
         }
-        if *lvl != level {
-            level = *lvl;
-            text.push_str(&format!("\0l{level}\0"));
-            out.push(level_mark(level, after_block));
+        if lvl != self.level {
+            self.level = lvl;
+            self.text.push_str(&format!("\0l{lvl}\0"));
+            self.out.push(level_mark(lvl, self.after_block));
         }
-        after_block = ends_block(ev);
+        self.after_block = ends_block(ev);
+        if !self.link_or_image(ev, starts_ref) {
+            self.other(ev);
+        }
+    }
+
+    /// Images, reference links and what an image drops; false for anything else.
+    fn link_or_image(&mut self, ev: &Event<'e>, starts_ref: bool) -> bool {
         match ev {
             Event::Start(Tag::Image { .. }) => {
-                image += 1;
-                out.push(ev.clone());
+                self.image += 1;
+                self.out.push(ev.clone());
             }
             Event::End(TagEnd::Image) => {
-                image = image.saturating_sub(1);
-                out.push(ev.clone());
+                self.image = self.image.saturating_sub(1);
+                self.out.push(ev.clone());
             }
-            Event::Start(Tag::Link { .. }) if starts_ref && image > 0 => {}
-            Event::End(TagEnd::Link) if open.is_none() && image > 0 => {}
-            Event::FootnoteReference(_) if image > 0 => {}
+            Event::Start(Tag::Link { .. }) if starts_ref && self.image > 0 => {}
+            Event::End(TagEnd::Link) if self.open.is_none() && self.image > 0 => {}
+            Event::FootnoteReference(_) if self.image > 0 => {}
             Event::Start(Tag::Link { .. }) if starts_ref => {
-                open = Some(ref_idx - 1);
-                link_has_text = false;
-                out.push(Event::InlineHtml(CowStr::from(format!(
-                    "\0s{}\0",
-                    ref_idx - 1
-                ))));
+                let i = self.ref_idx - 1;
+                self.open = Some(i);
+                self.link_has_text = false;
+                self.out
+                    .push(Event::InlineHtml(CowStr::from(format!("\0s{i}\0"))));
             }
-            Event::End(TagEnd::Link) if open.is_some() => {
-                let i = open.take().unwrap_or_default();
-                let t = u8::from(link_has_text);
-                out.push(Event::InlineHtml(CowStr::from(format!("\0e{i}:{t}\0"))));
+            Event::End(TagEnd::Link) if self.open.is_some() => {
+                let i = self.open.take().unwrap_or_default();
+                let t = u8::from(self.link_has_text);
+                self.out
+                    .push(Event::InlineHtml(CowStr::from(format!("\0e{i}:{t}\0"))));
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Footnotes, text, task boxes and block ends.
+    fn other(&mut self, ev: &Event<'e>) {
+        match ev {
             Event::FootnoteReference(name) => {
-                let k = note(name);
-                out.push(Event::InlineHtml(CowStr::from(format!(
+                let k = self.note(name);
+                self.out.push(Event::InlineHtml(CowStr::from(format!(
                     "<sup class=\"footnote-reference\"><a href=\"#{}\">\0n{k}\0</a></sup>",
                     escape(name)
                 ))));
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                let k = note(name);
-                out.push(Event::Html(CowStr::from(format!(
+                let k = self.note(name);
+                self.out.push(Event::Html(CowStr::from(format!(
                     "\n<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">\0n{k}\0</sup>",
                     escape(name)
                 ))));
             }
             Event::Text(t) | Event::Code(t) => {
-                link_has_text = true;
-                text.push_str(t);
-                out.push(ev.clone());
+                self.link_has_text = true;
+                self.text.push_str(t);
+                self.out.push(ev.clone());
             }
             // pulldown-cmark's task boxes have no accessible name.
-            Event::TaskListMarker(done) => out.push(Event::InlineHtml(CowStr::from(if *done {
-                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
-            } else {
-                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
-            }))),
+            Event::TaskListMarker(done) => {
+                self.out.push(Event::InlineHtml(CowStr::from(if *done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                })))
+            }
             Event::SoftBreak | Event::HardBreak => {
-                text.push(' ');
-                out.push(ev.clone());
+                self.text.push(' ');
+                self.out.push(ev.clone());
             }
             Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::Heading(_))
             | Event::End(TagEnd::Item)
             | Event::End(TagEnd::TableCell)
             | Event::End(TagEnd::TableRow) => {
-                text.push('\n');
-                out.push(ev.clone());
+                self.text.push('\n');
+                self.out.push(ev.clone());
             }
-            _ => out.push(ev.clone()),
+            _ => self.out.push(ev.clone()),
         }
     }
-    let mut html = String::with_capacity(text.len() * 2 + 64);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    (csp_safe_alignment(html), text)
 }
 
 /// The mark that starts output of passage level `level`. Between blocks it

@@ -2,6 +2,7 @@
 //! its source location. Every error becomes a diagnostic at `file:line:column`
 //! counted from the top of the file; a broken item does not stop the others.
 
+pub mod rules;
 pub mod types;
 
 use crate::core::date::{INVALID_DATE, INVALID_PERIOD};

@@ -158,8 +158,7 @@ fn document(
                 );
             }
         }
-        if let (Some(a), Some(every)) = (f.approved, f.review_every) {
-            let due = a.plus(every);
+        if let Some(due) = f.review_due() {
             if due < site.today {
                 d.push(
                     s.diag(

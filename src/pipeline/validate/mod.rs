@@ -4,8 +4,6 @@
 mod documents;
 mod registers;
 
-pub use registers::implied_tier;
-
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::{Kind, RESERVED};
 use crate::core::source::WithHelp;

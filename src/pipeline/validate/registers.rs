@@ -5,6 +5,7 @@ use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::Kind;
 use crate::core::source::{Sources, Span, WithHelp};
 use crate::pipeline::model::{Entity, Site};
+use crate::pipeline::parse::rules::Freshness;
 use crate::pipeline::parse::types::*;
 use std::path::Component;
 
@@ -233,42 +234,29 @@ fn evidence_document(
 fn stale_evidence(site: &Site, ev: &Entity<EvidenceEntry>, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     let e = &ev.data;
-    if let (Some(c), Some(every)) = (e.collected, e.review_every) {
-        let due = c.plus(every);
-        if due < site.today {
-            d.push(
-                s.diag(
-                    &rule::STALE_EVIDENCE,
-                    ev.loc.locate(s, &["collected"], None),
-                    format!(
-                        "evidence `{}` went stale on {due} (collected {c}, review every {every})",
-                        e.id
-                    ),
-                )
-                .help("collect it again and update `collected:`"),
-            );
-        }
-    }
-}
-
-/// The minimum tier a usage implies, with the fields that imply it.
-pub fn implied_tier(u: &Usage) -> (Tier, Option<String>) {
-    use Domain::*;
-    match (u.domain, u.decision) {
-        (Political, _) => (Tier::High, Some("usage.domain: political".into())),
-        (General, _) | (_, Decision::None | Decision::Informational) => (Tier::Minimal, None),
-        (dom, dec) => (
-            Tier::High,
-            Some(format!("usage.domain: {dom} with usage.decision: {dec}")),
-        ),
-    }
+    let (Some(c), Some(every), Freshness::Stale(due)) =
+        (e.collected, e.review_every, e.freshness(site.today))
+    else {
+        return;
+    };
+    d.push(
+        s.diag(
+            &rule::STALE_EVIDENCE,
+            ev.loc.locate(s, &["collected"], None),
+            format!(
+                "evidence `{}` went stale on {due} (collected {c}, review every {every})",
+                e.id
+            ),
+        )
+        .help("collect it again and update `collected:`"),
+    );
 }
 
 pub(super) fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     for sys in &site.systems {
         let c = &sys.data;
-        let (implied, why) = implied_tier(&c.usage);
+        let (implied, why) = c.usage.implied_tier();
         if c.risk_tier < implied {
             d.push(
                 s.diag(&rule::TIER_BELOW_USAGE, sys.loc.locate(s, &["risk_tier"], Some(c.risk_tier.as_str())), format!("system `{}` declares risk_tier {} but its usage implies at least {implied}", c.id, c.risk_tier))
@@ -369,8 +357,7 @@ pub(super) fn risks(site: &Site, d: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if let (Some(rev), Some(every)) = (e.reviewed, e.review_every) {
-            let due = rev.plus(every);
+        if let Some(due) = e.review_due() {
             if due < site.today {
                 d.push(
                     s.diag(
@@ -447,19 +434,23 @@ mod tests {
             scale: None,
         };
         assert_eq!(
-            implied_tier(&u(Domain::Employment, Decision::Significant)).0,
+            u(Domain::Employment, Decision::Significant)
+                .implied_tier()
+                .0,
             Tier::High
         );
         assert_eq!(
-            implied_tier(&u(Domain::Employment, Decision::Informational)).0,
+            u(Domain::Employment, Decision::Informational)
+                .implied_tier()
+                .0,
             Tier::Minimal
         );
         assert_eq!(
-            implied_tier(&u(Domain::Political, Decision::None)).0,
+            u(Domain::Political, Decision::None).implied_tier().0,
             Tier::High
         );
         assert_eq!(
-            implied_tier(&u(Domain::General, Decision::Legal)).0,
+            u(Domain::General, Decision::Legal).implied_tier().0,
             Tier::Minimal
         );
     }

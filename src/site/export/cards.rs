@@ -174,7 +174,7 @@ fn readme_details(m: &mut String, site: &Site, c: &Card<'_>) {
         m,
         "- **Risk tier:** {} (implied by usage: {})",
         d.risk_tier,
-        crate::pipeline::validate::implied_tier(&d.usage).0
+        d.usage.implied_tier().0
     );
     for (name, version, sup) in &c.models {
         let _ = writeln!(
@@ -330,10 +330,7 @@ fn bom(site: &Site, c: &Card<'_>, ed: usize) -> Value {
     let sys_ref = format!("system:{}", c.s.id);
     let props: Vec<Value> = [
         ("vouch:risk_tier", d.risk_tier.as_str()),
-        (
-            "vouch:implied_tier",
-            crate::pipeline::validate::implied_tier(&d.usage).0.as_str(),
-        ),
+        ("vouch:implied_tier", d.usage.implied_tier().0.as_str()),
         ("vouch:lifecycle", d.lifecycle.as_str()),
         ("vouch:domain", d.usage.domain.as_str()),
         ("vouch:decision", d.usage.decision.as_str()),
