@@ -190,6 +190,32 @@ fn finish(diags: &mut Vec<Diagnostic>, strict: bool) {
     diagnostics::sort(diags);
 }
 
+/// `vouch check`: [`analyse`], then — when the model has no errors — every
+/// edition rendered in memory and link-checked, so `check` reports what
+/// `build` would (broken links, edition leaks, template errors) without
+/// writing a file.
+pub fn check(opts: &Options) -> Result<Analysis, Failure> {
+    let mut a = analyse(opts)?;
+    if a.has_errors() {
+        return Ok(a);
+    }
+    let Some(site) = &a.site else { return Ok(a) };
+    let found = match theme_for(site, None) {
+        Ok(theme) => {
+            let all: Vec<usize> = (0..site.editions.len()).collect();
+            match render_editions(site, &all, &theme, &write::NullSink, false, None, None) {
+                Ok(report) => report.diagnostics,
+                Err(Failure::Content(d)) => d,
+                Err(f) => return Err(f),
+            }
+        }
+        Err(d) => vec![*d],
+    };
+    a.diagnostics.extend(found);
+    finish(&mut a.diagnostics, opts.strict);
+    Ok(a)
+}
+
 /// What rendering produced.
 #[derive(Debug, Default)]
 pub struct RenderReport {
@@ -395,7 +421,8 @@ pub fn render_editions(
             let t = std::time::Instant::now();
             let above: Vec<(&str, &HashSet<String>)> =
                 higher.iter().rev().map(|(n, f)| (n.as_str(), f)).collect();
-            diagnostics.extend(linkcheck::check_edition(&index, &above));
+            let found = linkcheck::check_edition(&index, &above);
+            diagnostics.extend(linkcheck::locate(site, found));
             lap(&format!("link check {name}"), t);
             pages.push((name.clone(), index.pages.len()));
             higher.push((name, index.files));

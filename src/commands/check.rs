@@ -1,5 +1,6 @@
-//! `vouch check`: prints the diagnostics and, for humans, the readiness
-//! summary of the top edition; exits 1 when there are errors.
+//! `vouch check`: validates the project and renders every edition in memory
+//! to link-check it (no file is written); prints the diagnostics and, for
+//! humans, the readiness summary of the top edition; exits 1 on errors.
 
 use super::{failure, print_diags, Common, Exit, Format};
 use crate::core::diagnostics;
@@ -7,7 +8,7 @@ use crate::site::readiness;
 
 /// Runs `vouch check`.
 pub fn run(common: &Common, format: Format) -> Exit {
-    match crate::build::analyse(&common.options()) {
+    match crate::build::check(&common.options()) {
         Ok(a) => {
             print_diags(&a.diagnostics, format);
             if format == Format::Human {

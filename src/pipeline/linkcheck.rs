@@ -3,7 +3,10 @@
 //! page that only a higher edition has is reported as an edition leak.
 
 use crate::core::diagnostics::{rule, Diagnostic};
-use crate::core::routes::file_for;
+use crate::core::kinds::Kind;
+use crate::core::routes::{file_for, url};
+use crate::core::source::Span;
+use crate::pipeline::model::Site;
 use crate::core::source::{file_diag, WithHelp};
 use crate::pipeline::postprocess::PageLinks;
 use std::collections::{HashMap, HashSet};
@@ -57,6 +60,16 @@ fn is_external(href: &str) -> bool {
         || lower.starts_with("data:")
 }
 
+/// A broken link or edition leak on a rendered page: the page (a file path
+/// of the edition), the link as written, and the diagnostic, which names the
+/// rendered file until the build locates the link in its source.
+#[derive(Debug, Clone)]
+pub struct LinkFinding {
+    pub page: String,
+    pub href: String,
+    pub diag: Diagnostic,
+}
+
 /// Resolves `href` relative to the page at `page` (a file path).
 fn resolve(page: &str, href: &str) -> String {
     if href.starts_with('/') {
@@ -84,7 +97,10 @@ fn resolve(page: &str, href: &str) -> String {
 /// it, lowest first: a link that misses here but hits there is an edition leak.
 /// Checking an edition as soon as it is rendered lets the build drop its links
 /// before the next edition renders.
-pub fn check_edition(ed: &EditionIndex, higher: &[(&str, &HashSet<String>)]) -> Vec<Diagnostic> {
+pub fn check_edition(
+    ed: &EditionIndex,
+    higher: &[(&str, &HashSet<String>)],
+) -> Vec<LinkFinding> {
     use rayon::prelude::*;
     let mut pages: Vec<_> = ed.pages.iter().collect();
     pages.sort_by(|a, b| a.0.cmp(b.0));
@@ -100,8 +116,15 @@ fn check_page(
     higher: &[(&str, &HashSet<String>)],
     page: &str,
     links: &PageLinks,
-) -> Vec<Diagnostic> {
+) -> Vec<LinkFinding> {
     let mut out = Vec::new();
+    let mut push = |href: &str, diag: Diagnostic| {
+        out.push(LinkFinding {
+            page: page.to_string(),
+            href: href.to_string(),
+            diag,
+        })
+    };
     let file = || format!("site/{}{}", ed.name, page);
     for href in &links.hrefs {
         if href.is_empty() || is_external(href) || href.starts_with("/__vouch/") {
@@ -122,7 +145,10 @@ fn check_page(
                 Some((name, _)) => file_diag(
                     &rule::EDITION_LEAK,
                     &file(),
-                    format!("link to `{href}`, a page only the {name} edition has"),
+                    format!(
+                        "link in the {} edition to `{href}`, a page only the {name} edition has",
+                        ed.name
+                    ),
                 )
                 .help("raise the visibility of the linking entity, or lower the target's"),
                 None => file_diag(
@@ -135,7 +161,7 @@ fn check_page(
                 )
                 .help("fix the link or the template that writes it"),
             };
-            out.push(d);
+            push(href, d);
             continue;
         }
         if let Some(frag) = frag.filter(|f| !f.is_empty()) {
@@ -144,11 +170,15 @@ fn check_page(
                 .get(&target)
                 .is_none_or(|p| p.ids.iter().any(|id| &**id == frag));
             if !ok {
-                out.push(
+                push(
+                    href,
                     file_diag(
                         &rule::BROKEN_LINK,
                         &file(),
-                        format!("broken fragment `{href}`: no id `{frag}` on {target}"),
+                        format!(
+                            "broken fragment `{href}` in the {} edition: no id `{frag}` on {target}",
+                            ed.name
+                        ),
                     )
                     .help("link to an existing heading (see the page's table of contents)"),
                 );
@@ -156,6 +186,85 @@ fn check_page(
         }
     }
     out
+}
+
+/// Points each finding at the link in its source: the file, line and column
+/// of the entity whose page carries it, where the link is written. A link no
+/// source holds was written by a template: the finding keeps the rendered file
+/// and says so. Each message names the edition the link breaks in.
+pub fn locate<'s>(site: &'s Site, findings: Vec<LinkFinding>) -> Vec<Diagnostic> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let mut pages: HashMap<String, (Kind, &'s str)> = HashMap::new();
+    let mut add = |kind: Kind, id: &'s str| {
+        pages.insert(file_for(&url(kind, id)), (kind, id));
+    };
+    site.docs.iter().for_each(|e| add(e.kind, &e.id));
+    site.controls.iter().for_each(|e| add(e.kind, &e.id));
+    site.evidence.iter().for_each(|e| add(e.kind, &e.id));
+    site.risks.iter().for_each(|e| add(e.kind, &e.id));
+    site.suppliers.iter().for_each(|e| add(e.kind, &e.id));
+    site.faq.iter().for_each(|e| add(e.kind, &e.id));
+    site.systems.iter().for_each(|e| add(e.kind, &e.id));
+    findings
+        .into_iter()
+        .map(|f| {
+            let found = pages
+                .get(&f.page)
+                .and_then(|(kind, id)| source_span(site, *kind, id, &f.href));
+            match found {
+                Some(span) => {
+                    let mut d = site.sources.diag(f.diag.rule, span, f.diag.message);
+                    d.help = f.diag.help;
+                    d
+                }
+                None => {
+                    let mut d = f.diag;
+                    d.message.push_str(" (written by the theme's template)");
+                    d
+                }
+            }
+        })
+        .collect()
+}
+
+/// Where `href` is written in the source of entity `(kind, id)`: a document's
+/// whole file, or a register entry's lines.
+fn source_span(site: &Site, kind: Kind, id: &str, href: &str) -> Option<Span> {
+    let loc = site.loc(kind, id)?;
+    let file = site.sources.get(loc.file);
+    let (start, end) = match kind {
+        Kind::Scope | Kind::Policy | Kind::Assessment | Kind::Notice | Kind::Page => {
+            (0, file.text.len())
+        }
+        _ => (
+            file.line_start(loc.lines.start),
+            file.line_start(loc.lines.end).max(file.line_start(loc.lines.start)),
+        ),
+    };
+    let text = file.text.get(start..end)?;
+    let path = href.split('#').next().unwrap_or(href);
+    let at = [href, path]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .find_map(|p| find_link_target(text, p))?;
+    Some(Span {
+        file: loc.file,
+        offset: start + at,
+        len: href.len(),
+    })
+}
+
+/// The offset of `target` written as a link destination (`](target` or
+/// `href="target`), else anywhere.
+fn find_link_target(text: &str, target: &str) -> Option<usize> {
+    for prefix in ["](", "href=\"", "<"] {
+        if let Some(i) = text.find(&format!("{prefix}{target}")) {
+            return Some(i + prefix.len());
+        }
+    }
+    text.find(target)
 }
 
 #[cfg(test)]
@@ -208,7 +317,7 @@ mod tests {
         );
         let internal = ed("internal", &[("/secret/index.html", &[], &[])]);
         let d = check_edition(&public, &[("internal", &internal.files)]);
-        let names: Vec<_> = d.iter().map(|d| d.rule.name).collect();
+        let names: Vec<_> = d.iter().map(|d| d.diag.rule.name).collect();
         assert_eq!(names, vec!["broken-link", "edition-leak", "broken-link"]);
     }
 
@@ -237,7 +346,7 @@ mod tests {
         let files: HashSet<String> = ["/secret/index.html".to_string()].into();
         let d = check_edition(&public, &[("internal", &files)]);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].rule.name, "edition-leak");
-        assert!(check_edition(&public, &[])[0].rule.name == "broken-link");
+        assert_eq!(d[0].diag.rule.name, "edition-leak");
+        assert!(check_edition(&public, &[])[0].diag.rule.name == "broken-link");
     }
 }

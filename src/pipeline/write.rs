@@ -44,6 +44,16 @@ impl Sink for DiskSink {
     }
 }
 
+/// Keeps nothing: `vouch check` renders every page to link-check it, and
+/// writes no file. Paths are still checked, as a real sink would.
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn put(&self, _ed: &str, path: &str, _bytes: Vec<u8>) -> io::Result<()> {
+        safe_rel(path).map(|_| ())
+    }
+}
+
 /// Keeps files in memory: edition -> path -> bytes.
 #[derive(Default)]
 pub struct MemorySink {

@@ -11,6 +11,7 @@ mod common;
 mod answer;
 mod browser;
 mod build;
+mod check_links;
 mod crosswalk;
 mod diff;
 mod export;

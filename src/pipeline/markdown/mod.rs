@@ -1,4 +1,4 @@
-//! Stage 5, Markdown: each document is parsed once (pulldown-cmark), its code
+//! Stage 3, Markdown: each document is parsed once (pulldown-cmark), its code
 //! highlighted once (syntect, CSS classes only, cached by content), and the
 //! resulting event list rendered once per edition that may see it.
 //!

@@ -1,4 +1,4 @@
-//! Stage 3, model: one [`Site`] graph. Every entity gets its kind, id, title,
+//! Stage 4, model: one [`Site`] graph. Every entity gets its kind, id, title,
 //! URL and edition level; every reference (id lists and Markdown links) becomes
 //! an [`Edge`] with its source span, which drives both the unresolved-reference
 //! check and the backlinks shown on pages.
@@ -353,6 +353,23 @@ impl Site {
             }
             ids.insert(id, (pos, level, title));
         }
+    }
+
+    /// Where an entity is written (front matter for documents, the list
+    /// item for register entries), if it exists.
+    pub fn loc(&self, kind: Kind, id: &str) -> Option<&ItemLoc> {
+        let pos = self.entry(kind, id)?.0;
+        Some(match kind {
+            Kind::Control => &self.controls.get(pos)?.loc,
+            Kind::Evidence => &self.evidence.get(pos)?.loc,
+            Kind::Risk => &self.risks.get(pos)?.loc,
+            Kind::Supplier => &self.suppliers.get(pos)?.loc,
+            Kind::Faq => &self.faq.get(pos)?.loc,
+            Kind::System => &self.systems.get(pos)?.loc,
+            Kind::Scope | Kind::Policy | Kind::Assessment | Kind::Notice | Kind::Page => {
+                &self.docs.get(pos)?.loc
+            }
+        })
     }
 
     /// Edition level of an entity, if it exists.

@@ -1,4 +1,4 @@
-//! Stage 4, validate: every AIMS rule over the model. Pure (the only I/O is a
+//! Stage 5, validate: every AIMS rule over the model. Pure (the only I/O is a
 //! check that evidence files exist) and fast, so `serve` runs it on every save.
 
 mod documents;

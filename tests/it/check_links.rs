@@ -1,0 +1,104 @@
+//! `vouch check` is the gate it claims to be: it renders every edition in
+//! memory and link-checks it, so a broken link or an edition leak fails
+//! `check` as it fails `build`, and each finding points at the link in its
+//! source file, with the edition it breaks in.
+
+use crate::common::*;
+
+/// A copy of the example project.
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    dir
+}
+
+/// The JSON diagnostic with this code, if any.
+fn with_code(o: &std::process::Output, code: &str) -> Vec<serde_json::Value> {
+    json_lines(o)
+        .into_iter()
+        .filter(|d| d["code"] == code)
+        .collect()
+}
+
+#[test]
+fn check_reports_a_broken_link_in_a_document_at_its_source_line() {
+    let dir = example();
+    let policy = dir.path().join("content/policies/acceptable-use.md");
+    edit(
+        &policy,
+        "## Who this applies to\n",
+        "## Who this applies to\n\nSee [the old page](/no-such-page/) first.\n",
+    );
+    let o = check_json(dir.path(), &[]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let found = with_code(&o, "E033");
+    assert!(!found.is_empty(), "no E033 in {}", stdout(&o));
+    for d in &found {
+        assert_eq!(d["file"], "content/policies/acceptable-use.md", "{d}");
+        assert_eq!(d["line"], 18, "{d}");
+        assert_eq!(d["column"], 20, "{d}");
+        assert!(d["message"].as_str().unwrap().contains("/no-such-page/"), "{d}");
+    }
+    let editions: Vec<&str> = found
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    for ed in ["public", "customer", "internal"] {
+        assert!(
+            editions.iter().any(|m| m.contains(&format!("in the {ed} edition"))),
+            "{editions:?}"
+        );
+    }
+}
+
+#[test]
+fn check_reports_a_public_link_to_customer_evidence_as_an_edition_leak() {
+    let dir = example();
+    let controls = dir.path().join("content/registers/controls.yaml");
+    edit(
+        &controls,
+        "    The [AI policy](policy:ai-policy) v2.0 was approved",
+        "    See [the report](/evidence/ev-soc2-type2-report/). The [AI policy](policy:ai-policy) v2.0 was approved",
+    );
+    let o = check_json(dir.path(), &[]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let found = with_code(&o, "E034");
+    assert_eq!(found.len(), 1, "{}", stdout(&o));
+    let d = &found[0];
+    assert_eq!(d["file"], "content/registers/controls.yaml", "{d}");
+    assert_eq!(d["line"], 14, "{d}");
+    assert!(d["message"].as_str().unwrap().contains("in the public edition"), "{d}");
+}
+
+#[test]
+fn build_reports_the_same_link_findings_as_check() {
+    let dir = example();
+    let policy = dir.path().join("content/policies/acceptable-use.md");
+    edit(
+        &policy,
+        "## Who this applies to\n",
+        "## Who this applies to\n\nSee [the old page](/no-such-page/) first.\n",
+    );
+    let checked = check_json(dir.path(), &[]);
+    let out = dir.path().join("site");
+    let built = build_to(dir.path(), &out, &["--format", "json"]);
+    assert_eq!(code(&built), 1);
+    assert_eq!(json_lines(&checked), json_lines(&built));
+    assert!(
+        !out.exists() || files(&out).is_empty(),
+        "a failed build wrote into {}",
+        out.display()
+    );
+}
+
+#[test]
+fn check_of_the_example_renders_nothing_to_disk_and_stays_clean() {
+    let dir = example();
+    let o = check_json(dir.path(), &[]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, vec![std::ffi::OsString::from("content")]);
+}
