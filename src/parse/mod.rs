@@ -492,6 +492,7 @@ fn type_error(field: &str, message: &str) -> Option<(String, String)> {
         "a boolean" => (Shape::Bool, "`true` or `false`"),
         "a string" | "a borrowed string" => (Shape::Text, "text"),
         e if e.starts_with("struct") || e == "a map" => (Shape::Mapping, "a mapping"),
+        e if e.starts_with("enum") => (Shape::Text, "one of its allowed words"),
         e if e.starts_with('i') || e.starts_with('u') || e.starts_with('f') => {
             (Shape::Number, "a number")
         }
@@ -514,6 +515,9 @@ fn type_error(field: &str, message: &str) -> Option<(String, String)> {
         (None, Shape::Mapping) => {
             format!("`{field}` is a mapping: `key: value` lines indented below `{field}:`")
         }
+        (None, Shape::Text) if expected.starts_with("enum") => format!(
+            "`{field}` takes one word after the colon, without brackets: see `docs/content.md` for the allowed words"
+        ),
         (None, Shape::Text) => format!(
             "`{field}` is text: write it after the colon on the same line (use `|` for several lines)"
         ),

@@ -342,7 +342,10 @@ fn indentation(text: &str, e: &RawError) -> Option<Found> {
             .map(indent)
             .unwrap_or(0);
         (
-            format!("{word} is indented {here} spaces, which matches no entry above it"),
+            format!(
+                "{word} is indented {here} space{}, which matches no entry above it",
+                if here == 1 { "" } else { "s" }
+            ),
             format!(
                 "indent it {} spaces to continue the entry of line {pline}, or {outer} to start a new one",
                 indent(p)
