@@ -481,52 +481,6 @@ pub fn yaml_diag(s: &Sources, file: FileId, line_base: usize, e: &YamlError) -> 
     s.diag(rule, span, message).help_opt(help)
 }
 
-/// For serde's "invalid type: X, expected Y": a message naming the field, what
-/// it expects and what it found, and a help line in the field's own terms.
-fn type_error(field: &str, message: &str) -> Option<(String, String)> {
-    let (found, expected) = message
-        .strip_prefix("invalid type: ")?
-        .split_once(", expected ")?;
-    let (shape, wanted) = match expected {
-        "a sequence" => (Shape::List, "a list"),
-        "a boolean" => (Shape::Bool, "`true` or `false`"),
-        "a string" | "a borrowed string" => (Shape::Text, "text"),
-        e if e.starts_with("struct") || e == "a map" => (Shape::Mapping, "a mapping"),
-        e if e.starts_with("enum") => (Shape::Text, "one of its allowed words"),
-        e if e.starts_with('i') || e.starts_with('u') || e.starts_with('f') => {
-            (Shape::Number, "a number")
-        }
-        _ => return None,
-    };
-    let found = match found.split_once(' ') {
-        Some(("string", text)) => format!("the text {text}"),
-        Some(("integer" | "floating", _)) => format!("the number {}", backticked(found).first()?),
-        Some(("boolean", b)) => format!("the value {b}"),
-        _ if found == "sequence" => "a list".into(),
-        _ if found == "map" => "a mapping".into(),
-        _ => found.to_string(),
-    };
-    let message = format!("`{field}` must be {wanted}, but it is {found}");
-    let help = match (field_shape(field, shape), shape) {
-        (Some(text), _) => format!("`{field}` is {text}"),
-        (None, Shape::List) => {
-            format!("`{field}` is a list: `[a, b]` after the colon, or one `- item` per line below it")
-        }
-        (None, Shape::Mapping) => {
-            format!("`{field}` is a mapping: `key: value` lines indented below `{field}:`")
-        }
-        (None, Shape::Text) if expected.starts_with("enum") => format!(
-            "`{field}` takes one word after the colon, without brackets: see `docs/content.md` for the allowed words"
-        ),
-        (None, Shape::Text) => format!(
-            "`{field}` is text: write it after the colon on the same line (use `|` for several lines)"
-        ),
-        (None, Shape::Bool) => format!("`{field}` is `true` or `false`"),
-        (None, Shape::Number) => format!("`{field}` is a whole number, e.g. `{field}: 3`"),
-    };
-    Some((message, help))
-}
-
 fn yaml_help(rule: &'static Rule, words: &[&str]) -> Option<String> {
     let (wanted, allowed) = match words.split_first() {
         Some((w, rest)) => (*w, rest),

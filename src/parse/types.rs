@@ -397,13 +397,10 @@ pub enum Shape {
     Text,
 }
 
-/// What `field` holds, with an example in the field's own terms, for the help
-/// line of a type error (`location` is "a list of regions, e.g. `[EU, UK]`").
-/// The expected shape tells apart fields that share a name (`location` is a
-/// list for a supplier, text for evidence).
-pub fn field_shape(field: &str, shape: Shape) -> Option<&'static str> {
+/// Field, expected shape, and what the field holds with an example.
+const FIELD_SHAPES: &[(&str, Shape, &str)] = {
     use Shape::*;
-    const TABLE: &[(&str, Shape, &str)] = &[
+    &[
         ("location", List, "a list of regions, e.g. `[EU, UK]`"),
         (
             "topics",
@@ -522,9 +519,62 @@ pub fn field_shape(field: &str, shape: Shape) -> Option<&'static str> {
             Mapping,
             "a mapping of framework to ids, e.g. `nist-ai-rmf: [GOVERN-1.1]` on an indented line",
         ),
-    ];
-    TABLE
+    ]
+};
+
+/// What `field` holds, with an example in the field's own terms, for the help
+/// line of a type error (`location` is "a list of regions, e.g. `[EU, UK]`").
+/// The expected shape tells apart fields that share a name (`location` is a
+/// list for a supplier, text for evidence).
+pub fn field_shape(field: &str, shape: Shape) -> Option<&'static str> {
+    FIELD_SHAPES
         .iter()
         .find(|(f, s, _)| *f == field && *s == shape)
         .map(|(_, _, text)| *text)
+}
+
+/// For serde's "invalid type: X, expected Y": a message naming the field, what
+/// it expects and what it found, and a help line in the field's own terms.
+pub fn type_error(field: &str, message: &str) -> Option<(String, String)> {
+    let (found, expected) = message
+        .strip_prefix("invalid type: ")?
+        .split_once(", expected ")?;
+    let (shape, wanted) = match expected {
+        "a sequence" => (Shape::List, "a list"),
+        "a boolean" => (Shape::Bool, "`true` or `false`"),
+        "a string" | "a borrowed string" => (Shape::Text, "text"),
+        e if e.starts_with("struct") || e == "a map" => (Shape::Mapping, "a mapping"),
+        e if e.starts_with("enum") => (Shape::Text, "one of its allowed words"),
+        e if e.starts_with('i') || e.starts_with('u') || e.starts_with('f') => {
+            (Shape::Number, "a number")
+        }
+        _ => return None,
+    };
+    let found = match found.split_once(' ') {
+        Some(("string", text)) => format!("the text {text}"),
+        Some(("integer" | "floating", _)) => format!("the number {}", found.split('`').nth(1)?),
+        Some(("boolean", b)) => format!("the value {b}"),
+        _ if found == "sequence" => "a list".into(),
+        _ if found == "map" => "a mapping".into(),
+        _ => found.to_string(),
+    };
+    let message = format!("`{field}` must be {wanted}, but it is {found}");
+    let help = match (field_shape(field, shape), shape) {
+        (Some(text), _) => format!("`{field}` is {text}"),
+        (None, Shape::List) => {
+            format!("`{field}` is a list: `[a, b]` after the colon, or one `- item` per line below it")
+        }
+        (None, Shape::Mapping) => {
+            format!("`{field}` is a mapping: `key: value` lines indented below `{field}:`")
+        }
+        (None, Shape::Text) if expected.starts_with("enum") => format!(
+            "`{field}` takes one word after the colon, without brackets: see `docs/content.md` for the allowed words"
+        ),
+        (None, Shape::Text) => format!(
+            "`{field}` is text: write it after the colon on the same line (use `|` for several lines)"
+        ),
+        (None, Shape::Bool) => format!("`{field}` is `true` or `false`"),
+        (None, Shape::Number) => format!("`{field}` is a whole number, e.g. `{field}: 3`"),
+    };
+    Some((message, help))
 }

@@ -50,22 +50,7 @@ pub(super) fn build(text: &str) -> Result<Node, RawError> {
                 let node = Node::new(NodeKind::Scalar { text, plain }, line, column);
                 Some((node, anchor))
             }
-            Event::Alias(id) => {
-                let Some(target) = anchors.get(&id) else {
-                    return Err(RawError::at(mark, "unknown anchor"));
-                };
-                alias_nodes += target.count();
-                if alias_nodes > MAX_ALIAS_NODES {
-                    return Err(RawError::at(
-                        mark,
-                        "aliases here expand to too many values (more than 100000)",
-                    ));
-                }
-                let mut node = target.clone();
-                node.line = line;
-                node.column = column;
-                Some((node, 0))
-            }
+            Event::Alias(id) => Some((alias(&anchors, id, mark, &mut alias_nodes)?, 0)),
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(RawError::at(
@@ -100,18 +85,36 @@ pub(super) fn build(text: &str) -> Result<Node, RawError> {
             }
         }
     }
-    let mut root = root.unwrap_or_else(|| {
-        Node::new(
-            NodeKind::Scalar {
-                text: String::new(),
-                plain: true,
-            },
-            1,
-            1,
-        )
-    });
+    let empty = NodeKind::Scalar {
+        text: String::new(),
+        plain: true,
+    };
+    let mut root = root.unwrap_or_else(|| Node::new(empty, 1, 1));
     root.number(&mut 0);
     Ok(root)
+}
+
+/// A copy of an anchored node, placed where the alias is.
+fn alias(
+    anchors: &HashMap<usize, Node>,
+    id: usize,
+    mark: Marker,
+    expanded: &mut usize,
+) -> Result<Node, RawError> {
+    let Some(target) = anchors.get(&id) else {
+        return Err(RawError::at(mark, "unknown anchor"));
+    };
+    *expanded += target.count();
+    if *expanded > MAX_ALIAS_NODES {
+        return Err(RawError::at(
+            mark,
+            "aliases here expand to too many values (more than 100000)",
+        ));
+    }
+    let mut node = target.clone();
+    node.line = mark.line();
+    node.column = mark.col() + 1;
+    Ok(node)
 }
 
 /// Adds a finished node to the collection being built.
