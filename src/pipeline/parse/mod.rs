@@ -203,20 +203,20 @@ fn parse_whole<T: DeserializeOwned>(
         );
         return None;
     }
-    match yaml::from_str::<T>(text) {
+    match yaml::from_str_all::<T>(text) {
         Ok(data) => Some(Item {
             data,
             loc: whole_loc(s, file),
         }),
-        Err(e) => {
-            diags.push(yaml_diag(s, file, 0, &e));
+        Err(errors) => {
+            diags.extend(errors.iter().map(|e| yaml_diag(s, file, 0, e)));
             None
         }
     }
 }
 
 /// Parses a register: a top-level YAML list, item by item so that one broken
-/// item reports its own error and the rest still load.
+/// item reports its own errors (all of them) and the rest still load.
 fn parse_list<T: DeserializeOwned>(
     s: &Sources,
     file: FileId,
@@ -230,9 +230,15 @@ fn parse_list<T: DeserializeOwned>(
         );
         return Vec::new();
     }
-    let len = match yaml::sequence_len(&f.text) {
-        Ok(Some(n)) => n,
-        Ok(None) => {
+    let ranges = list_items(f);
+    let root = match yaml::parse(&f.text) {
+        Ok(root) => root,
+        Err(e) => return parse_items_apart(s, file, &ranges, &e, diags),
+    };
+    let items = match root.items() {
+        Some(items) => items,
+        None if root.is_null() => &[],
+        None => {
             let span = Span {
                 file,
                 offset: 0,
@@ -244,28 +250,39 @@ fn parse_list<T: DeserializeOwned>(
             );
             return Vec::new();
         }
-        Err(e) => {
-            diags.push(yaml_diag(s, file, 0, &e));
-            return Vec::new();
-        }
     };
-    let ranges = list_items(f);
-    if ranges.len() != len {
-        // Flow-style or unusual layout: parse whole, locate items by file.
-        return match yaml::from_str::<Vec<T>>(&f.text) {
-            Ok(v) => v
-                .into_iter()
-                .map(|data| Item {
-                    data,
-                    loc: whole_loc(s, file),
-                })
-                .collect(),
-            Err(e) => {
-                diags.push(yaml_diag(s, file, 0, &e));
-                Vec::new()
-            }
+    let mut out = Vec::new();
+    for (i, node) in items.iter().enumerate() {
+        // Flow-style or unusual layout: locate fields in the whole file.
+        let lines = match ranges.get(i) {
+            Some(r) if ranges.len() == items.len() => r.clone(),
+            _ => whole_loc(s, file).lines,
         };
+        match yaml::from_node_all::<T>(node) {
+            Ok(data) => out.push(Item {
+                data,
+                loc: ItemLoc { file, lines },
+            }),
+            Err(errors) => diags.extend(errors.iter().map(|e| yaml_diag(s, file, 0, e))),
+        }
     }
+    out
+}
+
+/// After a syntax error in a register: parses each item on its own, so the
+/// syntax error is reported in its item and the other items are still checked.
+/// If no item shows the error on its own, it lies between items: report it as
+/// the whole file's.
+fn parse_items_apart<T: DeserializeOwned>(
+    s: &Sources,
+    file: FileId,
+    ranges: &[std::ops::Range<usize>],
+    whole: &YamlError,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Item<T>> {
+    let f = s.get(file);
+    let before = diags.len();
+    let mut syntax = false;
     let mut out = Vec::new();
     for range in ranges {
         let start = f.line_start(range.start);
@@ -275,13 +292,29 @@ fn parse_list<T: DeserializeOwned>(
         if let Some(dash) = slice.find('-') {
             slice.replace_range(dash..dash + 1, " ");
         }
-        match yaml::from_str::<T>(&slice) {
+        let node = match yaml::parse(&slice) {
+            Ok(node) => node,
+            Err(e) => {
+                syntax = true;
+                diags.push(yaml_diag(s, file, range.start, &e));
+                continue;
+            }
+        };
+        match yaml::from_node_all::<T>(&node) {
             Ok(data) => out.push(Item {
                 data,
-                loc: ItemLoc { file, lines: range },
+                loc: ItemLoc {
+                    file,
+                    lines: range.clone(),
+                },
             }),
-            Err(e) => diags.push(yaml_diag(s, file, range.start, &e)),
+            Err(errors) => diags.extend(errors.iter().map(|e| yaml_diag(s, file, range.start, e))),
         }
+    }
+    if !syntax {
+        diags.truncate(before);
+        diags.push(yaml_diag(s, file, 0, whole));
+        return Vec::new();
     }
     out
 }
@@ -332,18 +365,20 @@ fn parse_doc(
     };
     let yaml_text = &f.text[f.line_start(1)..f.line_start(close)];
     let front = if yaml_text.trim().is_empty() {
-        Err(YamlError {
+        Err(vec![YamlError {
             message: "missing field `title`".into(),
             line: 1,
             column: 1,
-        })
+            help: None,
+            field: Some("title".into()),
+        }])
     } else {
-        yaml::from_str::<FrontMatter>(yaml_text)
+        yaml::from_str_all::<FrontMatter>(yaml_text)
     };
     let front = match front {
         Ok(fm) => fm,
-        Err(e) => {
-            diags.push(yaml_diag(s, file, 1, &e));
+        Err(errors) => {
+            diags.extend(errors.iter().map(|e| yaml_diag(s, file, 1, e)));
             return None;
         }
     };
@@ -399,6 +434,8 @@ fn backticked(message: &str) -> Vec<&str> {
 }
 
 /// Converts a YAML error at `line_base` lines into the file into a diagnostic.
+/// The YAML reader gives the exact place (the value, key or mapping at fault),
+/// so the caret goes there and covers the token that starts there.
 pub fn yaml_diag(s: &Sources, file: FileId, line_base: usize, e: &YamlError) -> Diagnostic {
     let f = s.get(file);
     let rule = classify(&e.message);
@@ -409,56 +446,43 @@ pub fn yaml_diag(s: &Sources, file: FileId, line_base: usize, e: &YamlError) -> 
         .nth(e.column.saturating_sub(1))
         .map(|(i, _)| i)
         .unwrap_or(0);
-    // serde_yaml prefixes nested errors with the field path ("usage.domain: ").
+    // Older messages carry a field path prefix ("usage.domain: ").
     let raw = match e.message.split_once(": ") {
         Some((path, rest)) if !path.contains(' ') && !path.contains('`') => rest,
         _ => e.message.as_str(),
     };
     let words = backticked(raw);
-    let (mut line_idx, mut col_byte) = (line_idx, col_byte);
-    // Errors raised after a scalar was read (dates, periods) point at the
-    // enclosing mapping: find the offending value below that point instead.
-    if let Some(w) = words
-        .first()
-        .filter(|w| !w.is_empty() && !line[col_byte..].starts_with(**w))
-    {
-        if !raw.starts_with("missing field") {
-            let found = (line_idx..f.line_count().min(line_idx + 400)).find_map(|i| {
-                let l = f.line(i);
-                l.find(&format!(": {w}"))
-                    .map(|p| (i, p + 2))
-                    .or_else(|| l.find(*w).filter(|_| i > line_idx).map(|p| (i, p)))
-            });
-            if let Some((i, p)) = found {
-                line_idx = i;
-                col_byte = p;
-            }
-        }
-    }
-    let line = f.line(line_idx);
+    let rest = &line[col_byte..];
     let token_len = words
         .first()
-        .filter(|w| line[col_byte..].starts_with(**w))
+        .filter(|w| !w.is_empty() && rest.starts_with(**w))
         .map(|w| w.len())
         .unwrap_or_else(|| {
-            line[col_byte..]
-                .find(|c: char| c.is_whitespace() || c == ':' || c == ',')
-                .unwrap_or(line.len() - col_byte)
+            rest.find(|c: char| c.is_whitespace() || c == ':' || c == ',')
+                .unwrap_or(rest.len())
         });
     let span = Span {
         file,
         offset: f.line_start(line_idx) + col_byte,
         len: token_len.max(1),
     };
-    let mut message = raw.to_string();
-    if let Some(i) = message.find(", expected") {
-        message.truncate(i);
-    }
-    let help = yaml_help(rule, raw, &words);
+    let typed = e.field.as_deref().and_then(|field| type_error(field, raw));
+    let message = match &typed {
+        Some((message, _)) => message.clone(),
+        None => match raw.find(", expected") {
+            Some(i) => raw[..i].to_string(),
+            None => raw.to_string(),
+        },
+    };
+    let help = e
+        .help
+        .clone()
+        .or(typed.map(|t| t.1))
+        .or_else(|| yaml_help(rule, &words));
     s.diag(rule, span, message).help_opt(help)
 }
 
-fn yaml_help(rule: &'static Rule, message: &str, words: &[&str]) -> Option<String> {
+fn yaml_help(rule: &'static Rule, words: &[&str]) -> Option<String> {
     let (wanted, allowed) = match words.split_first() {
         Some((w, rest)) => (*w, rest),
         None => ("", &[][..]),
@@ -486,9 +510,6 @@ fn yaml_help(rule: &'static Rule, message: &str, words: &[&str]) -> Option<Strin
         return Some(
             "write a number and a unit: `90 days`, `6 weeks`, `3 months`, `1 year`".into(),
         );
-    }
-    if message.starts_with("invalid type") {
-        return Some("check the value's type (text, number, list or true/false)".into());
     }
     None
 }
