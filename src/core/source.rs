@@ -1,10 +1,10 @@
 //! Source files and positions: byte offset -> line:column, the source line for
 //! a caret, and a small locator that finds where a YAML field or value sits.
 //!
-//! serde_yaml gives positions only for errors, not for values that parsed, so
-//! entity fields are located in the text afterwards: every register item keeps
-//! its line range and the locator searches inside it. This keeps the YAML crate
-//! behind `crate::core::yaml` and is exact for block-style YAML, the style people write.
+//! Entity fields are located in the text after parsing: every register item
+//! keeps its line range and the locator searches inside it. This is exact for
+//! block-style YAML, the style people write; the YAML module reports its own
+//! errors at their positions.
 
 use crate::core::diagnostics::{Diagnostic, Rule};
 use std::ops::Range;

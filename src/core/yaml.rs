@@ -181,7 +181,7 @@ pub fn from_node_all<T: DeserializeOwned>(node: &Node) -> Result<T, Vec<YamlErro
                     errors.iter().any(|u| {
                         u.message.starts_with("unknown field")
                             && u.field.as_deref().is_some_and(|k| {
-                                crate::diagnostics::did_you_mean(k, [field]).is_some()
+                                crate::core::diagnostics::did_you_mean(k, [field]).is_some()
                             })
                     })
                 });

@@ -21,3 +21,4 @@ mod publish;
 mod robustness;
 mod rules;
 mod serve;
+mod yaml_errors;

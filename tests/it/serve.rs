@@ -132,7 +132,7 @@ fn serves_rebuilds_reloads_and_recovers() {
     assert!(body.contains("EDIT-ONE"), "last good build is still served");
     assert!(body.contains("id=\"vouch-overlay\""));
     assert!(
-        body.contains("E003 yaml-syntax") && body.contains("content/registers/faq.yaml:6:"),
+        body.contains("E003 yaml-syntax") && body.contains("content/registers/faq.yaml:5:11"),
         "{body}"
     );
     let overlay_at = body.find("vouch-overlay").unwrap();

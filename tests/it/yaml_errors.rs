@@ -3,8 +3,8 @@
 //! fixture) and is reported with its rule, at the place of the mistake, with a
 //! hint; one `check` reports every independent problem; text stays text.
 
-mod common;
-use common::*;
+
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 
@@ -229,8 +229,8 @@ fn text_fields_keep_their_source_spelling() {
     let page = page(&site, "public", "/policies/ai-policy/");
     assert!(page.contains("<td>1.0</td>"), "{page}");
 
-    let front: vouch::parse::types::FrontMatter =
-        vouch::yaml::from_str("title: T\nversion: 2.10\nclauses: [5.10, 6.1]\n").unwrap();
+    let front: vouch::pipeline::parse::types::FrontMatter =
+        vouch::core::yaml::from_str("title: T\nversion: 2.10\nclauses: [5.10, 6.1]\n").unwrap();
     assert_eq!(front.version.as_deref(), Some("2.10"));
     assert_eq!(front.clauses, ["5.10", "6.1"]);
 }
