@@ -349,6 +349,9 @@ fn watch(
     on_change: impl Fn() + Send + 'static,
 ) -> notify::Result<SharedWatcher> {
     use notify::RecursiveMode;
+    // Events are matched to content/ and themes/ by path, and some
+    // watchers (macOS FSEvents) report the real path, not a symlinked one.
+    let root = root.canonicalize().unwrap_or(root);
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher: Box<dyn notify::Watcher + Send> = if poll {
         let cfg = notify::Config::default().with_poll_interval(Duration::from_millis(300));
