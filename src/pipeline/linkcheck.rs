@@ -6,8 +6,8 @@ use crate::core::diagnostics::{rule, Diagnostic};
 use crate::core::kinds::Kind;
 use crate::core::routes::{file_for, url};
 use crate::core::source::Span;
-use crate::pipeline::model::Site;
 use crate::core::source::{file_diag, WithHelp};
+use crate::pipeline::model::Site;
 use crate::pipeline::postprocess::PageLinks;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -97,10 +97,7 @@ fn resolve(page: &str, href: &str) -> String {
 /// it, lowest first: a link that misses here but hits there is an edition leak.
 /// Checking an edition as soon as it is rendered lets the build drop its links
 /// before the next edition renders.
-pub fn check_edition(
-    ed: &EditionIndex,
-    higher: &[(&str, &HashSet<String>)],
-) -> Vec<LinkFinding> {
+pub fn check_edition(ed: &EditionIndex, higher: &[(&str, &HashSet<String>)]) -> Vec<LinkFinding> {
     use rayon::prelude::*;
     let mut pages: Vec<_> = ed.pages.iter().collect();
     pages.sort_by(|a, b| a.0.cmp(b.0));
@@ -240,7 +237,8 @@ fn source_span(site: &Site, kind: Kind, id: &str, href: &str) -> Option<Span> {
         }
         _ => (
             file.line_start(loc.lines.start),
-            file.line_start(loc.lines.end).max(file.line_start(loc.lines.start)),
+            file.line_start(loc.lines.end)
+                .max(file.line_start(loc.lines.start)),
         ),
     };
     let text = file.text.get(start..end)?;

@@ -1,6 +1,7 @@
 //! The HTTP side of `vouch serve`: safe paths, content types, the error
 //! overlay injected into every HTML page, the event stream and the router.
 
+use super::guard::{guard, Hosts};
 use super::AppState;
 use crate::build::Failure;
 use crate::core::diagnostics::{Diagnostic, Severity};
@@ -141,7 +142,7 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn respond(status: StatusCode, ctype: &str, body: Vec<u8>) -> Response<Body> {
+pub(super) fn respond(status: StatusCode, ctype: &str, body: Vec<u8>) -> Response<Body> {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
     let h = r.headers_mut();
@@ -234,10 +235,20 @@ const NO_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"ut
 
 async fn events(State(state): State<AppState>) -> impl IntoResponse {
     let rx = state.events.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let stop = state.stopping();
+    // The stream ends when the server shuts down: the graceful shutdown
+    // waits for every open response, and a browser tab never closes this one.
+    let stream = futures_util::stream::unfold((rx, stop), |(mut rx, mut stop)| async move {
         loop {
-            match rx.recv().await {
-                Ok(msg) => return Some((Ok::<_, Infallible>(Event::default().data(msg)), rx)),
+            let msg = tokio::select! {
+                _ = stop.wait_for(|stopped| *stopped) => return None,
+                msg = rx.recv() => msg,
+            };
+            match msg {
+                Ok(msg) => {
+                    let event = Ok::<_, Infallible>(Event::default().data(msg));
+                    return Some((event, (rx, stop)));
+                }
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
@@ -246,8 +257,9 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-/// The axum router (used by `serve` and by tests).
-pub fn router(state: AppState) -> Router {
+/// The axum router (used by `serve` and by tests). It answers only requests
+/// that name one of `hosts` and use GET or HEAD (see [`super::guard`]).
+pub fn router(state: AppState, hosts: Hosts) -> Router {
     Router::new()
         .route("/__vouch/events", get(events))
         .route(
@@ -272,6 +284,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(serve_file)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(hosts, guard))
 }
 
 #[cfg(test)]

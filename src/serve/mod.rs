@@ -9,9 +9,11 @@
 //! events -> pages render when requested -> a background pass renders every
 //! file, link-checks the edition and reports what it finds to the overlay.
 
+mod guard;
 mod http;
 pub mod live;
 
+pub use guard::{guard, Hosts};
 pub use http::{content_type, overlay_html, router, safe_path};
 
 use crate::build::{self, Failure, Options};
@@ -20,7 +22,7 @@ use crate::serve::live::Live;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch as signal};
 
 /// Settings of `vouch serve`.
 #[derive(Clone)]
@@ -54,6 +56,8 @@ pub struct Snapshot {
 pub struct AppState {
     pub snapshot: Arc<RwLock<Snapshot>>,
     pub events: broadcast::Sender<String>,
+    /// Turns true once, when the server shuts down; ends the event streams.
+    stop: signal::Sender<bool>,
 }
 
 /// How long a request for a feed or index waits for the background pass.
@@ -65,7 +69,19 @@ impl AppState {
         AppState {
             snapshot: Arc::default(),
             events: broadcast::channel(64).0,
+            stop: signal::channel(false).0,
         }
+    }
+
+    /// Ends every live-reload event stream, now and for streams opened
+    /// later: the server is shutting down.
+    pub fn shut_down(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Watches for [`AppState::shut_down`].
+    fn stopping(&self) -> signal::Receiver<bool> {
+        self.stop.subscribe()
     }
 
     fn live(&self) -> Option<Arc<Live>> {
@@ -154,7 +170,17 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
         Ok((live, diags)) => (Some(live), diags),
         Err(Failure::Content(diags)) => (None, diags),
         Err(e) => {
+            let missing = missing_content(opts);
+            if let Some(d) = &missing {
+                // Without this the browser would keep the last good pages
+                // with nothing saying the sources are gone.
+                snap.diagnostics = vec![d.clone()];
+                snap.stale = true;
+            }
             drop(snap);
+            if missing.is_some() {
+                let _ = state.events.send("reload".into());
+            }
             if let Some(l) = resumed() {
                 spawn_pass(l, state, generation);
             }
@@ -188,6 +214,23 @@ pub fn rebuild(opts: &Options, edition: &str, state: &AppState) -> Result<Rebuil
         elapsed: start.elapsed(),
         diagnostics,
     })
+}
+
+/// An E040 diagnostic when the project's `content/` folder is gone (deleted,
+/// or moved away in the middle of a checkout).
+fn missing_content(opts: &Options) -> Option<Diagnostic> {
+    use crate::core::source::{file_diag, WithHelp};
+    if opts.root.join("content").is_dir() {
+        return None;
+    }
+    let d = file_diag(
+        &crate::core::diagnostics::rule::MISSING_FILE,
+        "content/",
+        "the content/ folder is missing",
+    );
+    Some(d.help(
+        "restore content/ (e.g. `git checkout -- content`); the server rebuilds when it is back",
+    ))
 }
 
 fn analyse_live(opts: &Options, edition: &str) -> Result<(Arc<Live>, Vec<Diagnostic>), Failure> {
@@ -294,13 +337,22 @@ fn print_result(r: &Rebuilt) {
     }
 }
 
+/// The folders of the project a rebuild reads.
+const WATCHED: [&str; 2] = ["content", "themes"];
+
+type WatcherCell = std::sync::Mutex<Box<dyn notify::Watcher + Send>>;
+type SharedWatcher = Arc<WatcherCell>;
+
 /// Watches the project and rebuilds on change, debounced. Runs on its own thread.
 fn watch(
     root: PathBuf,
     poll: bool,
     on_change: impl Fn() + Send + 'static,
-) -> notify::Result<Box<dyn notify::Watcher + Send>> {
+) -> notify::Result<SharedWatcher> {
     use notify::RecursiveMode;
+    // Events are matched to content/ and themes/ by path, and some
+    // watchers (macOS FSEvents) report the real path, not a symlinked one.
+    let root = root.canonicalize().unwrap_or(root);
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher: Box<dyn notify::Watcher + Send> = if poll {
         let cfg = notify::Config::default().with_poll_interval(Duration::from_millis(300));
@@ -308,32 +360,74 @@ fn watch(
     } else {
         Box::new(notify::recommended_watcher(tx)?)
     };
-    for dir in ["content", "themes"] {
+    // The root itself, not recursively: a watch on content/ dies with the
+    // folder, and only the root sees it (or themes/) made again.
+    watcher.watch(&root, RecursiveMode::NonRecursive)?;
+    for dir in WATCHED {
         let p = root.join(dir);
         if p.is_dir() {
             watcher.watch(&p, RecursiveMode::Recursive)?;
         }
     }
+    let watcher: SharedWatcher = Arc::new(std::sync::Mutex::new(watcher));
+    // Weak: the watcher owns the sender, so a strong handle here would
+    // keep this thread and the watcher alive after `serve` dropped it.
+    let handle = Arc::downgrade(&watcher);
     std::thread::spawn(move || {
-        let relevant = |ev: &notify::Result<notify::Event>| match ev {
-            Ok(e) => {
-                !matches!(e.kind, notify::EventKind::Access(_))
-                    && e.paths.iter().any(|p| !ignored(p))
-            }
-            Err(_) => false,
-        };
         while let Ok(ev) = rx.recv() {
-            if !relevant(&ev) {
+            let Ok(ev) = ev else { continue };
+            if !relevant(&root, &ev) {
                 continue;
             }
+            rewatch(&root, &ev, &handle);
             // Debounce: an editor's save is often several events (write, rename).
             // A save's events arrive within a millisecond or two of each other;
             // a longer window only adds to the save-to-reload time.
-            while let Ok(_more) = rx.recv_timeout(Duration::from_millis(12)) {}
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(12)) {
+                if let Ok(more) = more {
+                    rewatch(&root, &more, &handle);
+                }
+            }
             on_change();
         }
     });
     Ok(watcher)
+}
+
+/// An event a rebuild must follow: a change under a watched folder (or to
+/// the folder itself), not an access, not an editor's temp file.
+fn relevant(root: &Path, ev: &notify::Event) -> bool {
+    !matches!(ev.kind, notify::EventKind::Access(_))
+        && ev
+            .paths
+            .iter()
+            .any(|p| !ignored(p) && WATCHED.iter().any(|dir| p.starts_with(root.join(dir))))
+}
+
+/// Watches `content/` or `themes/` again when the event shows it made anew
+/// (deleted and recreated, or moved back). Before the rebuild it leads to,
+/// so files written into it from now on are seen.
+fn rewatch(root: &Path, ev: &notify::Event, handle: &std::sync::Weak<WatcherCell>) {
+    use notify::EventKind;
+    if !matches!(ev.kind, EventKind::Create(_) | EventKind::Modify(_)) {
+        return;
+    }
+    for dir in WATCHED.map(|d| root.join(d)) {
+        if !ev.paths.contains(&dir) || !dir.is_dir() {
+            continue;
+        }
+        let Some(watcher) = handle.upgrade() else {
+            return;
+        };
+        let Ok(mut watcher) = watcher.lock() else {
+            return;
+        };
+        // A stale watch of the deleted folder may linger; drop it first.
+        let _ = watcher.unwatch(&dir);
+        if let Err(e) = watcher.watch(&dir, notify::RecursiveMode::Recursive) {
+            eprintln!("error: cannot watch {}: {e}", dir.display());
+        }
+    }
 }
 
 /// Runs the dev server until Ctrl-C. Returns an error message for exit code 2.
@@ -345,7 +439,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind((opts.bind.as_str(), opts.port))
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
@@ -369,13 +463,44 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             }
         })
         .map_err(|e| format!("cannot watch the project: {e}"))?;
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| e.to_string())
-    })
+        let hosts = Hosts::new(&opts.bind, addr);
+        run_until_ctrl_c(listener, router(state.clone(), hosts), state).await
+    });
+    // A request still waiting for the background pass holds a blocking
+    // thread; dropping the runtime would wait for it.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result
+}
+
+/// How long open responses get to finish after Ctrl-C before the server
+/// stops without them.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Serves until Ctrl-C, then ends the live-reload streams and stops within
+/// [`GRACE`] even if a connection is still open.
+async fn run_until_ctrl_c(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    state: AppState,
+) -> Result<(), String> {
+    let stopping = state.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No signal handler: never stop on our own rather than at once.
+            std::future::pending::<()>().await;
+        }
+        eprintln!("stopping");
+        stopping.shut_down();
+    });
+    let mut stopped = state.stopping();
+    let deadline = async move {
+        let _ = stopped.wait_for(|s| *s).await;
+        tokio::time::sleep(GRACE).await;
+    };
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served.map_err(|e| e.to_string()),
+        () = deadline => Ok(()),
+    }
 }
 
 #[cfg(test)]

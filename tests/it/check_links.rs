@@ -37,7 +37,10 @@ fn check_reports_a_broken_link_in_a_document_at_its_source_line() {
         assert_eq!(d["file"], "content/policies/acceptable-use.md", "{d}");
         assert_eq!(d["line"], 18, "{d}");
         assert_eq!(d["column"], 20, "{d}");
-        assert!(d["message"].as_str().unwrap().contains("/no-such-page/"), "{d}");
+        assert!(
+            d["message"].as_str().unwrap().contains("/no-such-page/"),
+            "{d}"
+        );
     }
     let editions: Vec<&str> = found
         .iter()
@@ -45,7 +48,9 @@ fn check_reports_a_broken_link_in_a_document_at_its_source_line() {
         .collect();
     for ed in ["public", "customer", "internal"] {
         assert!(
-            editions.iter().any(|m| m.contains(&format!("in the {ed} edition"))),
+            editions
+                .iter()
+                .any(|m| m.contains(&format!("in the {ed} edition"))),
             "{editions:?}"
         );
     }
@@ -67,7 +72,13 @@ fn check_reports_a_public_link_to_customer_evidence_as_an_edition_leak() {
     let d = &found[0];
     assert_eq!(d["file"], "content/registers/controls.yaml", "{d}");
     assert_eq!(d["line"], 14, "{d}");
-    assert!(d["message"].as_str().unwrap().contains("in the public edition"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("in the public edition"),
+        "{d}"
+    );
 }
 
 #[test]

@@ -493,3 +493,164 @@ fn a_failed_rebuild_lets_the_served_build_finish_its_pass() {
     assert!(state.wait_rendered(Duration::from_secs(40)));
     assert!(start.elapsed() < Duration::from_secs(40));
 }
+
+/// A request for `path` with the given method and header lines.
+fn ask(addr: &str, method: &str, path: &str, headers: &str) -> (u16, String, String) {
+    http(
+        addr,
+        &format!("{method} {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn answers_each_local_host_name_with_the_port() {
+    let dir = temp_copy("minimal");
+    let s = start(dir.path());
+    let port = s.addr.rsplit(':').next().unwrap();
+    for host in ["localhost", "LocalHost", "127.0.0.1", "[::1]"] {
+        let host = format!("Host: {host}:{port}\r\n");
+        let (status, _, body) = ask(&s.addr, "GET", "/policies/ai-policy/", &host);
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("registered before first use"), "{host}");
+    }
+}
+
+#[test]
+fn refuses_requests_naming_another_host_with_421() {
+    let dir = temp_copy("minimal");
+    let s = start(dir.path());
+    let port: u16 = s.addr.rsplit(':').next().unwrap().parse().unwrap();
+    let other = port.wrapping_add(1);
+    for (path, headers) in [
+        // DNS rebinding: the attacker's name resolving to 127.0.0.1.
+        (
+            "/policies/ai-policy/",
+            format!("Host: rebind.example:{port}\r\n"),
+        ),
+        (
+            "/__vouch/events",
+            format!("Host: rebind.example:{port}\r\n"),
+        ),
+        (
+            "/policies/ai-policy/",
+            format!("Host: localhost:{other}\r\n"),
+        ),
+        ("/policies/ai-policy/", "Host: localhost\r\n".into()),
+        (
+            "/policies/ai-policy/",
+            format!("Host: 127.0.0.1.nip.io:{port}\r\n"),
+        ),
+        (
+            "/policies/ai-policy/",
+            format!("Host: localhost:{port}\r\nHost: rebind.example:{port}\r\n"),
+        ),
+        (
+            &format!("http://rebind.example:{port}/policies/ai-policy/"),
+            format!("Host: localhost:{port}\r\n"),
+        ),
+    ] {
+        let (status, head, body) = ask(&s.addr, "GET", path, &headers);
+        assert_eq!(status, 421, "{path} {headers:?}");
+        assert!(head.contains("content-type: text/plain"), "{head}");
+        assert!(body.contains("Misdirected Request"), "{body}");
+        assert!(!body.contains("registered before first use"), "{body}");
+    }
+    // HTTP/1.0 with no Host header names no server at all.
+    let (status, _, body) = http(&s.addr, "GET /policies/ai-policy/ HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 421);
+    assert!(!body.contains("registered before first use"));
+}
+
+#[test]
+fn answers_only_get_and_head() {
+    let dir = temp_copy("minimal");
+    let s = start(dir.path());
+    let host = format!("Host: {}\r\n", s.addr);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        for path in ["/policies/ai-policy/", "/__vouch/reload.js"] {
+            let (status, head, body) = ask(&s.addr, method, path, &host);
+            assert_eq!(status, 405, "{method} {path}");
+            assert!(head.contains("allow: get, head"), "{head}");
+            assert!(!body.contains("registered before first use"));
+        }
+    }
+    let (_, get_head, _) = ask(&s.addr, "GET", "/policies/ai-policy/", &host);
+    let (status, head, body) = ask(&s.addr, "HEAD", "/policies/ai-policy/", &host);
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html"), "{head}");
+    assert_eq!(body, "", "HEAD has no body");
+    let length = |h: &str| {
+        h.lines()
+            .find_map(|l| l.strip_prefix("content-length: ").map(str::to_string))
+    };
+    assert_eq!(
+        length(&head),
+        length(&get_head),
+        "the length GET would send"
+    );
+    let (status, head, body) = ask(&s.addr, "HEAD", "/static/style.css", &host);
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert!(head.contains("content-type: text/css"), "{head}");
+}
+
+#[test]
+fn ctrl_c_stops_the_server_with_a_live_reload_client_connected() {
+    let dir = temp_copy("minimal");
+    let mut s = start(dir.path());
+    // The stream is open (start() subscribed) and idle.
+    assert!(s.events.recv_timeout(Duration::from_millis(300)).is_err());
+    interrupt(&s.child);
+    let status = wait_exit(&mut s.child, Duration::from_secs(3))
+        .expect("serve exits within a few seconds of Ctrl-C");
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        s.events.recv_timeout(Duration::from_secs(2)),
+        Err(mpsc::RecvTimeoutError::Disconnected),
+        "the event stream was ended"
+    );
+}
+
+#[test]
+fn recovers_when_content_is_deleted_and_recreated() {
+    let dir = temp_copy("minimal");
+    let root = dir.path();
+    let saved = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("content"), saved.path());
+    let s = start(root);
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    wait_reload(&s);
+    let (status, _, body) = get(&s.addr, "/policies/ai-policy/");
+    assert_eq!(status, 200, "the last good build is still served");
+    assert!(body.contains("id=\"vouch-overlay\""), "{body}");
+    assert!(body.contains("E040 missing-file"), "{body}");
+    assert!(body.contains("the content/ folder is missing"), "{body}");
+
+    copy_dir(saved.path(), &root.join("content"));
+    edit(
+        &root.join("content/policies/ai-policy.md"),
+        "registered before first use",
+        "registered before first use (BACK-AGAIN)",
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        let (_, _, body) = get(&s.addr, "/policies/ai-policy/");
+        let done = body.contains("BACK-AGAIN") && !body.contains("vouch-overlay");
+        if done || std::time::Instant::now() > deadline {
+            break body;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(body.contains("BACK-AGAIN"), "rebuilt from the new content/");
+    assert!(!body.contains("vouch-overlay"), "overlay gone: {body}");
+    // The new folder is watched: a later save shows too.
+    while s.events.recv_timeout(Duration::from_millis(400)).is_ok() {}
+    edit(
+        &root.join("content/policies/ai-policy.md"),
+        "BACK-AGAIN",
+        "SAVED-LATER",
+    );
+    wait_reload(&s);
+    assert!(get(&s.addr, "/policies/ai-policy/")
+        .2
+        .contains("SAVED-LATER"));
+}

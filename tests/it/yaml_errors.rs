@@ -3,7 +3,6 @@
 //! fixture) and is reported with its rule, at the place of the mistake, with a
 //! hint; one `check` reports every independent problem; text stays text.
 
-
 use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
