@@ -16,6 +16,7 @@ use crate::pipeline::write::{self, DiskSink, Sink};
 use crate::pipeline::{load, model, parse, postprocess, validate};
 use crate::site::outputs::{self, SearchDoc};
 use crate::site::pages;
+use crate::site::sentinel::{self, Hit, Sentinel};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -345,7 +346,24 @@ fn render_edition(
     serve: bool,
     cache: Option<&Cache>,
     cancel: Option<&Cancel<'_>>,
-) -> Result<EditionIndex, Failure> {
+) -> Result<(EditionIndex, Vec<Diagnostic>), Failure> {
+    // Every file of a lower edition passes the leak sentinel on its way out
+    // (the dev server previews locally and publishes nothing: it skips it).
+    let t = std::time::Instant::now();
+    let top = site.editions.len().saturating_sub(1);
+    let sentinel = (ed < top && !serve)
+        .then(|| Sentinel::new(site, ed, &[]))
+        .filter(|s| !s.is_empty());
+    let guarded = sentinel.as_ref().map(|s| Guarded {
+        inner: sink,
+        sentinel: s,
+        hits: std::sync::Mutex::new(Vec::new()),
+    });
+    let sink: &dyn Sink = match &guarded {
+        Some(g) => g,
+        None => sink,
+    };
+    lap("  sentinel", t);
     let t = std::time::Instant::now();
     let jobs = pages::jobs(site, ed);
     lap("  page list", t);
@@ -391,7 +409,37 @@ fn render_edition(
         index.files.insert(path);
     }
     lap("  other outputs", t);
-    Ok(index)
+    let leaks = guarded.map(|g| g.diagnostics(site)).unwrap_or_default();
+    Ok((index, leaks))
+}
+
+/// A sink that scans each file with the leak sentinel before passing it on.
+struct Guarded<'a> {
+    inner: &'a dyn Sink,
+    sentinel: &'a Sentinel<'a>,
+    hits: std::sync::Mutex<Vec<(String, Hit)>>,
+}
+
+impl Sink for Guarded<'_> {
+    fn put(&self, ed: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        if let Some(hit) = self.sentinel.scan(path, &bytes) {
+            if let Ok(mut h) = self.hits.lock() {
+                h.push((ed.to_string(), hit));
+            }
+        }
+        self.inner.put(ed, path, bytes)
+    }
+}
+
+impl Guarded<'_> {
+    /// One error per hidden source and output file.
+    fn diagnostics(self, site: &Site) -> Vec<Diagnostic> {
+        let mut hits = self.hits.into_inner().unwrap_or_default();
+        hits.sort_by(|a, b| a.1.output.cmp(&b.1.output));
+        hits.iter()
+            .map(|(ed, hit)| sentinel::diagnostic(site, ed, hit))
+            .collect()
+    }
 }
 
 /// Renders the given editions (indices, any order) into `sink` and link-checks
@@ -415,7 +463,8 @@ pub fn render_editions(
         let name = site.editions[ed].clone();
         if editions.contains(&ed) {
             let t = std::time::Instant::now();
-            let index = render_edition(site, ed, theme, sink, serve, cache, cancel)?;
+            let (index, leaks) = render_edition(site, ed, theme, sink, serve, cache, cancel)?;
+            diagnostics.extend(leaks);
             cancelled(cancel)?;
             lap(&format!("render {name}"), t);
             let t = std::time::Instant::now();

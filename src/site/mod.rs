@@ -9,5 +9,6 @@ pub mod pages;
 pub mod permalinks;
 pub mod readiness;
 pub mod receipts;
+pub mod sentinel;
 
 pub mod views;

@@ -44,6 +44,7 @@ const LAYERS: &[&str] = &[
     "site::outputs",
     "site::permalinks",
     "site::answer",
+    "site::sentinel",
     "site",
     // stringing the stages together
     "build",

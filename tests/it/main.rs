@@ -20,5 +20,6 @@ mod leak;
 mod publish;
 mod robustness;
 mod rules;
+mod sentinel;
 mod serve;
 mod yaml_errors;

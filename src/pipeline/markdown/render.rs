@@ -201,6 +201,25 @@ fn csp_safe_alignment(html: String) -> String {
 }
 
 impl Parsed {
+    /// The plain text in pieces, each with the lowest edition level that may
+    /// see it (0: every edition). The leak sentinel reads hidden text from it.
+    pub fn text_by_level(&self) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        let mut level = 0;
+        let mut rest = &*self.text;
+        while let Some(i) = rest.find('\0') {
+            out.push((level, &rest[..i]));
+            let after = &rest[i + 1..];
+            let j = after.find('\0').unwrap_or(after.len());
+            if let Some(n) = after[..j].strip_prefix('l').and_then(|n| n.parse().ok()) {
+                level = n;
+            }
+            rest = after.get(j + 1..).unwrap_or("");
+        }
+        out.push((level, rest));
+        out
+    }
+
     /// True when the document has passages (editions see different text).
     pub fn has_passages(&self) -> bool {
         self.passages
