@@ -259,7 +259,12 @@ impl EditionEnv {
     /// The shared view of edition `ed`; `serve` adds the live-reload script.
     pub fn new(site: &Site, ed: usize, theme: &Theme, serve: bool, cached: bool) -> Self {
         let name = site.editions[ed].clone();
-        let base = serde_json::json!({ "site": site.site_view(ed, serve) });
+        let view = crate::site::views::BaseContext {
+            site: site.site_view(ed, serve),
+        };
+        // As for page contexts: a view cannot fail to serialise, and a `null`
+        // base would surface as a template error, not a panic.
+        let base = serde_json::to_value(view).unwrap_or_default();
         let base_hash =
             cached.then(|| crate::core::memo::hash_of(&(base.to_string(), &name, theme.hash)));
         EditionEnv {

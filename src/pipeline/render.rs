@@ -3,6 +3,7 @@
 //! rendered from its view.
 
 use include_dir::{include_dir, Dir};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -133,6 +134,16 @@ pub struct PageMeta<'a> {
     pub template: &'a str,
 }
 
+/// The `page` variable of every template.
+#[derive(Debug, Serialize)]
+pub struct PageContext<'a> {
+    /// Root-relative URL (`/controls/a-6-2-4/`) or file path (`/404.html`).
+    pub url: &'a str,
+    pub title: &'a str,
+    /// Absolute URL of the page (without a trailing `index.html`).
+    pub canonical: &'a str,
+}
+
 /// Renders one page. `base` holds `site`; `canonical_base` is the base URL.
 pub fn render_page(
     theme: &Theme,
@@ -150,7 +161,11 @@ pub fn render_page(
     let canonical = format!("{canonical_base}{}", job.url.trim_end_matches("index.html"));
     ctx.insert(
         "page",
-        &serde_json::json!({"url": job.url, "title": job.title, "canonical": canonical}),
+        &PageContext {
+            url: job.url,
+            title: job.title,
+            canonical: &canonical,
+        },
     );
     theme
         .tera

@@ -10,12 +10,14 @@ use crate::core::routes::url;
 use crate::pipeline::markdown::escape;
 use crate::pipeline::model::Site;
 use crate::pipeline::parse::types::*;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use crate::pipeline::write::OutFile;
 
+mod api;
+
 /// One search index entry.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SearchDoc {
     pub u: String,
     pub t: String,
@@ -93,78 +95,6 @@ fn visible_ids(site: &Site, kind: Kind, ids: &[String], ed: usize) -> Vec<String
         .filter(|i| site.visible(kind, i, ed))
         .cloned()
         .collect()
-}
-
-fn api(site: &Site, ed: usize) -> Vec<OutFile> {
-    let b = base(site);
-    let controls: Vec<Value> = site
-        .controls
-        .iter()
-        .filter(|c| c.level <= ed)
-        .map(|c| {
-            let e = &c.data;
-            let shown = visible_ids(site, Kind::Evidence, &e.evidence, ed);
-            json!({"id": c.id, "title": c.title, "applicable": e.applicable, "status": e.status.filter(|_| e.applicable),
-                   "owner": e.owner, "evidence": shown, "evidence_on_request": shown.len() < e.evidence.len(),
-                   "systems": visible_ids(site, Kind::System, &e.systems, ed), "maps_to": e.maps_to,
-                   "url": format!("{b}{}", url(Kind::Control, &c.id))})
-        })
-        .collect();
-    let systems: Vec<Value> = site
-        .systems
-        .iter()
-        .filter(|s| s.level <= ed)
-        .map(|s| {
-            let c = &s.data;
-            json!({"id": s.id, "name": c.name, "summary": c.summary, "lifecycle": c.lifecycle, "roles": c.roles,
-                   "ai_act_role": c.ai_act_role, "usage": c.usage, "oversight": c.oversight, "risk_tier": c.risk_tier,
-                   "models": c.models.iter().map(|m| json!({"name": m.name, "version": m.version,
-                        "supplier": m.supplier.as_ref().filter(|x| site.visible(Kind::Supplier, x, ed))})).collect::<Vec<_>>(),
-                   "impact_assessment": c.impact_assessment.as_ref().filter(|x| site.visible(Kind::Assessment, x, ed)),
-                   "notice": c.notice.as_ref().filter(|x| site.visible(Kind::Notice, x, ed)),
-                   "controls": visible_ids(site, Kind::Control, &c.controls, ed),
-                   "risks": visible_ids(site, Kind::Risk, &c.risks, ed),
-                   "url": format!("{b}{}", url(Kind::System, &s.id))})
-        })
-        .collect();
-    let faq: Vec<Value> = site
-        .faq
-        .iter()
-        .filter(|f| f.level <= ed)
-        .map(|f| {
-            let r = site.field_html(Kind::Faq, &f.id, "answer", ed).unwrap_or_default();
-            json!({"id": f.id, "question": f.title, "answer": r.text.trim(), "answer_html": &*r.html,
-                   "topics": f.data.topics, "matches": f.data.matches, "url": format!("{b}{}", url(Kind::Faq, &f.id))})
-        })
-        .collect();
-    let evidence: Vec<Value> = site
-        .evidence
-        .iter()
-        .filter(|e| e.level <= ed)
-        .map(|e| {
-            let d = &e.data;
-            let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
-            json!({"id": e.id, "title": e.title, "kind": d.kind, "location": d.location, "collected": d.collected,
-                   "review_every": d.review_every, "due": due, "stale": due.is_some_and(|x| x < site.today),
-                   "owner": d.owner, "url": format!("{b}{}", url(Kind::Evidence, &e.id))})
-        })
-        .collect();
-    let pretty = |v: Value| serde_json::to_vec_pretty(&v).unwrap_or_default();
-    vec![
-        (
-            "/api/controls.json".into(),
-            pretty(json!({ "controls": controls })),
-        ),
-        (
-            "/api/systems.json".into(),
-            pretty(json!({ "systems": systems })),
-        ),
-        ("/api/faq.json".into(), pretty(json!({ "faq": faq }))),
-        (
-            "/api/evidence.json".into(),
-            pretty(json!({ "evidence": evidence })),
-        ),
-    ]
 }
 
 fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
@@ -299,7 +229,7 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
 /// Every non-page output of edition `ed`. `page_urls` are the HTML pages built.
 pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc>) -> Vec<OutFile> {
     let b = base(site);
-    let mut out = api(site, ed);
+    let mut out = api::files(site, ed);
     out.push(("/soa.csv".into(), soa_csv(site, ed)));
     out.push(("/feed.xml".into(), feed(site, ed)));
     out.push(("/sitemap.xml".into(), sitemap(&b, page_urls)));
@@ -389,18 +319,48 @@ fn redirects(site: &Site, ed: usize, b: &str) -> (Vec<OutFile>, Vec<u8>) {
     (pages, redirects.into_bytes())
 }
 
+/// `urls.json`, the URL manifest: what a build publishes and what
+/// `--since` reads back (`site::permalinks`), through this one struct.
+/// Fields are in alphabetical order: the file has always listed them so.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UrlManifest {
+    /// `base_url` of `site.yaml`, without a trailing `/`.
+    pub base_url: String,
+    /// The edition the manifest lists.
+    pub edition: String,
+    /// Root-relative URLs, sorted.
+    pub urls: Vec<String>,
+}
+
+impl UrlManifest {
+    /// The manifest as published: indented JSON.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Three strings cannot fail to serialise.
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a manifest. Every field is required: a manifest that does not
+    /// name its edition cannot be compared with one, so it is refused
+    /// rather than read as some default edition.
+    pub fn parse(text: &str) -> Result<UrlManifest, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
 /// `urls.json`: the URL manifest (every page but `.html` files), sorted.
 fn urls_json(site: &Site, ed: usize, b: &str, page_urls: &[String]) -> Vec<u8> {
-    let mut all_urls: Vec<String> = page_urls
+    let mut urls: Vec<String> = page_urls
         .iter()
         .filter(|u| !u.ends_with(".html"))
         .cloned()
         .collect();
-    all_urls.sort();
-    serde_json::to_vec_pretty(
-        &json!({ "base_url": b, "edition": site.editions[ed], "urls": all_urls }),
-    )
-    .unwrap_or_default()
+    urls.sort();
+    UrlManifest {
+        base_url: b.to_string(),
+        edition: site.editions[ed].clone(),
+        urls,
+    }
+    .to_bytes()
 }
 
 /// `search-index.json`: the search entries sorted by URL.
@@ -408,7 +368,7 @@ fn search_index(mut search: Vec<SearchDoc>) -> Vec<u8> {
     search.sort_by(|a, b| a.u.cmp(&b.u));
     // Serialized straight from the structs: a `json!` value would copy every
     // entry's text into a map first, doubling the index in memory.
-    #[derive(serde::Serialize)]
+    #[derive(Serialize)]
     struct Index<'a> {
         docs: &'a [SearchDoc],
     }

@@ -2,15 +2,12 @@
 //! Every page is derived from kind + id, so URLs never depend on titles.
 
 use crate::core::kinds::Kind;
-use crate::core::routes::evidence_file_url;
 use crate::core::routes::url;
 use crate::pipeline::model::Site;
-use crate::pipeline::parse::types::*;
-use crate::site::links::LinkView;
 use crate::site::readiness::tier_counts;
 use crate::site::views::*;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 
 mod crosswalks;
@@ -24,6 +21,8 @@ pub struct PageJob {
     pub url: String,
     pub template: &'static str,
     pub title: String,
+    /// The template context: a typed context of `site::views` as JSON
+    /// (`Null` for a deferred page until it is materialised).
     pub ctx: Value,
     /// Plain text for the search index (None: not indexed).
     pub search: Option<String>,
@@ -57,7 +56,7 @@ impl PageJob {
         let (ctx, text) = match self.deferred {
             Some(Deferred::Doc(pos)) => {
                 let (view, r) = doc_view(site, pos, ed);
-                (json!({ "doc": view }), Some(r.text.to_string()))
+                (context(&DocPage { doc: view }), Some(r.text.to_string()))
             }
             Some(Deferred::Control(pos)) => {
                 let c = &site.controls[pos];
@@ -70,7 +69,7 @@ impl PageJob {
                         .map(|r| r.text)
                         .unwrap_or_default()
                 );
-                (json!({ "control": v }), Some(text))
+                (context(&ControlPage { control: v }), Some(text))
             }
             Some(Deferred::System(pos)) => {
                 let s = &site.systems[pos];
@@ -83,7 +82,7 @@ impl PageJob {
                         .map(|r| r.text)
                         .unwrap_or_default()
                 );
-                (json!({ "system": v }), Some(text))
+                (context(&SystemPage { system: v }), Some(text))
             }
             None => return (Cow::Borrowed(&self.ctx), self.search.clone()),
         };
@@ -91,203 +90,26 @@ impl PageJob {
     }
 }
 
-/// A row of the risk register.
-#[derive(Debug, Serialize)]
-pub struct RiskView {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub description_html: Option<String>,
-    pub likelihood: i64,
-    pub impact: i64,
-    pub score: i64,
-    pub residual_likelihood: Option<i64>,
-    pub residual_impact: Option<i64>,
-    pub residual_score: Option<i64>,
-    pub treatment: &'static str,
-    pub controls: Vec<LinkView>,
-    pub systems: Vec<LinkView>,
-    pub owner: Option<String>,
-    pub reviewed: Option<String>,
-    pub next_review: Option<String>,
-}
-
-/// A supplier.
-#[derive(Debug, Serialize)]
-pub struct SupplierView {
-    pub id: String,
-    pub url: String,
-    pub name: String,
-    pub kind: &'static str,
-    pub provides: Option<String>,
-    pub location: Vec<String>,
-    pub data_use: Option<String>,
-    pub assessed: Option<String>,
-    pub evidence: Vec<LinkView>,
-    pub systems: Vec<LinkView>,
-}
-
-/// An evidence item.
-#[derive(Debug, Serialize)]
-pub struct EvidenceView {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub kind: &'static str,
-    pub location: String,
-    /// Where the location can be opened (file copy or URL), if anywhere.
-    pub href: Option<String>,
-    pub collected: Option<String>,
-    pub review_every: Option<String>,
-    pub due: Option<String>,
-    pub stale: bool,
-    pub owner: Option<String>,
-    pub supports: Vec<LinkView>,
-    /// SHA-256 published as a receipt in lower editions (`receipt: true`).
-    pub receipt_sha256: Option<String>,
-}
-
-/// A FAQ entry.
-#[derive(Debug, Serialize)]
-pub struct FaqView {
-    pub id: String,
-    pub url: String,
-    pub question: String,
-    pub answer_html: String,
-    pub topics: Vec<String>,
-    pub matches: Vec<String>,
-}
-
-fn risk_view(site: &Site, r: &crate::pipeline::model::Entity<RiskEntry>, ed: usize) -> RiskView {
-    let e = &r.data;
-    RiskView {
-        id: r.id.clone(),
-        url: url(Kind::Risk, &r.id),
-        title: r.title.clone(),
-        description_html: site
-            .field_html(Kind::Risk, &r.id, "description", ed)
-            .map(|x| x.html.to_string()),
-        likelihood: e.likelihood,
-        impact: e.impact,
-        score: e.likelihood * e.impact,
-        residual_likelihood: e.residual_likelihood,
-        residual_impact: e.residual_impact,
-        residual_score: e
-            .residual_likelihood
-            .zip(e.residual_impact)
-            .map(|(a, b)| a * b),
-        treatment: e.treatment.as_str(),
-        controls: site.links(Kind::Control, &e.controls, ed),
-        systems: site.links(Kind::System, &e.systems, ed),
-        owner: e.owner.clone(),
-        reviewed: e.reviewed.map(|d| d.to_string()),
-        next_review: e
-            .reviewed
-            .zip(e.review_every)
-            .map(|(d, p)| d.plus(p).to_string()),
-    }
-}
-
-fn supplier_view(
-    site: &Site,
-    s: &crate::pipeline::model::Entity<SupplierEntry>,
-    ed: usize,
-) -> SupplierView {
-    let e = &s.data;
-    let systems: Vec<String> = site
-        .systems
-        .iter()
-        .filter(|sys| {
-            sys.data
-                .models
-                .iter()
-                .any(|m| m.supplier.as_deref() == Some(&s.id))
-        })
-        .map(|sys| sys.id.clone())
-        .collect();
-    SupplierView {
-        id: s.id.clone(),
-        url: url(Kind::Supplier, &s.id),
-        name: s.title.clone(),
-        kind: e.kind.as_str(),
-        provides: e.provides.clone(),
-        location: e.location.clone(),
-        data_use: e.data_use.clone(),
-        assessed: e.assessed.map(|d| d.to_string()),
-        evidence: site.links(Kind::Evidence, &e.evidence, ed),
-        systems: site
-            .links(Kind::System, &systems, ed)
-            .into_iter()
-            .filter(|l| l.url.is_some())
-            .collect(),
-    }
-}
-
-fn evidence_view(
-    site: &Site,
-    e: &crate::pipeline::model::Entity<EvidenceEntry>,
-    ed: usize,
-) -> EvidenceView {
-    let d = &e.data;
-    let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
-    let href = match d.kind {
-        EvidenceKind::File => Some(evidence_file_url(&d.location)),
-        EvidenceKind::Url => Some(d.location.clone()),
-        EvidenceKind::Document => site
-            .docs
-            .iter()
-            .find(|doc| doc.id == d.location && doc.level <= ed)
-            .map(|doc| url(doc.kind, &doc.id)),
-        _ => None,
-    };
-    EvidenceView {
-        id: e.id.clone(),
-        url: url(Kind::Evidence, &e.id),
-        title: e.title.clone(),
-        kind: d.kind.as_str(),
-        location: d.location.clone(),
-        href,
-        collected: d.collected.map(|c| c.to_string()),
-        review_every: d.review_every.map(|p| p.to_string()),
-        due: due.map(|x| x.to_string()),
-        stale: due.is_some_and(|x| x < site.today),
-        owner: d.owner.clone(),
-        supports: site.backlink_views(Kind::Evidence, &e.id, ed),
-        receipt_sha256: crate::site::receipts::receipt_hash(site, e),
-    }
-}
-
-fn faq_view(
-    site: &Site,
-    f: &crate::pipeline::model::Entity<FaqEntry>,
-    ed: usize,
-) -> (FaqView, String) {
-    let r = site
-        .field_html(Kind::Faq, &f.id, "answer", ed)
-        .unwrap_or_default();
-    let v = FaqView {
-        id: f.id.clone(),
-        url: url(Kind::Faq, &f.id),
-        question: f.title.clone(),
-        answer_html: r.html.to_string(),
-        topics: f.data.topics.clone(),
-        matches: f.data.matches.clone(),
-    };
-    (v, r.text.to_string())
+/// A template context as the render stage takes it: a JSON object.
+/// Serialising a view cannot fail (every map key is a string); were it to,
+/// the context would be `null`, which rendering reports as a template error
+/// at that page rather than a panic.
+fn context(view: &impl Serialize) -> Value {
+    serde_json::to_value(view).unwrap_or_default()
 }
 
 fn job(
     url: String,
     template: &'static str,
     title: &str,
-    ctx: Value,
+    ctx: &impl Serialize,
     search: Option<String>,
 ) -> PageJob {
     PageJob {
         url,
         template,
         title: title.to_string(),
-        ctx,
+        ctx: context(ctx),
         search,
         deferred: None,
     }
@@ -300,9 +122,14 @@ fn deferred(kind: Kind, id: &str, title: &str, what: Deferred) -> PageJob {
         Deferred::Control(_) => "control.html",
         Deferred::System(_) => "system.html",
     };
-    let mut j = job(url(kind, id), template, title, Value::Null, None);
-    j.deferred = Some(what);
-    j
+    PageJob {
+        url: url(kind, id),
+        template,
+        title: title.to_string(),
+        ctx: Value::Null,
+        search: None,
+        deferred: Some(what),
+    }
 }
 
 fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
@@ -311,71 +138,109 @@ fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         (Kind::Assessment, "/assessments/", "Impact assessments"),
         (Kind::Notice, "/notices/", "Transparency notices"),
     ] {
-        let items: Vec<Value> = site
+        let items = site
             .docs
             .iter()
             .filter(|d| d.kind == kind && d.level <= ed)
             .map(|d| {
-                json!({"title": d.title, "url": url(d.kind, &d.id), "summary": d.data.front.summary,
-                       "version": d.data.front.version, "approved": d.data.front.approved, "owner": d.data.front.owner,
-                       "systems": site.links(Kind::System, &d.data.front.systems, ed)})
+                let f = &d.data.front;
+                DocumentItem {
+                    title: &d.title,
+                    url: url(d.kind, &d.id),
+                    summary: &f.summary,
+                    version: &f.version,
+                    approved: f.approved,
+                    owner: &f.owner,
+                    systems: site.links(Kind::System, &f.systems, ed),
+                }
             })
             .collect();
-        jobs.push(job(
-            list_url.into(),
-            "documents.html",
+        let page = DocumentsPage {
+            kind,
             heading,
-            json!({"kind": kind, "heading": heading, "items": items}),
-            None,
-        ));
+            items,
+        };
+        jobs.push(job(list_url.into(), "documents.html", heading, &page, None));
     }
     for (pos, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level <= ed) {
         jobs.push(deferred(d.kind, &d.id, &d.title, Deferred::Doc(pos)));
     }
 }
 
-fn home_job(site: &Site, ed: usize) -> PageJob {
-    let certs: Vec<Value> = site
-        .config
+/// The certifications `site.yaml` declares, as the home page lists them.
+fn certifications(site: &Site, ed: usize) -> Vec<CertificationView<'_>> {
+    site.config
         .certifications
         .iter()
-        .map(|c| {
-            json!({"name": c.name, "status": c.status.as_str(), "issued": c.issued, "expires": c.expires,
-                   "target": c.target, "scope": c.scope, "evidence": site.links(Kind::Evidence, &c.evidence, ed)})
+        .map(|c| CertificationView {
+            name: &c.name,
+            status: c.status.as_str(),
+            issued: c.issued,
+            expires: c.expires,
+            target: &c.target,
+            scope: &c.scope,
+            evidence: site.links(Kind::Evidence, &c.evidence, ed),
         })
-        .collect();
-    let scope = site
-        .docs
-        .iter()
-        .find(|d| d.kind == Kind::Scope && d.level <= ed);
-    let systems: Vec<SystemView> = site
-        .systems
-        .iter()
-        .filter(|s| s.level <= ed)
-        .map(|s| system_view(site, s, ed, false))
-        .collect();
-    let roles: Vec<&str> = site.config.roles.iter().map(|r| r.as_str()).collect();
-    let ctx = json!({
-        "certifications": certs,
-        "roles": roles,
-        "scope": scope.map(|s| json!({"title": s.title, "summary": s.data.front.summary, "url": url(Kind::Scope, "scope")})),
-        "systems": systems,
-        "tiers": tier_counts(site, ed),
-        "soa": soa_counts(site, ed),
-        "policies": site.docs.iter().filter(|d| d.kind == Kind::Policy && d.level <= ed).map(|d| json!({"title": d.title, "url": url(d.kind, &d.id), "summary": d.data.front.summary})).collect::<Vec<_>>(),
-        "pages": site.docs.iter().filter(|d| d.kind == Kind::Page && d.level <= ed).map(|d| json!({"title": d.title, "url": url(d.kind, &d.id)})).collect::<Vec<_>>(),
-        "faq_count": site.faq.iter().filter(|f| f.level <= ed).count(),
-        "supplier_count": site.suppliers.iter().filter(|f| f.level <= ed).count(),
-        "reuse": crate::site::crosswalk::reuse(site, ed),
-        "reuse_definition": crate::site::crosswalk::REUSE_DEFINITION,
-        "crosswalks": crate::site::crosswalk::all(site, ed).iter().map(|c| json!({"label": c.label, "url": c.url, "pct": c.pct, "covered": c.covered, "total": c.total})).collect::<Vec<_>>(),
-        "exports": crate::site::export::listing(site, ed),
-    });
+        .collect()
+}
+
+fn home_job(site: &Site, ed: usize) -> PageJob {
+    let visible = |kind: Kind| {
+        site.docs
+            .iter()
+            .filter(move |d| d.kind == kind && d.level <= ed)
+    };
+    let crosswalks = crate::site::crosswalk::all(site, ed);
+    let page = HomePage {
+        certifications: certifications(site, ed),
+        roles: site.config.roles.iter().map(|r| r.as_str()).collect(),
+        scope: visible(Kind::Scope).next().map(|s| ScopeSummary {
+            title: &s.title,
+            summary: &s.data.front.summary,
+            url: url(Kind::Scope, "scope"),
+        }),
+        systems: site
+            .systems
+            .iter()
+            .filter(|s| s.level <= ed)
+            .map(|s| system_view(site, s, ed, false))
+            .collect(),
+        tiers: tier_counts(site, ed),
+        soa: soa_counts(site, ed),
+        policies: visible(Kind::Policy)
+            .map(|d| DocSummary {
+                title: &d.title,
+                url: url(d.kind, &d.id),
+                summary: &d.data.front.summary,
+            })
+            .collect(),
+        pages: visible(Kind::Page)
+            .map(|d| DocLink {
+                title: &d.title,
+                url: url(d.kind, &d.id),
+            })
+            .collect(),
+        faq_count: site.faq.iter().filter(|f| f.level <= ed).count(),
+        supplier_count: site.suppliers.iter().filter(|f| f.level <= ed).count(),
+        reuse: crate::site::crosswalk::reuse(site, ed),
+        reuse_definition: crate::site::crosswalk::REUSE_DEFINITION,
+        crosswalks: crosswalks
+            .iter()
+            .map(|c| CrosswalkLink {
+                label: &c.label,
+                url: &c.url,
+                pct: c.pct,
+                covered: c.covered,
+                total: c.total,
+            })
+            .collect(),
+        exports: crate::site::export::listing(site, ed),
+    };
     job(
         "/".into(),
         "index.html",
         &site.config.organisation,
-        ctx,
+        &page,
         None,
     )
 }
@@ -403,8 +268,12 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
             "/readiness/".into(),
             "readiness.html",
             "Readiness scorecard",
-            json!({"readiness": r, "gaps": ed == top, "reuse": reuse,
-                   "reuse_definition": crate::site::crosswalk::REUSE_DEFINITION}),
+            &ReadinessPage {
+                readiness: r,
+                gaps: ed == top,
+                reuse,
+                reuse_definition: crate::site::crosswalk::REUSE_DEFINITION,
+            },
             None,
         ));
     }
@@ -412,14 +281,14 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
         "/search/".into(),
         "search.html",
         "Search",
-        json!({}),
+        &EmptyPage {},
         None,
     ));
     jobs.push(job(
         "/404.html".into(),
         "404.html",
         "Page not found",
-        json!({}),
+        &EmptyPage {},
         None,
     ));
     jobs

@@ -6,6 +6,7 @@
 use crate::core::diagnostics::{rule, Diagnostic};
 use crate::core::source::WithHelp;
 use crate::pipeline::model::Site;
+use crate::site::outputs::UrlManifest;
 use std::collections::HashSet;
 
 /// A previous manifest: where it came from and its text.
@@ -45,17 +46,9 @@ pub fn current_urls(site: &Site, ed: usize) -> HashSet<String> {
 
 /// Reports every URL of `manifest` that the current build would not serve.
 pub fn check(site: &Site, manifest: &Manifest) -> Result<Vec<Diagnostic>, String> {
-    let v: serde_json::Value = serde_json::from_str(&manifest.text)
+    let previous = UrlManifest::parse(&manifest.text)
         .map_err(|e| format!("{} is not a vouch URL manifest: {e}", manifest.source))?;
-    let urls = v["urls"]
-        .as_array()
-        .ok_or_else(|| format!("{} has no `urls` list", manifest.source))?;
-    let edition = v["edition"].as_str().unwrap_or_else(|| {
-        site.editions
-            .first()
-            .map(String::as_str)
-            .unwrap_or("public")
-    });
+    let edition = previous.edition.as_str();
     let ed = site
         .editions
         .iter()
@@ -68,8 +61,8 @@ pub fn check(site: &Site, manifest: &Manifest) -> Result<Vec<Diagnostic>, String
         })?;
     let now = current_urls(site, ed);
     let mut out = Vec::new();
-    for u in urls.iter().filter_map(|u| u.as_str()) {
-        if now.contains(u) {
+    for u in &previous.urls {
+        if now.contains(u.as_str()) {
             continue;
         }
         let needle = format!("\"{u}\"");

@@ -3,7 +3,8 @@
 //! Filtering happens here, before any template runs: a view only ever holds
 //! entities the edition may see, and references to hidden ones become
 //! [`LinkView`]s without title or URL. Templates cannot leak what they are
-//! never given. `docs/theme.md` documents these structures for theme authors.
+//! never given. Each template's context is a struct of these views
+//! (`views/contexts.rs`); `docs/theme.md` documents them for theme authors.
 
 use crate::core::catalogue;
 use crate::core::kinds::Kind;
@@ -13,6 +14,11 @@ use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::types::*;
 use crate::site::links::{framework_label, LinkView};
 use serde::Serialize;
+
+mod contexts;
+mod registers;
+pub use contexts::*;
+pub use registers::*;
 
 /// Settings shared by every page of an edition.
 #[derive(Debug, Clone, Serialize)]

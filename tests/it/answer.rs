@@ -473,6 +473,35 @@ fn links_lists_every_public_claim_under_base_url() {
     );
 }
 
+/// Asserts that every object of `text` lists its keys in sorted order (the
+/// order the JSON outputs have always had), by comparing it with its own
+/// rendering as a `Value`, whose objects are sorted.
+fn assert_keys_sorted(what: &str, text: &str) {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let again = serde_json::to_string_pretty(&v).expect("json") + "\n";
+    assert!(again == text, "{what} lists keys out of order:\n{text}");
+}
+
+#[test]
+fn answer_and_links_json_list_their_keys_in_sorted_order() {
+    let (_, o) = answer_rows(&questionnaire("caiq-ids.csv"), &["--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let answers = stdout(&o);
+    assert!(answers.contains("\"columns\": {"), "{answers}");
+    assert_keys_sorted("answer --format json", &answers);
+    let root = repo();
+    let o = vouch(&[
+        "links",
+        "--root",
+        root.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"kind\": \"control\""));
+    assert_keys_sorted("links --format json", &stdout(&o));
+}
+
 #[test]
 fn bad_inputs_fail_with_a_message_and_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");

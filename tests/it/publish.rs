@@ -235,3 +235,71 @@ fn only_the_public_edition_names_a_canonical_url() {
         );
     }
 }
+
+/// Asserts that `text` is exactly serde_json's rendering of itself read back
+/// as a `Value`. A `Value` keeps objects sorted, so this holds only when every
+/// object of `text` lists its keys in sorted order, as published files always
+/// have: the typed structs that write them must declare fields in that order.
+/// (The search index is not one of them: its entries are `{u, t, k, x}`.)
+fn assert_keys_sorted(what: &str, text: &str) {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        serde_json::to_string_pretty(&v).unwrap() == text,
+        "{what} does not list its keys in sorted order:\n{text}"
+    );
+}
+
+#[test]
+fn published_json_files_list_their_keys_in_sorted_order() {
+    let dir = temp_copy("editions");
+    let site = build(dir.path());
+    for ed in ["public", "customer", "internal"] {
+        for f in [
+            "/api/controls.json",
+            "/api/systems.json",
+            "/api/faq.json",
+            "/api/evidence.json",
+            "/urls.json",
+        ] {
+            assert_keys_sorted(&format!("{ed}{f}"), &page(&site, ed, f));
+        }
+    }
+    // Nested objects are covered too: a system's usage, oversight and models.
+    let systems: serde_json::Value =
+        serde_json::from_str(&page(&site, "internal", "/api/systems.json")).unwrap();
+    let first = &systems["systems"][0];
+    assert!(
+        first["usage"].is_object() && first["oversight"].is_object(),
+        "{first}"
+    );
+}
+
+#[test]
+fn url_manifest_reads_back_what_a_build_writes() {
+    let dir = temp_copy("editions");
+    let site = build(dir.path());
+    let text = page(&site, "customer", "/urls.json");
+    let m = vouch::site::outputs::UrlManifest::parse(&text).unwrap();
+    assert_eq!(m.edition, "customer");
+    assert!(m.urls.iter().any(|u| u == "/") && m.urls.iter().all(|u| !u.ends_with(".html")));
+    assert_eq!(String::from_utf8(m.to_bytes()).unwrap(), text);
+}
+
+#[test]
+fn since_refuses_a_manifest_that_names_no_edition() {
+    let dir = temp_copy("minimal");
+    let site = build(dir.path());
+    let mut v: serde_json::Value =
+        serde_json::from_str(&page(&site, "public", "/urls.json")).unwrap();
+    v.as_object_mut().unwrap().remove("edition");
+    let previous = dir.path().join("previous-urls.json");
+    std::fs::write(&previous, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let o = check_json(dir.path(), &["--since", previous.to_str().unwrap()]);
+    // Compared with which edition? Not guessed: the manifest is refused.
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("is not a vouch URL manifest: missing field `edition`"),
+        "{}",
+        stderr(&o)
+    );
+}

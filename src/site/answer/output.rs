@@ -3,8 +3,10 @@
 
 use super::claims::{self, Claim};
 use super::questionnaire::{Layout, Sheet};
-use super::{Draft, Format};
+use super::{Draft, Format, Status};
 use crate::pipeline::model::Site;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The four columns `vouch answer` appends to every row.
 pub const ADDED: [&str; 4] = ["Answer", "Links", "Confidence", "Status"];
@@ -83,6 +85,22 @@ fn markdown(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A drafted question in `answer --format json`. Fields are in alphabetical
+/// order: the file is written in field order and has always had sorted keys.
+#[derive(Debug, Serialize)]
+struct AnswerRow<'a> {
+    answer: &'a str,
+    /// The original cells by header name (a repeated name keeps its last cell).
+    columns: BTreeMap<&'a str, &'a str>,
+    /// Rounded to two decimals.
+    confidence: f64,
+    links: &'a [String],
+    question: &'a str,
+    /// 1-based, as a spreadsheet shows it.
+    row: usize,
+    status: Status,
+}
+
 /// One object per question: its row number (1-based, as a spreadsheet shows
 /// it), the original cells by header name, and the draft.
 fn json(sheet: &Sheet, layout: &Layout, drafts: &[Option<Draft>]) -> Result<String, String> {
@@ -105,20 +123,19 @@ fn json(sheet: &Sheet, layout: &Layout, drafts: &[Option<Draft>]) -> Result<Stri
     let mut out = Vec::new();
     for (i, d) in drafts.iter().enumerate() {
         let Some(d) = d else { continue };
-        let columns: serde_json::Map<String, serde_json::Value> = names
-            .iter()
-            .zip(&sheet.rows[i])
-            .map(|(n, v)| (n.clone(), serde_json::Value::String(v.clone())))
-            .collect();
-        out.push(serde_json::json!({
-            "row": i + 1,
-            "question": sheet.rows[i][layout.question],
-            "columns": columns,
-            "answer": d.answer,
-            "links": d.links,
-            "confidence": (d.confidence * 100.0).round() / 100.0,
-            "status": d.status,
-        }));
+        out.push(AnswerRow {
+            answer: &d.answer,
+            columns: names
+                .iter()
+                .zip(&sheet.rows[i])
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect(),
+            confidence: (d.confidence * 100.0).round() / 100.0,
+            links: &d.links,
+            question: &sheet.rows[i][layout.question],
+            row: i + 1,
+            status: d.status,
+        });
     }
     serde_json::to_string_pretty(&out)
         .map(|s| s + "\n")
@@ -130,6 +147,17 @@ fn kind_label(c: &Claim) -> String {
         Some(_) => format!("{} section", c.kind.name()),
         None => c.kind.name().to_string(),
     }
+}
+
+/// A claim in `links --format json` (fields in alphabetical order, as the
+/// file has always listed them).
+#[derive(Debug, Serialize)]
+struct LinkRow<'a> {
+    id: &'a str,
+    kind: &'a str,
+    status: &'a str,
+    title: &'a str,
+    url: &'a str,
 }
 
 /// The permalink table of every claim edition `ed` publishes: kind, id,
@@ -152,12 +180,14 @@ pub fn links_table(site: &Site, ed: usize, format: Format) -> Result<String, Str
         Format::Csv => csv_text(&rows, b','),
         Format::Md => Ok(markdown(&rows)),
         Format::Json => {
-            let items: Vec<serde_json::Value> = rows[1..]
+            let items: Vec<LinkRow> = rows[1..]
                 .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "kind": r[0], "id": r[1], "title": r[2], "status": r[3], "url": r[4],
-                    })
+                .map(|r| LinkRow {
+                    kind: &r[0],
+                    id: &r[1],
+                    title: &r[2],
+                    status: &r[3],
+                    url: &r[4],
                 })
                 .collect();
             serde_json::to_string_pretty(&items)

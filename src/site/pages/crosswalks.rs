@@ -1,10 +1,10 @@
 //! The crosswalk pages of an edition: the index and one page per framework.
 
-use super::PageJob;
+use super::{context, PageJob};
 use crate::core::routes::CROSSWALKS;
 use crate::pipeline::model::Site;
 use crate::site::crosswalk::*;
-use serde_json::json;
+use crate::site::views::{CrosswalkPage, CrosswalksPage};
 
 /// The crosswalk pages of edition `ed`: the index and one per framework
 /// (none when `site.yaml` lists no framework besides ISO/IEC 42001).
@@ -13,20 +13,17 @@ pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     if views.is_empty() {
         return Vec::new();
     }
-    let summary: Vec<serde_json::Value> = views
-        .iter()
-        .map(|v| {
-            json!({"framework": v.framework, "label": v.label, "url": v.url,
-                        "total": v.total, "covered": v.covered, "pct": v.pct,
-                        "has_reference": v.has_reference})
-        })
-        .collect();
+    let index = CrosswalksPage {
+        crosswalks: views.iter().map(Into::into).collect(),
+        definition: COVERAGE_DEFINITION,
+        reuse: reuse(site, ed),
+        reuse_definition: REUSE_DEFINITION,
+    };
     let mut jobs = vec![PageJob {
         url: CROSSWALKS.into(),
         template: "crosswalks.html",
         title: "Crosswalks to other frameworks".into(),
-        ctx: json!({"crosswalks": summary, "definition": COVERAGE_DEFINITION,
-                    "reuse": reuse(site, ed), "reuse_definition": REUSE_DEFINITION}),
+        ctx: context(&index),
         search: None,
         deferred: None,
     }];
@@ -44,9 +41,13 @@ pub fn page_jobs(site: &Site, ed: usize) -> Vec<PageJob> {
             url: v.url.clone(),
             template: "crosswalk.html",
             title: format!("Crosswalk: {}", v.label),
-            ctx: json!({"crosswalk": v, "definition": COVERAGE_DEFINITION,
-                        "nist_source": NIST_SOURCE, "ai_act_source": AI_ACT_SOURCE,
-                        "harmonized": harmonized()}),
+            ctx: context(&CrosswalkPage {
+                crosswalk: &v,
+                definition: COVERAGE_DEFINITION,
+                nist_source: NIST_SOURCE,
+                ai_act_source: AI_ACT_SOURCE,
+                harmonized: harmonized(),
+            }),
             search: Some(search),
             deferred: None,
         });

@@ -25,7 +25,10 @@ fn control_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         "/controls/".into(),
         "soa.html",
         "Statement of Applicability",
-        json!({"controls": controls, "counts": soa_counts(site, ed)}),
+        &SoaPage {
+            controls,
+            counts: soa_counts(site, ed),
+        },
         None,
     ));
     for (pos, c) in site
@@ -56,7 +59,10 @@ fn system_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         "/systems/".into(),
         "systems.html",
         "AI systems",
-        json!({"systems": systems, "tiers": tier_counts(site, ed)}),
+        &SystemsPage {
+            systems,
+            tiers: tier_counts(site, ed),
+        },
         None,
     ));
     for (pos, s) in site
@@ -87,7 +93,7 @@ fn risk_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
             r.url.clone(),
             "risk.html",
             &r.title,
-            json!({ "risk": r }),
+            &RiskPage { risk: r },
             Some(r.title.clone()),
         ));
     }
@@ -95,7 +101,7 @@ fn risk_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         "/risks/".into(),
         "risks.html",
         "AI risk register",
-        json!({ "risks": risks }),
+        &RisksPage { risks: &risks },
         None,
     ));
 }
@@ -119,7 +125,7 @@ fn supplier_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
             s.url.clone(),
             "supplier.html",
             &s.name,
-            json!({ "supplier": s }),
+            &SupplierPage { supplier: s },
             Some(text),
         ));
     }
@@ -127,7 +133,9 @@ fn supplier_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         "/suppliers/".into(),
         "suppliers.html",
         "Suppliers and subprocessors",
-        json!({ "suppliers": suppliers }),
+        &SuppliersPage {
+            suppliers: &suppliers,
+        },
         None,
     ));
 }
@@ -145,7 +153,7 @@ fn evidence_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
             e.url.clone(),
             "evidence_item.html",
             &e.title,
-            json!({ "evidence": e }),
+            &EvidenceItemPage { evidence: e },
             Some(e.title.clone()),
         ));
     }
@@ -153,7 +161,9 @@ fn evidence_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         "/evidence/".into(),
         "evidence.html",
         "Evidence register",
-        json!({ "evidence": evidence }),
+        &EvidencePage {
+            evidence: &evidence,
+        },
         None,
     ));
 }
@@ -167,7 +177,7 @@ fn faq_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
             v.url.clone(),
             "faq_item.html",
             &v.question,
-            json!({ "faq": v }),
+            &FaqItemPage { faq: &v },
             Some(format!("{} {text}", v.question)),
         ));
         faqs.push(v);
@@ -176,7 +186,7 @@ fn faq_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         "/faq/".into(),
         "faq.html",
         "Frequently asked questions",
-        json!({ "faqs": faqs }),
+        &FaqPage { faqs: &faqs },
         None,
     ));
 }

@@ -1,0 +1,252 @@
+//! The JSON API of an edition: `/api/controls.json`, `/api/systems.json`,
+//! `/api/faq.json` and `/api/evidence.json`, each a typed document.
+//!
+//! Fields are declared in alphabetical order on purpose: the files are
+//! written straight from these structs, in field order, and the published
+//! API has always listed keys sorted. Reordering a field changes the output.
+
+use super::{base, visible_ids};
+use crate::core::date::{Date, Period};
+use crate::core::kinds::Kind;
+use crate::core::routes::url;
+use crate::pipeline::model::Site;
+use crate::pipeline::parse::types::*;
+use crate::pipeline::write::OutFile;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `/api/controls.json`.
+#[derive(Debug, Serialize)]
+pub struct ControlsDoc<'a> {
+    pub controls: Vec<ApiControl<'a>>,
+}
+
+/// A control in the API.
+#[derive(Debug, Serialize)]
+pub struct ApiControl<'a> {
+    pub applicable: bool,
+    /// The evidence ids this edition may see.
+    pub evidence: Vec<String>,
+    /// True when the control cites evidence this edition may not see.
+    pub evidence_on_request: bool,
+    pub id: &'a str,
+    pub maps_to: &'a BTreeMap<String, Vec<String>>,
+    pub owner: &'a Option<String>,
+    /// Null when the control is excluded or has no status.
+    pub status: Option<Status>,
+    pub systems: Vec<String>,
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// `/api/systems.json`.
+#[derive(Debug, Serialize)]
+pub struct SystemsDoc<'a> {
+    pub systems: Vec<ApiSystem<'a>>,
+}
+
+/// An AI system in the API; references the edition may not see are dropped.
+#[derive(Debug, Serialize)]
+pub struct ApiSystem<'a> {
+    pub ai_act_role: Option<AiActRole>,
+    pub controls: Vec<String>,
+    pub id: &'a str,
+    pub impact_assessment: Option<&'a String>,
+    pub lifecycle: Lifecycle,
+    pub models: Vec<ApiModel<'a>>,
+    pub name: &'a str,
+    pub notice: Option<&'a String>,
+    pub oversight: ApiOversight<'a>,
+    pub risk_tier: Tier,
+    pub risks: Vec<String>,
+    pub roles: &'a [IsoRole],
+    pub summary: &'a Option<String>,
+    pub url: String,
+    pub usage: ApiUsage<'a>,
+}
+
+/// A model a system uses; `supplier` is null when the edition may not see it.
+#[derive(Debug, Serialize)]
+pub struct ApiModel<'a> {
+    pub name: &'a str,
+    pub supplier: Option<&'a String>,
+    pub version: &'a Option<String>,
+}
+
+/// A system's human oversight.
+#[derive(Debug, Serialize)]
+pub struct ApiOversight<'a> {
+    pub mode: OversightMode,
+    pub rationale: &'a Option<String>,
+}
+
+/// A system's usage profile.
+#[derive(Debug, Serialize)]
+pub struct ApiUsage<'a> {
+    pub affected: &'a [String],
+    pub decision: Decision,
+    pub domain: Domain,
+    pub scale: &'a Option<String>,
+}
+
+/// `/api/faq.json`.
+#[derive(Debug, Serialize)]
+pub struct FaqDoc {
+    pub faq: Vec<ApiFaq>,
+}
+
+/// A FAQ entry in the API, its answer as plain text and as HTML.
+#[derive(Debug, Serialize)]
+pub struct ApiFaq {
+    pub answer: String,
+    pub answer_html: String,
+    pub id: String,
+    pub matches: Vec<String>,
+    pub question: String,
+    pub topics: Vec<String>,
+    pub url: String,
+}
+
+/// `/api/evidence.json`.
+#[derive(Debug, Serialize)]
+pub struct EvidenceDoc<'a> {
+    pub evidence: Vec<ApiEvidence<'a>>,
+}
+
+/// An evidence item in the API.
+#[derive(Debug, Serialize)]
+pub struct ApiEvidence<'a> {
+    pub collected: Option<Date>,
+    pub due: Option<Date>,
+    pub id: &'a str,
+    pub kind: EvidenceKind,
+    pub location: &'a str,
+    pub owner: &'a Option<String>,
+    pub review_every: Option<Period>,
+    pub stale: bool,
+    pub title: &'a str,
+    pub url: String,
+}
+
+fn controls<'a>(site: &'a Site, ed: usize, b: &str) -> ControlsDoc<'a> {
+    let controls = site.controls.iter().filter(|c| c.level <= ed).map(|c| {
+        let e = &c.data;
+        let shown = visible_ids(site, Kind::Evidence, &e.evidence, ed);
+        ApiControl {
+            applicable: e.applicable,
+            evidence_on_request: shown.len() < e.evidence.len(),
+            evidence: shown,
+            id: &c.id,
+            maps_to: &e.maps_to,
+            owner: &e.owner,
+            status: e.status.filter(|_| e.applicable),
+            systems: visible_ids(site, Kind::System, &e.systems, ed),
+            title: &c.title,
+            url: format!("{b}{}", url(Kind::Control, &c.id)),
+        }
+    });
+    ControlsDoc {
+        controls: controls.collect(),
+    }
+}
+
+fn systems<'a>(site: &'a Site, ed: usize, b: &str) -> SystemsDoc<'a> {
+    let shown =
+        move |kind: Kind, id: &'a Option<String>| id.as_ref().filter(|x| site.visible(kind, x, ed));
+    let systems = site.systems.iter().filter(|s| s.level <= ed).map(|s| {
+        let c = &s.data;
+        ApiSystem {
+            ai_act_role: c.ai_act_role,
+            controls: visible_ids(site, Kind::Control, &c.controls, ed),
+            id: &s.id,
+            impact_assessment: shown(Kind::Assessment, &c.impact_assessment),
+            lifecycle: c.lifecycle,
+            models: c
+                .models
+                .iter()
+                .map(|m| ApiModel {
+                    name: &m.name,
+                    supplier: shown(Kind::Supplier, &m.supplier),
+                    version: &m.version,
+                })
+                .collect(),
+            name: &c.name,
+            notice: shown(Kind::Notice, &c.notice),
+            oversight: ApiOversight {
+                mode: c.oversight.mode,
+                rationale: &c.oversight.rationale,
+            },
+            risk_tier: c.risk_tier,
+            risks: visible_ids(site, Kind::Risk, &c.risks, ed),
+            roles: &c.roles,
+            summary: &c.summary,
+            url: format!("{b}{}", url(Kind::System, &s.id)),
+            usage: ApiUsage {
+                affected: &c.usage.affected,
+                decision: c.usage.decision,
+                domain: c.usage.domain,
+                scale: &c.usage.scale,
+            },
+        }
+    });
+    SystemsDoc {
+        systems: systems.collect(),
+    }
+}
+
+fn faq(site: &Site, ed: usize, b: &str) -> FaqDoc {
+    let faq = site.faq.iter().filter(|f| f.level <= ed).map(|f| {
+        let r = site
+            .field_html(Kind::Faq, &f.id, "answer", ed)
+            .unwrap_or_default();
+        ApiFaq {
+            answer: r.text.trim().to_string(),
+            answer_html: r.html.to_string(),
+            id: f.id.clone(),
+            matches: f.data.matches.clone(),
+            question: f.title.clone(),
+            topics: f.data.topics.clone(),
+            url: format!("{b}{}", url(Kind::Faq, &f.id)),
+        }
+    });
+    FaqDoc { faq: faq.collect() }
+}
+
+fn evidence<'a>(site: &'a Site, ed: usize, b: &str) -> EvidenceDoc<'a> {
+    let evidence = site.evidence.iter().filter(|e| e.level <= ed).map(|e| {
+        let d = &e.data;
+        let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
+        ApiEvidence {
+            collected: d.collected,
+            due,
+            id: &e.id,
+            kind: d.kind,
+            location: &d.location,
+            owner: &d.owner,
+            review_every: d.review_every,
+            stale: due.is_some_and(|x| x < site.today),
+            title: &e.title,
+            url: format!("{b}{}", url(Kind::Evidence, &e.id)),
+        }
+    });
+    EvidenceDoc {
+        evidence: evidence.collect(),
+    }
+}
+
+/// Indented JSON, as every API file is published. Serialising these structs
+/// cannot fail (no map has a non-string key).
+fn pretty(doc: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec_pretty(doc).unwrap_or_default()
+}
+
+/// The four API files of edition `ed`.
+pub fn files(site: &Site, ed: usize) -> Vec<OutFile> {
+    let b = base(site);
+    vec![
+        ("/api/controls.json".into(), pretty(&controls(site, ed, &b))),
+        ("/api/systems.json".into(), pretty(&systems(site, ed, &b))),
+        ("/api/faq.json".into(), pretty(&faq(site, ed, &b))),
+        ("/api/evidence.json".into(), pretty(&evidence(site, ed, &b))),
+    ]
+}

@@ -1,0 +1,188 @@
+//! Views of the register entries that have pages of their own besides
+//! controls and systems: risks, suppliers, evidence and FAQ entries.
+
+use crate::core::kinds::Kind;
+use crate::core::routes::{evidence_file_url, url};
+use crate::pipeline::model::{Entity, Site};
+use crate::pipeline::parse::types::*;
+use crate::site::links::LinkView;
+use serde::Serialize;
+
+/// A row of the risk register.
+#[derive(Debug, Serialize)]
+pub struct RiskView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub description_html: Option<String>,
+    pub likelihood: i64,
+    pub impact: i64,
+    pub score: i64,
+    pub residual_likelihood: Option<i64>,
+    pub residual_impact: Option<i64>,
+    pub residual_score: Option<i64>,
+    pub treatment: &'static str,
+    pub controls: Vec<LinkView>,
+    pub systems: Vec<LinkView>,
+    pub owner: Option<String>,
+    pub reviewed: Option<String>,
+    pub next_review: Option<String>,
+}
+
+/// A supplier.
+#[derive(Debug, Serialize)]
+pub struct SupplierView {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub provides: Option<String>,
+    pub location: Vec<String>,
+    pub data_use: Option<String>,
+    pub assessed: Option<String>,
+    pub evidence: Vec<LinkView>,
+    pub systems: Vec<LinkView>,
+}
+
+/// An evidence item.
+#[derive(Debug, Serialize)]
+pub struct EvidenceView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub location: String,
+    /// Where the location can be opened (file copy or URL), if anywhere.
+    pub href: Option<String>,
+    pub collected: Option<String>,
+    pub review_every: Option<String>,
+    pub due: Option<String>,
+    pub stale: bool,
+    pub owner: Option<String>,
+    pub supports: Vec<LinkView>,
+    /// SHA-256 published as a receipt in lower editions (`receipt: true`).
+    pub receipt_sha256: Option<String>,
+}
+
+/// A FAQ entry.
+#[derive(Debug, Serialize)]
+pub struct FaqView {
+    pub id: String,
+    pub url: String,
+    pub question: String,
+    pub answer_html: String,
+    pub topics: Vec<String>,
+    pub matches: Vec<String>,
+}
+
+/// Builds a risk's view for edition `ed`.
+pub fn risk_view(site: &Site, r: &Entity<RiskEntry>, ed: usize) -> RiskView {
+    let e = &r.data;
+    RiskView {
+        id: r.id.clone(),
+        url: url(Kind::Risk, &r.id),
+        title: r.title.clone(),
+        description_html: site
+            .field_html(Kind::Risk, &r.id, "description", ed)
+            .map(|x| x.html.to_string()),
+        likelihood: e.likelihood,
+        impact: e.impact,
+        score: e.likelihood * e.impact,
+        residual_likelihood: e.residual_likelihood,
+        residual_impact: e.residual_impact,
+        residual_score: e
+            .residual_likelihood
+            .zip(e.residual_impact)
+            .map(|(a, b)| a * b),
+        treatment: e.treatment.as_str(),
+        controls: site.links(Kind::Control, &e.controls, ed),
+        systems: site.links(Kind::System, &e.systems, ed),
+        owner: e.owner.clone(),
+        reviewed: e.reviewed.map(|d| d.to_string()),
+        next_review: e
+            .reviewed
+            .zip(e.review_every)
+            .map(|(d, p)| d.plus(p).to_string()),
+    }
+}
+
+/// Builds a supplier's view for edition `ed`: only the systems the
+/// edition sees are listed as using it.
+pub fn supplier_view(site: &Site, s: &Entity<SupplierEntry>, ed: usize) -> SupplierView {
+    let e = &s.data;
+    let systems: Vec<String> = site
+        .systems
+        .iter()
+        .filter(|sys| {
+            sys.data
+                .models
+                .iter()
+                .any(|m| m.supplier.as_deref() == Some(&s.id))
+        })
+        .map(|sys| sys.id.clone())
+        .collect();
+    SupplierView {
+        id: s.id.clone(),
+        url: url(Kind::Supplier, &s.id),
+        name: s.title.clone(),
+        kind: e.kind.as_str(),
+        provides: e.provides.clone(),
+        location: e.location.clone(),
+        data_use: e.data_use.clone(),
+        assessed: e.assessed.map(|d| d.to_string()),
+        evidence: site.links(Kind::Evidence, &e.evidence, ed),
+        systems: site
+            .links(Kind::System, &systems, ed)
+            .into_iter()
+            .filter(|l| l.url.is_some())
+            .collect(),
+    }
+}
+
+/// Builds an evidence item's view for edition `ed`.
+pub fn evidence_view(site: &Site, e: &Entity<EvidenceEntry>, ed: usize) -> EvidenceView {
+    let d = &e.data;
+    let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
+    let href = match d.kind {
+        EvidenceKind::File => Some(evidence_file_url(&d.location)),
+        EvidenceKind::Url => Some(d.location.clone()),
+        EvidenceKind::Document => site
+            .docs
+            .iter()
+            .find(|doc| doc.id == d.location && doc.level <= ed)
+            .map(|doc| url(doc.kind, &doc.id)),
+        _ => None,
+    };
+    EvidenceView {
+        id: e.id.clone(),
+        url: url(Kind::Evidence, &e.id),
+        title: e.title.clone(),
+        kind: d.kind.as_str(),
+        location: d.location.clone(),
+        href,
+        collected: d.collected.map(|c| c.to_string()),
+        review_every: d.review_every.map(|p| p.to_string()),
+        due: due.map(|x| x.to_string()),
+        stale: due.is_some_and(|x| x < site.today),
+        owner: d.owner.clone(),
+        supports: site.backlink_views(Kind::Evidence, &e.id, ed),
+        receipt_sha256: crate::site::receipts::receipt_hash(site, e),
+    }
+}
+
+/// Builds a FAQ entry's view for edition `ed`, with the answer's plain
+/// text for the search index.
+pub fn faq_view(site: &Site, f: &Entity<FaqEntry>, ed: usize) -> (FaqView, String) {
+    let r = site
+        .field_html(Kind::Faq, &f.id, "answer", ed)
+        .unwrap_or_default();
+    let v = FaqView {
+        id: f.id.clone(),
+        url: url(Kind::Faq, &f.id),
+        question: f.title.clone(),
+        answer_html: r.html.to_string(),
+        topics: f.data.topics.clone(),
+        matches: f.data.matches.clone(),
+    };
+    (v, r.text.to_string())
+}
