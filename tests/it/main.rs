@@ -16,6 +16,7 @@ mod diff;
 mod export;
 mod layers;
 mod leak;
+mod passages;
 mod publish;
 mod robustness;
 mod rules;

@@ -75,7 +75,12 @@ pub(super) fn mark_passages(
             ci += 1;
         }
         let in_code = code.get(ci).is_some_and(|r| r.start <= start + indent);
-        let Some(name) = t.strip_prefix(":::").filter(|_| !in_code) else {
+        // `:::name` and more on one line (a YAML folded scalar, say) is no
+        // marker: left as text, the parse check reports it as misplaced.
+        let marker = t
+            .strip_prefix(":::")
+            .filter(|n| !in_code && !n.trim().contains(char::is_whitespace));
+        let Some(name) = marker else {
             m.text.push_str(line);
             continue;
         };
