@@ -421,41 +421,6 @@ pub(super) fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn usage_not_data_drives_the_tier() {
-        let u = |domain, decision| Usage {
-            domain,
-            decision,
-            affected: vec![],
-            scale: None,
-        };
-        assert_eq!(
-            u(Domain::Employment, Decision::Significant)
-                .implied_tier()
-                .0,
-            Tier::High
-        );
-        assert_eq!(
-            u(Domain::Employment, Decision::Informational)
-                .implied_tier()
-                .0,
-            Tier::Minimal
-        );
-        assert_eq!(
-            u(Domain::Political, Decision::None).implied_tier().0,
-            Tier::High
-        );
-        assert_eq!(
-            u(Domain::General, Decision::Legal).implied_tier().0,
-            Tier::Minimal
-        );
-    }
-}
-
 /// Passage problems in register Markdown fields, held to the same rules as
 /// document bodies (a FAQ answer is published like a policy).
 pub(super) fn markdown_fields(site: &Site, d: &mut Vec<Diagnostic>) {
@@ -503,5 +468,40 @@ fn field_span(
             len: snippet.len(),
         },
         None => key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_not_data_drives_the_tier() {
+        let u = |domain, decision| Usage {
+            domain,
+            decision,
+            affected: vec![],
+            scale: None,
+        };
+        assert_eq!(
+            u(Domain::Employment, Decision::Significant)
+                .implied_tier()
+                .0,
+            Tier::High
+        );
+        assert_eq!(
+            u(Domain::Employment, Decision::Informational)
+                .implied_tier()
+                .0,
+            Tier::Minimal
+        );
+        assert_eq!(
+            u(Domain::Political, Decision::None).implied_tier().0,
+            Tier::High
+        );
+        assert_eq!(
+            u(Domain::General, Decision::Legal).implied_tier().0,
+            Tier::Minimal
+        );
     }
 }
