@@ -209,6 +209,15 @@ pub struct MappingView {
     pub targets: Vec<crate::site::crosswalk::TargetView>,
 }
 
+/// How many of `ids` edition `ed` may see: a count over all of them would
+/// tell a lower edition how many hidden items there are (the list itself
+/// shows one count-free marker for those).
+fn visible_count(site: &Site, kind: Kind, ids: &[String], ed: usize) -> usize {
+    ids.iter()
+        .filter(|id| site.level(kind, id).is_some_and(|l| l <= ed))
+        .count()
+}
+
 /// Builds a control's view for edition `ed`.
 pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool) -> ControlView {
     let cat = catalogue::get();
@@ -242,7 +251,7 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
         implementation_html: html("implementation"),
         justification_html: html("justification"),
         evidence: site.links(Kind::Evidence, &e.evidence, ed),
-        evidence_count: e.evidence.len(),
+        evidence_count: visible_count(site, Kind::Evidence, &e.evidence, ed),
         systems: site.links(Kind::System, &e.systems, ed),
         maps_to: e
             .maps_to

@@ -17,6 +17,7 @@ mod diff;
 mod export;
 mod layers;
 mod leak;
+mod passages;
 mod publish;
 mod robustness;
 mod rules;

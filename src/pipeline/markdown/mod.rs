@@ -9,8 +9,7 @@
 //! which removes headings, footnotes and TOC entries along with the text.
 
 use crate::core::kinds::Kind;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
-use std::collections::HashSet;
+use pulldown_cmark::{HeadingLevel, LinkType, Options, Parser};
 use std::sync::{Arc, OnceLock};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -63,7 +62,8 @@ pub struct Heading {
     pub min_edition: usize,
 }
 
-/// A structural problem with `:::` passages.
+/// A problem with `:::` passages, or with something that would carry text
+/// out of one. Offsets are byte offsets in the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlockError {
     Unterminated {
@@ -79,6 +79,51 @@ pub enum BlockError {
         len: usize,
         name: String,
     },
+    /// A `:::` marker, or `:::` in text, that the parse does not take as a
+    /// passage boundary: inside `place` ("a list item", "a blockquote" ...).
+    Misplaced {
+        offset: usize,
+        len: usize,
+        place: &'static str,
+    },
+    /// A reference link or footnote whose definition (`label`) lies in a
+    /// passage of a higher edition than the link.
+    HiddenDefinition {
+        offset: usize,
+        len: usize,
+        label: String,
+    },
+    /// A heading in a passage whose id a heading of a lower edition has.
+    HeadingIdClash {
+        offset: usize,
+        len: usize,
+        id: String,
+    },
+}
+
+impl BlockError {
+    /// Byte offset and length of the problem.
+    pub fn span(&self) -> (usize, usize) {
+        match self {
+            BlockError::Unterminated { offset, len }
+            | BlockError::Misnested { offset, len }
+            | BlockError::UnknownEdition { offset, len, .. }
+            | BlockError::Misplaced { offset, len, .. }
+            | BlockError::HiddenDefinition { offset, len, .. }
+            | BlockError::HeadingIdClash { offset, len, .. } => (*offset, *len),
+        }
+    }
+
+    fn offset_mut(&mut self) -> &mut usize {
+        match self {
+            BlockError::Unterminated { offset, .. }
+            | BlockError::Misnested { offset, .. }
+            | BlockError::UnknownEdition { offset, .. }
+            | BlockError::Misplaced { offset, .. }
+            | BlockError::HiddenDefinition { offset, .. }
+            | BlockError::HeadingIdClash { offset, .. } => offset,
+        }
+    }
 }
 
 /// How a reference renders in one edition.
@@ -193,7 +238,7 @@ mod render;
 mod tests;
 
 use collect::Collector;
-use passages::{map_offset, mark_passages};
+use passages::{mark_passages, OffsetMap};
 use render::render_marked;
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -267,7 +312,8 @@ fn heading_level(l: HeadingLevel) -> u8 {
 }
 
 /// Parses Markdown once: marks passages, highlights code, collects refs and
-/// headings. `editions` is the site's edition ladder (names, lowest first).
+/// headings, and checks the passages against that same parse. `editions` is
+/// the site's edition ladder (names, lowest first).
 pub fn parse(text: &str, editions: &[String]) -> Parsed {
     let mut errors = Vec::new();
     // CommonMark replaces NUL with U+FFFD; doing it here also keeps NUL free
@@ -277,34 +323,35 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
     } else {
         text.into()
     };
-    let (marked, passages) = mark_passages(&clean, editions, &mut errors);
-    if clean.len() != text.len() {
-        for e in &mut errors {
-            let (BlockError::Unterminated { offset, .. }
-            | BlockError::Misnested { offset, .. }
-            | BlockError::UnknownEdition { offset, .. }) = e;
-            *offset = map_offset(text, &clean, *offset);
-        }
+    let marked = mark_passages(&clean, editions, &mut errors);
+    let map = OffsetMap::new(text, &clean, &marked.text);
+    for e in &mut errors {
+        let o = e.offset_mut();
+        *o = map.clean_to_original(*o);
     }
-    let mut c = Collector::new(&marked, &passages);
-    for (ev, range) in Parser::new_ext(&marked, options()).into_offset_iter() {
+    let mut c = Collector::new(&marked);
+    let mut events = Parser::new_ext(&marked.text, options()).into_offset_iter();
+    for (ev, range) in events.by_ref() {
         c.event(ev, range);
     }
+    let headings = c.finish(events.reference_definitions());
+    // Offsets point into the marked text; lines and columns off marker lines
+    // are unchanged, so they map back line by line.
     let Collector {
         events,
         levels,
         mut refs,
-        headings,
+        errors: found,
         ..
     } = c;
-    // Offsets point into `marked`; lines and columns before a marker line are
-    // unchanged, and marker lines never hold links, so offsets map through.
-    // Without passages or NULs the texts are equal and offsets need no mapping.
-    if marked != text {
-        for r in &mut refs {
-            r.offset = map_offset(text, &marked, r.offset);
-        }
+    for r in &mut refs {
+        r.offset = map.to_original(r.offset);
     }
+    errors.extend(found.into_iter().map(|mut e| {
+        let o = e.offset_mut();
+        *o = map.to_original(*o);
+        e
+    }));
     let mut notes = Vec::new();
     let (html, plain) = render_marked(&events, &levels, &mut notes);
     Parsed {
@@ -317,26 +364,6 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
         headings,
         errors,
     }
-}
-
-/// Gives a heading its slug (or keeps an explicit `{#id}`) and returns it.
-fn finish_heading(ev: &mut Event<'_>, text: &str, used: &mut HashSet<String>) -> String {
-    if let Event::Start(Tag::Heading { id, .. }) = ev {
-        if let Some(explicit) = id {
-            used.insert(explicit.to_string());
-            return explicit.to_string();
-        }
-        let base = slugify(text);
-        let mut slug = base.clone();
-        let mut n = 1;
-        while !used.insert(slug.clone()) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
-        *id = Some(CowStr::from(slug.clone()));
-        return slug;
-    }
-    slugify(text)
 }
 
 /// Renders a short Markdown field (register text) for an edition in one call.

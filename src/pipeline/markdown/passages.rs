@@ -1,20 +1,67 @@
 //! `:::edition` passages: marked before parsing, located by byte range.
+//!
+//! The pre-pass only proposes markers: a line whose text starts with `:::`,
+//! outside the code blocks pulldown-cmark itself finds, becomes a marker
+//! comment. Whether the renderer really treats it as a passage boundary (a
+//! top-level HTML block of its own) is then checked on the parse that renders
+//! (see `collect.rs`), so the two can never disagree silently.
 
-use super::{BlockError, CLOSE, OPEN};
+use super::{options, BlockError, CLOSE, OPEN};
+use pulldown_cmark::{Event, Parser, Tag};
+use std::ops::Range;
 
-/// Replaces `:::edition` / `:::` lines (outside code fences) with marker comments
-/// of the same line count, so that byte offsets before them and line numbers stay.
 /// A passage in the marked text: byte range and edition level.
 pub(super) type Passage = (usize, usize, u8);
 
+/// A marker line the pre-pass replaced with a comment.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Marker {
+    /// Offset of the comment in the marked text.
+    pub marked: usize,
+    /// Length of the `:::` text it replaced.
+    pub len: usize,
+}
+
+/// What the pre-pass found: the marked text, its passages (sorted, disjoint),
+/// the markers it placed and the marked-text ranges of the `:::` lines it
+/// already reported as errors.
+pub(super) struct Marked {
+    pub text: String,
+    pub passages: Vec<Passage>,
+    pub markers: Vec<Marker>,
+    pub reported: Vec<Range<usize>>,
+}
+
+/// Byte ranges of the code blocks pulldown-cmark finds in `text` (fences
+/// included): `:::` there is code, whatever a line scan would guess.
+fn code_blocks(text: &str) -> Vec<Range<usize>> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter_map(|(ev, r)| matches!(ev, Event::Start(Tag::CodeBlock(_))).then_some(r))
+        .collect()
+}
+
+/// Replaces `:::edition` / `:::` lines (outside code blocks) with marker
+/// comments of the same line count and indentation, so that byte offsets
+/// before them and line numbers stay.
 pub(super) fn mark_passages(
     text: &str,
     editions: &[String],
     errors: &mut Vec<BlockError>,
-) -> (String, Vec<Passage>) {
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut passages: Vec<Passage> = Vec::new();
-    let mut fence: Option<String> = None;
+) -> Marked {
+    let mut m = Marked {
+        text: String::with_capacity(text.len() + 64),
+        passages: Vec::new(),
+        markers: Vec::new(),
+        reported: Vec::new(),
+    };
+    // Without `:::` there is nothing to mark: skip the extra parse.
+    let code = if text.contains(":::") {
+        code_blocks(text)
+    } else {
+        Vec::new()
+    };
+    let mut ci = 0;
     let mut open: Option<(usize, usize)> = None;
     let mut open_at: Option<(usize, u8)> = None;
     let mut offset = 0;
@@ -23,73 +70,84 @@ pub(super) fn mark_passages(
         let t = body.trim();
         let start = offset;
         offset += line.len();
-        if let Some(f) = &fence {
-            if t.starts_with(f.as_str())
-                && t.trim_start_matches(f.chars().next().unwrap_or('`'))
-                    .is_empty()
-            {
-                fence = None;
-            }
-            out.push_str(line);
-            continue;
+        let indent = body.len() - body.trim_start().len();
+        while code.get(ci).is_some_and(|r| r.end <= start + indent) {
+            ci += 1;
         }
-        if t.starts_with("```") || t.starts_with("~~~") {
-            let ch = t.chars().next().unwrap_or('`');
-            fence = Some(t.chars().take_while(|c| *c == ch).collect());
-            out.push_str(line);
-            continue;
-        }
-        let Some(name) = t.strip_prefix(":::") else {
-            out.push_str(line);
+        let in_code = code.get(ci).is_some_and(|r| r.start <= start + indent);
+        // `:::name` and more on one line (a YAML folded scalar, say) is no
+        // marker: left as text, the parse check reports it as misplaced.
+        let marker = t
+            .strip_prefix(":::")
+            .filter(|n| !in_code && !n.trim().contains(char::is_whitespace));
+        let Some(name) = marker else {
+            m.text.push_str(line);
             continue;
         };
         let name = name.trim();
-        let len = body.len();
+        let (at, len) = (start + indent, t.len());
         let nl = &line[body.len()..];
+        let line_start = m.text.len();
         if name.is_empty() {
             if open.take().is_none() {
-                errors.push(BlockError::Misnested { offset: start, len });
+                errors.push(BlockError::Misnested { offset: at, len });
             }
-            out.push_str(CLOSE);
+            m.text.push_str(&body[..indent]);
+            m.markers.push(Marker {
+                marked: m.text.len(),
+                len,
+            });
+            m.text.push_str(CLOSE);
             if let Some((from, level)) = open_at.take() {
-                passages.push((from, out.len(), level));
+                m.passages.push((from, m.text.len(), level));
             }
         } else if open.is_some() {
-            errors.push(BlockError::Misnested { offset: start, len });
+            errors.push(BlockError::Misnested { offset: at, len });
             // Conservative: the open passage takes the higher of the two levels.
             if let (Some(l), Some(o)) = (editions.iter().position(|e| e == name), open_at.as_mut())
             {
                 o.1 = o.1.max(l as u8);
             }
-            out.push_str(body);
+            m.text.push_str(body);
+            m.reported.push(line_start..m.text.len());
         } else if let Some(level) = editions.iter().position(|e| e == name) {
-            open = Some((start, len));
-            open_at = Some((out.len(), level as u8));
-            out.push_str(&format!("{OPEN}{level}-->"));
+            open = Some((at, len));
+            open_at = Some((line_start, level as u8));
+            m.text.push_str(&body[..indent]);
+            m.markers.push(Marker {
+                marked: m.text.len(),
+                len,
+            });
+            m.text.push_str(&format!("{OPEN}{level}-->"));
         } else {
             errors.push(BlockError::UnknownEdition {
-                offset: start,
+                offset: at,
                 len,
                 name: name.to_string(),
             });
-            out.push_str(body);
+            m.text.push_str(body);
+            m.reported.push(line_start..m.text.len());
         }
-        out.push_str(nl);
+        m.text.push_str(nl);
     }
     if let Some((offset, len)) = open {
         errors.push(BlockError::Unterminated { offset, len });
     }
     if let Some((from, level)) = open_at {
-        passages.push((from, out.len(), level));
+        m.passages.push((from, m.text.len(), level));
     }
-    (out, passages)
+    m
 }
 
 /// Highest passage level overlapping `range` (leaf events: any overlap hides).
-pub(super) fn overlap_level(passages: &[Passage], range: &std::ops::Range<usize>) -> u8 {
-    passages
+/// Passages are sorted and disjoint: a binary search, then the few passages
+/// the range spans.
+pub(super) fn overlap_level(passages: &[Passage], range: &Range<usize>) -> u8 {
+    let end = range.end.max(range.start + 1);
+    let first = passages.partition_point(|p| p.1 <= range.start);
+    passages[first..]
         .iter()
-        .filter(|(a, b, _)| range.start < *b && range.end.max(range.start + 1) > *a)
+        .take_while(|p| p.0 < end)
         .map(|p| p.2)
         .max()
         .unwrap_or(0)
@@ -97,31 +155,71 @@ pub(super) fn overlap_level(passages: &[Passage], range: &std::ops::Range<usize>
 
 /// Level of the passage containing `offset` (container tags: structure only).
 pub(super) fn start_level(passages: &[Passage], offset: usize) -> u8 {
-    passages
-        .iter()
-        .filter(|(a, b, _)| offset >= *a && offset < *b)
-        .map(|p| p.2)
-        .max()
-        .unwrap_or(0)
+    let i = passages.partition_point(|p| p.0 <= offset);
+    match i.checked_sub(1).map(|i| passages[i]) {
+        Some((_, b, level)) if offset < b => level,
+        _ => 0,
+    }
 }
 
-/// Maps an offset in the marked text to the original text (same line, same column).
-pub(super) fn map_offset(original: &str, marked: &str, offset: usize) -> usize {
-    let head = &marked[..offset.min(marked.len())];
-    let line = head.matches('\n').count();
-    let col = head.len() - head.rfind('\n').map_or(0, |p| p + 1);
-    let mut start = 0;
-    let mut lines = original.split_inclusive('\n');
-    for l in lines.by_ref().take(line) {
-        start += l.len();
-    }
-    // A NUL became U+FFFD (three bytes) before parsing; walk back to it.
-    let mut seen = 0;
-    for (i, c) in original[start..].char_indices() {
-        if seen >= col || c == '\n' {
-            return start + i;
+/// Maps offsets of the marked text back to the original text (same line,
+/// same column), in O(log n) each: a page with a hundred thousand links maps
+/// them all in one pass's time.
+pub(super) struct OffsetMap {
+    /// Line starts of the marked and of the clean text, when they differ.
+    lines: Option<(Vec<usize>, Vec<usize>)>,
+    /// Clean-text offsets of the U+FFFD that stand for a NUL of the original.
+    nuls: Vec<usize>,
+    clean_len: usize,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+impl OffsetMap {
+    pub fn new(original: &str, clean: &str, marked: &str) -> Self {
+        let lines = (marked != clean).then(|| (line_starts(marked), line_starts(clean)));
+        let nuls = if clean.len() == original.len() {
+            Vec::new()
+        } else {
+            // The k-th NUL sits 2k bytes further on in the clean text.
+            (original.match_indices('\0').enumerate())
+                .map(|(k, (i, _))| i + 2 * k)
+                .collect()
+        };
+        OffsetMap {
+            lines,
+            nuls,
+            clean_len: clean.len(),
         }
-        seen += if c == '\0' { 3 } else { c.len_utf8() };
     }
-    original.len()
+
+    /// The clean-text offset of a marked-text offset.
+    fn to_clean(&self, offset: usize) -> usize {
+        let Some((marked, clean)) = &self.lines else {
+            return offset;
+        };
+        let line = marked.partition_point(|s| *s <= offset).saturating_sub(1);
+        let start = clean.get(line).copied().unwrap_or(self.clean_len);
+        let end = clean.get(line + 1).copied().unwrap_or(self.clean_len);
+        (start + (offset - marked[line])).min(end)
+    }
+
+    /// The original offset of a clean-text offset (a NUL became three bytes).
+    pub fn clean_to_original(&self, offset: usize) -> usize {
+        let k = self.nuls.partition_point(|p| *p < offset);
+        match k.checked_sub(1).map(|j| self.nuls[j]) {
+            // Inside a U+FFFD: the NUL it replaced.
+            Some(p) if offset < p + 3 => p - 2 * (k - 1),
+            _ => offset - 2 * k,
+        }
+    }
+
+    /// The original offset of a marked-text offset.
+    pub fn to_original(&self, offset: usize) -> usize {
+        self.clean_to_original(self.to_clean(offset))
+    }
 }

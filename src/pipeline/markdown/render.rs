@@ -22,6 +22,7 @@ pub(super) fn render_marked(
         image: 0,
         after_block: true,
         notes,
+        note_index: std::collections::HashMap::new(),
     };
     for (ev, lvl) in events.iter().zip(levels) {
         m.push(ev, *lvl);
@@ -47,18 +48,19 @@ struct Marking<'e, 'n> {
     image: usize,
     after_block: bool,
     notes: &'n mut Vec<Box<str>>,
+    /// Position of each name in `notes` (a page may cite thousands).
+    note_index: std::collections::HashMap<Box<str>, usize>,
 }
 
 impl<'e> Marking<'e, '_> {
     /// The number of footnote `name`, given in order of first use.
     fn note(&mut self, name: &str) -> usize {
-        match self.notes.iter().position(|n| &**n == name) {
-            Some(k) => k,
-            None => {
-                self.notes.push(name.into());
-                self.notes.len() - 1
-            }
+        if let Some(k) = self.note_index.get(name) {
+            return *k;
         }
+        self.notes.push(name.into());
+        self.note_index.insert(name.into(), self.notes.len() - 1);
+        self.notes.len() - 1
     }
 
     fn push(&mut self, ev: &Event<'e>, lvl: u8) {

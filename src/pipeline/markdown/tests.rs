@@ -31,6 +31,17 @@ fn removes_internal_passages_with_headings_and_footnotes() {
 fn passages_inside_raw_html_blocks_stay_hidden() {
     let md = "<div>\n:::internal\nSWALLOWED\n:::\n\nafter\n\n<!-- open comment\n:::internal\nINCOMMENT\n:::\nTAIL\n";
     let p = parse(md, &eds());
+    assert!(
+        p.errors.iter().all(|e| matches!(
+            e,
+            BlockError::Misplaced {
+                place: "an HTML block",
+                ..
+            }
+        )) && p.errors.len() == 3,
+        "{:?}",
+        p.errors
+    );
     let public = p.render(0, &none);
     assert!(!public.html.contains("SWALLOWED"), "{}", public.html);
     assert!(!public.html.contains("INCOMMENT"), "{}", public.html);
@@ -201,4 +212,112 @@ fn aligned_table_cells_use_classes_not_styles() {
             "{html}"
         );
     }
+}
+
+fn misplaced(md: &str) -> Vec<&'static str> {
+    parse(md, &eds())
+        .errors
+        .iter()
+        .filter_map(|e| match e {
+            BlockError::Misplaced { place, .. } => Some(*place),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn passages_after_lines_that_only_look_like_fences_still_hide() {
+    for lead in [
+        "```code``` opens this paragraph\n",
+        "- item\n\n  ```\n  left open\n",
+        "<div>\n```\n</div>\n",
+        "    ```\n",
+    ] {
+        let md = format!("{lead}\n:::internal\nCANARY\n:::\n\nafter\n");
+        let p = parse(&md, &eds());
+        assert!(p.errors.is_empty(), "{lead:?}: {:?}", p.errors);
+        let public = p.render(0, &none);
+        assert!(!public.html.contains("CANARY"), "{lead:?}: {}", public.html);
+        assert!(!public.html.contains(":::"), "{lead:?}: {}", public.html);
+        assert!(p.render(2, &none).html.contains("CANARY"));
+    }
+}
+
+#[test]
+fn markers_inside_containers_are_errors_naming_the_container() {
+    assert_eq!(
+        misplaced("- item\n  :::internal\n  secret\n  :::\n"),
+        ["a list item", "a list item"]
+    );
+    assert_eq!(misplaced("- :::internal\n"), ["a list item"]);
+    assert_eq!(
+        misplaced("> :::internal\n> secret\n> :::\n"),
+        ["a blockquote", "a blockquote"]
+    );
+    assert_eq!(misplaced("| a |\n|---|\n| :::internal |\n"), ["a table"]);
+    assert_eq!(
+        misplaced("Public. :::internal secret :::\n"),
+        ["a paragraph"]
+    );
+}
+
+#[test]
+fn colons_in_code_are_code_not_markers() {
+    assert!(parse("Write `:::internal` to open.\n", &eds())
+        .errors
+        .is_empty());
+    assert!(parse("    :::internal\n", &eds()).errors.is_empty());
+    assert!(parse("~~~\n:::internal\n~~~\n", &eds()).errors.is_empty());
+}
+
+#[test]
+fn misplaced_marker_is_reported_at_its_own_offset() {
+    let md = "a\0b\n\n- item\n  :::internal\n";
+    let p = parse(md, &eds());
+    let (offset, len) = p.errors[0].span();
+    assert_eq!(&md[offset..offset + len], ":::internal", "{:?}", p.errors);
+}
+
+#[test]
+fn definitions_inside_a_passage_cannot_serve_links_outside_it() {
+    let md = "See [docs][x] and note[^n].\n\n:::internal\n[x]: https://secret.example/\n\n[^n]: HIDDEN\n:::\n";
+    let labels: Vec<String> = parse(md, &eds())
+        .errors
+        .iter()
+        .filter_map(|e| match e {
+            BlockError::HiddenDefinition { label, .. } => Some(label.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(labels, ["x", "^n"]);
+    let inside =
+        ":::internal\nSee [docs][x].\n\n[x]: https://secret.example/\n:::\n\n[y]: /open\n\n[y]\n";
+    assert!(parse(inside, &eds()).errors.is_empty());
+}
+
+#[test]
+fn hidden_headings_do_not_renumber_visible_ones() {
+    let p = parse(
+        ":::internal\n## Secret\n:::\n\n## Secret ops\n\n## Roles\n",
+        &eds(),
+    );
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    let public = p.render(0, &none);
+    assert!(public.html.contains("id=\"roles\""), "{}", public.html);
+    let p = parse(":::internal\n## Roles\n:::\n\n## Roles\n", &eds());
+    assert!(
+        matches!(
+            &p.errors[..],
+            [BlockError::HeadingIdClash { id, offset: 12, .. }] if id == "roles"
+        ),
+        "{:?}",
+        p.errors
+    );
+    assert_eq!(p.headings[1].slug, "roles");
+    assert!(p.render(0, &none).html.contains("id=\"roles\""));
+    let ok = parse(
+        ":::internal\n## Roles {#internal-roles}\n:::\n\n## Roles\n",
+        &eds(),
+    );
+    assert!(ok.errors.is_empty(), "{:?}", ok.errors);
 }

@@ -20,7 +20,7 @@ type ListJob = (
 );
 
 /// A register field holding Markdown: (kind, id, field name, text, where it is written).
-type MdField = (Kind, String, &'static str, String, ItemLoc);
+pub type MdField = (Kind, String, &'static str, String, ItemLoc);
 
 impl Site {
     fn push_list_edges(
@@ -254,7 +254,7 @@ impl Site {
     }
 
     /// The Markdown fields of register entries, in the order their edges are recorded.
-    fn markdown_fields(&self) -> Vec<MdField> {
+    pub fn markdown_fields(&self) -> Vec<MdField> {
         let mut fields: Vec<MdField> = Vec::new();
         for c in &self.controls {
             if let Some(t) = &c.data.implementation {

@@ -1,7 +1,7 @@
 //! Document checks: clauses, review dates, passage markers and vague language.
 
 use crate::core::catalogue;
-use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
+use crate::core::diagnostics::{did_you_mean, rule, Diagnostic, Rule};
 use crate::core::kinds::Kind;
 use crate::core::source::{Span, WithHelp};
 use crate::pipeline::markdown::BlockError;
@@ -115,7 +115,45 @@ fn vague_language(
     }
 }
 
+/// The rule, message and hint of a passage problem, in a document body or a
+/// register's Markdown field alike.
+pub(super) fn block_diagnostic(e: &BlockError) -> (&'static Rule, String, &'static str) {
+    match e {
+        BlockError::Unterminated { .. } => (
+            &rule::UNTERMINATED_BLOCK,
+            "this passage is never closed".to_string(),
+            "add a line holding only `:::` where the passage ends",
+        ),
+        BlockError::Misnested { .. } => (
+            &rule::MISNESTED_BLOCK,
+            "passage marker without a matching open passage, or inside another".to_string(),
+            "passages do not nest: close the open one with `:::` first",
+        ),
+        BlockError::UnknownEdition { name, .. } => (
+            &rule::UNKNOWN_EDITION,
+            format!("no edition named `{name}`"),
+            "use an edition from site.yaml, e.g. `:::internal` or `:::customer`",
+        ),
+        BlockError::Misplaced { place, .. } => (
+            &rule::MISPLACED_PASSAGE_MARKER,
+            format!("`:::` inside {place} is not a passage boundary: its text would be published as written"),
+            "put `:::edition` and `:::` on lines of their own, outside any list, quote, table or HTML, with a blank line after HTML; in YAML use a literal block scalar, not `>`; write literal colons as code: `` `:::` ``",
+        ),
+        BlockError::HiddenDefinition { label, .. } => (
+            &rule::HIDDEN_DEFINITION,
+            format!("`{label}` is defined inside a passage that this link's editions cannot see"),
+            "move the definition out of the passage, or the link into it",
+        ),
+        BlockError::HeadingIdClash { id, .. } => (
+            &rule::HIDDEN_HEADING_ID,
+            format!("this hidden heading would take the id `{id}` of a heading lower editions see"),
+            "give it an explicit id, e.g. `## Title {#internal-title}`",
+        ),
+    }
+}
+
 pub(super) fn documents(site: &Site, d: &mut Vec<Diagnostic>) {
+    super::registers::markdown_fields(site, d);
     use rayon::prelude::*;
     // Each document is checked on its own (its front matter and text), so
     // in parallel: a large project spends most of validation here.
@@ -176,34 +214,12 @@ fn document(
         }
         if let Some(md) = site.doc_md.get(i) {
             for e in &md.errors {
-                let (r, off, len, msg, help) = match e {
-                    BlockError::Unterminated { offset, len } => (
-                        &rule::UNTERMINATED_BLOCK,
-                        offset,
-                        len,
-                        "this passage is never closed".to_string(),
-                        "add a line holding only `:::` where the passage ends",
-                    ),
-                    BlockError::Misnested { offset, len } => (
-                        &rule::MISNESTED_BLOCK,
-                        offset,
-                        len,
-                        "passage marker without a matching open passage, or inside another"
-                            .to_string(),
-                        "passages do not nest: close the open one with `:::` first",
-                    ),
-                    BlockError::UnknownEdition { offset, len, name } => (
-                        &rule::UNKNOWN_EDITION,
-                        offset,
-                        len,
-                        format!("no edition named `{name}`"),
-                        "use an edition from site.yaml, e.g. `:::internal` or `:::customer`",
-                    ),
-                };
+                let (r, msg, help) = block_diagnostic(e);
+                let (off, len) = e.span();
                 let span = Span {
                     file: doc.loc.file,
                     offset: doc.data.body_offset + off,
-                    len: *len,
+                    len,
                 };
                 d.push(s.diag(r, span, msg).help(help));
             }

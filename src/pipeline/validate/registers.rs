@@ -421,6 +421,56 @@ pub(super) fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Passage problems in register Markdown fields, held to the same rules as
+/// document bodies (a FAQ answer is published like a policy).
+pub(super) fn markdown_fields(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for (kind, id, field, text, loc) in site.markdown_fields() {
+        let Some(md) = site.field_md.get(&(kind, id, field)) else {
+            continue;
+        };
+        for e in &md.errors {
+            let (r, msg, help) = super::documents::block_diagnostic(e);
+            let span = field_span(s, &loc, field, &text, e.span());
+            d.push(s.diag(r, span, msg).help(help));
+        }
+    }
+}
+
+/// Where `range` of a field's (YAML-decoded) text is written in the file: the
+/// same snippet, counted the same number of times, after the field's key; the
+/// key itself when the snippet was reflowed beyond recognition.
+fn field_span(
+    s: &Sources,
+    loc: &crate::core::source::ItemLoc,
+    field: &str,
+    text: &str,
+    (offset, len): (usize, usize),
+) -> Span {
+    let key = loc.locate(s, &[field], None);
+    let snippet = text
+        .get(offset..offset + len)
+        .and_then(|t| t.lines().next())
+        .unwrap_or_default();
+    if snippet.is_empty() {
+        return key;
+    }
+    let nth = text[..offset].matches(snippet).count();
+    let f = s.get(loc.file);
+    let end = f
+        .line_start(loc.lines.end.min(f.line_count()))
+        .max(key.offset);
+    let region = f.text.get(key.offset..end).unwrap_or_default();
+    match region.match_indices(snippet).nth(nth) {
+        Some((at, _)) => Span {
+            file: loc.file,
+            offset: key.offset + at,
+            len: snippet.len(),
+        },
+        None => key,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
