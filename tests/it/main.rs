@@ -14,6 +14,7 @@ mod build;
 mod crosswalk;
 mod diff;
 mod export;
+mod fail_closed;
 mod layers;
 mod leak;
 mod publish;
