@@ -7,11 +7,12 @@ use crate::core::date::Date;
 use crate::core::diagnostics::{self, rule, Diagnostic, Severity};
 use crate::core::memo::Cache;
 use crate::core::routes::file_for;
-use crate::core::source::file_diag;
+use crate::core::source::{file_diag, WithHelp};
 use crate::pipeline::linkcheck::{self, EditionIndex};
 use crate::pipeline::model::Site;
 use crate::pipeline::postprocess::PageLinks;
 use crate::pipeline::render::{self, Theme};
+use crate::pipeline::validate::paths::breaks_line;
 use crate::pipeline::write::{self, DiskSink, Sink};
 use crate::pipeline::{load, model, parse, postprocess, validate};
 use crate::site::outputs::{self, SearchDoc};
@@ -116,6 +117,16 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     if let Some(c) = &opts.cache {
         c.begin();
     }
+    if let Some(b) = opts
+        .base_url
+        .as_deref()
+        .filter(|b| b.chars().any(breaks_line))
+    {
+        return Err(Failure::Usage(format!(
+            "--base-url `{}` holds a line break or control character",
+            b.escape_debug()
+        )));
+    }
     let t = std::time::Instant::now();
     let loaded =
         load::load_cached(&opts.root, opts.cache.as_deref()).map_err(|e| Failure::Io(e.0))?;
@@ -151,6 +162,7 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     lap("markdown parse", t);
     let t = std::time::Instant::now();
     diags.extend(validate::validate(&site));
+    diags.extend(outputs::alias_collisions(&site));
     lap("validate", t);
     if let Some(since) = &opts.since {
         let manifest = crate::site::permalinks::load(since).map_err(Failure::Io)?;
@@ -228,8 +240,7 @@ pub struct RenderReport {
 
 /// Loads the theme the project selects.
 pub fn theme_for(site: &Site, cache: Option<&Cache>) -> Result<Arc<Theme>, Box<Diagnostic>> {
-    let files = render::theme_files(&site.root, site.config.theme.as_deref())
-        .map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "content/site.yaml", m)))?;
+    let files = render::theme_files(&site.root, site.config.theme.as_deref())?;
     let load = || render::load_theme(&files);
     let theme = match cache {
         Some(c) => c.theme(crate::core::memo::hash_of(&files), load),
@@ -395,7 +406,7 @@ fn render_edition(
     let mut search = Vec::new();
     for r in results {
         let (path, links, s) = r?;
-        index.files.insert(path.clone());
+        written_once(&mut index, name, &path)?;
         index.pages.insert(path, links);
         search.extend(s);
     }
@@ -411,7 +422,7 @@ fn render_edition(
     for (path, bytes) in extra {
         sink.put(name, &path, bytes)
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
-        index.files.insert(path);
+        written_once(&mut index, name, &path)?;
     }
     lap("  other outputs", t);
     let leaks = guarded.map(|g| g.diagnostics(site)).unwrap_or_default();
@@ -445,6 +456,23 @@ impl Guarded<'_> {
             .map(|(ed, hit)| sentinel::diagnostic(site, ed, hit))
             .collect()
     }
+}
+
+/// Records that `path` was written; a second write to one path means one
+/// output replaced another (validation reports aliases that would; this
+/// catches any other way), and fails the build rather than publish it.
+fn written_once(index: &mut EditionIndex, edition: &str, path: &str) -> Result<(), Failure> {
+    if index.files.insert(path.to_string()) {
+        return Ok(());
+    }
+    Err(Failure::Content(vec![file_diag(
+        &rule::OUTPUT_COLLISION,
+        "content",
+        format!("the {edition} edition would write `{path}` twice, one output over another"),
+    )
+    .help(
+        "find the alias, evidence location or page that maps to this path and change it",
+    )]))
 }
 
 /// Renders the given editions (indices, any order) into `sink` and link-checks
@@ -518,6 +546,7 @@ pub struct BuildReport {
 
 /// Full build into `out/<edition>/`, atomically.
 pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildReport, Failure> {
+    write::check_out(&opts.root, out).map_err(Failure::Usage)?;
     let analysis = analyse(opts)?;
     if analysis.has_errors() {
         return Err(Failure::Content(analysis.diagnostics));

@@ -259,7 +259,31 @@ fn run(cli: Cli) -> Exit {
     }
 }
 
+/// Ends the process quietly with status 2 when standard output or error is
+/// a closed pipe (`vouch links | head -1`, a log reader that went away).
+/// Rust ignores SIGPIPE and its print macros panic when a write fails; the
+/// reader is gone, so there is no one to tell and nothing to clean up that
+/// the next build does not (a failed build's staging folder is swept).
+fn quiet_on_closed_output() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout")
+            || msg.starts_with("failed printing to stderr")
+        {
+            std::process::exit(i32::from(Exit::Io.code()));
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_output();
     match Cli::try_parse() {
         Ok(cli) => run(cli).into(),
         Err(e) => {

@@ -7,7 +7,7 @@
 
 use crate::core::diagnostics::{rule, Diagnostic};
 use crate::core::memo::{Cache, Stamp};
-use crate::core::source::{file_diag, FileId, SourceFile, Sources};
+use crate::core::source::{file_diag, FileId, SourceFile, Sources, WithHelp};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -120,16 +120,20 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> Result<Loaded, LoadErr
     Ok(l)
 }
 
-/// Every source file of the project with its role, in a fixed order.
+/// Every source file of the project with its role, in a fixed order. A
+/// symlink that leads out of `content/` is refused, not read (a diagnostic
+/// names it), and a folder where a file belongs is an error, not skipped.
 fn list_project(
     content: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(Role, PathBuf)>, LoadError> {
+    let fence = Fence::new(content)?;
     let mut files = Vec::new();
     let site = content.join("site.yaml");
-    if site.is_file() {
+    let before = diags.len();
+    if fence.file(&site, diags) {
         files.push((Role::Site, site));
-    } else {
+    } else if diags.len() == before {
         diags.push(file_diag(
             &rule::MISSING_FILE,
             "content/site.yaml",
@@ -137,7 +141,7 @@ fn list_project(
         ));
     }
     let scope = content.join("scope.md");
-    if scope.is_file() {
+    if fence.file(&scope, diags) {
         files.push((Role::Doc(DocKind::Scope), scope));
     }
     for (dir, kind) in [
@@ -146,45 +150,159 @@ fn list_project(
         ("notices", DocKind::Notice),
         ("pages", DocKind::Page),
     ] {
-        for path in list(&content.join(dir), "md")? {
+        for path in fence.list(&content.join(dir), "md", diags)? {
             files.push((Role::Doc(kind), path));
         }
     }
     let registers = content.join("registers");
-    for (reg, name) in Register::ALL {
-        let path = registers.join(name);
-        if path.is_file() {
-            files.push((Role::Register(reg), path));
+    if fence.dir(&registers, diags) {
+        for (reg, name) in Register::ALL {
+            let path = registers.join(name);
+            if fence.file(&path, diags) {
+                files.push((Role::Register(reg), path));
+            }
         }
     }
     for ext in ["yaml", "yml"] {
-        for path in list(&registers.join("systems"), ext)? {
+        for path in fence.list(&registers.join("systems"), ext, diags)? {
             files.push((Role::System, path));
         }
     }
     Ok(files)
 }
 
-/// Sorted files with extension `ext` directly inside `dir` (none if it is absent).
-fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, LoadError> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
+/// Where `path` leads once every symlink is resolved, when that is inside
+/// `dir` (resolved too). `None` when it leads outside or cannot be resolved.
+/// Every file vouch reads from `content/` or a theme, and every file it
+/// publishes, goes through this or [`Fence`], so a link to `/etc/passwd` or
+/// `/proc/self/environ` is never read into a site.
+pub fn resolve_inside(dir: &Path, path: &Path) -> Option<PathBuf> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    let real = std::fs::canonicalize(path).ok()?;
+    real.starts_with(&dir).then_some(real)
+}
+
+/// Reads `path` only if it resolves inside `dir` (see [`resolve_inside`]).
+pub fn read_inside(dir: &Path, path: &Path) -> std::io::Result<Vec<u8>> {
+    match resolve_inside(dir, path) {
+        Some(real) => std::fs::read(real),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("{} leads outside {}", path.display(), dir.display()),
+        )),
     }
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| LoadError(format!("cannot read {}: {e}", dir.display())))?;
-    // The entry's own type costs no system call on most file systems; only
-    // a symlink is followed to see whether it leads to a file.
-    let mut out: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
-        .filter(|e| {
-            e.file_type()
-                .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+}
+
+/// The boundary of `content/`: decides whether a path may be read, and
+/// reports the paths that may not.
+struct Fence {
+    /// `content/` as given (for project-relative names in diagnostics).
+    content: PathBuf,
+    /// `content/` with every symlink resolved.
+    real: PathBuf,
+}
+
+impl Fence {
+    fn new(content: &Path) -> Result<Self, LoadError> {
+        let real = std::fs::canonicalize(content)
+            .map_err(|e| LoadError(format!("cannot read {}: {e}", content.display())))?;
+        Ok(Fence {
+            content: content.to_path_buf(),
+            real,
         })
-        .map(|e| e.path())
-        .collect();
-    out.sort();
-    Ok(out)
+    }
+
+    /// The project-relative name of `path` (`content/...`).
+    fn rel(&self, path: &Path) -> String {
+        let root = self.content.parent().unwrap_or(&self.content);
+        rel_path(root, path)
+    }
+
+    /// True when `path` resolves inside `content/`; otherwise reports it.
+    /// Only a symlink somewhere on the way can lead out, and checking costs
+    /// a system call per component, so callers ask only about symlinks and
+    /// the fixed folders.
+    fn inside(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+        match std::fs::canonicalize(path) {
+            Ok(real) if real.starts_with(&self.real) => true,
+            Ok(real) => {
+                let rel = self.rel(path);
+                diags.push(
+                    file_diag(
+                        &rule::UNSAFE_PATH,
+                        &rel,
+                        format!("`{rel}` leads to {}, outside content/", real.display()),
+                    )
+                    .help("copy the file into content/ instead of linking to it"),
+                );
+                false
+            }
+            // A dangling link leads nowhere: nothing to read, as if absent.
+            Err(_) => false,
+        }
+    }
+
+    /// True when `path` is a file that may be read: a plain file, or a
+    /// symlink to a file inside `content/`. A folder or device there is
+    /// reported, as is a link leading out.
+    fn file(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+        let Ok(meta) = path.symlink_metadata() else {
+            return false;
+        };
+        if meta.file_type().is_symlink() && !self.inside(path, diags) {
+            return false;
+        }
+        if path.is_file() {
+            return true;
+        }
+        if path.exists() {
+            let rel = self.rel(path);
+            diags.push(
+                file_diag(
+                    &rule::NOT_A_FILE,
+                    &rel,
+                    format!("`{rel}` is a folder or special file, not a file"),
+                )
+                .help("replace it with the file vouch reads here, or remove it"),
+            );
+        }
+        false
+    }
+
+    /// True when `dir` is a folder that resolves inside `content/`.
+    fn dir(&self, dir: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+        dir.is_dir() && self.inside(dir, diags)
+    }
+
+    /// Sorted files with extension `ext` directly inside `dir` (none if it
+    /// is absent or leads outside `content/`).
+    fn list(
+        &self,
+        dir: &Path,
+        ext: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<PathBuf>, LoadError> {
+        if !self.dir(dir, diags) {
+            return Ok(Vec::new());
+        }
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| LoadError(format!("cannot read {}: {e}", dir.display())))?;
+        // The entry's own type costs no system call on most file systems; only
+        // a symlink is resolved, to see whether it leads to a file inside.
+        let mut out = Vec::new();
+        for e in entries.filter_map(|e| e.ok()) {
+            let path = e.path();
+            if path.extension().is_none_or(|x| x != ext) {
+                continue;
+            }
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_file() || (t.is_symlink() && path.is_file() && self.inside(&path, diags)) {
+                out.push(path);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
 }
 
 /// Project-relative, `/`-separated path for diagnostics.

@@ -2,6 +2,8 @@
 //! by the project's `themes/<name>/`) loaded once into Tera, then each page
 //! rendered from its view.
 
+use crate::core::diagnostics::{rule, Diagnostic, Rule};
+use crate::core::source::{file_diag, WithHelp};
 use include_dir::{include_dir, Dir};
 use serde::Serialize;
 use serde_json::Value;
@@ -33,40 +35,89 @@ fn collect_embedded(dir: &Dir<'static>, files: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
+/// Reads every file under `dir` (itself resolved to `real`) into `files`,
+/// keyed by its path relative to `base`. A symlink is followed only when it
+/// resolves inside the theme folder `fence`; one that leads out is refused
+/// (`E045`), so a theme cannot publish files from elsewhere on the machine.
 fn collect_disk(
     base: &Path,
+    fence: &Path,
     dir: &Path,
     files: &mut BTreeMap<String, Vec<u8>>,
-) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+) -> Result<(), Box<Diagnostic>> {
+    let io = |p: &Path, e: std::io::Error| {
+        theme_diag(
+            &rule::TEMPLATE_ERROR,
+            base,
+            p,
+            format!("cannot read theme file: {e}"),
+        )
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .collect();
     entries.sort();
     for p in entries {
-        if p.is_dir() {
-            collect_disk(base, &p, files)?;
-        } else if p.is_file() {
+        let real = std::fs::canonicalize(&p).map_err(|e| io(&p, e))?;
+        if !real.starts_with(fence) {
+            let msg = format!("leads to {}, outside the theme folder", real.display());
+            return Err(theme_diag(&rule::UNSAFE_PATH, base, &p, msg));
+        }
+        if real.is_dir() {
+            collect_disk(base, fence, &p, files)?;
+        } else if real.is_file() {
             let rel = crate::pipeline::load::rel_path(base, &p);
-            files.insert(rel, std::fs::read(&p)?);
+            files.insert(rel, std::fs::read(&real).map_err(|e| io(&p, e))?);
         }
     }
     Ok(())
 }
 
+/// A finding about the theme file `path` of the theme folder `base`.
+fn theme_diag(rule: &'static Rule, base: &Path, path: &Path, msg: String) -> Box<Diagnostic> {
+    let root = base.parent().and_then(Path::parent).unwrap_or(base);
+    let rel = crate::pipeline::load::rel_path(root, path);
+    Box::new(file_diag(rule, &rel, msg).help(rule.fix))
+}
+
 /// The theme's files: the embedded default, overlaid by `root/themes/<name>/`.
-pub fn theme_files(root: &Path, name: Option<&str>) -> Result<BTreeMap<String, Vec<u8>>, String> {
+/// The name must be a bare folder name and the folder must resolve inside
+/// `themes/` (validation reports a bad name at its position; this refuses
+/// it again so no caller can load a theme from elsewhere).
+pub fn theme_files(
+    root: &Path,
+    name: Option<&str>,
+) -> Result<BTreeMap<String, Vec<u8>>, Box<Diagnostic>> {
     let mut files = BTreeMap::new();
     collect_embedded(&DEFAULT_THEME, &mut files);
     let name = name.unwrap_or("default");
-    let dir = root.join("themes").join(name);
+    let site_diag =
+        |r: &'static Rule, m: String| Box::new(file_diag(r, "content/site.yaml", m).help(r.fix));
+    if !crate::pipeline::validate::paths::valid_theme_name(name) {
+        return Err(site_diag(
+            &rule::UNSAFE_PATH,
+            format!("theme `{name}` is not a folder name under themes/"),
+        ));
+    }
+    let themes = root.join("themes");
+    let dir = themes.join(name);
     if dir.is_dir() {
-        collect_disk(&dir, &dir, &mut files)
-            .map_err(|e| format!("cannot read theme {}: {e}", dir.display()))?;
+        let fence = crate::pipeline::load::resolve_inside(&themes, &dir).ok_or_else(|| {
+            site_diag(
+                &rule::UNSAFE_PATH,
+                format!("themes/{name} leads outside themes/"),
+            )
+        })?;
+        collect_disk(&dir, &fence, &dir, &mut files)?;
     } else if name != "default" {
-        return Err(format!(
-            "theme `{name}` not found: expected a folder {}",
-            dir.display()
+        return Err(site_diag(
+            &rule::TEMPLATE_ERROR,
+            format!(
+                "theme `{name}` not found: expected a folder {}",
+                dir.display()
+            ),
         ));
     }
     Ok(files)
@@ -167,8 +218,25 @@ pub fn render_page(
             canonical: &canonical,
         },
     );
-    theme
+    let html = theme
         .tera
         .render(job.template, &ctx)
-        .map_err(|e| format!("{} (rendering {})", tera_error(&e), job.url))
+        .map_err(|e| format!("{} (rendering {})", tera_error(&e), job.url))?;
+    Ok(strip_controls(html))
+}
+
+/// True for the C0 control characters HTML does not allow in a document:
+/// all but tab, newline and carriage return (form feed included).
+fn stray_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `html` without stray C0 control characters. Markdown text reaches a page
+/// through pulldown-cmark's own escaping, which passes them on; templates
+/// mark that HTML safe. One pass over the page, and none when it is clean.
+pub fn strip_controls(html: String) -> String {
+    if !html.bytes().any(|b| stray_control(char::from(b))) {
+        return html;
+    }
+    html.chars().filter(|c| !stray_control(*c)).collect()
 }

@@ -29,6 +29,22 @@ fn safe_rel(path: &str) -> io::Result<&str> {
     Ok(rel)
 }
 
+/// Refuses an edition name that is not one plain folder name (validation
+/// requires ids; this keeps a bad name from ever leaving `--out`).
+fn safe_edition(ed: &str) -> io::Result<&str> {
+    let mut chars = ed.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(ed)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unsafe edition name {ed:?}"),
+        ))
+    }
+}
+
 /// Writes into `<staging>/<edition>/...`.
 pub struct DiskSink {
     pub staging: PathBuf,
@@ -36,7 +52,7 @@ pub struct DiskSink {
 
 impl Sink for DiskSink {
     fn put(&self, ed: &str, path: &str, bytes: Vec<u8>) -> io::Result<()> {
-        let full = self.staging.join(ed).join(safe_rel(path)?);
+        let full = self.staging.join(safe_edition(ed)?).join(safe_rel(path)?);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -80,12 +96,19 @@ pub struct Staging {
     pub out: PathBuf,
 }
 
+/// The name every staging folder starts with.
+pub const STAGING_PREFIX: &str = ".vouch-staging-";
+
 /// Creates `out` if needed and a hidden staging folder inside it, so that the
-/// final renames stay on one filesystem.
+/// final renames stay on one filesystem. Staging folders left by a build
+/// that was killed are removed first. The folder's name carries this
+/// process's id (`.vouch-staging-<pid>-<random>`), so a concurrent build's
+/// folder is recognised and left alone.
 pub fn stage(out: &Path) -> io::Result<Staging> {
     std::fs::create_dir_all(out)?;
+    sweep(out);
     let dir = tempfile::Builder::new()
-        .prefix(".vouch-staging-")
+        .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
         .tempdir_in(out)?;
     Ok(Staging {
         dir,
@@ -93,9 +116,60 @@ pub fn stage(out: &Path) -> io::Result<Staging> {
     })
 }
 
+/// Removes the staging folders in `out` whose build is no longer running.
+/// Best effort: a folder that cannot be removed now is tried again next time.
+fn sweep(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else {
+            continue;
+        };
+        // Only real folders: a symlink named like one is removed as a link,
+        // never followed.
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let owner = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if owner.is_some_and(running) {
+            continue;
+        }
+        let _ = if is_dir {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        };
+    }
+}
+
+/// Whether process `pid` still runs (then its staging folder is in use).
+/// Where that cannot be told, the answer is yes: a leftover folder is only
+/// disk space, a concurrent build's folder is its output.
+fn running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    if cfg!(unix) {
+        return std::process::Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    }
+    true
+}
+
 impl Staging {
     /// Moves each staged edition to `out/<edition>`, replacing the old one.
     pub fn commit(self, editions: &[String]) -> io::Result<()> {
+        // Every name is checked before the first rename, so a bad one
+        // cannot leave some editions swapped in and others not.
+        for ed in editions {
+            safe_edition(ed)?;
+        }
         for ed in editions {
             let new = self.dir.path().join(ed);
             if !new.is_dir() {
@@ -116,6 +190,75 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Refuses an output folder that would overwrite or publish the build's own
+/// input: `--out` may not be the project root, `content/` or `themes/`, lie
+/// inside `content/` or `themes/`, or be a parent of any of them (editions
+/// would land beside the project, and leftovers would be swept up with it).
+/// Paths are compared with every symlink resolved.
+pub fn check_out(root: &Path, out: &Path) -> Result<(), String> {
+    let io = |e: std::io::Error| format!("cannot resolve {}: {e}", out.display());
+    let real_out = resolve(out).map_err(io)?;
+    let real_root = resolve(root).map_err(io)?;
+    let guarded = [
+        ("the project folder", real_root.clone(), false),
+        (
+            "content/",
+            resolve(&root.join("content")).map_err(io)?,
+            true,
+        ),
+        ("themes/", resolve(&root.join("themes")).map_err(io)?, true),
+    ];
+    for (what, dir, no_inside) in guarded {
+        let problem = if real_out == dir {
+            Some(format!("is {what}"))
+        } else if dir.starts_with(&real_out) {
+            Some(format!("holds {what}"))
+        } else if no_inside && real_out.starts_with(&dir) {
+            Some(format!("lies inside {what}"))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            return Err(format!(
+                "--out {} {p}; give a folder of its own, such as `site` (the default)",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with every symlink resolved, for a path whose end
+/// does not exist yet too: the longest existing ancestor is resolved and the
+/// rest appended (`.` dropped, `..` taking a component off).
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut rest = Vec::new();
+    let mut base = abs.as_path();
+    let mut real = loop {
+        match std::fs::canonicalize(base) {
+            Ok(r) => break r,
+            Err(_) => {
+                rest.push(base.file_name().map(|n| n.to_os_string()));
+                match base.parent() {
+                    Some(p) => base = p,
+                    None => break PathBuf::from("/"),
+                }
+            }
+        }
+    };
+    for part in rest.into_iter().rev() {
+        match part {
+            Some(n) => real.push(n),
+            // `file_name` is `None` for a trailing `..`.
+            None => {
+                real.pop();
+            }
+        }
+    }
+    Ok(real)
 }
 
 #[cfg(test)]

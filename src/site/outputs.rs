@@ -97,6 +97,18 @@ fn visible_ids(site: &Site, kind: Kind, ids: &[String], ed: usize) -> Vec<String
         .collect()
 }
 
+/// A CSV cell as a spreadsheet may safely open it: a cell starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would be read as a formula
+/// (OWASP "CSV injection"), so it gets a leading single quote, which
+/// spreadsheets show as text. Every CSV vouch writes goes through this.
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
@@ -130,7 +142,7 @@ fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
             .field_html(Kind::Control, &c.id, "justification", ed)
             .map(|r| r.text.trim().to_string())
             .unwrap_or_default();
-        let _ = w.write_record([
+        let record = [
             c.id.as_str(),
             c.title.as_str(),
             if c.id.starts_with("A.") { "yes" } else { "no" },
@@ -145,7 +157,8 @@ fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
             e.owner.as_deref().unwrap_or(""),
             ev.as_str(),
             &format!("{b}{}", url(Kind::Control, &c.id)),
-        ]);
+        ];
+        let _ = w.write_record(record.map(csv_cell).iter().map(|c| c.as_ref()));
     }
     w.into_inner().unwrap_or_default()
 }
@@ -375,15 +388,22 @@ fn search_index(mut search: Vec<SearchDoc>) -> Vec<u8> {
     serde_json::to_vec(&Index { docs: &search }).unwrap_or_default()
 }
 
-/// The file evidence edition `ed` can see, copied as is (unreadable files are skipped).
+/// The file evidence edition `ed` can see, copied as is (unreadable files,
+/// and links leading out of `content/`, are skipped).
 fn evidence_files(site: &Site, ed: usize) -> Vec<OutFile> {
     let mut out = Vec::new();
+    // Several items may cite one file: it is copied once.
+    let mut seen = std::collections::HashSet::new();
     for e in site
         .evidence
         .iter()
         .filter(|e| e.level <= ed && e.data.kind == EvidenceKind::File)
+        .filter(|e| seen.insert(e.data.location.as_str()))
     {
-        if let Ok(bytes) = std::fs::read(site.content.join(&e.data.location)) {
+        // Read only through a path that stays inside content/ (validation
+        // refuses a link leading out; this refuses it again).
+        let path = site.content.join(&e.data.location);
+        if let Ok(bytes) = crate::pipeline::load::read_inside(&site.content, &path) {
             out.push((
                 crate::core::routes::evidence_file_url(&e.data.location),
                 bytes,
@@ -391,4 +411,128 @@ fn evidence_files(site: &Site, ed: usize) -> Vec<OutFile> {
         }
     }
     out
+}
+
+/// Files every edition writes besides its pages (see [`files`]).
+pub const GENERATED_FILES: &[&str] = &[
+    "/api/controls.json",
+    "/api/systems.json",
+    "/api/faq.json",
+    "/api/evidence.json",
+    "/soa.csv",
+    "/feed.xml",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/.well-known/security.txt",
+    "/_headers",
+    "/_redirects",
+    "/urls.json",
+    "/search-index.json",
+];
+
+/// Folders whose files vouch generates: theme assets, the API, evidence
+/// copies, exports and `.well-known`.
+pub const GENERATED_FOLDERS: &[&str] = &[
+    "/static/",
+    "/api/",
+    "/evidence-files/",
+    "/exports/",
+    "/.well-known/",
+];
+
+/// True when `file` (root-relative, leading `/`) is, or lies in a folder of,
+/// what vouch generates besides pages and alias redirects.
+pub fn is_generated(file: &str) -> bool {
+    GENERATED_FILES.contains(&file) || GENERATED_FOLDERS.iter().any(|f| file.starts_with(f))
+}
+
+/// Aliases that would overwrite a file of an edition that publishes them:
+/// a page (another entity's, or the entity's own), a generated file such as
+/// `/_headers` (whose loss drops the CSP and HSTS), an alias of another
+/// entity, or a file where that edition needs a folder (and the reverse).
+/// Aliases already refused by their form (E046) are skipped.
+pub fn alias_collisions(site: &Site) -> Vec<crate::core::diagnostics::Diagnostic> {
+    use crate::core::diagnostics::rule;
+    use crate::core::source::WithHelp;
+    use crate::pipeline::validate::paths;
+    let all = paths::aliases(site);
+    let mut d = Vec::new();
+    if all.is_empty() {
+        return d;
+    }
+    // Each alias is reported once, for the lowest edition it clashes in.
+    let mut reported = vec![false; all.len()];
+    for (ed, name) in site.editions.iter().enumerate() {
+        let mut taken = Taken::default();
+        for u in crate::site::pages::urls(site, ed) {
+            taken.add(&crate::core::routes::file_for(&u));
+        }
+        for (i, a) in all.iter().enumerate().filter(|(_, a)| a.level <= ed) {
+            if paths::check_alias(a.alias).is_err() {
+                continue;
+            }
+            let file = crate::core::routes::file_for(a.alias);
+            let clash = if is_generated(&file) {
+                Some(format!("`{file}`, a file vouch generates"))
+            } else {
+                taken.clash(&file)
+            };
+            match clash {
+                Some(_) if reported[i] => {}
+                Some(what) => {
+                    reported[i] = true;
+                    let span = a.loc.locate(&site.sources, &["aliases"], Some(a.alias));
+                    let msg = format!(
+                        "alias `{}` of {} `{}` would overwrite {what} in the {name} edition",
+                        a.alias,
+                        a.kind.name(),
+                        a.id
+                    );
+                    d.push(
+                        site.sources
+                            .diag(&rule::OUTPUT_COLLISION, span, msg)
+                            .help("remove the alias, or give the earlier URL it really stands for"),
+                    );
+                }
+                None => taken.add(&file),
+            }
+        }
+    }
+    d
+}
+
+/// The files an edition writes so far, and the folders they need.
+#[derive(Default)]
+struct Taken {
+    files: std::collections::HashSet<String>,
+    folders: std::collections::HashSet<String>,
+}
+
+impl Taken {
+    fn add(&mut self, file: &str) {
+        let mut at = 0;
+        while let Some(i) = file[at + 1..].find('/') {
+            at += i + 1;
+            self.folders.insert(file[..at].to_string());
+        }
+        self.files.insert(file.to_string());
+    }
+
+    /// What writing `file` would clash with, if anything.
+    fn clash(&self, file: &str) -> Option<String> {
+        if self.files.contains(file) {
+            return Some(format!("`{file}`, which that edition already writes"));
+        }
+        if self.folders.contains(file) {
+            return Some(format!("the folder `{file}/` of that edition"));
+        }
+        let mut at = 0;
+        while let Some(i) = file[at + 1..].find('/') {
+            at += i + 1;
+            if self.files.contains(&file[..at]) {
+                return Some(format!("`{}`, a file that edition writes", &file[..at]));
+            }
+        }
+        None
+    }
 }

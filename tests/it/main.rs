@@ -15,6 +15,7 @@ mod check_links;
 mod crosswalk;
 mod diff;
 mod export;
+mod fail_closed;
 mod layers;
 mod leak;
 mod passages;

@@ -256,6 +256,9 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // C0 controls other than tab, newline and carriage return are
+            // not allowed in HTML text: dropped, never passed on raw.
+            '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' => {}
             _ => out.push(c),
         }
     }

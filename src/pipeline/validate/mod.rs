@@ -2,6 +2,7 @@
 //! check that evidence files exist) and fast, so `serve` runs it on every save.
 
 mod documents;
+pub mod paths;
 mod registers;
 
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
@@ -21,6 +22,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     registers::systems(site, &mut d);
     registers::risks(site, &mut d);
     registers::certifications(site, &mut d);
+    paths::paths(site, &mut d);
     d
 }
 

@@ -59,8 +59,12 @@ fn csv_text(rows: &[Vec<String>], delimiter: u8) -> Result<String, String> {
         .flexible(true)
         .delimiter(delimiter)
         .from_writer(Vec::new());
+    // Cells a spreadsheet would run as formulas are neutralised, the
+    // questionnaire's own cells too: the file goes back into a spreadsheet.
     for r in rows {
-        w.write_record(r).map_err(|e| e.to_string())?;
+        let cells = r.iter().map(|c| crate::site::outputs::csv_cell(c));
+        w.write_record(cells.map(|c| c.into_owned()))
+            .map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
