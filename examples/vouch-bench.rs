@@ -2,7 +2,7 @@
 //! with all three editions, reports wall time and peak memory, and optionally
 //! builds the same pages with Hugo for comparison.
 //!
-//! `cargo run --release --example vouch-bench -- [--pages N] [--hugo] [--keep DIR] [--phases]`
+//! `cargo run --release --example vouch-bench -- [--pages N] [--hugo] [--keep DIR] [--phases] [--huge-page MB]`
 //!
 //! `--pages N` (default 10,000) documents, 20% policies and 80% pages; `--hugo`
 //! also times Hugo on the same pages; `--keep DIR` writes the project to DIR (and
@@ -49,6 +49,9 @@ struct Args {
     phases: bool,
     /// Internal: time the phases of the project in this folder, then exit.
     phases_of: Option<PathBuf>,
+    /// Instead of the corpus: one page of this many MB with passages and
+    /// `kind:id` links, timed through `vouch check` (issue: linear time).
+    huge_page_mb: Option<usize>,
 }
 
 /// Parses `--pages N`, `--hugo`, `--keep DIR` and `--phases`.
@@ -59,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
         keep: None,
         phases: false,
         phases_of: None,
+        huge_page_mb: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -71,7 +75,12 @@ fn parse_args() -> Result<Args, String> {
             "--phases" => args.phases = true,
             "--phases-of" => args.phases_of = Some(it.next().ok_or("--phases-of needs a folder")?.into()),
             "--keep" => args.keep = Some(it.next().ok_or("--keep needs a folder")?.into()),
-            _ => return Err(format!("unknown argument `{a}`; usage: vouch-bench [--pages N] [--hugo] [--keep DIR] [--phases]")),
+            "--huge-page" => {
+                let v = it.next().ok_or("--huge-page needs a size in MB")?;
+                args.huge_page_mb =
+                    Some(v.parse().map_err(|_| format!("--huge-page: `{v}` is not a number"))?);
+            }
+            _ => return Err(format!("unknown argument `{a}`; usage: vouch-bench [--pages N] [--hugo] [--keep DIR] [--phases] [--huge-page MB]")),
         }
     }
     Ok(args)
@@ -531,6 +540,9 @@ fn run(args: Args) -> Result<(), (u8, String)> {
     if let Some(root) = &args.phases_of {
         return phases(root).map_err(failure);
     }
+    if let Some(mb) = args.huge_page_mb {
+        return huge_page(mb);
+    }
     let temp = tempfile::tempdir().map_err(|e| (2, format!("no temporary folder: {e}")))?;
     let root = args
         .keep
@@ -583,6 +595,57 @@ fn run(args: Args) -> Result<(), (u8, String)> {
             other => return Err((1, format!("the phase measurement failed: {other:?}\n"))),
         }
     }
+    Ok(())
+}
+
+/// One page of `mb` MB: paragraphs with `kind:id` links, a `:::internal`
+/// passage every tenth section; `vouch check` (parse, validate, render and
+/// link-check every edition) must take time linear in its size.
+fn huge_page(mb: usize) -> Result<(), (u8, String)> {
+    let temp = tempfile::tempdir().map_err(|e| (2, format!("no temporary folder: {e}")))?;
+    let root = temp.path().join("project");
+    let today = Date::parse(APPROVED).expect("valid date");
+    let io = |e: std::io::Error| (2, format!("cannot write the project: {e}"));
+    for (rel, text) in vouch::commands::new::starter::files(today) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has parent")).map_err(io)?;
+        std::fs::write(path, text).map_err(io)?;
+    }
+    let mut page = String::from("---\ntitle: A very long page\nvisibility: public\n---\n\n");
+    let (mut links, mut passages, mut k) = (0usize, 0usize, 0usize);
+    while page.len() < mb * 1_000_000 {
+        k += 1;
+        let hidden = k % 10 == 0;
+        if hidden {
+            page.push_str(":::internal\n");
+            passages += 1;
+        }
+        let _ = write!(page, "## Section {k}\n\n");
+        for _ in 0..4 {
+            page.push_str("The [AI policy](policy:ai-policy) and [the owner control](control:A.3.2) apply to this record. ");
+            links += 2;
+        }
+        page.push_str("\n\n");
+        if hidden {
+            page.push_str(":::\n\n");
+        }
+    }
+    std::fs::create_dir_all(root.join("content/pages")).map_err(io)?;
+    std::fs::write(root.join("content/pages/huge.md"), &page).map_err(io)?;
+    let mut opts = Options::new(&root);
+    opts.today = Date::parse(TODAY);
+    let t = Instant::now();
+    let a = build::check(&opts).map_err(failure)?;
+    let secs = t.elapsed().as_secs_f64();
+    let errors = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    println!(
+        "one page of {:.1} MB, {passages} passages, {links} links: vouch check {secs:.2} s ({errors} errors)",
+        page.len() as f64 / 1e6
+    );
     Ok(())
 }
 

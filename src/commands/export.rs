@@ -7,7 +7,37 @@ use crate::build::{Failure, Options};
 use crate::core::diagnostics::Diagnostic;
 use crate::pipeline::model::Site;
 use crate::site::export;
+use crate::site::sentinel::{self, Sentinel};
 use std::path::Path;
+
+/// Runs the leak sentinel over what the export of a lower edition would
+/// write, before anything is written.
+fn guard(site: &Site, ed: usize, target: &Target) -> Result<(), Failure> {
+    if ed + 1 >= site.editions.len() {
+        return Ok(());
+    }
+    let sentinel = Sentinel::new(site, ed, &[]);
+    if sentinel.is_empty() {
+        return Ok(());
+    }
+    let files: Vec<(String, Vec<u8>)> = match target {
+        Target::Oscal(_) => vec![(
+            "oscal-component-definition.json".into(),
+            export::oscal::to_bytes(site, ed),
+        )],
+        Target::Cards(_) => export::cards::files(site, ed),
+    };
+    let found: Vec<Diagnostic> = files
+        .iter()
+        .filter_map(|(path, bytes)| sentinel.scan(path, bytes))
+        .map(|hit| sentinel::diagnostic(site, &site.editions[ed], &hit))
+        .collect();
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Content(found))
+    }
+}
 
 /// `vouch export` for the command line: prints warnings and the summary.
 pub fn cli(common: &Common, edition: &str, target: Target) -> Exit {
@@ -88,6 +118,7 @@ pub fn run(
         }
     };
     let name = &site.editions[ed];
+    guard(&site, ed, &target)?;
     let summary = match target {
         Target::Oscal(None) => {
             use std::io::Write as _;

@@ -163,13 +163,16 @@ pub fn is_fresh(site: &Site, e: &EvidenceEntry) -> bool {
     e.freshness(site.today) == Freshness::Current
 }
 
-fn evidence_counts(site: &Site, ids: &[String]) -> (usize, usize) {
-    let fresh = ids
+/// How many evidence items of `ids` edition `ed` sees, and how many of those
+/// are fresh: hidden items are not counted (a count would reveal them).
+fn evidence_counts(site: &Site, ids: &[String], ed: usize) -> (usize, usize) {
+    let seen: Vec<_> = ids
         .iter()
         .filter_map(|id| site.evidence.iter().find(|e| &e.id == id))
-        .filter(|e| is_fresh(site, &e.data))
-        .count();
-    (ids.len(), fresh)
+        .filter(|e| e.level <= ed)
+        .collect();
+    let fresh = seen.iter().filter(|e| is_fresh(site, &e.data)).count();
+    (seen.len(), fresh)
 }
 
 fn cover(site: &Site, c: &Entity<ControlEntry>, ed: usize, reference_only: bool) -> CoverView {
@@ -178,7 +181,7 @@ fn cover(site: &Site, c: &Entity<ControlEntry>, ed: usize, reference_only: bool)
         .applicable
         .then_some(e.status.map(|s| s.as_str()))
         .flatten();
-    let (evidence, fresh) = evidence_counts(site, &e.evidence);
+    let (evidence, fresh) = evidence_counts(site, &e.evidence, ed);
     CoverView {
         control: site.link(Kind::Control, &c.id, ed),
         applicable: e.applicable,

@@ -43,8 +43,8 @@ const LAYERS: &[&str] = &[
     "site::pages",
     "site::outputs",
     "site::permalinks",
-    "site::answer",
     "site::sentinel",
+    "site::answer",
     "site",
     // stringing the stages together
     "build",

@@ -14,6 +14,7 @@ mod build;
 mod check_links;
 mod crosswalk;
 mod diff;
+mod evidence_documents;
 mod export;
 mod fail_closed;
 mod layers;

@@ -40,6 +40,39 @@ impl EvidenceEntry {
     }
 }
 
+/// What a `kind: document` evidence item names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentRef<'a> {
+    /// A vouch document, by id: it must exist, and links where visible.
+    Vouch(&'a str),
+    /// The organisation's own controlled documented information (an id in
+    /// its document-control system), shown as text.
+    External(&'a str),
+}
+
+/// True for a location in vouch's id syntax: `[a-z0-9][a-z0-9-]*`.
+fn is_vouch_id(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl EvidenceEntry {
+    /// For `kind: document`: a location in vouch's id syntax without
+    /// `system:` names a vouch document; any other location (capitals, `/`,
+    /// `.`, spaces), or any location with `system:`, is an external
+    /// reference. An exact rule, so a typo in a vouch id is caught, not guessed.
+    pub fn document_ref(&self) -> Option<DocumentRef<'_>> {
+        (self.kind == EvidenceKind::Document).then(|| {
+            if self.system.is_none() && is_vouch_id(&self.location) {
+                DocumentRef::Vouch(&self.location)
+            } else {
+                DocumentRef::External(&self.location)
+            }
+        })
+    }
+}
+
 impl FrontMatter {
     /// When the document must be reviewed again.
     pub fn review_due(&self) -> Option<Date> {

@@ -227,6 +227,13 @@ pub struct EvidenceEntry {
     pub receipt: bool,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// `kind: document` only: the organisation's document-control system
+    /// holding it (e.g. "SharePoint"); makes `location` an external reference.
+    #[serde(default)]
+    pub system: Option<String>,
+    /// `kind: document` only: where an external document can be opened.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// An AI risk.

@@ -5,7 +5,7 @@ use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::Kind;
 use crate::core::source::{Sources, Span, WithHelp};
 use crate::pipeline::model::{Entity, Site};
-use crate::pipeline::parse::rules::Freshness;
+use crate::pipeline::parse::rules::{DocumentRef, Freshness};
 use crate::pipeline::parse::types::*;
 use std::path::Component;
 
@@ -143,6 +143,17 @@ pub(super) fn evidence(site: &Site, d: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        if e.kind != EvidenceKind::Document && (e.system.is_some() || e.url.is_some()) {
+            let field = if e.system.is_some() { "system" } else { "url" };
+            d.push(
+                s.diag(
+                    &rule::EVIDENCE_LOCATION,
+                    ev.loc.locate(s, &[field], None),
+                    format!("`{field}:` is for `kind: document` evidence only"),
+                )
+                .help("remove it, or set `kind: document` for a document in your document-control system"),
+            );
+        }
         stale_evidence(site, ev, d);
     }
 }
@@ -205,6 +216,19 @@ fn evidence_document(
     at: &dyn Fn() -> Span,
     d: &mut Vec<Diagnostic>,
 ) {
+    if let Some(u) = &e.url {
+        if !(u.starts_with("https://") || u.starts_with("http://")) {
+            d.push(
+                site.sources
+                    .diag(&rule::EVIDENCE_LOCATION, at(), format!("`url: {u}` is not a web address"))
+                    .help("give the document's address in your document-control system, starting with https://"),
+            );
+        }
+    }
+    if !matches!(e.document_ref(), Some(DocumentRef::Vouch(_))) {
+        // The organisation's own controlled document: shown as text.
+        return;
+    }
     let broken = ["policy", "assessment", "notice", "page", "scope"]
         .iter()
         .any(|k| {
@@ -214,7 +238,9 @@ fn evidence_document(
         });
     if !broken && !site.docs.iter().any(|doc| doc.id == e.location) {
         let hint = did_you_mean(&e.location, site.docs.iter().map(|x| x.id.as_str())).map_or(
-            "give the id of a policy, assessment, notice or page".into(),
+            "give the id of a policy, assessment, notice or page; for a document in your own \
+             document-control system, add `system:` (e.g. `system: SharePoint`)"
+                .into(),
             |m| format!("did you mean `{m}`?"),
         );
         d.push(

@@ -309,6 +309,31 @@ pub fn edition_index(site: &Site, name: &str) -> Result<usize, String> {
     })
 }
 
+/// Runs the leak sentinel over the answers of a lower edition before they are
+/// written; the questionnaire's own text is the customer's and counts as seen.
+fn guard(site: &Site, ed: usize, sheet: &questionnaire::Sheet, text: &str) -> Result<(), String> {
+    if ed + 1 >= site.editions.len() {
+        return Ok(());
+    }
+    let asked: String = sheet
+        .rows
+        .iter()
+        .map(|r| r.join("\n"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let sentinel = crate::site::sentinel::Sentinel::new(site, ed, &[&asked]);
+    match sentinel.scan("answers", text.as_bytes()) {
+        None => Ok(()),
+        Some(hit) => {
+            let d = crate::site::sentinel::diagnostic(site, &site.editions[ed], &hit);
+            Err(format!(
+                "{} {}: {} ({}:{}:{}); nothing was written",
+                d.rule.code, d.rule.name, d.message, d.file, d.line, d.column
+            ))
+        }
+    }
+}
+
 /// Reads the questionnaire, drafts every answer and writes the result.
 pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
     let ed = edition_index(site, &opts.edition)?;
@@ -343,6 +368,7 @@ pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
         .or_else(|| opts.out.as_deref().map(Format::from_path))
         .unwrap_or(Format::Csv);
     let text = write_table(&sheet, &layout, &drafts, format)?;
+    guard(site, ed, &sheet, &text)?;
     match &opts.out {
         Some(p) => {
             std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?

@@ -10,8 +10,10 @@ use crate::core::date::{Date, Period};
 use crate::core::kinds::Kind;
 use crate::core::routes::url;
 use crate::pipeline::model::Site;
+use crate::pipeline::parse::rules::Freshness;
 use crate::pipeline::parse::types::*;
 use crate::pipeline::write::OutFile;
+use crate::site::views::shown_location;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -120,10 +122,14 @@ pub struct ApiEvidence<'a> {
     pub due: Option<Date>,
     pub id: &'a str,
     pub kind: EvidenceKind,
-    pub location: &'a str,
+    /// A vouch document the edition may not see is not named by its id.
+    pub location: String,
     pub owner: &'a Option<String>,
     pub review_every: Option<Period>,
     pub stale: bool,
+    /// The document-control system of an external document, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<&'a str>,
     pub title: &'a str,
     pub url: String,
 }
@@ -215,16 +221,16 @@ fn faq(site: &Site, ed: usize, b: &str) -> FaqDoc {
 fn evidence<'a>(site: &'a Site, ed: usize, b: &str) -> EvidenceDoc<'a> {
     let evidence = site.evidence.iter().filter(|e| e.level <= ed).map(|e| {
         let d = &e.data;
-        let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
         ApiEvidence {
             collected: d.collected,
-            due,
+            due: d.due(),
             id: &e.id,
             kind: d.kind,
-            location: &d.location,
+            location: shown_location(site, d, ed),
             owner: &d.owner,
             review_every: d.review_every,
-            stale: due.is_some_and(|x| x < site.today),
+            stale: matches!(d.freshness(site.today), Freshness::Stale(_)),
+            system: d.system.as_deref(),
             title: &e.title,
             url: format!("{b}{}", url(Kind::Evidence, &e.id)),
         }

@@ -4,6 +4,7 @@
 use crate::core::kinds::Kind;
 use crate::core::routes::{evidence_file_url, url};
 use crate::pipeline::model::{Entity, Site};
+use crate::pipeline::parse::rules::{DocumentRef, Freshness};
 use crate::pipeline::parse::types::*;
 use crate::site::links::LinkView;
 use serde::Serialize;
@@ -52,6 +53,8 @@ pub struct EvidenceView {
     pub title: String,
     pub kind: &'static str,
     pub location: String,
+    /// The document-control system holding an external document.
+    pub system: Option<String>,
     /// Where the location can be opened (file copy or URL), if anywhere.
     pub href: Option<String>,
     pub collected: Option<String>,
@@ -139,18 +142,32 @@ pub fn supplier_view(site: &Site, s: &Entity<SupplierEntry>, ed: usize) -> Suppl
     }
 }
 
+/// The location an edition may show: a vouch document hidden from it is named
+/// by what it is, never by its id.
+pub fn shown_location(site: &Site, d: &EvidenceEntry, ed: usize) -> String {
+    match d.document_ref() {
+        Some(DocumentRef::Vouch(id)) if site.docs.iter().any(|x| x.id == id && x.level > ed) => {
+            "a document available on request".into()
+        }
+        _ => d.location.clone(),
+    }
+}
+
 /// Builds an evidence item's view for edition `ed`.
 pub fn evidence_view(site: &Site, e: &Entity<EvidenceEntry>, ed: usize) -> EvidenceView {
     let d = &e.data;
-    let due = d.collected.zip(d.review_every).map(|(c, p)| c.plus(p));
+    let due = d.due();
     let href = match d.kind {
         EvidenceKind::File => Some(evidence_file_url(&d.location)),
         EvidenceKind::Url => Some(d.location.clone()),
-        EvidenceKind::Document => site
-            .docs
-            .iter()
-            .find(|doc| doc.id == d.location && doc.level <= ed)
-            .map(|doc| url(doc.kind, &doc.id)),
+        EvidenceKind::Document => match d.document_ref() {
+            Some(DocumentRef::Vouch(id)) => site
+                .docs
+                .iter()
+                .find(|doc| doc.id == id && doc.level <= ed)
+                .map(|doc| url(doc.kind, &doc.id)),
+            _ => d.url.clone(),
+        },
         _ => None,
     };
     EvidenceView {
@@ -158,12 +175,13 @@ pub fn evidence_view(site: &Site, e: &Entity<EvidenceEntry>, ed: usize) -> Evide
         url: url(Kind::Evidence, &e.id),
         title: e.title.clone(),
         kind: d.kind.as_str(),
-        location: d.location.clone(),
+        location: shown_location(site, d, ed),
+        system: d.system.clone(),
         href,
         collected: d.collected.map(|c| c.to_string()),
         review_every: d.review_every.map(|p| p.to_string()),
         due: due.map(|x| x.to_string()),
-        stale: due.is_some_and(|x| x < site.today),
+        stale: matches!(d.freshness(site.today), Freshness::Stale(_)),
         owner: d.owner.clone(),
         supports: site.backlink_views(Kind::Evidence, &e.id, ed),
         receipt_sha256: crate::site::receipts::receipt_hash(site, e),
