@@ -41,7 +41,7 @@ macro_rules! rules {
 
 rules! {
     NOT_UTF8 = "E001" "not-utf8" Error "A content file is not valid UTF-8." "Save the file as UTF-8.";
-    EMPTY_FILE = "E002" "empty-file" Error "A content file or register is empty." "Add content or delete the file.";
+    EMPTY_FILE = "E002" "empty-file" Error "A Markdown document or `site.yaml` is empty (an empty register is an empty list)." "Add content or delete the file.";
     YAML_SYNTAX = "E003" "yaml-syntax" Error "A YAML file or front matter block cannot be parsed." "Fix the YAML at the position shown (indentation, quotes, colons).";
     FRONT_MATTER = "E004" "front-matter" Error "A Markdown document has no front matter, or its `---` block is not closed." "Start the file with `---`, the YAML fields, and a closing `---` line.";
     UNKNOWN_FIELD = "E005" "unknown-field" Error "A field that vouch does not know (often a typo)." "Use the suggested field name, or remove the field.";
@@ -85,6 +85,9 @@ rules! {
     REVIEW_OVERDUE = "W002" "review-overdue" Warning "A document or risk whose approval or review date plus `review_every` lies before today." "Review it, then update `approved` (documents) or `reviewed` (risks).";
     OUT_OF_LOOP_RATIONALE = "W003" "out-of-loop-rationale" Warning "A high-tier system runs `human-out-of-the-loop`; a rationale is recorded but auditors will ask." "Prefer human oversight for high-tier systems; keep the rationale current.";
     VAGUE_LANGUAGE = "W004" "vague-language" Warning "A policy or the scope uses a phrase an auditor cannot test (\"appropriate\", \"regularly\" ...)." "Say who does what and how often; or add `lint_allow: [vague-language]`.";
+    FUTURE_DATE = "W005" "future-date" Warning "A date that records something done (`approved`, `collected`, `reviewed`, a certification's `issued`) lies after today." "Write the date it happened; dates still to come belong in `expires` or `target`.";
+    LONG_REVIEW_PERIOD = "W006" "long-review-period" Warning "A `review_every` period is longer than 3 years, so the next review is far out (often a typo such as `120 months`)." "Review at least every 3 years; 12 months is usual.";
+    UNDECLARED_ROLE = "W007" "undeclared-role" Warning "A system's `roles:` names an ISO/IEC 22989 role that `site.yaml` `roles:` does not declare for the organisation." "Add the role to `roles:` in site.yaml, or correct the system's `roles:`.";
 }
 
 /// One finding, located in a source file.
@@ -255,6 +258,54 @@ pub fn summary(diags: &[Diagnostic]) -> String {
         plural(w, "warning"),
         plural(files.len(), "file")
     )
+}
+
+/// Version of the JSON lines format of `--format json`: one diagnostic
+/// object per line, then one summary line. Raised when a field changes
+/// meaning or disappears, not when one is added.
+pub const JSON_FORMAT: u32 = 1;
+
+/// The closing line of `check` for people: what was checked and what was
+/// found, e.g. `checked 42 files: no problems` or `checked 42 files: 1 error,
+/// 2 warnings in 3 files`.
+pub fn checked_summary(diags: &[Diagnostic], files: usize) -> String {
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    if diags.is_empty() {
+        return format!("checked {}: no problems", plural(files, "file"));
+    }
+    format!("checked {}: {}", plural(files, "file"), summary(diags))
+}
+
+/// The last line of `--format json`:
+/// `{"summary":{"errors":0,"warnings":0,"files_checked":42,"files_with_findings":0},"format":1}`.
+/// Printed even when there is nothing to report, so a tool can tell a
+/// clean run from one that printed nothing because it failed.
+pub fn json_summary(diags: &[Diagnostic], files: usize) -> String {
+    #[derive(Serialize)]
+    struct Counts {
+        errors: usize,
+        warnings: usize,
+        files_checked: usize,
+        files_with_findings: usize,
+    }
+    #[derive(Serialize)]
+    struct Line {
+        summary: Counts,
+        format: u32,
+    }
+    let (errors, warnings) = counts(diags);
+    let with: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    let line = Line {
+        summary: Counts {
+            errors,
+            warnings,
+            files_checked: files,
+            files_with_findings: with.len(),
+        },
+        format: JSON_FORMAT,
+    };
+    // Serialising plain numbers cannot fail.
+    serde_json::to_string(&line).unwrap_or_default()
 }
 
 /// The rule table as Markdown, for `docs/rules.md` and `vouch rules`.

@@ -7,7 +7,7 @@
 
 use crate::core::diagnostics::{rule, Diagnostic};
 use crate::core::memo::{Cache, Stamp};
-use crate::core::source::{file_diag, FileId, SourceFile, Sources};
+use crate::core::source::{file_diag, FileId, SourceFile, Sources, WithHelp};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -87,7 +87,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> Result<Loaded, LoadErr
     let content = root.join("content");
     if !content.is_dir() {
         return Err(LoadError(format!(
-            "no content/ folder in {} (use --root to point at a vouch project)",
+            "no content/ folder in {} (use --root to point at a vouch project, or `vouch new DIR` to start one)",
             root.display()
         )));
     }
@@ -130,11 +130,14 @@ fn list_project(
     if site.is_file() {
         files.push((Role::Site, site));
     } else {
-        diags.push(file_diag(
-            &rule::MISSING_FILE,
-            "content/site.yaml",
-            "the project has no content/site.yaml",
-        ));
+        diags.push(
+            file_diag(
+                &rule::MISSING_FILE,
+                "content/site.yaml",
+                "the project has no content/site.yaml",
+            )
+            .help("write it (see docs/content.md), or run `vouch new DIR` for a starter project to copy it from"),
+        );
     }
     let scope = content.join("scope.md");
     if scope.is_file() {
