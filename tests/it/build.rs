@@ -18,8 +18,8 @@ fn example_project_builds_with_zero_errors_and_warnings() {
     ]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert_eq!(
-        stdout(&o).trim(),
-        "",
+        json_lines(&o),
+        Vec::<serde_json::Value>::new(),
         "the example content must be free of diagnostics"
     );
     let tmp = tempfile::tempdir().unwrap();
