@@ -420,8 +420,7 @@ pub(super) fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Rules added after the table above was laid out; they live in their own
-    // functions below and run with the register checks.
+    // Later rules, in their own functions below.
     register_dates(site, d);
     undeclared_roles(site, d);
 }
