@@ -25,14 +25,24 @@ enum Format {
     Json,
 }
 
+/// The flags every project command takes: where the project is and what day it is.
 #[derive(clap::Args, Clone)]
-struct Common {
+struct Project {
     /// Project folder (the one holding content/).
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// Date to treat as today (YYYY-MM-DD), for reproducible runs.
     #[arg(long, value_parser = parse_date)]
     today: Option<Date>,
+}
+
+/// [`Project`] plus the flags that decide whether a run passes. Only commands
+/// on which they change something take them (not `answer` or `links`), so no
+/// command offers a flag it ignores.
+#[derive(clap::Args, Clone)]
+struct Common {
+    #[command(flatten)]
+    project: Project,
     /// Treat warnings (stale evidence, overdue reviews) as errors.
     #[arg(long)]
     strict: bool,
@@ -47,9 +57,10 @@ enum Command {
     Build {
         #[command(flatten)]
         common: Common,
-        /// Output folder; each edition goes to OUT/<edition>/.
-        #[arg(long, default_value = "site")]
-        out: PathBuf,
+        /// Output folder, relative to the current folder; each edition goes to
+        /// OUT/<edition>/ [default: ROOT/site]
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Edition to build, or `all`.
         #[arg(long, default_value = "all")]
         edition: String,
@@ -98,11 +109,11 @@ enum Command {
         /// The questionnaire: .csv, .tsv, .xlsx, .xlsm, .xls or .ods.
         questions: PathBuf,
         #[command(flatten)]
-        common: Common,
+        project: Project,
         /// Edition whose claims may be cited (answers never cite a higher one).
         #[arg(long, default_value = "public")]
         edition: String,
-        /// File to write; standard output when absent.
+        /// File to write, relative to the current folder; standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Output format (default: from --out's extension, else csv).
@@ -112,7 +123,7 @@ enum Command {
     /// Print the permalink of every claim an edition publishes, for questionnaire tools.
     Links {
         #[command(flatten)]
-        common: Common,
+        project: Project,
         /// Edition to list.
         #[arg(long, default_value = "public")]
         edition: String,
@@ -148,7 +159,7 @@ enum ExportCommand {
         /// Edition to export; only what it may see is included.
         #[arg(long, default_value = "public")]
         edition: String,
-        /// File to write (relative to --root); standard output when absent.
+        /// File to write, relative to the current folder; standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -159,9 +170,10 @@ enum ExportCommand {
         /// Edition to export; only what it may see is included.
         #[arg(long, default_value = "public")]
         edition: String,
-        /// Folder to write (relative to --root); one subfolder per AI system.
-        #[arg(long, default_value = "exports/cards")]
-        out: PathBuf,
+        /// Folder to write, relative to the current folder; one subfolder per AI
+        /// system [default: ROOT/site/exports/cards]
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -181,10 +193,21 @@ impl From<Format> for commands::Format {
 impl From<Common> for commands::Common {
     fn from(c: Common) -> Self {
         commands::Common {
-            root: c.root,
-            today: c.today,
+            root: c.project.root,
+            today: c.project.today,
             strict: c.strict,
             since: c.since,
+        }
+    }
+}
+
+impl From<Project> for commands::Common {
+    fn from(p: Project) -> Self {
+        commands::Common {
+            root: p.root,
+            today: p.today,
+            strict: false,
+            since: None,
         }
     }
 }
@@ -221,12 +244,12 @@ fn run(cli: Cli) -> Exit {
         }
         Command::Answer {
             questions,
-            common,
+            project,
             edition,
             out,
             format,
         } => commands::answer::run(
-            &common.into(),
+            &project.into(),
             vouch::site::answer::AnswerOptions {
                 questions,
                 edition,
@@ -235,10 +258,10 @@ fn run(cli: Cli) -> Exit {
             },
         ),
         Command::Links {
-            common,
+            project,
             edition,
             format,
-        } => commands::links::run(&common.into(), &edition, format),
+        } => commands::links::run(&project.into(), &edition, format),
         Command::Diff { rev, rev2, root } => commands::diff::run(&root, &rev, rev2.as_deref()),
         Command::Rules => commands::rules::run(),
         Command::Export { what } => {

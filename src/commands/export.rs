@@ -97,26 +97,38 @@ pub fn write_cards(site: &Site, ed: usize, dir: &Path) -> Result<Vec<String>, Fa
 pub enum Target {
     /// The OSCAL component definition to a file, or standard output when `None`.
     Oscal(Option<std::path::PathBuf>),
-    /// Model cards into this folder (one subfolder per AI system).
-    Cards(std::path::PathBuf),
+    /// Model cards into this folder (one subfolder per AI system);
+    /// `ROOT/site/exports/cards` when `None`.
+    Cards(Option<std::path::PathBuf>),
+}
+
+/// `ROOT/site/exports/cards`, the default folder of `vouch export cards`.
+/// An edition named `exports` would be built into `ROOT/site/exports` and
+/// replace the cards on the next build, so that case asks for `--out`
+/// instead of guessing.
+fn default_cards_dir(site: &Site, opts: &Options) -> Result<std::path::PathBuf, Failure> {
+    if site.editions.iter().any(|e| e == "exports") {
+        return Err(Failure::Usage(
+            "an edition is named `exports`, so `site/exports/` belongs to it; \
+             choose a folder with `--out`"
+                .into(),
+        ));
+    }
+    Ok(super::absolute(&opts.root.join("site/exports/cards")))
 }
 
 /// Runs `vouch export`: analyses the project, then writes the export of
-/// `edition`. Relative output paths are taken from `opts.root`, as `vouch
-/// build --out` does. Returns the warnings and a one-line summary.
+/// `edition`. A relative output path is taken from the current folder, as
+/// every `--out` is; the default folder for cards lies under the project's
+/// output folder (`ROOT/site/exports/cards`, which the starter's `.gitignore`
+/// covers), never loose in the project root. Returns the warnings and a
+/// one-line summary naming the absolute path written.
 pub fn run(
     opts: &Options,
     edition: &str,
     target: Target,
 ) -> Result<(Vec<Diagnostic>, String), Failure> {
     let (site, ed, diags) = prepare(opts, edition)?;
-    let resolve = |p: std::path::PathBuf| {
-        if p.is_absolute() {
-            p
-        } else {
-            opts.root.join(p)
-        }
-    };
     let name = &site.editions[ed];
     guard(&site, ed, &target)?;
     let summary = match target {
@@ -128,12 +140,15 @@ pub fn run(
             format!("exported the {name} edition as an OSCAL component definition")
         }
         Target::Oscal(Some(path)) => {
-            let path = resolve(path);
+            let path = super::absolute(&path);
             write_file(&path, &export::oscal::to_bytes(&site, ed))?;
             format!("exported the {name} edition as OSCAL -> {}", path.display())
         }
         Target::Cards(dir) => {
-            let dir = resolve(dir);
+            let dir = match dir {
+                Some(dir) => super::absolute(&dir),
+                None => default_cards_dir(&site, opts)?,
+            };
             let n = write_cards(&site, ed, &dir)?.len();
             format!(
                 "exported {n} model-card files of the {name} edition -> {}",

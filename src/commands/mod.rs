@@ -21,7 +21,7 @@ use crate::core::diagnostics::{self, Diagnostic};
 pub use crate::core::exit::Exit;
 use crate::pipeline::model::Site;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,13 @@ impl Common {
             ..Options::new(&self.root)
         }
     }
+}
+
+/// `path` made absolute against the current folder, the one convention for
+/// every relative `--out` (as cargo does), so the path a command prints is the
+/// path it wrote whatever folder it ran from. `--root` does not move `--out`.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Prints diagnostics to standard error (human) or standard output (JSON lines).

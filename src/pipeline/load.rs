@@ -87,7 +87,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> Result<Loaded, LoadErr
     let content = root.join("content");
     if !content.is_dir() {
         return Err(LoadError(format!(
-            "no content/ folder in {} (use --root to point at a vouch project)",
+            "no content/ folder in {} (use --root to point at a vouch project, or `vouch new DIR` to start one)",
             root.display()
         )));
     }
@@ -134,11 +134,14 @@ fn list_project(
     if fence.file(&site, diags) {
         files.push((Role::Site, site));
     } else if diags.len() == before {
-        diags.push(file_diag(
-            &rule::MISSING_FILE,
-            "content/site.yaml",
-            "the project has no content/site.yaml",
-        ));
+        diags.push(
+            file_diag(
+                &rule::MISSING_FILE,
+                "content/site.yaml",
+                "the project has no content/site.yaml",
+            )
+            .help("write it (see docs/content.md), or run `vouch new DIR` for a starter project to copy it from"),
+        );
     }
     let scope = content.join("scope.md");
     if fence.file(&scope, diags) {

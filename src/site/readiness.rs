@@ -52,8 +52,12 @@ pub struct Readiness {
     /// Implemented share of applicable Annex A controls, 0-100.
     pub implemented_pct: usize,
     pub evidence: EvidenceCounts,
+    /// Systems in use (not retired) per tier; adds up to `systems_total`.
     pub tiers: Vec<(String, usize)>,
+    /// Systems in use or in development (retired ones apart).
     pub systems_total: usize,
+    /// Retired systems, counted apart from the tiers.
+    pub systems_retired: usize,
     pub without_assessment: Vec<LinkView>,
     pub without_notice: Vec<LinkView>,
     pub without_assessment_count: usize,
@@ -94,8 +98,13 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
         annex_a: a,
         annex_a_total: total,
         evidence: e,
-        tiers: tier_counts(site, ed),
+        tiers: tier_counts_in_use(site, ed),
         systems_total: systems.len(),
+        systems_retired: site
+            .systems
+            .iter()
+            .filter(|s| s.level <= ed && s.data.lifecycle == Lifecycle::Retired)
+            .count(),
         stale_evidence: stale,
         controls_without_evidence: missing,
         clauses_covered: clauses.iter().filter(|c| !c.documents.is_empty()).count(),
@@ -221,9 +230,13 @@ pub fn summary(r: &Readiness) -> String {
         .map(|(t, n)| format!("{n} {t}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let retired = match r.systems_retired {
+        0 => String::new(),
+        n => format!(", {n} retired"),
+    };
     let _ = writeln!(
         s,
-        "  Systems:   {} in use ({}); {} without impact assessment, {} without notice",
+        "  Systems:   {} in use ({}){retired}; {} without impact assessment, {} without notice",
         r.systems_total,
         if tiers.is_empty() {
             "none".into()
@@ -265,10 +278,25 @@ pub fn aggregate_only(mut r: Readiness) -> Readiness {
     r
 }
 
-/// Systems per tier, for the home page.
+/// Systems per tier, for the home page and the inventory, which list every
+/// system an edition may see, retired ones included.
 pub fn tier_counts(site: &Site, ed: usize) -> Vec<(String, usize)> {
+    tiers_of(site, ed, |_| true)
+}
+
+/// Systems in use per tier (retired ones apart), for the readiness figures:
+/// they add up to [`Readiness::systems_total`].
+pub fn tier_counts_in_use(site: &Site, ed: usize) -> Vec<(String, usize)> {
+    tiers_of(site, ed, |s| s.lifecycle != Lifecycle::Retired)
+}
+
+fn tiers_of(site: &Site, ed: usize, keep: fn(&SystemCard) -> bool) -> Vec<(String, usize)> {
     let mut m: BTreeMap<Tier, usize> = Tier::ALL.iter().map(|t| (*t, 0)).collect();
-    for s in site.systems.iter().filter(|s| s.level <= ed) {
+    for s in site
+        .systems
+        .iter()
+        .filter(|s| s.level <= ed && keep(&s.data))
+    {
         *m.entry(s.data.risk_tier).or_default() += 1;
     }
     m.into_iter()

@@ -18,8 +18,8 @@ fn example_project_builds_with_zero_errors_and_warnings() {
     ]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert_eq!(
-        stdout(&o).trim(),
-        "",
+        json_lines(&o),
+        Vec::<serde_json::Value>::new(),
         "the example content must be free of diagnostics"
     );
     let tmp = tempfile::tempdir().unwrap();
@@ -344,10 +344,8 @@ fn starter_project_builds_and_checks_clean() {
         "--format",
         "json",
     ]);
-    assert_eq!(
-        (code(&o), stdout(&o).trim().to_string()),
-        (0, String::new())
-    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(json_lines(&o), Vec::<serde_json::Value>::new());
     let o = vouch(&["build", "--root", dir.to_str().unwrap(), "--strict"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(dir.join("site/public/index.html").is_file());

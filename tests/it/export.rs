@@ -211,7 +211,7 @@ fn cli_exports_are_byte_identical_across_runs() {
                 "--edition",
                 "public",
                 "--out",
-                &format!("{run}/oscal.json"),
+                root.join(run).join("oscal.json").to_str().unwrap(),
             ],
         );
         run_export(
@@ -221,7 +221,7 @@ fn cli_exports_are_byte_identical_across_runs() {
                 "--edition",
                 "internal",
                 "--out",
-                &format!("{run}/cards"),
+                root.join(run).join("cards").to_str().unwrap(),
             ],
         );
     }

@@ -309,6 +309,15 @@ fn out_may_not_be_the_project_or_its_input() {
     let tmp = temp_copy("minimal");
     std::fs::create_dir_all(tmp.path().join("themes/acme")).unwrap();
     let root = tmp.path().to_str().unwrap();
+    // A relative --out is taken from the current folder: run from the project.
+    let vouch = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(args)
+            .current_dir(tmp.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
     for out in [
         ".",
         "content",
@@ -324,6 +333,7 @@ fn out_may_not_be_the_project_or_its_input() {
     assert!(!tmp.path().join("public").exists() && !tmp.path().join("content/public").exists());
     let o = vouch(&["build", "--root", root, "--out", "site", "--today", TODAY]);
     assert_eq!(code(&o), 0, "a folder of its own is fine: {}", stderr(&o));
+    assert!(tmp.path().join("site/public/index.html").is_file());
 }
 
 #[test]

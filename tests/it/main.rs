@@ -17,6 +17,7 @@ mod diff;
 mod evidence_documents;
 mod export;
 mod fail_closed;
+mod first_hour;
 mod layers;
 mod leak;
 mod passages;

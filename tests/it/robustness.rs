@@ -155,8 +155,8 @@ fn malformed_corpus_gives_diagnostics_and_exit_1() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         assert_eq!(code(&o), 1, "{name}: {}{}", stdout(&o), stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{name} panicked");
-        for line in stdout(&o).lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for v in json_lines(&o) {
+            let line = v.to_string();
             assert!(
                 v["file"].as_str().is_some_and(|f| !f.is_empty()),
                 "{name}: {line}"

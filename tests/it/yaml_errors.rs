@@ -25,10 +25,7 @@ fn check_json(root: &Path) -> (i32, Vec<Value>) {
         "json",
     ]);
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
-    let diags = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
-        .collect();
+    let diags = json_lines(&o);
     (code(&o), diags)
 }
 

@@ -10,7 +10,8 @@ pub fn run(dir: &Path) -> Exit {
     match starter::write(dir) {
         Ok(()) => {
             eprintln!(
-                "created a starter project in {}; next: vouch build --root {}",
+                "created a starter project in {}; next: vouch check --root {} && vouch build --root {}",
+                super::absolute(dir).display(),
                 dir.display(),
                 dir.display()
             );

@@ -1,5 +1,8 @@
 //! `vouch new DIR`: a small starter project that builds and checks clean: all
-//! 38 Annex A controls listed, one AI system, one policy, one FAQ entry.
+//! 38 Annex A controls listed, one AI system with its model and supplier, one
+//! policy that names the system it governs, one FAQ entry. The organisation's
+//! name is written once, in site.yaml: the other files say "the organisation"
+//! so renaming it there leaves nothing stale.
 
 use crate::core::catalogue;
 use crate::core::date::Date;
@@ -41,7 +44,7 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
             "content/scope.md",
             format!(
                 "---\ntitle: Scope of the AI management system\nvisibility: public\nowner: Head of AI Governance\n\
-                 approved: {today}\nreview_every: 12 months\nclauses: [\"4.3\"]\nsummary: The AI systems Example Co uses in its own operations.\n---\n\n\
+                 approved: {today}\nreview_every: 12 months\nclauses: [\"4.3\"]\nsummary: The AI systems the organisation uses in its own operations.\n---\n\n\
                  # Scope\n\nThe AI management system covers every AI system listed in the [system register](system:support-drafts).\n"
             ),
         ),
@@ -49,7 +52,7 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
             "content/policies/ai-policy.md",
             format!(
                 "---\ntitle: AI policy\nvisibility: public\nowner: Head of AI Governance\napproved_by: Executive team\n\
-                 version: \"1.0\"\napproved: {today}\nreview_every: 12 months\nclauses: [\"5.2\"]\ncontrols: [A.2.2]\n---\n\n\
+                 version: \"1.0\"\napproved: {today}\nreview_every: 12 months\nclauses: [\"5.2\"]\ncontrols: [A.2.2]\nsystems: [support-drafts]\n---\n\n\
                  # AI policy\n\n## Commitments\n\nEvery AI system is registered before first use and reviewed every 12 months.\n\n\
                  :::internal\n## Internal contacts\n\nRaise AI concerns in the #ai-governance channel.\n:::\n"
             ),
@@ -66,7 +69,13 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
             ),
         ),
         ("content/registers/risks.yaml", "[]\n".into()),
-        ("content/registers/suppliers.yaml", "[]\n".into()),
+        (
+            "content/registers/suppliers.yaml",
+            "- id: example-model-vendor\n  name: Example Model Vendor\n  kind: model\n  \
+             provides: The hosted language model that drafts support replies\n  location: [EU]\n  \
+             data_use: Ticket text is processed to draft a reply and is not used for training.\n  visibility: public\n"
+                .into(),
+        ),
         (
             "content/registers/faq.yaml",
             "- id: ai-policy\n  question: Do you have an AI policy?\n  answer: |\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n  \
@@ -79,19 +88,28 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
              purpose: |\n  Drafts answers to customer support tickets. A support agent reads, edits and sends every reply.\n\
              lifecycle: deployed\nroles: [user]\nai_act_role: deployer\nusage:\n  domain: general\n  decision: informational\n  \
              affected: [customers writing to support]\noversight:\n  mode: human-in-the-loop\n  rationale: An agent approves every reply.\n\
-             risk_tier: minimal\ncontrols: [A.2.2]\nvisibility: public\n"
+             risk_tier: minimal\nmodels:\n  - name: Example LLM\n    supplier: example-model-vendor\n    version: \"2026-06\"\n\
+             controls: [A.2.2]\nvisibility: public\n"
                 .into(),
         ),
         ("content/evidence/README.md", "Evidence files referenced with `kind: file` live here.\n".into()),
-        (".gitignore", "/site/\n".into()),
+        // Everything vouch writes by default lands under site/: the editions
+        // (`vouch build`) and the exports (`vouch export cards`).
+        (".gitignore", "# vouch output: editions and exports\n/site/\n".into()),
     ]
 }
 
 /// Writes the starter into `dir`, which must be absent or empty.
 pub fn write(dir: &Path) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "{} is a file, not a folder; choose a new folder",
+            dir.display()
+        ));
+    }
     if dir.exists()
         && std::fs::read_dir(dir)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
             .next()
             .is_some()
     {

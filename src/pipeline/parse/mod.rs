@@ -223,11 +223,9 @@ fn parse_list<T: DeserializeOwned>(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Item<T>> {
     let f = s.get(file);
+    // An empty register (blank, or only comments) is an empty list, as a
+    // missing one is: a register with no entries yet is not a mistake.
     if is_blank(&f.text) {
-        diags.push(
-            s.file_diag(&rule::EMPTY_FILE, file, "the register is empty")
-                .help("write `[]` for a register with no entries yet"),
-        );
         return Vec::new();
     }
     let ranges = list_items(f);

@@ -164,6 +164,7 @@ pub(super) fn documents(site: &Site, d: &mut Vec<Diagnostic>) {
         .map(|(i, doc)| {
             let mut d = Vec::new();
             document(site, i, doc, &mut d);
+            document_dates(site, doc, &mut d);
             d
         })
         .collect();
@@ -182,10 +183,7 @@ fn document(
         let f = &doc.data.front;
         for cl in &f.clauses {
             if cat.clause(cl).is_none() {
-                let hint = did_you_mean(cl, cat.clauses.iter().map(|c| c.id.as_str())).map_or(
-                    "clauses run from 4 to 10.2, e.g. \"5.2\" or \"6.1.4\"".to_string(),
-                    |m| format!("did you mean \"{m}\"?"),
-                );
+                let hint = clause_hint(cl, cat);
                 d.push(
                     s.diag(
                         &rule::UNKNOWN_CLAUSE,
@@ -226,6 +224,35 @@ fn document(
         }
         vague_language(site, doc, d);
     }
+}
+
+/// A document's `approved` date may not lie after today, nor its review
+/// period exceed three years (see `registers::future_date`).
+fn document_dates(
+    site: &Site,
+    doc: &crate::pipeline::model::Entity<crate::pipeline::parse::DocSource>,
+    d: &mut Vec<Diagnostic>,
+) {
+    let s = &site.sources;
+    let f = &doc.data.front;
+    let what = format!("{} `{}`", doc.kind.name(), doc.id);
+    super::registers::future_date(s, &doc.loc, "approved", f.approved, site.today, &what, d);
+    super::registers::long_review_period(s, &doc.loc, f.review_every, &what, d);
+}
+
+/// The hint for a `clauses:` entry that is not a clause: an Annex A control
+/// id belongs in `controls:` (a did-you-mean towards a clause number would
+/// silently change what the document claims); otherwise the closest clause.
+fn clause_hint(cl: &str, cat: &catalogue::Catalogue) -> String {
+    if cl.starts_with("A.") || cat.control(cl).is_some() {
+        return format!(
+            "`{cl}` is an Annex A control: move it to `controls:` (`clauses:` lists ISO/IEC 42001 clauses 4 to 10)"
+        );
+    }
+    did_you_mean(cl, cat.clauses.iter().map(|c| c.id.as_str())).map_or(
+        "clauses run from 4 to 10.2, e.g. \"5.2\" or \"6.1.4\"".to_string(),
+        |m| format!("did you mean \"{m}\"?"),
+    )
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! Register checks: controls, evidence, systems, risks and certifications.
 
 use crate::core::catalogue;
+use crate::core::date::{Date, Period, Unit};
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::Kind;
-use crate::core::source::{Sources, Span, WithHelp};
+use crate::core::source::{ItemLoc, Sources, Span, WithHelp};
 use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::rules::{DocumentRef, Freshness};
 use crate::pipeline::parse::types::*;
@@ -443,6 +444,148 @@ pub(super) fn certifications(site: &Site, d: &mut Vec<Diagnostic>) {
                     .help("renew it and update `expires:`, or set `status: in-progress`"),
                 );
             }
+        }
+    }
+    // Later rules, in their own functions below.
+    register_dates(site, d);
+    undeclared_roles(site, d);
+}
+
+/// The longest review period that is not reported: three years, the length
+/// of an ISO certification cycle. Anything longer is almost always a slip
+/// (`120 months` for `12 months`) that would silently push the next review
+/// decades out.
+const MAX_REVIEW_DAYS: u64 = 3 * 366;
+
+/// Roughly how many days `p` spans (a month as 31 days, a year as 366, so a
+/// period of exactly three years is never reported).
+fn period_days(p: Period) -> u64 {
+    let n = u64::from(p.n);
+    match p.unit {
+        Unit::Days => n,
+        Unit::Weeks => n * 7,
+        Unit::Months => n * 31,
+        Unit::Years => n * 366,
+    }
+}
+
+/// W005 when `date` — the day something was done (approved, collected,
+/// reviewed, issued) — lies after today: it would move the next due date
+/// out without anyone having done the work. `field` is the YAML key.
+pub(super) fn future_date(
+    s: &Sources,
+    loc: &ItemLoc,
+    field: &str,
+    date: Option<Date>,
+    today: Date,
+    what: &str,
+    d: &mut Vec<Diagnostic>,
+) {
+    let Some(date) = date.filter(|x| *x > today) else {
+        return;
+    };
+    d.push(
+        s.diag(
+            &rule::FUTURE_DATE,
+            loc.locate(s, &[field], None),
+            format!("{what} has `{field}: {date}`, after today ({today})"),
+        )
+        .help(format!(
+            "`{field}` is the day it happened: write a date no later than today; a date still to come belongs in `expires` or `target`"
+        )),
+    );
+}
+
+/// W006 when a `review_every` period is longer than three years.
+pub(super) fn long_review_period(
+    s: &Sources,
+    loc: &ItemLoc,
+    every: Option<Period>,
+    what: &str,
+    d: &mut Vec<Diagnostic>,
+) {
+    let Some(every) = every.filter(|p| period_days(*p) > MAX_REVIEW_DAYS) else {
+        return;
+    };
+    d.push(
+        s.diag(
+            &rule::LONG_REVIEW_PERIOD,
+            loc.locate(s, &["review_every"], None),
+            format!("{what} is reviewed only every {every}"),
+        )
+        .help("review at least every 3 years (`12 months` is usual); check the number for a typo"),
+    );
+}
+
+/// Future dates and over-long review periods of the registers: evidence
+/// (`collected`), risks (`reviewed`) and certifications (`issued`).
+pub(super) fn register_dates(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    for ev in &site.evidence {
+        let what = format!("evidence `{}`", ev.id);
+        future_date(
+            s,
+            &ev.loc,
+            "collected",
+            ev.data.collected,
+            site.today,
+            &what,
+            d,
+        );
+        long_review_period(s, &ev.loc, ev.data.review_every, &what, d);
+    }
+    for r in &site.risks {
+        let what = format!("risk `{}`", r.id);
+        future_date(s, &r.loc, "reviewed", r.data.reviewed, site.today, &what, d);
+        long_review_period(s, &r.loc, r.data.review_every, &what, d);
+    }
+    for c in &site.config.certifications {
+        let Some(issued) = c.issued.filter(|x| *x > site.today) else {
+            continue;
+        };
+        let span = site
+            .config_loc
+            .locate(s, &["certifications"], Some(&issued.to_string()));
+        d.push(
+            s.diag(
+                &rule::FUTURE_DATE,
+                span,
+                format!(
+                    "certification \"{}\" was issued on {issued}, after today ({})",
+                    c.name, site.today
+                ),
+            )
+            .help("`issued` is the day the certificate was granted; a certification still to come is `status: in-progress` or `planned` with a `target`"),
+        );
+    }
+}
+
+/// W007 when a system plays an ISO/IEC 22989 role that `site.yaml` does not
+/// declare for the organisation: the home page states the organisation's
+/// roles, so a system that says otherwise makes one of the two wrong.
+pub(super) fn undeclared_roles(site: &Site, d: &mut Vec<Diagnostic>) {
+    let s = &site.sources;
+    let declared = &site.config.roles;
+    for sys in &site.systems {
+        for role in sys.data.roles.iter().filter(|r| !declared.contains(r)) {
+            let list = declared
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            d.push(
+                s.diag(
+                    &rule::UNDECLARED_ROLE,
+                    sys.loc.locate(s, &["roles"], Some(role.as_str())),
+                    format!(
+                        "system `{}` plays the role `{role}`, which site.yaml does not declare for the organisation (roles: [{list}])",
+                        sys.id
+                    ),
+                )
+                .help(format!(
+                    "add `{role}` to `roles:` in content/site.yaml, or remove it from this system's `roles:`"
+                )),
+            );
         }
     }
 }
