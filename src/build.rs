@@ -374,6 +374,7 @@ fn render_edition(
         inner: sink,
         sentinel: s,
         hits: std::sync::Mutex::new(Vec::new()),
+        nanos: std::sync::atomic::AtomicU64::new(0),
     });
     let sink: &dyn Sink = match &guarded {
         Some(g) => g,
@@ -434,15 +435,21 @@ struct Guarded<'a> {
     inner: &'a dyn Sink,
     sentinel: &'a Sentinel<'a>,
     hits: std::sync::Mutex<Vec<(String, Hit)>>,
+    /// Time spent scanning, summed over threads (for `VOUCH_TIMINGS`).
+    nanos: std::sync::atomic::AtomicU64,
 }
 
 impl Sink for Guarded<'_> {
     fn put(&self, ed: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        let t = std::time::Instant::now();
         if let Some(hit) = self.sentinel.scan(path, &bytes) {
             if let Ok(mut h) = self.hits.lock() {
                 h.push((ed.to_string(), hit));
             }
         }
+        let spent = t.elapsed().as_nanos() as u64;
+        self.nanos
+            .fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
         self.inner.put(ed, path, bytes)
     }
 }
@@ -450,6 +457,13 @@ impl Sink for Guarded<'_> {
 impl Guarded<'_> {
     /// One error per hidden source and output file.
     fn diagnostics(self, site: &Site) -> Vec<Diagnostic> {
+        if std::env::var_os("VOUCH_TIMINGS").is_some() {
+            let ms = self.nanos.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6;
+            eprintln!(
+                "  {:<24} {ms:>8.1} ms  (summed over threads)",
+                "  sentinel scan"
+            );
+        }
         let mut hits = self.hits.into_inner().unwrap_or_default();
         hits.sort_by(|a, b| a.1.output.cmp(&b.1.output));
         hits.iter()

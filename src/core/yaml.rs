@@ -35,6 +35,18 @@ pub struct YamlError {
     pub field: Option<String>,
 }
 
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} (line {}, column {})",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for YamlError {}
+
 /// A parsed YAML value and where it starts.
 #[derive(Debug, Clone)]
 pub struct Node {

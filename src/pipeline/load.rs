@@ -65,6 +65,8 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+impl std::error::Error for LoadError {}
+
 /// Reads the project under `root` (the folder that holds `content/`).
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     load_cached(root, None)

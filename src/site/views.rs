@@ -339,6 +339,8 @@ pub struct SystemView {
     pub risks: Vec<LinkView>,
     pub retirement_html: Option<String>,
     pub owner: Option<String>,
+    /// Policies that name this system in their `systems:` and this edition sees.
+    pub governed_by: Vec<LinkView>,
     pub cited_by: Vec<LinkView>,
 }
 
@@ -403,6 +405,13 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
         risks: site.links(Kind::Risk, &c.risks, ed),
         retirement_html: html("retirement"),
         owner: c.owner.clone(),
+        governed_by: site
+            .docs
+            .iter()
+            .filter(|d| d.kind == Kind::Policy && d.level <= ed)
+            .filter(|d| d.data.front.systems.iter().any(|x| *x == s.id))
+            .map(|d| site.link(Kind::Policy, &d.id, ed))
+            .collect(),
         cited_by: if full {
             site.backlink_views(Kind::System, &s.id, ed)
         } else {

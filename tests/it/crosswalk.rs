@@ -76,7 +76,12 @@ fn coverage_counts_visible_applicable_implemented_controls_only() {
         .collect();
     assert_eq!(ids_a51, ["A.2.2", "A.2.3"]);
     let a22 = &a51.controls[0];
-    assert_eq!((a22.evidence, a22.fresh, a22.covers), (3, 3, true));
+    // Only the evidence the edition sees is counted: a count of hidden items
+    // would reveal them (A.2.2 cites one public, one customer, one internal).
+    assert_eq!((a22.evidence, a22.fresh, a22.covers), (1, 1, true));
+    let all = crosswalk(&s, "iso27001", internal);
+    let a22_internal = &all.requirements[0].controls[0];
+    assert_eq!((a22_internal.evidence, a22_internal.fresh), (3, 3));
     assert_eq!(a51.controls[1].status, Some("planned"));
     let cust = crosswalk(&s, "iso27001", customer);
     assert_eq!(ids(&cust), ["A.5.1", "A.5.8", "A.5.36"], "natural order");

@@ -411,6 +411,15 @@ fn the_starter_system_lists_its_model_and_supplier_and_the_policy_that_governs_i
         page.contains("href=\"/policies/ai-policy/\""),
         "the card links the governing policy"
     );
+    let governed = page
+        .split("id=\"governed-by\"")
+        .nth(1)
+        .expect("a Governed by section");
+    let governed = &governed[..governed.find("</section>").unwrap()];
+    assert!(
+        governed.contains("href=\"/policies/ai-policy/\""),
+        "{governed}"
+    );
 }
 
 #[test]
