@@ -409,7 +409,7 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
             .docs
             .iter()
             .filter(|d| d.kind == Kind::Policy && d.level <= ed)
-            .filter(|d| d.data.front.systems.iter().any(|x| *x == s.id))
+            .filter(|d| d.data.front.systems.contains(&s.id))
             .map(|d| site.link(Kind::Policy, &d.id, ed))
             .collect(),
         cited_by: if full {

@@ -41,6 +41,76 @@ fn code_blocks(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// A `:::` line found outside code.
+struct MarkerLine<'a> {
+    name: &'a str,
+    /// Offset and length of the marker in the original text.
+    at: usize,
+    len: usize,
+    /// The line without its line end, and its indentation.
+    body: &'a str,
+    indent: usize,
+}
+
+/// Marks one `:::` line: opens or closes a passage, or reports a misnested
+/// or unknown one (left as text for the parse check).
+fn mark_line(
+    m: &mut Marked,
+    open: &mut Option<(usize, usize)>,
+    open_at: &mut Option<(usize, u8)>,
+    editions: &[String],
+    errors: &mut Vec<BlockError>,
+    line: MarkerLine<'_>,
+) {
+    let MarkerLine {
+        name,
+        at,
+        len,
+        body,
+        indent,
+    } = line;
+    let line_start = m.text.len();
+    if name.is_empty() {
+        if open.take().is_none() {
+            errors.push(BlockError::Misnested { offset: at, len });
+        }
+        m.text.push_str(&body[..indent]);
+        m.markers.push(Marker {
+            marked: m.text.len(),
+            len,
+        });
+        m.text.push_str(CLOSE);
+        if let Some((from, level)) = open_at.take() {
+            m.passages.push((from, m.text.len(), level));
+        }
+    } else if open.is_some() {
+        errors.push(BlockError::Misnested { offset: at, len });
+        // Conservative: the open passage takes the higher of the two levels.
+        if let (Some(l), Some(o)) = (editions.iter().position(|e| e == name), open_at.as_mut()) {
+            o.1 = o.1.max(l as u8);
+        }
+        m.text.push_str(body);
+        m.reported.push(line_start..m.text.len());
+    } else if let Some(level) = editions.iter().position(|e| e == name) {
+        *open = Some((at, len));
+        *open_at = Some((line_start, level as u8));
+        m.text.push_str(&body[..indent]);
+        m.markers.push(Marker {
+            marked: m.text.len(),
+            len,
+        });
+        m.text.push_str(&format!("{OPEN}{level}-->"));
+    } else {
+        errors.push(BlockError::UnknownEdition {
+            offset: at,
+            len,
+            name: name.to_string(),
+        });
+        m.text.push_str(body);
+        m.reported.push(line_start..m.text.len());
+    }
+}
+
 /// Replaces `:::edition` / `:::` lines (outside code blocks) with marker
 /// comments of the same line count and indentation, so that byte offsets
 /// before them and line numbers stay.
@@ -87,47 +157,14 @@ pub(super) fn mark_passages(
         let name = name.trim();
         let (at, len) = (start + indent, t.len());
         let nl = &line[body.len()..];
-        let line_start = m.text.len();
-        if name.is_empty() {
-            if open.take().is_none() {
-                errors.push(BlockError::Misnested { offset: at, len });
-            }
-            m.text.push_str(&body[..indent]);
-            m.markers.push(Marker {
-                marked: m.text.len(),
-                len,
-            });
-            m.text.push_str(CLOSE);
-            if let Some((from, level)) = open_at.take() {
-                m.passages.push((from, m.text.len(), level));
-            }
-        } else if open.is_some() {
-            errors.push(BlockError::Misnested { offset: at, len });
-            // Conservative: the open passage takes the higher of the two levels.
-            if let (Some(l), Some(o)) = (editions.iter().position(|e| e == name), open_at.as_mut())
-            {
-                o.1 = o.1.max(l as u8);
-            }
-            m.text.push_str(body);
-            m.reported.push(line_start..m.text.len());
-        } else if let Some(level) = editions.iter().position(|e| e == name) {
-            open = Some((at, len));
-            open_at = Some((line_start, level as u8));
-            m.text.push_str(&body[..indent]);
-            m.markers.push(Marker {
-                marked: m.text.len(),
-                len,
-            });
-            m.text.push_str(&format!("{OPEN}{level}-->"));
-        } else {
-            errors.push(BlockError::UnknownEdition {
-                offset: at,
-                len,
-                name: name.to_string(),
-            });
-            m.text.push_str(body);
-            m.reported.push(line_start..m.text.len());
-        }
+        let line = MarkerLine {
+            name,
+            at,
+            len,
+            body,
+            indent,
+        };
+        mark_line(&mut m, &mut open, &mut open_at, editions, errors, line);
         m.text.push_str(nl);
     }
     if let Some((offset, len)) = open {

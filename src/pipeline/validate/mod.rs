@@ -2,6 +2,7 @@
 //! check that evidence files exist) and fast, so `serve` runs it on every save.
 
 mod documents;
+mod evidence;
 pub mod paths;
 mod registers;
 
@@ -17,7 +18,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     ids(site, &mut d);
     references(site, &mut d);
     registers::controls(site, &mut d);
-    registers::evidence(site, &mut d);
+    evidence::evidence(site, &mut d);
     documents::documents(site, &mut d);
     registers::systems(site, &mut d);
     registers::risks(site, &mut d);

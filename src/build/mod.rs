@@ -17,7 +17,10 @@ use crate::pipeline::write::{self, DiskSink, Sink};
 use crate::pipeline::{load, model, parse, postprocess, validate};
 use crate::site::outputs::{self, SearchDoc};
 use crate::site::pages;
-use crate::site::sentinel::{self, Hit, Sentinel};
+use guard::Guarded;
+
+mod guard;
+use crate::site::sentinel::Sentinel;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -428,48 +431,6 @@ fn render_edition(
     lap("  other outputs", t);
     let leaks = guarded.map(|g| g.diagnostics(site)).unwrap_or_default();
     Ok((index, leaks))
-}
-
-/// A sink that scans each file with the leak sentinel before passing it on.
-struct Guarded<'a> {
-    inner: &'a dyn Sink,
-    sentinel: &'a Sentinel<'a>,
-    hits: std::sync::Mutex<Vec<(String, Hit)>>,
-    /// Time spent scanning, summed over threads (for `VOUCH_TIMINGS`).
-    nanos: std::sync::atomic::AtomicU64,
-}
-
-impl Sink for Guarded<'_> {
-    fn put(&self, ed: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
-        let t = std::time::Instant::now();
-        if let Some(hit) = self.sentinel.scan(path, &bytes) {
-            if let Ok(mut h) = self.hits.lock() {
-                h.push((ed.to_string(), hit));
-            }
-        }
-        let spent = t.elapsed().as_nanos() as u64;
-        self.nanos
-            .fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
-        self.inner.put(ed, path, bytes)
-    }
-}
-
-impl Guarded<'_> {
-    /// One error per hidden source and output file.
-    fn diagnostics(self, site: &Site) -> Vec<Diagnostic> {
-        if std::env::var_os("VOUCH_TIMINGS").is_some() {
-            let ms = self.nanos.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6;
-            eprintln!(
-                "  {:<24} {ms:>8.1} ms  (summed over threads)",
-                "  sentinel scan"
-            );
-        }
-        let mut hits = self.hits.into_inner().unwrap_or_default();
-        hits.sort_by(|a, b| a.1.output.cmp(&b.1.output));
-        hits.iter()
-            .map(|(ed, hit)| sentinel::diagnostic(site, ed, hit))
-            .collect()
-    }
 }
 
 /// Records that `path` was written; a second write to one path means one
