@@ -26,10 +26,6 @@ use std::sync::{Arc, OnceLock};
 /// How many consecutive words make a run the sentinel looks for.
 pub const WINDOW: usize = 8;
 
-/// Tags of one-word pieces that start or end a visible line.
-const LINE_START: u64 = 0x5bd1_e995_0000_0001;
-const LINE_END: u64 = 0x5bd1_e995_0000_0002;
-
 /// Multiplier of the rolling hash over word hashes.
 const P: u64 = 0x100_0000_01b3;
 
@@ -57,10 +53,53 @@ pub struct Sentinel<'s> {
     site: &'s Site,
     ed: usize,
     also_visible: Vec<String>,
-    hidden: HashMap<u64, Origin>,
-    /// Runs of 2 to [`WINDOW`] words within one visible line or value, and
-    /// visible one-word values; built on the first match only.
-    pieces: OnceLock<HashSet<u64>>,
+    /// Hashes of the hidden runs, sorted: 8 bytes a run, so a large project
+    /// costs little memory; where a run came from is found only on a hit.
+    hidden: Vec<u64>,
+    /// Word pairs within one visible line, and the words that start or end
+    /// a visible line; built on the first match only.
+    pieces: OnceLock<Pieces>,
+}
+
+/// What visible text is made of, to tell hidden prose from visible values
+/// side by side (a table row restating a title, a description and a tier).
+#[derive(Default)]
+struct Pieces {
+    pairs: HashSet<(u64, u64)>,
+    starts: HashSet<u64>,
+    ends: HashSet<u64>,
+}
+
+impl Pieces {
+    fn add(&mut self, text: &str) {
+        for line in text.lines() {
+            let mut prev: Option<u64> = None;
+            words(line, false, |w, _| {
+                match prev {
+                    Some(p) => {
+                        self.pairs.insert((p, w));
+                    }
+                    None => {
+                        self.starts.insert(w);
+                    }
+                }
+                prev = Some(w);
+            });
+            if let Some(p) = prev {
+                self.ends.insert(p);
+            }
+        }
+    }
+
+    /// True when every pair of neighbouring words in `ws` stands side by
+    /// side in a visible line, or one ends a visible line and the next starts
+    /// one: the run reads as visible values placed next to each other.
+    fn explain(&self, ws: &[u64; WINDOW]) -> bool {
+        ws.windows(2).all(|p| {
+            self.pairs.contains(&(p[0], p[1]))
+                || (self.ends.contains(&p[0]) && self.starts.contains(&p[1]))
+        })
+    }
 }
 
 /// Calls `f` with the hash and byte range of every word of `text`.
@@ -100,75 +139,37 @@ fn words(text: &str, markup: bool, mut f: impl FnMut(u64, (usize, usize))) {
     }
 }
 
-/// Hash of a run of word hashes (polynomial, so a window can roll), salted
-/// with its length so runs of different lengths never meet.
-fn run_hash(ws: &[u64]) -> u64 {
-    ws.iter()
-        .fold(0u64, |h, w| h.wrapping_mul(P).wrapping_add(*w))
-        .wrapping_add((ws.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
-}
-
-/// Calls `f` with the hash, the byte range and the word hashes of every run
-/// of [`WINDOW`] consecutive words in `text`.
-fn windows(text: &str, markup: bool, mut f: impl FnMut(u64, (usize, usize), &[u64; WINDOW])) {
-    let mut ring = [(0u64, (0usize, 0usize)); WINDOW];
+/// Calls `f` with the hash and byte range of every run of [`WINDOW`]
+/// consecutive words in `text`, and a way to get the run's word hashes
+/// (asked for only on a hit).
+fn windows(
+    text: &str,
+    markup: bool,
+    mut f: impl FnMut(u64, (usize, usize), &dyn Fn() -> [u64; WINDOW]),
+) {
+    let mut ring = [(0u64, 0usize); WINDOW];
     let mut n = 0usize;
+    let mut h = 0u64;
+    let top = P.wrapping_pow(WINDOW as u32);
     words(text, markup, |w, span| {
-        ring[n % WINDOW] = (w, span);
+        let old = ring[n % WINDOW].0;
+        ring[n % WINDOW] = (w, span.0);
+        h = h.wrapping_mul(P).wrapping_add(w);
+        if n >= WINDOW {
+            h = h.wrapping_sub(old.wrapping_mul(top));
+        }
         n += 1;
         if n >= WINDOW {
-            let ws: [u64; WINDOW] = std::array::from_fn(|k| ring[(n + k) % WINDOW].0);
-            let first = ring[n % WINDOW].1 .0;
-            f(run_hash(&ws), (first, span.1), &ws);
+            let at = n;
+            let ws = || std::array::from_fn(|k| ring[(at + k) % WINDOW].0);
+            f(h, (ring[n % WINDOW].1, span.1), &ws);
         }
     });
 }
 
 /// The hashes of every run in `text`.
-fn runs(text: &str) -> Vec<u64> {
-    let mut v = Vec::new();
-    windows(text, false, |h, _, _| v.push(h));
-    v
-}
-
-/// Adds the runs of 2 to [`WINDOW`] words of each line of `text` to `set`,
-/// and a line's only word when it has one (a value like `limited`).
-fn add_pieces(text: &str, set: &mut HashSet<u64>) {
-    for line in text.lines() {
-        let mut ws = Vec::new();
-        words(line, false, |w, _| ws.push(w));
-        if ws.len() == 1 {
-            set.insert(run_hash(&ws));
-        }
-        if let (Some(first), Some(last)) = (ws.first(), ws.last()) {
-            set.insert(run_hash(&[*first]) ^ LINE_START);
-            set.insert(run_hash(&[*last]) ^ LINE_END);
-        }
-        for a in 0..ws.len() {
-            for b in a + 2..=(a + WINDOW).min(ws.len()) {
-                set.insert(run_hash(&ws[a..b]));
-            }
-        }
-    }
-}
-
-/// True when `ws` reads as visible pieces side by side: each piece a run of
-/// two or more words within one visible line, or a whole one-word value.
-fn explained(ws: &[u64; WINDOW], pieces: &HashSet<u64>) -> bool {
-    let mut ok = [false; WINDOW + 1];
-    ok[0] = true;
-    // A window may start inside a line and end inside another: its first
-    // word may end a visible line, and its last word may start one.
-    let piece = |start: usize, end: usize| {
-        let h = run_hash(&ws[start..end]);
-        pieces.contains(&h)
-            || (end - start == 1 && start == 0 && pieces.contains(&(h ^ LINE_END)))
-            || (end - start == 1 && end == WINDOW && pieces.contains(&(h ^ LINE_START)))
-    };
-    for end in 1..=WINDOW {
-        ok[end] = (0..end).any(|start| ok[start] && piece(start, end));
-    }
-    ok[WINDOW]
+fn runs(text: &str, out: &mut Vec<u64>) {
+    windows(text, false, |h, _, _| out.push(h));
 }
 
 /// The text of a register entry as written (its YAML lines).
@@ -212,20 +213,34 @@ fn without_keys(text: &str) -> std::borrow::Cow<'_, str> {
 struct Collect<'s> {
     site: &'s Site,
     ed: usize,
-    hidden: HashMap<u64, Origin>,
-    visible: HashSet<u64>,
-    /// When set, also the visible pieces (see [`add_pieces`]).
-    pieces: Option<HashSet<u64>>,
+    mode: Mode,
+    hidden: Vec<u64>,
+    visible: Vec<u64>,
+    pieces: Pieces,
+    found: Option<Origin>,
+}
+
+/// What a pass over the content collects.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Hidden and visible runs.
+    Runs,
+    /// The pieces of visible text.
+    Pieces,
+    /// Where the hidden run with this hash is written.
+    Find(u64),
 }
 
 impl<'s> Collect<'s> {
-    fn new(site: &'s Site, ed: usize, pieces: Option<HashSet<u64>>) -> Self {
+    fn new(site: &'s Site, ed: usize, mode: Mode) -> Self {
         Collect {
             site,
             ed,
-            hidden: HashMap::new(),
-            visible: HashSet::new(),
-            pieces,
+            mode,
+            hidden: Vec::new(),
+            visible: Vec::new(),
+            pieces: Pieces::default(),
+            found: None,
         }
     }
 
@@ -283,15 +298,18 @@ impl<'s> Collect<'s> {
 
     fn text(&mut self, text: &str, hidden: bool, origin: Origin) {
         let text = without_keys(text);
-        if let (false, Some(p)) = (hidden, self.pieces.as_mut()) {
-            add_pieces(&text, p);
-        }
-        for h in runs(&text) {
-            if hidden {
-                self.hidden.entry(h).or_insert(origin);
-            } else {
-                self.visible.insert(h);
+        match (self.mode, hidden) {
+            (Mode::Runs, true) => runs(&text, &mut self.hidden),
+            (Mode::Runs, false) => runs(&text, &mut self.visible),
+            (Mode::Pieces, false) => self.pieces.add(&text),
+            (Mode::Find(want), true) if self.found.is_none() => {
+                let mut hit = false;
+                windows(&text, false, |h, _, _| hit |= h == want);
+                if hit {
+                    self.found = Some(origin);
+                }
             }
+            _ => {}
         }
     }
 
@@ -372,11 +390,15 @@ impl<'s> Sentinel<'s> {
     /// The hidden runs of edition `ed`, less those that also occur in what
     /// `ed` may see or in `also_visible` (text the caller publishes with it).
     pub fn new(site: &'s Site, ed: usize, also_visible: &[&str]) -> Sentinel<'s> {
-        let mut c = Collect::new(site, ed, None);
+        let mut c = Collect::new(site, ed, Mode::Runs);
         c.all(also_visible);
-        let visible = c.visible;
-        let mut hidden = c.hidden;
-        hidden.retain(|h, _| !visible.contains(h));
+        let (mut hidden, mut visible) = (c.hidden, c.visible);
+        hidden.sort_unstable();
+        hidden.dedup();
+        visible.sort_unstable();
+        visible.dedup();
+        hidden.retain(|h| visible.binary_search(h).is_err());
+        hidden.shrink_to_fit();
         Sentinel {
             site,
             ed,
@@ -391,13 +413,23 @@ impl<'s> Sentinel<'s> {
         self.hidden.is_empty()
     }
 
-    fn pieces(&self) -> &HashSet<u64> {
+    fn extra(&self) -> Vec<&str> {
+        self.also_visible.iter().map(String::as_str).collect()
+    }
+
+    fn pieces(&self) -> &Pieces {
         self.pieces.get_or_init(|| {
-            let mut c = Collect::new(self.site, self.ed, Some(HashSet::new()));
-            let extra: Vec<&str> = self.also_visible.iter().map(String::as_str).collect();
-            c.all(&extra);
-            c.pieces.unwrap_or_default()
+            let mut c = Collect::new(self.site, self.ed, Mode::Pieces);
+            c.all(&self.extra());
+            c.pieces
         })
+    }
+
+    /// Where the hidden run `h` is written (found again on a hit only).
+    fn origin(&self, h: u64) -> Origin {
+        let mut c = Collect::new(self.site, self.ed, Mode::Find(h));
+        c.all(&self.extra());
+        c.found.unwrap_or(Origin { file: 0, from: 0 })
     }
 
     /// The first hidden run in an output file, if any.
@@ -411,20 +443,19 @@ impl<'s> Sentinel<'s> {
             .any(|e| output.ends_with(e));
         let mut hit = None;
         windows(&text, markup, |h, (a, b), ws| {
-            if hit.is_some() {
-                return;
-            }
-            if let Some(origin) = self.hidden.get(&h) {
-                if !explained(ws, self.pieces()) {
-                    hit = Some(Hit {
-                        origin: *origin,
-                        output: output.to_string(),
-                        run: text[a..b].to_string(),
-                    });
-                }
+            if hit.is_none()
+                && self.hidden.binary_search(&h).is_ok()
+                && !self.pieces().explain(&ws())
+            {
+                hit = Some((h, a, b));
             }
         });
-        hit
+        let (h, a, b) = hit?;
+        Some(Hit {
+            origin: self.origin(h),
+            output: output.to_string(),
+            run: text[a..b].to_string(),
+        })
     }
 }
 
@@ -470,27 +501,34 @@ pub fn diagnostic(site: &Site, edition: &str, hit: &Hit) -> Diagnostic {
 mod tests {
     use super::*;
 
-    fn ws(text: &str) -> Vec<u64> {
+    fn ws(text: &str) -> [u64; WINDOW] {
         let mut v = Vec::new();
         words(text, false, |w, _| v.push(w));
-        v
+        v.try_into().unwrap()
     }
 
     #[test]
     fn a_run_of_visible_values_side_by_side_is_explained() {
-        let mut pieces = HashSet::new();
-        add_pieces("  mode: human-out-of-the-loop\n", &mut HashSet::new());
-        add_pieces(
-            &without_keys("  mode: human-out-of-the-loop\ntitle: AI assistant connector\n"),
-            &mut pieces,
+        let mut p = Pieces::default();
+        p.add(&without_keys(
+            "  mode: human-out-of-the-loop\ntitle: AI assistant connector\ndescription: Lets a customer\n",
+        ));
+        assert!(p.explain(&ws("human out of the loop ai assistant connector")));
+        assert!(p.explain(&ws("out of the loop ai assistant connector lets")));
+        assert!(!p.explain(&ws("human out of the loop ai assistant secret")));
+    }
+
+    #[test]
+    fn rolling_runs_match_runs_of_the_same_words_anywhere() {
+        let mut a = Vec::new();
+        runs("one two three four five six seven eight nine", &mut a);
+        let mut b = Vec::new();
+        windows(
+            "<p>Two <b>three</b> four five six seven eight nine</p>",
+            true,
+            |h, _, _| b.push(h),
         );
-        let w: [u64; WINDOW] = ws("human out of the loop ai assistant connector")
-            .try_into()
-            .unwrap();
-        assert!(explained(&w, &pieces));
-        let w: [u64; WINDOW] = ws("human out of the loop ai assistant secret")
-            .try_into()
-            .unwrap();
-        assert!(!explained(&w, &pieces));
+        assert_eq!(a.len(), 2);
+        assert_eq!(b, vec![a[1]]);
     }
 }
