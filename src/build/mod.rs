@@ -20,7 +20,7 @@ use crate::site::pages;
 use guard::Guarded;
 
 mod guard;
-use crate::site::sentinel::Sentinel;
+use crate::site::sentinel::{Runs, Sentinel};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -357,6 +357,8 @@ fn cancelled(cancel: Option<&Cancel<'_>>) -> Result<(), Failure> {
     }
 }
 
+// The one edition's render context; a struct would only rename these.
+#[allow(clippy::too_many_arguments)]
 fn render_edition(
     site: &Site,
     ed: usize,
@@ -365,13 +367,14 @@ fn render_edition(
     serve: bool,
     cache: Option<&Cache>,
     cancel: Option<&Cancel<'_>>,
+    runs: &std::sync::OnceLock<Runs>,
 ) -> Result<(EditionIndex, Vec<Diagnostic>), Failure> {
     // Every file of a lower edition passes the leak sentinel on its way out
     // (the dev server previews locally and publishes nothing: it skips it).
     let t = std::time::Instant::now();
     let top = site.editions.len().saturating_sub(1);
     let sentinel = (ed < top && !serve)
-        .then(|| Sentinel::new(site, ed, &[]))
+        .then(|| Sentinel::of_runs(site, ed, runs.get_or_init(|| Runs::of(site, &[])), &[]))
         .filter(|s| !s.is_empty());
     let guarded = sentinel.as_ref().map(|s| Guarded {
         inner: sink,
@@ -465,13 +468,17 @@ pub fn render_editions(
     // only one edition's links are held at a time; a lower edition's leak
     // check needs only the file lists of the editions above it.
     let mut higher: Vec<(String, HashSet<String>)> = Vec::new();
+    // The runs of words the sentinel looks for, computed once for the
+    // lower editions.
+    let runs = std::sync::OnceLock::new();
     let mut pages = Vec::new();
     let mut diagnostics = Vec::new();
     for ed in (0..site.editions.len()).rev() {
         let name = site.editions[ed].clone();
         if editions.contains(&ed) {
             let t = std::time::Instant::now();
-            let (index, leaks) = render_edition(site, ed, theme, sink, serve, cache, cancel)?;
+            let (index, leaks) =
+                render_edition(site, ed, theme, sink, serve, cache, cancel, &runs)?;
             diagnostics.extend(leaks);
             cancelled(cancel)?;
             lap(&format!("render {name}"), t);

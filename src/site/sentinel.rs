@@ -55,7 +55,7 @@ pub struct Sentinel<'s> {
     also_visible: Vec<String>,
     /// Hashes of the hidden runs, sorted: 8 bytes a run, so a large project
     /// costs little memory; where a run came from is found only on a hit.
-    hidden: Vec<u64>,
+    hidden: HashSetSorted,
     /// Word pairs within one visible line, and the words that start or end
     /// a visible line; built on the first match only.
     pieces: OnceLock<Pieces>,
@@ -112,8 +112,12 @@ fn words(text: &str, markup: bool, mut f: impl FnMut(u64, (usize, usize))) {
     for (i, ch) in text.char_indices() {
         if !in_tag && !in_ref && !escape && ch.is_alphanumeric() {
             let (wh, _) = word.get_or_insert((0xcbf2_9ce4_8422_2325, i));
-            for lc in ch.to_lowercase() {
-                *wh = (*wh ^ lc as u64).wrapping_mul(0x100_0000_01b3);
+            if ch.is_ascii() {
+                *wh = (*wh ^ ch.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01b3);
+            } else {
+                for lc in ch.to_lowercase() {
+                    *wh = (*wh ^ lc as u64).wrapping_mul(0x100_0000_01b3);
+                }
             }
             continue;
         }
@@ -209,201 +213,206 @@ fn without_keys(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// What one edition may and may not see, as runs of words.
-struct Collect<'s> {
-    site: &'s Site,
-    ed: usize,
-    mode: Mode,
-    hidden: Vec<u64>,
-    visible: Vec<u64>,
-    pieces: Pieces,
-    found: Option<Origin>,
+/// A piece of text and the lowest edition that may see it.
+struct Piece<'s> {
+    text: std::borrow::Cow<'s, str>,
+    level: usize,
+    origin: Origin,
 }
 
-/// What a pass over the content collects.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Hidden and visible runs.
-    Runs,
-    /// The pieces of visible text.
-    Pieces,
-    /// Where the hidden run with this hash is written.
-    Find(u64),
-}
-
-impl<'s> Collect<'s> {
-    fn new(site: &'s Site, ed: usize, mode: Mode) -> Self {
-        Collect {
-            site,
-            ed,
-            mode,
-            hidden: Vec::new(),
-            visible: Vec::new(),
-            pieces: Pieces::default(),
-            found: None,
+/// `text` without any `:::` passage (their text reaches the sentinel through
+/// the parsed Markdown, each at its own level); a YAML block scalar keeps a
+/// passage's lines as written.
+fn outside_passages(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut hiding = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with(":::") {
+            hiding = t.len() > 3;
+            continue;
+        }
+        if !hiding {
+            out.push_str(line);
+            out.push('\n');
         }
     }
+    out
+}
 
-    /// Everything: documents, register entries, the catalogue, `site.yaml`
-    /// and the caller's own visible text.
-    fn all(&mut self, also_visible: &[&str]) {
-        self.documents();
-        self.entries();
-        let none = Origin { file: 0, from: 0 };
-        let cat = crate::core::catalogue::get();
-        for e in cat
-            .controls
+/// Every piece of text the site publishes somewhere, with its level: the
+/// documents (front matter and Markdown, passage by passage), the register
+/// entries (plain fields, and Markdown fields passage by passage), the
+/// catalogue, `site.yaml` and the caller's own text (level 0).
+fn pieces<'s>(site: &'s Site, also_visible: &'s [&'s str]) -> Vec<Piece<'s>> {
+    let mut out = Vec::new();
+    for (d, md) in site.docs.iter().zip(&site.doc_md) {
+        let origin = Origin {
+            file: d.loc.file,
+            from: 0,
+        };
+        let f = site.sources.get(d.loc.file);
+        let front = &f.text[..d.data.body_offset.min(f.text.len())];
+        out.push(Piece {
+            text: without_keys(front),
+            level: d.level,
+            origin,
+        });
+        for (lvl, text) in md.text_by_level() {
+            out.push(Piece {
+                text: text.into(),
+                level: d.level.max(lvl),
+                origin,
+            });
+        }
+    }
+    let mut all: Vec<(Kind, &str, usize)> = Vec::new();
+    all.extend(
+        site.controls
             .iter()
-            .chain(&cat.clauses)
-            .chain(&cat.objectives)
-            .chain(&cat.groups)
-        {
-            self.text(&format!("{} {}", e.id, e.title), false, none);
-        }
-        for (id, title) in &cat.ai_act_titles {
-            self.text(&format!("{id} {title}"), false, none);
-        }
-        let site = self.site;
-        if let Some(f) = site.sources.files.get(site.config_loc.file) {
-            self.text(&f.text, false, none);
-        }
-        for text in also_visible {
-            self.text(text, false, none);
+            .map(|e| (e.kind, e.id.as_str(), e.level)),
+    );
+    all.extend(
+        site.evidence
+            .iter()
+            .map(|e| (e.kind, e.id.as_str(), e.level)),
+    );
+    all.extend(site.risks.iter().map(|e| (e.kind, e.id.as_str(), e.level)));
+    all.extend(
+        site.suppliers
+            .iter()
+            .map(|e| (e.kind, e.id.as_str(), e.level)),
+    );
+    all.extend(site.faq.iter().map(|e| (e.kind, e.id.as_str(), e.level)));
+    all.extend(
+        site.systems
+            .iter()
+            .map(|e| (e.kind, e.id.as_str(), e.level)),
+    );
+    let mut fields: HashMap<(Kind, &str), Vec<&Arc<Parsed>>> = HashMap::new();
+    for ((k, id, _), md) in &site.field_md {
+        fields.entry((*k, id.as_str())).or_default().push(md);
+    }
+    for (kind, id, level) in all {
+        let Some((file, from, text)) = entry_text(site, kind, id) else {
+            continue;
+        };
+        let origin = Origin { file, from };
+        let plain = without_keys(&outside_passages(text)).into_owned();
+        out.push(Piece {
+            text: plain.into(),
+            level,
+            origin,
+        });
+        for md in fields.get(&(kind, id)).into_iter().flatten() {
+            for (lvl, text) in md.text_by_level() {
+                out.push(Piece {
+                    text: text.into(),
+                    level: level.max(lvl),
+                    origin,
+                });
+            }
         }
     }
+    let none = Origin { file: 0, from: 0 };
+    let cat = crate::core::catalogue::get();
+    let mut public: Vec<String> = cat
+        .controls
+        .iter()
+        .chain(&cat.clauses)
+        .chain(&cat.objectives)
+        .chain(&cat.groups)
+        .map(|e| format!("{} {}", e.id, e.title))
+        .collect();
+    public.extend(cat.ai_act_titles.iter().map(|(id, t)| format!("{id} {t}")));
+    if let Some(f) = site.sources.files.get(site.config_loc.file) {
+        public.push(without_keys(&f.text).into_owned());
+    }
+    public.extend(also_visible.iter().map(|t| t.to_string()));
+    out.extend(public.into_iter().map(|t| Piece {
+        text: t.into(),
+        level: 0,
+        origin: none,
+    }));
+    out
+}
 
-    /// `text` without the lines of passages above the edition (a YAML
-    /// block scalar keeps a passage's lines as written).
-    fn outside_passages(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut hiding = false;
-        for line in text.lines() {
-            let t = line.trim();
-            if let Some(name) = t.strip_prefix(":::").filter(|n| !n.is_empty()) {
-                let level = self.site.editions.iter().position(|e| e == name.trim());
-                hiding = level.is_none_or(|l| l > self.ed);
-                continue;
-            }
-            if t == ":::" {
-                hiding = false;
-                continue;
-            }
-            if !hiding {
-                out.push_str(line);
-                out.push('\n');
+/// Every run of the site with the lowest edition that may see it, sorted
+/// by hash: computed once per build and shared by the lower editions.
+pub struct Runs(Vec<(u64, usize)>);
+
+impl Runs {
+    /// The runs of `site` (and of `also_visible`, at level 0).
+    pub fn of(site: &Site, also_visible: &[&str]) -> Runs {
+        use rayon::prelude::*;
+        let pieces = pieces(site, also_visible);
+        let mut v: Vec<(u64, usize)> = pieces
+            .par_iter()
+            .flat_map_iter(|p| {
+                let mut hs = Vec::new();
+                runs(&p.text, &mut hs);
+                hs.into_iter().map(move |h| (h, p.level))
+            })
+            .collect();
+        v.par_sort_unstable();
+        // Sorted by hash, then level: the first of each hash is its lowest level.
+        v.dedup_by_key(|(h, _)| *h);
+        Runs(v)
+    }
+}
+
+/// A set of hashes with a bit filter in front: most runs of an output are
+/// not hidden, and the filter says so without touching the sorted list.
+struct HashSetSorted {
+    sorted: Vec<u64>,
+    bits: Vec<u64>,
+    mask: u64,
+}
+
+impl HashSetSorted {
+    fn new(sorted: Vec<u64>) -> Self {
+        let n = (sorted.len().max(1) * 16).next_power_of_two() as u64;
+        let mut bits = vec![0u64; (n as usize).div_ceil(64)];
+        let mask = n - 1;
+        for h in &sorted {
+            for b in [h & mask, (h >> 32) & mask] {
+                bits[(b / 64) as usize] |= 1 << (b % 64);
             }
         }
-        out
+        HashSetSorted { sorted, bits, mask }
     }
 
-    fn text(&mut self, text: &str, hidden: bool, origin: Origin) {
-        let text = without_keys(text);
-        match (self.mode, hidden) {
-            (Mode::Runs, true) => runs(&text, &mut self.hidden),
-            (Mode::Runs, false) => runs(&text, &mut self.visible),
-            (Mode::Pieces, false) => self.pieces.add(&text),
-            (Mode::Find(want), true) if self.found.is_none() => {
-                let mut hit = false;
-                windows(&text, false, |h, _, _| hit |= h == want);
-                if hit {
-                    self.found = Some(origin);
-                }
-            }
-            _ => {}
-        }
+    fn contains(&self, h: u64) -> bool {
+        let set = |b: u64| self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
+        set(h & self.mask) && set((h >> 32) & self.mask) && self.sorted.binary_search(&h).is_ok()
     }
 
-    /// Parsed Markdown of an entity at `level`: each piece is hidden when it
-    /// or its entity is above the edition.
-    fn markdown(&mut self, md: &Parsed, level: usize, origin: Origin) {
-        for (lvl, piece) in md.text_by_level() {
-            self.text(piece, level.max(lvl) > self.ed, origin);
-        }
-    }
-
-    fn documents(&mut self) {
-        let site = self.site;
-        for (d, md) in site.docs.iter().zip(&site.doc_md) {
-            let origin = Origin {
-                file: d.loc.file,
-                from: 0,
-            };
-            self.markdown(md, d.level, origin);
-            // Front matter (title, summary, owner) is as visible as its document.
-            let f = site.sources.get(d.loc.file);
-            let front = &f.text[..d.data.body_offset.min(f.text.len())];
-            self.text(front, d.level > self.ed, origin);
-        }
-    }
-
-    /// Register entries: a hidden entry's whole text is hidden; a visible
-    /// entry's Markdown fields contribute by passage.
-    fn entries(&mut self) {
-        let site = self.site;
-        let mut all: Vec<(Kind, &str, usize)> = Vec::new();
-        all.extend(
-            site.controls
-                .iter()
-                .map(|e| (e.kind, e.id.as_str(), e.level)),
-        );
-        all.extend(
-            site.evidence
-                .iter()
-                .map(|e| (e.kind, e.id.as_str(), e.level)),
-        );
-        all.extend(site.risks.iter().map(|e| (e.kind, e.id.as_str(), e.level)));
-        all.extend(
-            site.suppliers
-                .iter()
-                .map(|e| (e.kind, e.id.as_str(), e.level)),
-        );
-        all.extend(site.faq.iter().map(|e| (e.kind, e.id.as_str(), e.level)));
-        all.extend(
-            site.systems
-                .iter()
-                .map(|e| (e.kind, e.id.as_str(), e.level)),
-        );
-        let mut fields: HashMap<(Kind, &str), Vec<&Arc<Parsed>>> = HashMap::new();
-        for ((k, id, _), md) in &site.field_md {
-            fields.entry((*k, id.as_str())).or_default().push(md);
-        }
-        for (kind, id, level) in all {
-            let Some((file, from, text)) = entry_text(site, kind, id) else {
-                continue;
-            };
-            let origin = Origin { file, from };
-            if level > self.ed {
-                self.text(text, true, origin);
-                continue;
-            }
-            // Plain fields (title, owner, dates) are as visible as the entry;
-            // Markdown fields contribute passage by passage.
-            self.text(&self.outside_passages(text), false, origin);
-            for md in fields.get(&(kind, id)).into_iter().flatten() {
-                self.markdown(md, level, origin);
-            }
-        }
+    fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
     }
 }
 
 impl<'s> Sentinel<'s> {
-    /// The hidden runs of edition `ed`, less those that also occur in what
-    /// `ed` may see or in `also_visible` (text the caller publishes with it).
+    /// The hidden runs of edition `ed`: runs that only editions above it
+    /// may see. A run that also occurs in what `ed` sees, or in
+    /// `also_visible` (text the caller publishes with it), is not hidden.
     pub fn new(site: &'s Site, ed: usize, also_visible: &[&str]) -> Sentinel<'s> {
-        let mut c = Collect::new(site, ed, Mode::Runs);
-        c.all(also_visible);
-        let (mut hidden, mut visible) = (c.hidden, c.visible);
-        hidden.sort_unstable();
-        hidden.dedup();
-        visible.sort_unstable();
-        visible.dedup();
-        hidden.retain(|h| visible.binary_search(h).is_err());
-        hidden.shrink_to_fit();
+        Sentinel::of_runs(site, ed, &Runs::of(site, also_visible), also_visible)
+    }
+
+    /// [`Sentinel::new`] from runs computed once for every edition.
+    pub fn of_runs(site: &'s Site, ed: usize, runs: &Runs, also_visible: &[&str]) -> Sentinel<'s> {
+        let hidden: Vec<u64> = runs
+            .0
+            .iter()
+            .filter(|(_, l)| *l > ed)
+            .map(|(h, _)| *h)
+            .collect();
         Sentinel {
             site,
             ed,
             also_visible: also_visible.iter().map(|s| s.to_string()).collect(),
-            hidden,
+            hidden: HashSetSorted::new(hidden),
             pieces: OnceLock::new(),
         }
     }
@@ -413,23 +422,33 @@ impl<'s> Sentinel<'s> {
         self.hidden.is_empty()
     }
 
-    fn extra(&self) -> Vec<&str> {
-        self.also_visible.iter().map(String::as_str).collect()
-    }
-
+    /// The pieces of what edition `ed` sees (built on the first hit only).
     fn pieces(&self) -> &Pieces {
         self.pieces.get_or_init(|| {
-            let mut c = Collect::new(self.site, self.ed, Mode::Pieces);
-            c.all(&self.extra());
-            c.pieces
+            let extra: Vec<&str> = self.also_visible.iter().map(String::as_str).collect();
+            let mut p = Pieces::default();
+            for piece in pieces(self.site, &extra)
+                .iter()
+                .filter(|p| p.level <= self.ed)
+            {
+                p.add(&piece.text);
+            }
+            p
         })
     }
 
     /// Where the hidden run `h` is written (found again on a hit only).
     fn origin(&self, h: u64) -> Origin {
-        let mut c = Collect::new(self.site, self.ed, Mode::Find(h));
-        c.all(&self.extra());
-        c.found.unwrap_or(Origin { file: 0, from: 0 })
+        let extra: Vec<&str> = self.also_visible.iter().map(String::as_str).collect();
+        pieces(self.site, &extra)
+            .iter()
+            .filter(|p| p.level > self.ed)
+            .find(|p| {
+                let mut hit = false;
+                windows(&p.text, false, |x, _, _| hit |= x == h);
+                hit
+            })
+            .map_or(Origin { file: 0, from: 0 }, |p| p.origin)
     }
 
     /// The first hidden run in an output file, if any.
@@ -443,10 +462,7 @@ impl<'s> Sentinel<'s> {
             .any(|e| output.ends_with(e));
         let mut hit = None;
         windows(&text, markup, |h, (a, b), ws| {
-            if hit.is_none()
-                && self.hidden.binary_search(&h).is_ok()
-                && !self.pieces().explain(&ws())
-            {
+            if hit.is_none() && self.hidden.contains(h) && !self.pieces().explain(&ws()) {
                 hit = Some((h, a, b));
             }
         });
