@@ -105,25 +105,37 @@ impl Pieces {
 /// Calls `f` with the hash and byte range of every word of `text`.
 /// `markup`: skip `<…>` tags and `&…;` references (HTML, XML).
 fn words(text: &str, markup: bool, mut f: impl FnMut(u64, (usize, usize))) {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+    let mix = |h: u64, c: u64| (h ^ c).wrapping_mul(0x100_0000_01b3);
+    let bytes = text.as_bytes();
     let mut word: Option<(u64, usize)> = None;
-    let mut in_tag = false;
-    let mut in_ref = false;
-    let mut escape = false;
-    for (i, ch) in text.char_indices() {
+    let (mut in_tag, mut in_ref, mut escape) = (false, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, the bulk of any output, without decoding UTF-8.
+        let (ch, len) = match bytes[i] {
+            b if b < 0x80 => (b as char, 1),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
+            }
+        };
         if !in_tag && !in_ref && !escape && ch.is_alphanumeric() {
-            let (wh, _) = word.get_or_insert((0xcbf2_9ce4_8422_2325, i));
-            if ch.is_ascii() {
-                *wh = (*wh ^ ch.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01b3);
+            let (wh, _) = word.get_or_insert((SEED, i));
+            if len == 1 {
+                *wh = mix(*wh, ch.to_ascii_lowercase() as u64);
             } else {
                 for lc in ch.to_lowercase() {
-                    *wh = (*wh ^ lc as u64).wrapping_mul(0x100_0000_01b3);
+                    *wh = mix(*wh, lc as u64);
                 }
             }
+            i += len;
             continue;
         }
         if let Some((wh, start)) = word.take() {
             f(wh, (start, i));
         }
+        i += len;
         match ch {
             '<' if markup => in_tag = true,
             '>' if in_tag => in_tag = false,
@@ -338,25 +350,33 @@ fn pieces<'s>(site: &'s Site, also_visible: &'s [&'s str]) -> Vec<Piece<'s>> {
 }
 
 /// Every run of the site with the lowest edition that may see it, sorted
-/// by hash: computed once per build and shared by the lower editions.
-pub struct Runs(Vec<(u64, usize)>);
+/// by hash: computed once per build and shared by the lower editions. The
+/// level sits in the low [`LEVEL_BITS`] bits of each entry, so a run costs
+/// 8 bytes.
+pub struct Runs(Vec<u64>);
+
+/// Bits of a run's entry that hold its level (editions beyond 7 count as 7).
+const LEVEL_BITS: u32 = 3;
+const LEVEL_MASK: u64 = (1 << LEVEL_BITS) - 1;
 
 impl Runs {
     /// The runs of `site` (and of `also_visible`, at level 0).
     pub fn of(site: &Site, also_visible: &[&str]) -> Runs {
         use rayon::prelude::*;
         let pieces = pieces(site, also_visible);
-        let mut v: Vec<(u64, usize)> = pieces
+        let level = |l: usize| (l as u64).min(LEVEL_MASK);
+        let mut v: Vec<u64> = pieces
             .par_iter()
             .flat_map_iter(|p| {
                 let mut hs = Vec::new();
                 runs(&p.text, &mut hs);
-                hs.into_iter().map(move |h| (h, p.level))
+                hs.into_iter()
+                    .map(move |h| (h & !LEVEL_MASK) | level(p.level))
             })
             .collect();
         v.par_sort_unstable();
         // Sorted by hash, then level: the first of each hash is its lowest level.
-        v.dedup_by_key(|(h, _)| *h);
+        v.dedup_by_key(|e| *e & !LEVEL_MASK);
         Runs(v)
     }
 }
@@ -375,7 +395,7 @@ impl HashSetSorted {
         let mut bits = vec![0u64; (n as usize).div_ceil(64)];
         let mask = n - 1;
         for h in &sorted {
-            for b in [h & mask, (h >> 32) & mask] {
+            for b in [(h >> LEVEL_BITS) & mask, (h >> 35) & mask] {
                 bits[(b / 64) as usize] |= 1 << (b % 64);
             }
         }
@@ -384,7 +404,9 @@ impl HashSetSorted {
 
     fn contains(&self, h: u64) -> bool {
         let set = |b: u64| self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
-        set(h & self.mask) && set((h >> 32) & self.mask) && self.sorted.binary_search(&h).is_ok()
+        set((h >> LEVEL_BITS) & self.mask)
+            && set((h >> 35) & self.mask)
+            && self.sorted.binary_search(&h).is_ok()
     }
 
     fn is_empty(&self) -> bool {
@@ -402,11 +424,12 @@ impl<'s> Sentinel<'s> {
 
     /// [`Sentinel::new`] from runs computed once for every edition.
     pub fn of_runs(site: &'s Site, ed: usize, runs: &Runs, also_visible: &[&str]) -> Sentinel<'s> {
+        let top = (ed as u64).min(LEVEL_MASK);
         let hidden: Vec<u64> = runs
             .0
             .iter()
-            .filter(|(_, l)| *l > ed)
-            .map(|(h, _)| *h)
+            .filter(|e| *e & LEVEL_MASK > top)
+            .map(|e| e & !LEVEL_MASK)
             .collect();
         Sentinel {
             site,
@@ -445,7 +468,7 @@ impl<'s> Sentinel<'s> {
             .filter(|p| p.level > self.ed)
             .find(|p| {
                 let mut hit = false;
-                windows(&p.text, false, |x, _, _| hit |= x == h);
+                windows(&p.text, false, |x, _, _| hit |= x & !LEVEL_MASK == h);
                 hit
             })
             .map_or(Origin { file: 0, from: 0 }, |p| p.origin)
@@ -468,7 +491,7 @@ impl<'s> Sentinel<'s> {
         });
         let (h, a, b) = hit?;
         Some(Hit {
-            origin: self.origin(h),
+            origin: self.origin(h & !LEVEL_MASK),
             output: output.to_string(),
             run: text[a..b].to_string(),
         })
