@@ -391,22 +391,28 @@ struct HashSetSorted {
 
 impl HashSetSorted {
     fn new(sorted: Vec<u64>) -> Self {
-        let n = (sorted.len().max(1) * 16).next_power_of_two() as u64;
-        let mut bits = vec![0u64; (n as usize).div_ceil(64)];
-        let mask = n - 1;
+        // About 16 bits an entry, both probes in one 64-bit word: one memory
+        // access per looked-up run.
+        let words = (sorted.len().max(1) / 4).next_power_of_two();
+        let mut bits = vec![0u64; words];
+        let mask = words as u64 - 1;
         for h in &sorted {
-            for b in [(h >> LEVEL_BITS) & mask, (h >> 35) & mask] {
-                bits[(b / 64) as usize] |= 1 << (b % 64);
-            }
+            bits[Self::slot(*h, mask)] |= Self::probe(*h);
         }
         HashSetSorted { sorted, bits, mask }
     }
 
+    fn slot(h: u64, mask: u64) -> usize {
+        ((h >> LEVEL_BITS) & mask) as usize
+    }
+
+    fn probe(h: u64) -> u64 {
+        (1 << ((h >> 52) & 63)) | (1 << ((h >> 58) & 63))
+    }
+
     fn contains(&self, h: u64) -> bool {
-        let set = |b: u64| self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
-        set((h >> LEVEL_BITS) & self.mask)
-            && set((h >> 35) & self.mask)
-            && self.sorted.binary_search(&h).is_ok()
+        let p = Self::probe(h);
+        self.bits[Self::slot(h, self.mask)] & p == p && self.sorted.binary_search(&h).is_ok()
     }
 
     fn is_empty(&self) -> bool {
