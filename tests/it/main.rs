@@ -15,6 +15,7 @@ mod check_links;
 mod crosswalk;
 mod diff;
 mod export;
+mod fuzz_leaks;
 mod layers;
 mod leak;
 mod publish;
