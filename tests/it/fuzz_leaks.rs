@@ -266,7 +266,8 @@ fn fuzz_for_a_while() {
         .unwrap_or(60);
     let g = match std::env::var("VOUCH_FUZZ_GRAMMAR").as_deref() {
         Ok("full") => FULL,
-        _ => MAIN,
+        Ok("main") | Err(_) => MAIN,
+        Ok(other) => panic!("VOUCH_FUZZ_GRAMMAR={other}: expected `main` or `full`"),
     };
     let start = std::time::Instant::now();
     let mut cases = 0u64;
