@@ -407,7 +407,27 @@ fn known_cases() -> Vec<(&'static str, Case)> {
 fn held_cases() -> Vec<(&'static str, Case)> {
     use Block::*;
     let para = || Para(Inline::Plain);
+    let fence = Fence {
+        tilde: true,
+        four: true,
+        info: false,
+        indent: 2,
+        close: Close::Longer,
+    };
     vec![
+        (
+            // Found by the long run: the generator once wrote this fence
+            // indented under the list, where CommonMark reads it as part of
+            // the list item and leaves the later `~~~~~` open to the end.
+            "fence after a list in a passage, then a public heading",
+            doc(vec![
+                internal(
+                    Marker::Exact,
+                    vec![List(false, vec![vec![para()]]), Fenced(fence, vec![para()])],
+                ),
+                Heading(3, Inline::Plain),
+            ]),
+        ),
         (
             "passage opening a list item",
             doc(vec![List(

@@ -100,6 +100,18 @@ impl Writer<'_> {
             } else {
                 End::Inside
             };
+            // A fence indented two or more spaces right after a list would
+            // belong to its last item (CommonMark), not follow it as the
+            // tree says; one space keeps it outside.
+            let prev = i.checked_sub(1).map(|j| &blocks[j]);
+            if let (Some(Block::List(..)), Block::Fenced(f, inner)) = (prev, b) {
+                let f = Fence {
+                    indent: f.indent.min(1),
+                    ..*f
+                };
+                out.extend(self.block(&Block::Fenced(f, inner.clone()), ctx, end));
+                continue;
+            }
             out.extend(self.block(b, ctx, end));
         }
         out
