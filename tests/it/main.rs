@@ -18,6 +18,7 @@ mod evidence_documents;
 mod export;
 mod fail_closed;
 mod first_hour;
+mod fuzz_leaks;
 mod layers;
 mod leak;
 mod passages;

@@ -1,6 +1,9 @@
 //! Shared helpers for the integration tests: fixture copies and edits, CLI
 //! runs, the analysed site, walking built output, and the proptest config.
 
+pub mod md_grammar;
+pub mod md_render;
+
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
