@@ -165,7 +165,9 @@ fn check_page(
             let ok = ed
                 .pages
                 .get(&target)
-                .is_none_or(|p| p.ids.iter().any(|id| &**id == frag));
+                // Ids are sorted by `Interner::compact`: a page with
+                // thousands of headings and anchor links stays linear-ish.
+                .is_none_or(|p| p.ids.binary_search_by(|id| (**id).cmp(frag)).is_ok());
             if !ok {
                 push(
                     href,
@@ -280,7 +282,11 @@ mod tests {
                 p.to_string(),
                 PageLinks {
                     hrefs: hrefs.iter().map(|s| Arc::from(*s)).collect(),
-                    ids: ids.iter().map(|s| Arc::from(*s)).collect(),
+                    ids: {
+                        let mut v: Vec<Arc<str>> = ids.iter().map(|s| Arc::from(*s)).collect();
+                        v.sort();
+                        v
+                    },
                 },
             );
         }
