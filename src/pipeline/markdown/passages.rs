@@ -7,7 +7,7 @@
 //! (see `collect.rs`), so the two can never disagree silently.
 
 use super::{options, BlockError, CLOSE, OPEN};
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 use std::ops::Range;
 
 /// A passage in the marked text: byte range and edition level.
@@ -32,13 +32,62 @@ pub(super) struct Marked {
     pub reported: Vec<Range<usize>>,
 }
 
-/// Byte ranges of the code blocks pulldown-cmark finds in `text` (fences
-/// included): `:::` there is code, whatever a line scan would guess.
-fn code_blocks(text: &str) -> Vec<Range<usize>> {
+/// A code block pulldown-cmark finds: its byte range (fences included), and
+/// whether a fenced one is closed by a fence of its own.
+struct CodeBlock {
+    range: Range<usize>,
+    closed: bool,
+}
+
+/// The code blocks pulldown-cmark finds in `text`: `:::` there is code,
+/// whatever a line scan would guess.
+fn code_blocks(text: &str) -> Vec<CodeBlock> {
     Parser::new_ext(text, options())
         .into_offset_iter()
-        .filter_map(|(ev, r)| matches!(ev, Event::Start(Tag::CodeBlock(_))).then_some(r))
+        .filter_map(|(ev, r)| match ev {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let closed = match kind {
+                    CodeBlockKind::Indented => true,
+                    CodeBlockKind::Fenced(_) => fence_is_closed(&text[r.clone()]),
+                };
+                Some(CodeBlock { range: r, closed })
+            }
+            _ => None,
+        })
         .collect()
+}
+
+/// True when the last line of a fenced block is a closing fence: the same
+/// character, at least as long as the opening one, and nothing after it.
+fn fence_is_closed(block: &str) -> bool {
+    let mut lines = block.lines().map(str::trim);
+    let first = lines.next().unwrap_or("");
+    let Some(ch) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
+        return true;
+    };
+    let open = first.chars().take_while(|c| *c == ch).count();
+    match block
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .last()
+    {
+        Some(last) if block.lines().count() > 1 => {
+            let n = last.chars().take_while(|c| *c == ch).count();
+            n >= open && last[n..].trim().is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// A line that reads as a passage marker: `:::` alone, or `:::` and a name.
+fn is_marker_line(t: &str) -> bool {
+    t.strip_prefix(":::").is_some_and(|n| {
+        let n = n.trim();
+        n.is_empty()
+            || n.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    })
 }
 
 /// A `:::` line found outside code.
@@ -141,10 +190,20 @@ pub(super) fn mark_passages(
         let start = offset;
         offset += line.len();
         let indent = body.len() - body.trim_start().len();
-        while code.get(ci).is_some_and(|r| r.end <= start + indent) {
+        while code.get(ci).is_some_and(|c| c.range.end <= start + indent) {
             ci += 1;
         }
-        let in_code = code.get(ci).is_some_and(|r| r.start <= start + indent);
+        let block = code.get(ci).filter(|c| c.range.start <= start + indent);
+        let in_code = block.is_some();
+        // A fence left open runs to the end of its container and would
+        // publish a later passage as code: a marker line there is an error.
+        if block.is_some_and(|c| !c.closed) && is_marker_line(t) {
+            errors.push(BlockError::Misplaced {
+                offset: start + indent,
+                len: t.len(),
+                place: "a code block whose fence is never closed",
+            });
+        }
         // `:::name` and more on one line (a YAML folded scalar, say) is no
         // marker: left as text, the parse check reports it as misplaced.
         let marker = t

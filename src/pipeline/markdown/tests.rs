@@ -321,3 +321,25 @@ fn hidden_headings_do_not_renumber_visible_ones() {
     );
     assert!(ok.errors.is_empty(), "{:?}", ok.errors);
 }
+
+#[test]
+fn a_passage_swallowed_by_a_fence_left_open_is_an_error() {
+    // Found by the leak fuzzer: a fence opened after a list and never closed
+    // runs to the end of the text, so the passage below would be published
+    // as code in every edition.
+    let md = "-  ```\n  > quoted\n   ```\n\nText.\n\n:::internal\nCANARY\n:::\n";
+    let p = parse(md, &eds());
+    let places: Vec<_> = p
+        .errors
+        .iter()
+        .filter_map(|e| match e {
+            BlockError::Misplaced { place, .. } => Some(*place),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(places.len(), 2, "{:?}", p.errors);
+    assert!(places[0].contains("never closed"));
+    // A closed fence is code, on purpose (documentation of the syntax).
+    let md = "```\n:::internal\nshown as code\n:::\n```\n";
+    assert!(parse(md, &eds()).errors.is_empty());
+}

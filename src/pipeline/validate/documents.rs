@@ -137,7 +137,7 @@ pub(super) fn block_diagnostic(e: &BlockError) -> (&'static Rule, String, &'stat
         BlockError::Misplaced { place, .. } => (
             &rule::MISPLACED_PASSAGE_MARKER,
             format!("`:::` inside {place} is not a passage boundary: its text would be published as written"),
-            "put `:::edition` and `:::` on lines of their own, outside any list, quote, table or HTML, with a blank line after HTML; in YAML use a literal block scalar, not `>`; write literal colons as code: `` `:::` ``",
+            "put `:::edition` and `:::` on lines of their own, outside any list, quote, table or HTML, with a blank line after HTML; close every code fence; in YAML use a literal block scalar, not `>`; write literal colons as code: `` `:::` ``",
         ),
         BlockError::HiddenDefinition { label, .. } => (
             &rule::HIDDEN_DEFINITION,
