@@ -60,18 +60,12 @@ fn code_blocks(text: &str) -> Vec<CodeBlock> {
 /// True when the last line of a fenced block is a closing fence: the same
 /// character, at least as long as the opening one, and nothing after it.
 fn fence_is_closed(block: &str) -> bool {
-    let mut lines = block.lines().map(str::trim);
-    let first = lines.next().unwrap_or("");
+    let first = block.lines().next().unwrap_or("").trim();
     let Some(ch) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
         return true;
     };
     let open = first.chars().take_while(|c| *c == ch).count();
-    match block
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .last()
-    {
+    match block.lines().map(str::trim).rfind(|l| !l.is_empty()) {
         Some(last) if block.lines().count() > 1 => {
             let n = last.chars().take_while(|c| *c == ch).count();
             n >= open && last[n..].trim().is_empty()
