@@ -48,19 +48,33 @@ impl Site {
         }
     }
 
-    /// Links for a list of ids; hidden ones collapse into one marker entry each
-    /// kind of marker, so counts of hidden entities are not revealed.
+    /// Links for a list of ids; the hidden ones collapse into ONE marker for
+    /// the whole list, so a lower edition learns only that more exists, never
+    /// how many nor at which levels. The marker says what the least hidden of
+    /// them would take ("available on request" where a customer may see one).
     pub fn links(&self, kind: Kind, ids: &[String], ed: usize) -> Vec<LinkView> {
         let mut out: Vec<LinkView> = Vec::new();
+        let mut hidden: Option<(usize, usize)> = None; // (position in out, lowest level)
         for id in ids {
             let l = self.link(kind, id, ed);
-            if l.marker.is_some() && out.iter().any(|o| o.marker == l.marker) {
+            if l.marker.is_some() {
+                let level = self.level(kind, id).unwrap_or(usize::MAX);
+                match hidden.as_mut() {
+                    Some((_, lowest)) => *lowest = (*lowest).min(level),
+                    None => {
+                        hidden = Some((out.len(), level));
+                        out.push(l);
+                    }
+                }
                 continue;
             }
             if l.url.is_some() && out.iter().any(|o| o.url == l.url) {
                 continue;
             }
             out.push(l);
+        }
+        if let Some((at, lowest)) = hidden {
+            out[at].marker = Some(self.marker(lowest));
         }
         out
     }

@@ -103,3 +103,27 @@ fn a_public_item_never_names_a_hidden_vouch_document() {
     let internal = std::fs::read_to_string(site.join("internal/api/evidence.json")).unwrap();
     assert!(internal.contains("ai-internal-audit"));
 }
+
+#[test]
+fn a_list_with_hidden_items_at_two_levels_shows_one_count_free_marker() {
+    // A.2.2 of the editions fixture cites a public, a customer and an
+    // internal evidence item.
+    let dir = temp_copy("editions");
+    let s = site(dir.path());
+    let ids = &s
+        .controls
+        .iter()
+        .find(|c| c.id == "A.2.2")
+        .unwrap()
+        .data
+        .evidence;
+    assert_eq!(ids.len(), 3);
+    let public = s.links(vouch::core::kinds::Kind::Evidence, ids, 0);
+    let markers: Vec<_> = public.iter().filter_map(|l| l.marker).collect();
+    assert_eq!(markers, ["available on request"], "{public:?}");
+    let customer = s.links(vouch::core::kinds::Kind::Evidence, ids, 1);
+    let markers: Vec<_> = customer.iter().filter_map(|l| l.marker).collect();
+    assert_eq!(markers, ["internal"], "{customer:?}");
+    let internal = s.links(vouch::core::kinds::Kind::Evidence, ids, 2);
+    assert!(internal.iter().all(|l| l.marker.is_none()));
+}
