@@ -74,13 +74,17 @@ fn fence_is_closed(block: &str) -> bool {
     }
 }
 
-/// A line that reads as a passage marker: `:::` alone, or `:::` and a name.
-fn is_marker_line(t: &str) -> bool {
-    t.strip_prefix(":::").is_some_and(|n| {
-        let n = n.trim();
-        n.is_empty()
-            || n.chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+/// True when a line holds something that reads as a passage marker anywhere
+/// in it (`:::` alone or before an edition name; after `> ` or joined by YAML
+/// folding, say): inside a fence that is never closed it would be published.
+fn has_marker(t: &str, editions: &[String]) -> bool {
+    t.match_indices(":::").any(|(i, _)| {
+        let rest = &t[i + 3..];
+        let name: &str = rest
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .next()
+            .unwrap_or("");
+        (name.is_empty() && !rest.starts_with(':')) || editions.iter().any(|e| e == name)
     })
 }
 
@@ -191,7 +195,7 @@ pub(super) fn mark_passages(
         let in_code = block.is_some();
         // A fence left open runs to the end of its container and would
         // publish a later passage as code: a marker line there is an error.
-        if block.is_some_and(|c| !c.closed) && is_marker_line(t) {
+        if block.is_some_and(|c| !c.closed) && has_marker(t, editions) {
             errors.push(BlockError::Misplaced {
                 offset: start + indent,
                 len: t.len(),

@@ -339,6 +339,16 @@ fn a_passage_swallowed_by_a_fence_left_open_is_an_error() {
         .collect();
     assert_eq!(places.len(), 2, "{:?}", p.errors);
     assert!(places[0].contains("never closed"));
+    // Also when the marker is not at the start of its line (a quote, or
+    // lines joined by a YAML folded scalar), as the long fuzz run found.
+    let md = "``` <details>\ntext </details> ```\n\n> :::customer > CANARY > :::\n";
+    assert!(
+        parse(md, &eds()).errors.iter().any(
+            |e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("never closed"))
+        ),
+        "{:?}",
+        parse(md, &eds()).errors
+    );
     // A closed fence is code, on purpose (documentation of the syntax).
     let md = "```\n:::internal\nshown as code\n:::\n```\n";
     assert!(parse(md, &eds()).errors.is_empty());
