@@ -74,6 +74,16 @@ fn fence_is_closed(block: &str) -> bool {
     }
 }
 
+/// True for a line that is a passage marker but for the number of colons:
+/// two, or four and more, alone or before an edition name.
+fn miscounted_marker(t: &str, editions: &[String]) -> bool {
+    let colons = t.chars().take_while(|c| *c == ':').count();
+    let rest = t[colons..].trim();
+    colons >= 2
+        && colons != 3
+        && (rest.is_empty() || editions.iter().any(|e| e.eq_ignore_ascii_case(rest)))
+}
+
 /// True when a line holds something that reads as a passage marker anywhere
 /// in it (`:::` alone or before an edition name; after `> ` or joined by YAML
 /// folding, say): inside a fence that is never closed it would be published.
@@ -200,6 +210,15 @@ pub(super) fn mark_passages(
                 offset: start + indent,
                 len: t.len(),
                 place: "a code block whose fence is never closed",
+            });
+        }
+        // `::name` or `::::` is a marker with a slip of the finger: as text
+        // it would publish the passage, so it is an error.
+        if !in_code && miscounted_marker(t, editions) {
+            errors.push(BlockError::Misplaced {
+                offset: start + indent,
+                len: t.len(),
+                place: "a marker with the wrong number of colons (write `:::name` and `:::`)",
             });
         }
         // `:::name` and more on one line (a YAML folded scalar, say) is no

@@ -349,6 +349,15 @@ fn a_passage_swallowed_by_a_fence_left_open_is_an_error() {
         "{:?}",
         parse(md, &eds()).errors
     );
+    // Two colons or four are a slip, not text to publish.
+    for md in ["::customer\nCANARY\n::\n", "::::internal\nCANARY\n::::\n"] {
+        assert!(
+            parse(md, &eds()).errors.iter().any(
+                |e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("colons"))
+            ),
+            "{md:?}"
+        );
+    }
     // A closed fence is code, on purpose (documentation of the syntax).
     let md = "```\n:::internal\nshown as code\n:::\n```\n";
     assert!(parse(md, &eds()).errors.is_empty());
