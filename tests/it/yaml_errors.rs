@@ -11,19 +11,12 @@ use std::path::Path;
 fn check_slip(slip: &str) -> (i32, Vec<Value>) {
     let dir = temp_copy("minimal");
     copy_dir(&fixture("yaml").join(slip), dir.path());
-    check_json(dir.path())
+    checked(dir.path())
 }
 
-fn check_json(root: &Path) -> (i32, Vec<Value>) {
-    let o = vouch(&[
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ]);
+/// `check --format json` on `root`: the exit code and the diagnostics.
+fn checked(root: &Path) -> (i32, Vec<Value>) {
+    let o = check_json(root, &[]);
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     let diags = json_lines(&o);
     (code(&o), diags)
@@ -187,7 +180,7 @@ fn a_syntax_error_in_one_register_item_does_not_hide_problems_in_the_others() {
         "- id: q3\n  question: Who owns it?\n  answer: The CISO.\n  topics: governance\n",
     );
     std::fs::write(&faq, text).unwrap();
-    let (code, diags) = check_json(dir.path());
+    let (code, diags) = checked(dir.path());
     assert_eq!(code, 1);
     let got: Vec<String> = diags.iter().map(place).collect();
     assert_eq!(
@@ -233,6 +226,6 @@ fn text_fields_keep_their_source_spelling() {
 
 #[test]
 fn the_example_project_still_checks_clean() {
-    let (code, diags) = check_json(&repo());
+    let (code, diags) = checked(&repo());
     assert_eq!((code, diags.len()), (0, 0), "{diags:?}");
 }
