@@ -278,6 +278,14 @@ fn pieces<'s>(site: &'s Site, also_visible: &'s [&'s str]) -> Vec<Piece<'s>> {
             });
         }
     }
+    entry_pieces(site, &mut out);
+    public_pieces(site, also_visible, &mut out);
+    out
+}
+
+/// The register entries' pieces: plain fields at the entry's level, Markdown
+/// fields passage by passage.
+fn entry_pieces<'s>(site: &'s Site, out: &mut Vec<Piece<'s>>) {
     let mut all: Vec<(Kind, &str, usize)> = Vec::new();
     all.extend(
         site.controls
@@ -326,6 +334,10 @@ fn pieces<'s>(site: &'s Site, also_visible: &'s [&'s str]) -> Vec<Piece<'s>> {
             }
         }
     }
+}
+
+/// Text every edition may see: the catalogue, `site.yaml`, the caller's own.
+fn public_pieces<'s>(site: &'s Site, also_visible: &'s [&'s str], out: &mut Vec<Piece<'s>>) {
     let none = Origin { file: 0, from: 0 };
     let cat = crate::core::catalogue::get();
     let mut public: Vec<String> = cat
@@ -346,7 +358,6 @@ fn pieces<'s>(site: &'s Site, also_visible: &'s [&'s str]) -> Vec<Piece<'s>> {
         level: 0,
         origin: none,
     }));
-    out
 }
 
 /// Every run of the site with the lowest edition that may see it, sorted
