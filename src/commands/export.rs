@@ -93,6 +93,14 @@ pub fn write_cards(site: &Site, ed: usize, dir: &Path) -> Result<Vec<String>, Fa
     Ok(written)
 }
 
+/// Refuses an export path that is, holds or lies inside the project's own
+/// inputs (`content/`, `themes/`, the project folder), the same rule as a
+/// build's `--out`: an export written into `content/` would be read back and
+/// published by the next build.
+fn guard_out(opts: &Options, path: &Path) -> Result<(), Failure> {
+    crate::pipeline::write::check_out(&opts.root, path).map_err(Failure::Usage)
+}
+
 /// What `vouch export` writes.
 pub enum Target {
     /// The OSCAL component definition to a file, or standard output when `None`.
@@ -141,6 +149,7 @@ pub fn run(
         }
         Target::Oscal(Some(path)) => {
             let path = super::absolute(&path);
+            guard_out(opts, &path)?;
             write_file(&path, &export::oscal::to_bytes(&site, ed))?;
             format!("exported the {name} edition as OSCAL -> {}", path.display())
         }
@@ -149,6 +158,7 @@ pub fn run(
                 Some(dir) => super::absolute(&dir),
                 None => default_cards_dir(&site, opts)?,
             };
+            guard_out(opts, &dir)?;
             let n = write_cards(&site, ed, &dir)?.len();
             format!(
                 "exported {n} model-card files of the {name} edition -> {}",

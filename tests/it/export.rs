@@ -295,3 +295,31 @@ fn evidence_receipt_reveals_only_control_hash_and_date() {
     assert!(!page(&out, "internal", "/controls/a-2-2/").contains("Evidence receipt"));
     assert!(page(&out, "internal", "/evidence/ev-canaryint-review/").contains(&hash));
 }
+
+#[test]
+fn exports_refuse_to_write_into_content_or_themes() {
+    let dir = temp_copy("editions");
+    let root = dir.path();
+    let before = files(&root.join("content")).len();
+    for args in [
+        vec!["oscal", "--edition", "public", "--out"],
+        vec!["cards", "--edition", "public", "--out"],
+    ] {
+        for target in ["content/exports/oscal.json", "themes/x", "content"] {
+            let out = root.join(target);
+            let mut all = vec!["export"];
+            all.extend_from_slice(&args);
+            all.push(out.to_str().unwrap());
+            all.extend_from_slice(&["--root", root.to_str().unwrap(), "--today", TODAY]);
+            let o = vouch(&all);
+            assert_eq!(code(&o), 2, "{target}: {}", stderr(&o));
+            assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+        }
+    }
+    assert_eq!(
+        files(&root.join("content")).len(),
+        before,
+        "nothing written"
+    );
+    assert!(!root.join("themes/x").exists());
+}
