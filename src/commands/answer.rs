@@ -3,19 +3,55 @@
 //! with a question), and the absolute path of the file it wrote.
 
 use super::{with_site, Common, Exit};
-use crate::site::answer::{self, AnswerOptions};
+use crate::site::answer::{self, AnswerOptions, Delivery};
 
 /// Runs `vouch answer`.
-pub fn run(common: &Common, mut opts: AnswerOptions) -> Exit {
+pub fn run(common: &Common, opts: AnswerOptions) -> Exit {
+    run_with(common, opts, Delivery::default())
+}
+
+/// Runs `vouch answer` with `--in-place` / `--into-columns`.
+pub fn run_with(common: &Common, mut opts: AnswerOptions, delivery: Delivery) -> Exit {
     // Resolved here so the path printed is the path written.
     opts.out = opts.out.as_deref().map(super::absolute);
+    let written = match (&opts.out, delivery.in_place) {
+        (Some(out), _) => Some(out.clone()),
+        (None, true) => Some(super::absolute(&opts.questions)),
+        (None, false) => None,
+    };
     with_site(common, |site| {
-        let s = answer::run(site, &opts)?;
+        let s = answer::run_with(site, &opts, &delivery)?;
         print!("{}", s.stdout.unwrap_or_default());
+        for note in &s.notes {
+            eprintln!("note: {note}");
+        }
         eprintln!("{}", summary(s.questions, s.answered));
-        if let Some(out) = &opts.out {
+        if s.library > 0 {
+            eprintln!(
+                "{} of them from the answer library (status library)",
+                s.library
+            );
+        }
+        if let Some(out) = &written {
             eprintln!("wrote {}", out.display());
         }
+        Ok(())
+    })
+}
+
+/// Runs `vouch answer learn REVIEWED`.
+pub fn learn(common: &Common, reviewed: &std::path::Path) -> Exit {
+    let today = common.today.unwrap_or_else(crate::core::date::Date::today);
+    with_site(common, |site| {
+        let l = answer::learn::learn(site, reviewed, today)?;
+        eprintln!(
+            "learned {} questions ({} new, {} updated); {} rows had no accepted link",
+            l.added + l.updated,
+            l.added,
+            l.updated,
+            l.skipped
+        );
+        eprintln!("wrote {}", l.path.display());
         Ok(())
     })
 }

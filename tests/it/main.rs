@@ -9,6 +9,7 @@
 mod common;
 
 mod answer;
+mod answer_library;
 mod browser;
 mod build;
 mod check_links;
