@@ -11,6 +11,8 @@ use super::{guard, workbook, Draft, Format, Summary};
 use crate::pipeline::model::Site;
 use std::path::Path;
 
+const NO_COLUMNS: &str = "--into-columns places the answers in the sheet's own columns, and JSON has none; drop --into-columns, or write CSV or XLSX";
+
 /// A questionnaire with its drafts.
 pub struct Answered<'a> {
     pub questions: &'a Path,
@@ -34,6 +36,20 @@ pub fn deliver(
     target: &Target,
     summary: &mut Summary,
 ) -> Result<(), String> {
+    let json = matches!(
+        target,
+        Target::Stdout(Format::Json)
+            | Target::File {
+                kind: Kind::Text {
+                    format: Format::Json,
+                    ..
+                },
+                ..
+            }
+    );
+    if delivery.into_columns && json {
+        return Err(NO_COLUMNS.into());
+    }
     let into = delivery
         .into_columns
         .then(|| placement::place(a.sheet, a.layout, true))
@@ -58,9 +74,7 @@ pub fn deliver(
         }
         (Some(p), Format::Csv) => csv_text(&placement::apply(a.sheet, &a.writes(p)), delimiter)?,
         (Some(p), Format::Md) => markdown(&placement::apply(a.sheet, &a.writes(p))),
-        (Some(_), Format::Json) => {
-            return Err("--into-columns places the answers in the sheet's own columns, and JSON has none; drop --into-columns, or write CSV or XLSX".into())
-        }
+        (Some(_), Format::Json) => return Err(NO_COLUMNS.into()),
     };
     guard(site, ed, a.sheet, &text)?;
     match path {
