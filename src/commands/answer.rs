@@ -25,12 +25,10 @@ pub fn run_with(common: &Common, mut opts: AnswerOptions, delivery: Delivery) ->
         for note in &s.notes {
             eprintln!("note: {note}");
         }
-        eprintln!("{}", summary(s.questions, s.answered));
-        if s.library > 0 {
-            eprintln!(
-                "{} of them from the answer library (status library)",
-                s.library
-            );
+        if s.library == 0 {
+            eprintln!("{}", summary(s.questions, s.answered));
+        } else {
+            eprintln!("{}", library_summary(s.questions, s.answered, s.library));
         }
         if let Some(out) = &written {
             eprintln!("wrote {}", out.display());
@@ -70,6 +68,19 @@ pub fn summary(questions: usize, answered: usize) -> String {
     }
     format!(
         "answered {answered} of {questions} {noun} (status answered); {rest} need{} a person (status needs-human)",
+        if rest == 1 { "s" } else { "" }
+    )
+}
+
+/// The summary when the answer library answered rows: `answered 6 of 40
+/// questions (4 status answered, 2 status library); 34 need a person (status
+/// needs-human)` — each count is that of its Status value.
+pub fn library_summary(questions: usize, answered: usize, library: usize) -> String {
+    let rest = questions.saturating_sub(answered);
+    format!(
+        "answered {answered} of {questions} question{} ({} status answered, {library} status library); {rest} need{} a person (status needs-human)",
+        if questions == 1 { "" } else { "s" },
+        answered.saturating_sub(library),
         if rest == 1 { "s" } else { "" }
     )
 }

@@ -178,7 +178,7 @@ fn the_library_answers_by_id_and_by_near_duplicate_wording_first() {
     assert_eq!(rows[2][5], "library");
     assert_ne!(rows[3][5], "library", "{:?}", rows[3]);
     assert!(
-        stderr(&o).contains("2 of them from the answer library (status library)"),
+        stderr(&o).contains("answered 2 of 3 questions (0 status answered, 2 status library); 1 needs a person (status needs-human)"),
         "{}",
         stderr(&o)
     );
