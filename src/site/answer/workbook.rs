@@ -126,7 +126,7 @@ pub fn sheet_part(bytes: &[u8], sheet: Option<&str>) -> Result<String, String> {
         .ok_or_else(|| format!("the workbook has no sheet `{}`", sheet.unwrap_or("")))?;
     let rels = read_part(
         bytes,
-        &format!("{dir}/_rels/{file}.rels").trim_start_matches('/'),
+        format!("{dir}/_rels/{file}.rels").trim_start_matches('/'),
     )?;
     elements(&rels, b"Relationship")?
         .iter()
