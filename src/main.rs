@@ -51,6 +51,19 @@ struct Common {
     since: Option<String>,
 }
 
+/// `vouch answer learn`.
+#[derive(Subcommand)]
+enum AnswerCommand {
+    /// Record the links a person accepted in a reviewed questionnaire in the
+    /// answer library (content/registers/answers.yaml).
+    Learn {
+        /// The reviewed questionnaire: .csv, .tsv, .xlsx, .xlsm, .xls or .ods.
+        reviewed: PathBuf,
+        #[command(flatten)]
+        project: Project,
+    },
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site: one folder per edition under --out.
@@ -105,9 +118,11 @@ enum Command {
         poll: bool,
     },
     /// Draft answers to a questionnaire (CSV or XLSX) from one edition's published claims.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Answer {
         /// The questionnaire: .csv, .tsv, .xlsx, .xlsm, .xls or .ods.
-        questions: PathBuf,
+        #[arg(required = true)]
+        questions: Option<PathBuf>,
         #[command(flatten)]
         project: Project,
         /// Edition whose claims may be cited (answers never cite a higher one).
@@ -116,9 +131,18 @@ enum Command {
         /// File to write, relative to the current folder; standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Output format (default: from --out's extension, else csv).
+        /// Output format (default: from --out's extension, else csv); a
+        /// format that contradicts --out's extension is an error.
         #[arg(long, value_enum)]
         format: Option<vouch::site::answer::Format>,
+        /// Write the answers into the questionnaire itself (it is never overwritten without this).
+        #[arg(long)]
+        in_place: bool,
+        /// Put the answer and links into the sheet's own empty Response / Comments columns.
+        #[arg(long)]
+        into_columns: bool,
+        #[command(subcommand)]
+        learn: Option<AnswerCommand>,
     },
     /// Print the permalink of every claim an edition publishes, for questionnaire tools.
     Links {
@@ -243,18 +267,29 @@ fn run(cli: Cli) -> Exit {
             })
         }
         Command::Answer {
+            learn: Some(AnswerCommand::Learn { reviewed, project }),
+            ..
+        } => commands::answer::learn(&project.into(), &reviewed),
+        Command::Answer {
             questions,
             project,
             edition,
             out,
             format,
-        } => commands::answer::run(
+            in_place,
+            into_columns,
+            learn: None,
+        } => commands::answer::run_with(
             &project.into(),
             vouch::site::answer::AnswerOptions {
-                questions,
+                questions: questions.unwrap_or_default(),
                 edition,
                 out,
                 format,
+            },
+            vouch::site::answer::Delivery {
+                in_place,
+                into_columns,
             },
         ),
         Command::Links {

@@ -166,6 +166,9 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
     let t = std::time::Instant::now();
     diags.extend(validate::validate(&site));
     diags.extend(outputs::alias_collisions(&site));
+    // The answer library is not part of the model (nothing publishes it),
+    // so its ids and claims are checked here, against what the model publishes.
+    diags.extend(crate::site::answer::library::check(&site));
     lap("validate", t);
     if let Some(since) = &opts.since {
         let manifest = crate::site::permalinks::load(since).map_err(Failure::Io)?;

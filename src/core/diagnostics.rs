@@ -90,6 +90,9 @@ rules! {
     CONTROL_CHARACTER = "E048" "control-character" Error "A one-line field written into a plain-text host file (`contact`, `security_contact`, `base_url`) holds a line break or another control character." "Write the value on one line without control characters.";
     NOT_A_FILE = "E049" "not-a-file" Error "A folder (or another non-file) stands where vouch expects a file (`content/site.yaml`, `content/scope.md`, a register)." "Replace the folder with the file, or remove it.";
     LEAK_SENTINEL = "E050" "leak-sentinel" Error "An output file of a lower edition contains a run of 8 or more words that exists only in content that edition may not see (a hidden passage or entity)." "Nothing was published. Remove the hidden text from custom templates or static files under `themes/`; with the default theme, report it as a vouch defect.";
+    LIBRARY_DUPLICATE_ID = "E073" "library-duplicate-id" Error "Two entries of the answer library (`registers/answers.yaml`) share a question id (case and spacing ignored)." "Keep one entry per question id: merge their claims into one entry.";
+    LIBRARY_CLAIM_PATH = "E074" "library-claim-path" Error "A claim in the answer library is not a root-relative permalink path (a full URL, a bare id, a path with spaces)." "Write the claim as `vouch links` prints it without the base URL: `/faq/opt-out/`, `/policies/x/#section`.";
+    LIBRARY_INCOMPLETE_ENTRY = "E075" "library-incomplete-entry" Error "An answer library entry has no question wording or no claims." "Give the question as asked and at least one claim, or delete the entry.";
     STALE_EVIDENCE = "W001" "stale-evidence" Warning "Evidence whose `collected` date plus `review_every` lies before today." "Collect the evidence again and update `collected`.";
     REVIEW_OVERDUE = "W002" "review-overdue" Warning "A document or risk whose approval or review date plus `review_every` lies before today." "Review it, then update `approved` (documents) or `reviewed` (risks).";
     OUT_OF_LOOP_RATIONALE = "W003" "out-of-loop-rationale" Warning "A high-tier system runs `human-out-of-the-loop`; a rationale is recorded but auditors will ask." "Prefer human oversight for high-tier systems; keep the rationale current.";
@@ -97,6 +100,7 @@ rules! {
     FUTURE_DATE = "W005" "future-date" Warning "A date that records something done (`approved`, `collected`, `reviewed`, a certification's `issued`) lies after today." "Write the date it happened; dates still to come belong in `expires` or `target`.";
     LONG_REVIEW_PERIOD = "W006" "long-review-period" Warning "A `review_every` period is longer than 3 years, so the next review is far out (often a typo such as `120 months`)." "Review at least every 3 years; 12 months is usual.";
     UNDECLARED_ROLE = "W007" "undeclared-role" Warning "A system's `roles:` names an ISO/IEC 22989 role that `site.yaml` `roles:` does not declare for the organisation." "Add the role to `roles:` in site.yaml, or correct the system's `roles:`.";
+    LIBRARY_STALE_CLAIM = "W025" "library-stale-claim" Warning "An answer library entry cites a claim that no edition publishes any more (deleted or renamed); `vouch answer` reports it and does not cite it." "Replace it with the claim that answers the question now (`vouch links --edition internal`), or remove it.";
 }
 
 /// One finding, located in a source file.

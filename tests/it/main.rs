@@ -9,6 +9,8 @@
 mod common;
 
 mod answer;
+mod answer_library;
+mod answer_workbook;
 mod browser;
 mod build;
 mod check_links;

@@ -217,7 +217,7 @@ fn parse_whole<T: DeserializeOwned>(
 
 /// Parses a register: a top-level YAML list, item by item so that one broken
 /// item reports its own errors (all of them) and the rest still load.
-fn parse_list<T: DeserializeOwned>(
+pub fn parse_list<T: DeserializeOwned>(
     s: &Sources,
     file: FileId,
     diags: &mut Vec<Diagnostic>,

@@ -16,9 +16,16 @@
 //! on the evaluation set.
 
 pub mod claims;
+mod deliver;
+pub mod learn;
+pub mod library;
 mod output;
+pub mod placement;
 pub mod questionnaire;
 pub mod rank;
+pub mod sheetxml;
+pub mod target;
+pub mod workbook;
 
 pub use output::{links_table, write_table};
 
@@ -67,6 +74,8 @@ impl Format {
 pub enum Status {
     Answered,
     NeedsHuman,
+    /// Answered with the claims a person accepted before (the answer library).
+    Library,
 }
 
 impl Status {
@@ -75,6 +84,7 @@ impl Status {
         match self {
             Status::Answered => "answered",
             Status::NeedsHuman => "needs-human",
+            Status::Library => "library",
         }
     }
 }
@@ -290,11 +300,26 @@ pub struct AnswerOptions {
     pub format: Option<Format>,
 }
 
+/// How the answers are delivered, beyond [`AnswerOptions`].
+#[derive(Debug, Clone, Default)]
+pub struct Delivery {
+    /// Write into the questionnaire itself (`--in-place`).
+    pub in_place: bool,
+    /// Answer and links into the sheet's own empty Response / Comments
+    /// columns (`--into-columns`).
+    pub into_columns: bool,
+}
+
 /// What a run produced, for the closing line on stderr.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
     pub questions: usize,
+    /// Rows with status `answered` or `library`.
     pub answered: usize,
+    /// Of those, rows answered from the answer library.
+    pub library: usize,
+    /// Lines for standard error: library claims not cited, a converted workbook.
+    pub notes: Vec<String>,
     /// The output when no `--out` file was given.
     pub stdout: Option<String>,
 }
@@ -336,7 +361,19 @@ fn guard(site: &Site, ed: usize, sheet: &questionnaire::Sheet, text: &str) -> Re
 
 /// Reads the questionnaire, drafts every answer and writes the result.
 pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
+    run_with(site, opts, &Delivery::default())
+}
+
+/// [`run`] with the delivery flags (`--in-place`, `--into-columns`).
+pub fn run_with(site: &Site, opts: &AnswerOptions, delivery: &Delivery) -> Result<Summary, String> {
     let ed = edition_index(site, &opts.edition)?;
+    // Decided before any work, so a bad --out costs nothing and writes nothing.
+    let target = target::decide(
+        &opts.questions,
+        opts.out.as_deref(),
+        opts.format,
+        delivery.in_place,
+    )?;
     let sheet = questionnaire::read(&opts.questions)?;
     let name = opts.questions.display();
     if questionnaire::is_empty(&sheet) {
@@ -344,6 +381,17 @@ pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
     }
     let layout = questionnaire::detect(&sheet).map_err(|e| format!("{name}: {e}"))?;
     let answerer = Answerer::new(site, ed);
+    let (library, problems) = library::Library::read(site);
+    if let Some(d) = problems
+        .iter()
+        .find(|d| d.severity == crate::core::diagnostics::Severity::Error)
+    {
+        return Err(format!(
+            "{}:{}:{}: {} (run `vouch check`)",
+            d.file, d.line, d.column, d.message
+        ));
+    }
+    let library = library.for_edition(site, ed);
     let mut drafts = Vec::with_capacity(sheet.rows.len());
     let mut summary = Summary::default();
     for (r, row) in sheet.rows.iter().enumerate() {
@@ -359,21 +407,18 @@ pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
             .map(|(_, v)| v.clone())
             .collect();
         let d = answerer.answer(q, &others);
+        let d = library.apply(r + 1, q, &others, d, &mut summary.notes);
         summary.questions += 1;
-        summary.answered += usize::from(d.status == Status::Answered);
+        summary.answered += usize::from(d.status != Status::NeedsHuman);
+        summary.library += usize::from(d.status == Status::Library);
         drafts.push(Some(d));
     }
-    let format = opts
-        .format
-        .or_else(|| opts.out.as_deref().map(Format::from_path))
-        .unwrap_or(Format::Csv);
-    let text = write_table(&sheet, &layout, &drafts, format)?;
-    guard(site, ed, &sheet, &text)?;
-    match &opts.out {
-        Some(p) => {
-            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?
-        }
-        None => summary.stdout = Some(text),
-    }
+    let sheet_in = deliver::Answered {
+        questions: &opts.questions,
+        sheet: &sheet,
+        layout: &layout,
+        drafts: &drafts,
+    };
+    deliver::deliver(site, ed, &sheet_in, delivery, &target, &mut summary)?;
     Ok(summary)
 }

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 /// The four columns `vouch answer` appends to every row.
 pub const ADDED: [&str; 4] = ["Answer", "Links", "Confidence", "Status"];
 
-fn added_cells(d: Option<&Draft>) -> [String; 4] {
+/// The drafted cells of a row, in the order of [`ADDED`].
+pub(super) fn added_cells(d: Option<&Draft>) -> [String; 4] {
     match d {
         Some(d) => [
             d.answer.clone(),
@@ -54,7 +55,8 @@ pub fn write_table(
     }
 }
 
-fn csv_text(rows: &[Vec<String>], delimiter: u8) -> Result<String, String> {
+/// Rows as CSV text, formula-like cells neutralised.
+pub(super) fn csv_text(rows: &[Vec<String>], delimiter: u8) -> Result<String, String> {
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .delimiter(delimiter)
@@ -77,7 +79,7 @@ fn md_cell(s: &str) -> String {
 }
 
 /// A GitHub-flavoured Markdown table; the first row is the header.
-fn markdown(rows: &[Vec<String>]) -> String {
+pub(super) fn markdown(rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     for (i, r) in rows.iter().enumerate() {
         let cells: Vec<String> = r.iter().map(|c| md_cell(c)).collect();

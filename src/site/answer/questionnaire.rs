@@ -19,6 +19,9 @@ pub struct Sheet {
     /// The CSV field separator to write back: `;` when the file came with
     /// it (Excel in locales with a decimal comma), `,` otherwise.
     pub delimiter: u8,
+    /// Spreadsheets: the 0-based (row, column) of `rows[0][0]` in the
+    /// worksheet (the used range need not start at A1); (0, 0) otherwise.
+    pub origin: (u32, u32),
 }
 
 /// Where the questions are.
@@ -171,7 +174,8 @@ fn read_spreadsheet(path: &Path) -> Result<Sheet, String> {
             .rows()
             .map(|r| r.iter().map(cell_text).collect())
             .collect();
-        let sheet = finish(Some(name), rows);
+        let mut sheet = finish(Some(name), rows);
+        sheet.origin = range.start().unwrap_or((0, 0));
         if let Ok(layout) = detect(&sheet) {
             let named = u8::from(
                 layout
@@ -221,6 +225,7 @@ fn finish(name: Option<String>, mut rows: Vec<Vec<String>>) -> Sheet {
         name,
         rows,
         delimiter: b',',
+        origin: (0, 0),
     }
 }
 
