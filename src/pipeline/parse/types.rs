@@ -58,7 +58,26 @@ kebab_enum!(
     Domain { General = "general", Employment = "employment", Credit = "credit", Healthcare = "healthcare",
         Education = "education", EssentialServices = "essential-services", LawEnforcement = "law-enforcement",
         Migration = "migration", Justice = "justice", Biometrics = "biometrics",
-        CriticalInfrastructure = "critical-infrastructure", Political = "political" }
+        CriticalInfrastructure = "critical-infrastructure", Political = "political", Insurance = "insurance" }
+);
+kebab_enum!(
+    /// The practices EU AI Act Art. 5(1)(a)-(h) prohibits, one word each.
+    Practice { ManipulativeTechniques = "manipulative-techniques", ExploitingVulnerabilities = "exploiting-vulnerabilities",
+        SocialScoring = "social-scoring", CrimeRiskProfiling = "crime-risk-profiling",
+        UntargetedFacialScraping = "untargeted-facial-scraping",
+        EmotionRecognitionAtWorkOrSchool = "emotion-recognition-at-work-or-school",
+        BiometricCategorisation = "biometric-categorisation",
+        RealTimeRemoteBiometricIdentification = "real-time-remote-biometric-identification" }
+);
+kebab_enum!(
+    /// The eight high-risk areas of EU AI Act Annex III.
+    AnnexIII { Biometrics = "biometrics", CriticalInfrastructure = "critical-infrastructure", Education = "education",
+        Employment = "employment", EssentialServices = "essential-services", LawEnforcement = "law-enforcement",
+        Migration = "migration", Justice = "justice" }
+);
+kebab_enum!(
+    /// What a data source is used for in the system's life cycle.
+    DataUse { Training = "training", Evaluation = "evaluation", Inference = "inference" }
 );
 kebab_enum!(
     /// Consequence of the system's output for the affected person.
@@ -170,6 +189,9 @@ pub struct FrontMatter {
     pub controls: Vec<String>,
     #[serde(default)]
     pub systems: Vec<String>,
+    /// Risks an impact assessment raised (shown on both pages).
+    #[serde(default)]
+    pub risks: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
@@ -234,6 +256,9 @@ pub struct EvidenceEntry {
     /// `kind: document` only: where an external document can be opened.
     #[serde(default)]
     pub url: Option<String>,
+    /// AI systems this evidence covers: a control page groups its evidence by them.
+    #[serde(default)]
+    pub systems: Vec<String>,
 }
 
 /// An AI risk.
@@ -317,6 +342,18 @@ pub struct Usage {
     pub affected: Vec<String>,
     #[serde(default, deserialize_with = "opt_string_like")]
     pub scale: Option<String>,
+    /// EU AI Act Art. 5 practices the system performs: any implies `unacceptable`.
+    #[serde(default)]
+    pub practices: Vec<Practice>,
+    /// EU AI Act Annex III areas the system falls in: any implies `high`.
+    #[serde(default)]
+    pub annex_iii: Vec<AnnexIII>,
+    /// People interact with the system directly (a chat, a voice): implies `limited`.
+    #[serde(default)]
+    pub interacts_with_people: bool,
+    /// The system generates text, images, audio or video people see: implies `limited`.
+    #[serde(default)]
+    pub generates_content: bool,
 }
 
 /// Human oversight of an AI system.
@@ -350,6 +387,24 @@ pub struct DataSource {
     pub basis: Option<String>,
     #[serde(default)]
     pub known_gaps: Option<String>,
+    /// What the source is used for (`[training]`, `[evaluation]`, `[inference]`);
+    /// empty when not recorded, which exports never show as training data.
+    #[serde(default, rename = "use")]
+    pub uses: Vec<DataUse>,
+}
+
+/// A performance metric with its acceptance criterion (A.6.2.4).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub name: String,
+    #[serde(deserialize_with = "string_like")]
+    pub value: String,
+    /// The value the metric must reach for the system to be accepted, e.g. `>= 0.90`.
+    #[serde(deserialize_with = "string_like")]
+    pub criterion: String,
+    /// The day the value was measured.
+    pub date: Date,
 }
 
 /// An AI system card (`registers/systems/<id>.yaml`).
@@ -367,8 +422,16 @@ pub struct SystemCard {
     pub deployed: Option<Date>,
     #[serde(default)]
     pub roles: Vec<IsoRole>,
+    /// The single-valued form kept for content written before `ai_act_roles`.
     #[serde(default)]
     pub ai_act_role: Option<AiActRole>,
+    /// EU AI Act roles the organisation plays for this system, e.g. `[provider, deployer]`.
+    #[serde(default)]
+    pub ai_act_roles: Vec<AiActRole>,
+    /// The deployer is a public body or a private entity providing public
+    /// services (one of the EU AI Act Art. 27 triggers of a FRIA).
+    #[serde(default)]
+    pub public_service: bool,
     pub usage: Usage,
     pub oversight: Oversight,
     pub risk_tier: Tier,
@@ -386,6 +449,21 @@ pub struct SystemCard {
     pub risks: Vec<String>,
     #[serde(default)]
     pub retirement: Option<String>,
+    /// The day the system was retired (with `lifecycle: retired`).
+    #[serde(default)]
+    pub retired: Option<Date>,
+    /// Reasonably foreseeable misuse (Markdown).
+    #[serde(default)]
+    pub misuse: Option<String>,
+    /// Known limitations (Markdown).
+    #[serde(default)]
+    pub limitations: Option<String>,
+    /// How affected people contest an outcome or report a concern (Markdown).
+    #[serde(default)]
+    pub contest: Option<String>,
+    /// Performance metrics with acceptance criteria.
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
     #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
@@ -459,6 +537,31 @@ const FIELD_SHAPES: &[(&str, Shape, &str)] = {
             "frameworks",
             List,
             "a list of frameworks, e.g. `[iso42001]`",
+        ),
+        (
+            "practices",
+            List,
+            "a list of EU AI Act Art. 5 practices, e.g. `[social-scoring]`",
+        ),
+        (
+            "annex_iii",
+            List,
+            "a list of EU AI Act Annex III areas, e.g. `[employment]`",
+        ),
+        (
+            "ai_act_roles",
+            List,
+            "a list of EU AI Act roles, e.g. `[provider, deployer]`",
+        ),
+        (
+            "use",
+            List,
+            "a list of uses, e.g. `[training, evaluation]` or `[inference]`",
+        ),
+        (
+            "metrics",
+            List,
+            "a list of metrics, each a `- name: ...` entry with `value:`, `criterion:` and `date:`",
         ),
         (
             "affected",
