@@ -27,4 +27,5 @@ mod robustness;
 mod rules;
 mod sentinel;
 mod serve;
+mod tiers;
 mod yaml_errors;
