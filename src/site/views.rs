@@ -501,20 +501,10 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
             .impact_assessment
             .as_ref()
             .map(|a| site.link(Kind::Assessment, a, ed)),
-        assessment_date: c.impact_assessment.as_ref().and_then(|a| {
-            site.docs
-                .iter()
-                .find(|d| d.kind == Kind::Assessment && &d.id == a && d.level <= ed)
-                .and_then(|d| d.data.front.approved)
-                .map(|x| x.to_string())
-        }),
+        assessment_date: assessment_date(site, c, ed),
         notice: c.notice.as_ref().map(|n| site.link(Kind::Notice, n, ed)),
         controls: site.links(Kind::Control, &c.controls, ed),
-        risks: site.links(
-            Kind::Risk,
-            &site.linked((Kind::System, &s.id), &c.risks, Kind::Risk, "systems"),
-            ed,
-        ),
+        risks: site.links(Kind::Risk, &linked_risks(site, s), ed),
         retirement_html: html("retirement"),
         owner: c.owner.clone(),
         governed_by: site

@@ -69,7 +69,7 @@ fn visible_title(site: &Site, kind: Kind, id: &str, ed: usize) -> Option<(String
 
 fn card<'a>(site: &Site, s: &'a Entity<SystemCard>, ed: usize) -> Card<'a> {
     let d = &s.data;
-    let linked = site.linked((Kind::System, &s.id), &d.risks, Kind::Risk, "systems");
+    let linked = crate::site::views::linked_risks(site, s);
     let risks = site
         .risks
         .iter()

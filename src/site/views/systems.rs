@@ -3,8 +3,27 @@
 //! with the AI Act classification, the obligations of each AI Act role, and
 //! the metrics. Pages and exports both take them from here.
 
+use crate::core::kinds::Kind;
+use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::types::*;
 use serde::Serialize;
+
+/// The approval date of the system's impact assessment, when edition `ed`
+/// sees the assessment (the card's "Last impact assessment").
+pub fn assessment_date(site: &Site, c: &SystemCard, ed: usize) -> Option<String> {
+    let a = c.impact_assessment.as_ref()?;
+    site.docs
+        .iter()
+        .find(|d| d.kind == Kind::Assessment && &d.id == a && d.level <= ed)
+        .and_then(|d| d.data.front.approved)
+        .map(|x| x.to_string())
+}
+
+/// The risks of a system, linked from either side: its own `risks:`, then
+/// the risks whose `systems:` name it.
+pub fn linked_risks(site: &Site, s: &Entity<SystemCard>) -> Vec<String> {
+    site.linked((Kind::System, &s.id), &s.data.risks, Kind::Risk, "systems")
+}
 
 /// The obligations the EU AI Act gives one role for one system.
 #[derive(Debug, Clone, Serialize)]
