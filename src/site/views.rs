@@ -17,8 +17,10 @@ use serde::Serialize;
 
 mod contexts;
 mod registers;
+mod systems;
 pub use contexts::*;
 pub use registers::*;
+pub use systems::*;
 
 /// Settings shared by every page of an edition.
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +115,9 @@ pub struct DocView {
     pub clauses: Vec<ClauseView>,
     pub controls: Vec<LinkView>,
     pub systems: Vec<LinkView>,
+    /// Risks linked either way: named in `risks:`, or (for an assessment) by
+    /// nothing else; an assessment lists the risks it raised.
+    pub risks: Vec<LinkView>,
     pub cited_by: Vec<LinkView>,
 }
 
@@ -166,6 +171,7 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
             .collect(),
         controls: site.links(Kind::Control, &f.controls, ed),
         systems: site.links(Kind::System, &f.systems, ed),
+        risks: site.links(Kind::Risk, &f.risks, ed),
         cited_by: site.backlink_views(d.kind, &d.id, ed),
     };
     (view, r)
@@ -187,6 +193,9 @@ pub struct ControlView {
     pub justification_html: Option<String>,
     pub evidence: Vec<LinkView>,
     pub evidence_count: usize,
+    /// The visible evidence grouped by the AI systems it names (`systems:`);
+    /// evidence naming no visible system is in a last group without `system`.
+    pub evidence_by_system: Vec<EvidenceGroup>,
     pub systems: Vec<LinkView>,
     pub maps_to: Vec<MappingView>,
     pub reference_nist: Vec<String>,
@@ -195,6 +204,57 @@ pub struct ControlView {
     /// Receipts of evidence files this edition may not see (`receipt: true`).
     pub receipts: Vec<crate::site::receipts::ReceiptView>,
     pub cited_by: Vec<LinkView>,
+}
+
+/// Evidence of a control that covers one AI system (`system` is None for
+/// evidence that names no system this edition sees).
+#[derive(Debug, Serialize)]
+pub struct EvidenceGroup {
+    pub system: Option<LinkView>,
+    pub evidence: Vec<LinkView>,
+}
+
+/// The evidence of `ids` that edition `ed` sees, grouped by the visible
+/// systems each names, in the order systems are first named; the evidence
+/// naming none of them comes last. Empty when no evidence names a system, so
+/// a page without system evidence shows its plain list.
+fn evidence_by_system(site: &Site, ids: &[String], ed: usize) -> Vec<EvidenceGroup> {
+    let visible = |k, id: &str| site.level(k, id).is_some_and(|l| l <= ed);
+    let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    for ev in site
+        .evidence
+        .iter()
+        .filter(|e| ids.contains(&e.id) && e.level <= ed)
+    {
+        let systems: Vec<&String> = ev
+            .data
+            .systems
+            .iter()
+            .filter(|s| visible(Kind::System, s))
+            .collect();
+        let keys: Vec<Option<String>> = if systems.is_empty() {
+            vec![None]
+        } else {
+            systems.into_iter().map(|s| Some(s.clone())).collect()
+        };
+        for k in keys {
+            match groups.iter_mut().find(|(g, _)| *g == k) {
+                Some((_, v)) => v.push(ev.id.clone()),
+                None => groups.push((k, vec![ev.id.clone()])),
+            }
+        }
+    }
+    if groups.iter().all(|(k, _)| k.is_none()) {
+        return Vec::new();
+    }
+    groups.sort_by_key(|(k, _)| k.is_none());
+    groups
+        .into_iter()
+        .map(|(k, v)| EvidenceGroup {
+            system: k.map(|s| site.link(Kind::System, &s, ed)),
+            evidence: site.links(Kind::Evidence, &v, ed),
+        })
+        .collect()
 }
 
 /// A control's mapping to one external framework.
@@ -252,6 +312,11 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
         justification_html: html("justification"),
         evidence: site.links(Kind::Evidence, &e.evidence, ed),
         evidence_count: visible_count(site, Kind::Evidence, &e.evidence, ed),
+        evidence_by_system: if full {
+            evidence_by_system(site, &e.evidence, ed)
+        } else {
+            Vec::new()
+        },
         systems: site.links(Kind::System, &e.systems, ed),
         maps_to: e
             .maps_to
@@ -321,7 +386,20 @@ pub struct SystemView {
     pub lifecycle: &'static str,
     pub deployed: Option<String>,
     pub roles: Vec<&'static str>,
+    /// The older single-valued field, as written (themes written before `ai_act_roles`).
     pub ai_act_role: Option<&'static str>,
+    /// Every EU AI Act role, from `ai_act_roles` or `ai_act_role`.
+    pub ai_act_roles: Vec<&'static str>,
+    /// One sentence reconciling the usage tier with the EU AI Act classification.
+    pub ai_act_sentence: String,
+    /// The EU AI Act obligations of each role.
+    pub obligations: Vec<ObligationView>,
+    /// True when the Annex IV outline is exported (provider of a high-risk system).
+    pub annex_iv: bool,
+    /// True when the deployer-duties list is exported (deployer of a high-risk system).
+    pub deployer_duties: bool,
+    /// True when EU AI Act Art. 27 asks for a fundamental rights impact assessment.
+    pub fria: bool,
     pub domain: &'static str,
     pub decision: &'static str,
     pub affected: Vec<String>,
@@ -330,10 +408,21 @@ pub struct SystemView {
     pub oversight_rationale: Option<String>,
     pub risk_tier: &'static str,
     pub implied_tier: &'static str,
+    /// The fields that imply the tier (None at minimal: nothing implies more).
     pub implied_by: Option<String>,
+    /// Why the usage implies its tier, in words, to follow "because".
+    pub implied_because: String,
     pub models: Vec<ModelView>,
     pub data: Vec<DataSource>,
+    pub metrics: Vec<MetricView>,
+    pub misuse_html: Option<String>,
+    pub limitations_html: Option<String>,
+    pub contest_html: Option<String>,
+    /// The day the system was retired (`retired:`).
+    pub retired: Option<String>,
     pub assessment: Option<LinkView>,
+    /// The approval date of the impact assessment, when this edition sees it.
+    pub assessment_date: Option<String>,
     pub notice: Option<LinkView>,
     pub controls: Vec<LinkView>,
     pub risks: Vec<LinkView>,
@@ -363,7 +452,7 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
             None
         }
     };
-    let (implied, why) = c.usage.implied_tier();
+    let implied = c.implied_tier();
     SystemView {
         id: s.id.clone(),
         url: url(Kind::System, &s.id),
@@ -374,6 +463,12 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
         deployed: c.deployed.map(|d| d.to_string()),
         roles: c.roles.iter().map(|r| r.as_str()).collect(),
         ai_act_role: c.ai_act_role.map(|r| r.as_str()),
+        ai_act_roles: c.ai_act_roles().iter().map(|r| r.as_str()).collect(),
+        ai_act_sentence: ai_act_sentence(c),
+        obligations: obligations(c),
+        annex_iv: c.needs_annex_iv(),
+        deployer_duties: c.needs_deployer_duties(),
+        fria: c.needs_fria(),
         domain: c.usage.domain.as_str(),
         decision: c.usage.decision.as_str(),
         affected: c.usage.affected.clone(),
@@ -381,8 +476,9 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
         oversight_mode: c.oversight.mode.as_str(),
         oversight_rationale: c.oversight.rationale.clone(),
         risk_tier: c.risk_tier.as_str(),
-        implied_tier: implied.as_str(),
-        implied_by: why,
+        implied_tier: implied.tier.as_str(),
+        implied_by: (!implied.reasons.is_empty()).then(|| implied.fields()),
+        implied_because: implied.because(),
         models: c
             .models
             .iter()
@@ -396,13 +492,19 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
             })
             .collect(),
         data: c.data.clone(),
+        metrics: metrics(c),
+        misuse_html: html("misuse"),
+        limitations_html: html("limitations"),
+        contest_html: html("contest"),
+        retired: c.retired.map(|d| d.to_string()),
         assessment: c
             .impact_assessment
             .as_ref()
             .map(|a| site.link(Kind::Assessment, a, ed)),
+        assessment_date: assessment_date(site, c, ed),
         notice: c.notice.as_ref().map(|n| site.link(Kind::Notice, n, ed)),
         controls: site.links(Kind::Control, &c.controls, ed),
-        risks: site.links(Kind::Risk, &c.risks, ed),
+        risks: site.links(Kind::Risk, &linked_risks(site, s), ed),
         retirement_html: html("retirement"),
         owner: c.owner.clone(),
         governed_by: site

@@ -124,11 +124,16 @@ fn model_cards_validate_against_cyclonedx_1_6_and_carry_a_model_card() {
         assert_eq!(meta["model_name"], sys.data.name.as_str());
         assert!(readme.contains("## Uses") && readme.contains("## Bias, Risks, and Limitations"));
         let annex = get("annex-iv.md");
-        let high = sys.data.risk_tier == vouch::pipeline::parse::types::Tier::High;
         assert_eq!(
             annex.is_some(),
-            high,
-            "Annex IV outline only for high-tier systems ({})",
+            sys.data.needs_annex_iv(),
+            "Annex IV outline only for providers of high-risk systems ({})",
+            sys.id
+        );
+        assert_eq!(
+            get("deployer-duties.md").is_some(),
+            sys.data.needs_deployer_duties(),
+            "deployer duties only for deployers of high-risk systems ({})",
             sys.id
         );
         if let Some(a) = annex {

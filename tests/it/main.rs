@@ -29,4 +29,5 @@ mod robustness;
 mod rules;
 mod sentinel;
 mod serve;
+mod tiers;
 mod yaml_errors;

@@ -86,9 +86,12 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
             "content/registers/systems/support-drafts.yaml",
             "id: support-drafts\nname: Support reply drafts\nsummary: Suggests replies that support staff edit before sending.\n\
              purpose: |\n  Drafts answers to customer support tickets. A support agent reads, edits and sends every reply.\n\
-             lifecycle: deployed\nroles: [user]\nai_act_role: deployer\nusage:\n  domain: general\n  decision: informational\n  \
+             lifecycle: deployed\nroles: [user]\nai_act_roles: [deployer]\nusage:\n  domain: general\n  decision: informational\n  \
              affected: [customers writing to support]\noversight:\n  mode: human-in-the-loop\n  rationale: An agent approves every reply.\n\
              risk_tier: minimal\nmodels:\n  - name: Example LLM\n    supplier: example-model-vendor\n    version: \"2026-06\"\n\
+             data:\n  - name: Support tickets\n    source: Help desk, sent per ticket at run time\n    use: [inference]\n\
+             limitations: Drafts can be wrong about product details; the agent checks each one.\n\
+             misuse: Sending a draft without reading it.\nowner: Head of Support\n\
              controls: [A.2.2]\nvisibility: public\n"
                 .into(),
         ),

@@ -58,12 +58,21 @@ impl Site {
                 d.data.front.controls.clone(),
             ));
             jobs.push((
-                from,
+                from.clone(),
                 d.loc.clone(),
                 "systems",
                 vec!["systems"],
                 Kind::System,
                 d.data.front.systems.clone(),
+            ));
+            // An assessment names the risks it raised; shown on both pages.
+            jobs.push((
+                from,
+                d.loc.clone(),
+                "risks",
+                vec!["risks"],
+                Kind::Risk,
+                d.data.front.risks.clone(),
             ));
         }
         self.register_list_jobs(&mut jobs);
@@ -123,6 +132,16 @@ impl Site {
                 vec!["systems"],
                 Kind::System,
                 r.data.systems.clone(),
+            ));
+        }
+        for e in &self.evidence {
+            jobs.push((
+                (Kind::Evidence, e.id.clone()),
+                e.loc.clone(),
+                "systems",
+                vec!["systems"],
+                Kind::System,
+                e.data.systems.clone(),
             ));
         }
         for s in &self.suppliers {
@@ -300,6 +319,9 @@ impl Site {
             for (name, t) in [
                 ("purpose", &s.data.purpose),
                 ("retirement", &s.data.retirement),
+                ("misuse", &s.data.misuse),
+                ("limitations", &s.data.limitations),
+                ("contest", &s.data.contest),
             ] {
                 if let Some(t) = t {
                     fields.push((Kind::System, s.id.clone(), name, t.clone(), s.loc.clone()));
@@ -333,6 +355,37 @@ impl Site {
                     .collect()
             })
             .collect()
+    }
+
+    /// The ids of kind `other` linked with `of` by an id list written on
+    /// either side: `own` (the list `of` itself holds), then every entity of
+    /// kind `other` whose `field` names `of` (sorted), each once. A link is
+    /// written once and shows on both pages; the written order comes first.
+    pub fn linked(
+        &self,
+        of: (Kind, &str),
+        own: &[String],
+        other: Kind,
+        field: &str,
+    ) -> Vec<String> {
+        let mut back: Vec<&str> = match self.incoming.get(&of.0).and_then(|m| m.get(of.1)) {
+            Some(edges) => edges
+                .iter()
+                .map(|i| &self.edges[*i as usize])
+                .filter(|e| e.from.0 == other && e.field == field)
+                .map(|e| e.from.1.as_str())
+                .collect(),
+            None => Vec::new(),
+        };
+        back.sort_unstable();
+        back.dedup();
+        let mut v: Vec<String> = Vec::with_capacity(own.len() + back.len());
+        for id in own.iter().map(String::as_str).chain(back) {
+            if !v.iter().any(|x| x == id) {
+                v.push(id.to_string());
+            }
+        }
+        v
     }
 
     /// Indexes edges by target (call after the last edge is added). Only

@@ -58,7 +58,7 @@ kebab_enum!(
     Domain { General = "general", Employment = "employment", Credit = "credit", Healthcare = "healthcare",
         Education = "education", EssentialServices = "essential-services", LawEnforcement = "law-enforcement",
         Migration = "migration", Justice = "justice", Biometrics = "biometrics",
-        CriticalInfrastructure = "critical-infrastructure", Political = "political" }
+        CriticalInfrastructure = "critical-infrastructure", Political = "political", Insurance = "insurance" }
 );
 kebab_enum!(
     /// Consequence of the system's output for the affected person.
@@ -170,6 +170,9 @@ pub struct FrontMatter {
     pub controls: Vec<String>,
     #[serde(default)]
     pub systems: Vec<String>,
+    /// Risks an impact assessment raised (shown on both pages).
+    #[serde(default)]
+    pub risks: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
@@ -234,6 +237,9 @@ pub struct EvidenceEntry {
     /// `kind: document` only: where an external document can be opened.
     #[serde(default)]
     pub url: Option<String>,
+    /// AI systems this evidence covers: a control page groups its evidence by them.
+    #[serde(default)]
+    pub systems: Vec<String>,
 }
 
 /// An AI risk.
@@ -307,18 +313,6 @@ pub struct FaqEntry {
     pub aliases: Vec<String>,
 }
 
-/// How an AI system is used: drives the implied risk tier.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Usage {
-    pub domain: Domain,
-    pub decision: Decision,
-    #[serde(default)]
-    pub affected: Vec<String>,
-    #[serde(default, deserialize_with = "opt_string_like")]
-    pub scale: Option<String>,
-}
-
 /// Human oversight of an AI system.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -339,19 +333,6 @@ pub struct ModelRef {
     pub version: Option<String>,
 }
 
-/// A data source of a system.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct DataSource {
-    pub name: String,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub basis: Option<String>,
-    #[serde(default)]
-    pub known_gaps: Option<String>,
-}
-
 /// An AI system card (`registers/systems/<id>.yaml`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -367,8 +348,16 @@ pub struct SystemCard {
     pub deployed: Option<Date>,
     #[serde(default)]
     pub roles: Vec<IsoRole>,
+    /// The single-valued form kept for content written before `ai_act_roles`.
     #[serde(default)]
     pub ai_act_role: Option<AiActRole>,
+    /// EU AI Act roles the organisation plays for this system, e.g. `[provider, deployer]`.
+    #[serde(default)]
+    pub ai_act_roles: Vec<AiActRole>,
+    /// The deployer is a public body or a private entity providing public
+    /// services (one of the EU AI Act Art. 27 triggers of a FRIA).
+    #[serde(default)]
+    pub public_service: bool,
     pub usage: Usage,
     pub oversight: Oversight,
     pub risk_tier: Tier,
@@ -386,6 +375,21 @@ pub struct SystemCard {
     pub risks: Vec<String>,
     #[serde(default)]
     pub retirement: Option<String>,
+    /// The day the system was retired (with `lifecycle: retired`).
+    #[serde(default)]
+    pub retired: Option<Date>,
+    /// Reasonably foreseeable misuse (Markdown).
+    #[serde(default)]
+    pub misuse: Option<String>,
+    /// Known limitations (Markdown).
+    #[serde(default)]
+    pub limitations: Option<String>,
+    /// How affected people contest an outcome or report a concern (Markdown).
+    #[serde(default)]
+    pub contest: Option<String>,
+    /// Performance metrics with acceptance criteria.
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
     #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
@@ -393,6 +397,9 @@ pub struct SystemCard {
     #[serde(default)]
     pub aliases: Vec<String>,
 }
+
+mod system;
+pub use system::*;
 
 /// The kind of value a type error expected, as the content model says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -536,6 +543,7 @@ const FIELD_SHAPES: &[(&str, Shape, &str)] = {
 pub fn field_shape(field: &str, shape: Shape) -> Option<&'static str> {
     FIELD_SHAPES
         .iter()
+        .chain(SYSTEM_FIELD_SHAPES)
         .find(|(f, s, _)| *f == field && *s == shape)
         .map(|(_, _, text)| *text)
 }

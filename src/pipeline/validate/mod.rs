@@ -5,6 +5,7 @@ mod documents;
 mod evidence;
 pub mod paths;
 mod registers;
+mod systems;
 
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::{Kind, RESERVED};
@@ -21,6 +22,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     evidence::evidence(site, &mut d);
     documents::documents(site, &mut d);
     registers::systems(site, &mut d);
+    systems::systems(site, &mut d);
     registers::risks(site, &mut d);
     registers::certifications(site, &mut d);
     paths::paths(site, &mut d);

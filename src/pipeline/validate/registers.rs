@@ -127,11 +127,12 @@ pub(super) fn systems(site: &Site, d: &mut Vec<Diagnostic>) {
     let s = &site.sources;
     for sys in &site.systems {
         let c = &sys.data;
-        let (implied, why) = c.usage.implied_tier();
-        if c.risk_tier < implied {
+        let implied = c.implied_tier();
+        if c.risk_tier < implied.tier {
+            let t = implied.tier;
             d.push(
-                s.diag(&rule::TIER_BELOW_USAGE, sys.loc.locate(s, &["risk_tier"], Some(c.risk_tier.as_str())), format!("system `{}` declares risk_tier {} but its usage implies at least {implied}", c.id, c.risk_tier))
-                    .help(format!("{} implies {implied}: set `risk_tier: {implied}` (the tier follows how the system is used, not how sensitive its data is)", why.unwrap_or_default())),
+                s.diag(&rule::TIER_BELOW_USAGE, sys.loc.locate(s, &["risk_tier"], Some(c.risk_tier.as_str())), format!("system `{}` declares risk_tier {} but its usage implies at least {t}", c.id, c.risk_tier))
+                    .help(format!("{} implies {t}: set `risk_tier: {t}` (the tier follows how the system is used, not how sensitive its data is)", implied.fields())),
             );
         }
         let high = c.risk_tier >= Tier::High;
@@ -495,26 +496,46 @@ mod tests {
             decision,
             affected: vec![],
             scale: None,
+            practices: vec![],
+            annex_iii: vec![],
+            interacts_with_people: false,
+            generates_content: false,
         };
+        let loop_ = OversightMode::HumanInTheLoop;
+        let tier = |u: Usage, o| u.implied_tier(o).tier;
         assert_eq!(
-            u(Domain::Employment, Decision::Significant)
-                .implied_tier()
-                .0,
+            tier(u(Domain::Employment, Decision::Significant), loop_),
             Tier::High
         );
         assert_eq!(
-            u(Domain::Employment, Decision::Informational)
-                .implied_tier()
-                .0,
+            tier(u(Domain::Employment, Decision::Informational), loop_),
             Tier::Minimal
         );
         assert_eq!(
-            u(Domain::Political, Decision::None).implied_tier().0,
+            tier(u(Domain::Political, Decision::None), loop_),
             Tier::High
         );
         assert_eq!(
-            u(Domain::General, Decision::Legal).implied_tier().0,
+            tier(u(Domain::General, Decision::Legal), loop_),
             Tier::Minimal
         );
+        // Fully automated consequential decisions are high in any domain.
+        let out = OversightMode::HumanOutOfTheLoop;
+        assert_eq!(tier(u(Domain::General, Decision::Legal), out), Tier::High);
+        assert_eq!(
+            tier(u(Domain::General, Decision::Informational), out),
+            Tier::Minimal
+        );
+        let mut p = u(Domain::General, Decision::None);
+        p.practices = vec![Practice::EmotionRecognitionAtWorkOrSchool];
+        assert_eq!(tier(p, loop_), Tier::Unacceptable);
+        let mut a = u(Domain::General, Decision::None);
+        a.annex_iii = vec![AnnexIII::Education];
+        assert_eq!(tier(a, loop_), Tier::High);
+        let mut l = u(Domain::General, Decision::None);
+        l.interacts_with_people = true;
+        let it = l.implied_tier(loop_);
+        assert_eq!(it.tier, Tier::Limited);
+        assert_eq!(it.because(), "people interact with it directly");
     }
 }

@@ -3,8 +3,15 @@
 //!   the usual sections), filled from the system card;
 //! - `bom.cdx.json`: a CycloneDX 1.6 BOM whose `machine-learning-model`
 //!   component carries the `modelCard`, plus one component per underlying model;
-//! - `annex-iv.md` (high-tier systems only): an outline of the EU AI Act
-//!   Annex IV technical documentation, pre-filled, listing what is missing.
+//! - `annex-iv.md` (providers of high-risk systems only): an outline of the
+//!   EU AI Act Annex IV technical documentation, pre-filled, listing what is
+//!   missing;
+//! - `deployer-duties.md` (deployers of high-risk systems only): the EU AI
+//!   Act duties of a deployer for the system, in place of Annex IV.
+//!
+//! Data sources are listed under the use they are recorded for: only
+//! `use: [training]` sources are training data, and a source without `use`
+//! is never shown as training data.
 //!
 //! Everything comes from what the edition may see: hidden risks, controls,
 //! suppliers, assessments and notices are left out, not marked.
@@ -22,6 +29,7 @@ const FILES: &[(&str, &str)] = &[
     ("README.md", "model card (Hugging Face format)"),
     ("bom.cdx.json", "CycloneDX 1.6 ML-BOM"),
     ("annex-iv.md", "EU AI Act Annex IV outline"),
+    ("deployer-duties.md", "EU AI Act deployer duties"),
 ];
 
 /// Human description of a card file name.
@@ -37,6 +45,10 @@ pub fn describe(file: &str) -> &'static str {
 pub(super) struct Card<'a> {
     pub(super) s: &'a Entity<SystemCard>,
     pub(super) purpose: Option<String>,
+    /// Foreseeable misuse, limitations and the contest channel, as plain text.
+    pub(super) misuse: Option<String>,
+    pub(super) limitations: Option<String>,
+    pub(super) contest: Option<String>,
     pub(super) risks: Vec<(String, String)>,
     pub(super) controls: Vec<(String, String)>,
     pub(super) assessment: Option<(String, String)>,
@@ -57,10 +69,11 @@ fn visible_title(site: &Site, kind: Kind, id: &str, ed: usize) -> Option<(String
 
 fn card<'a>(site: &Site, s: &'a Entity<SystemCard>, ed: usize) -> Card<'a> {
     let d = &s.data;
+    let linked = crate::site::views::linked_risks(site, s);
     let risks = site
         .risks
         .iter()
-        .filter(|r| r.level <= ed && d.risks.contains(&r.id))
+        .filter(|r| r.level <= ed && linked.contains(&r.id))
         .map(|r| (r.title.clone(), r.data.treatment.as_str().to_string()))
         .collect();
     let controls = d
@@ -87,12 +100,17 @@ fn card<'a>(site: &Site, s: &'a Entity<SystemCard>, ed: usize) -> Card<'a> {
             (m.name.clone(), m.version.clone(), sup)
         })
         .collect();
+    let text = |f| {
+        site.field_html(Kind::System, &s.id, f, ed)
+            .map(|r| r.text.trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
     Card {
         s,
-        purpose: site
-            .field_html(Kind::System, &s.id, "purpose", ed)
-            .map(|r| r.text.trim().to_string())
-            .filter(|t| !t.is_empty()),
+        purpose: text("purpose"),
+        misuse: text("misuse"),
+        limitations: text("limitations"),
+        contest: text("contest"),
         risks,
         controls,
         assessment: d
@@ -117,10 +135,16 @@ pub fn files(site: &Site, ed: usize) -> Vec<(String, Vec<u8>)> {
         let mut bom = serde_json::to_vec_pretty(&bom(site, &c, ed)).unwrap_or_default();
         bom.push(b'\n');
         out.push((format!("{}/bom.cdx.json", s.id), bom));
-        if s.data.risk_tier == Tier::High {
+        if s.data.needs_annex_iv() {
             out.push((
                 format!("{}/annex-iv.md", s.id),
                 super::annex_iv::outline(site, &c, ed).into_bytes(),
+            ));
+        }
+        if s.data.needs_deployer_duties() {
+            out.push((
+                format!("{}/deployer-duties.md", s.id),
+                super::annex_iv::deployer_duties(site, &c, ed).into_bytes(),
             ));
         }
     }
@@ -167,15 +191,29 @@ fn readme_details(m: &mut String, site: &Site, c: &Card<'_>) {
     if let Some(dep) = d.deployed {
         let _ = writeln!(m, "- **Deployed:** {dep}");
     }
-    if let Some(r) = d.ai_act_role {
-        let _ = writeln!(m, "- **EU AI Act role:** {r}");
+    let roles: Vec<&str> = d.ai_act_roles().iter().map(|r| r.as_str()).collect();
+    if !roles.is_empty() {
+        let _ = writeln!(m, "- **EU AI Act roles:** {}", roles.join(", "));
     }
+    let implied = d.implied_tier();
     let _ = writeln!(
         m,
-        "- **Risk tier:** {} (implied by usage: {})",
+        "- **Risk tier:** {} (implied by usage: {}, because {})",
         d.risk_tier,
-        d.usage.implied_tier().0
+        implied.tier,
+        implied.because()
     );
+    let _ = writeln!(
+        m,
+        "- **EU AI Act:** {}",
+        crate::site::views::ai_act_sentence(d)
+    );
+    if let Some(o) = &d.owner {
+        let _ = writeln!(m, "- **Owner:** {o}");
+    }
+    if let Some(r) = d.retired {
+        let _ = writeln!(m, "- **Retired:** {r}");
+    }
     for (name, version, sup) in &c.models {
         let _ = writeln!(
             m,
@@ -210,15 +248,24 @@ fn readme_uses(m: &mut String, c: &Card<'_>) {
             .unwrap_or_default()
     );
     m.push_str("### Out-of-Scope Use\n\n");
+    if let Some(x) = &c.misuse {
+        let _ = writeln!(m, "Reasonably foreseeable misuse: {x}\n");
+    }
     m.push_str("Any use outside the purpose above needs a new impact assessment under the AI management system.\n\n");
     m.push_str("## Bias, Risks, and Limitations\n\n");
+    if let Some(x) = &c.limitations {
+        let _ = writeln!(m, "- Known limitations: {x}");
+    }
     for (title, treatment) in &c.risks {
         let _ = writeln!(m, "- {title} (treatment: {treatment})");
     }
     for g in d.data.iter().filter_map(|x| x.known_gaps.as_deref()) {
         let _ = writeln!(m, "- Known data gap: {g}");
     }
-    if c.risks.is_empty() && d.data.iter().all(|x| x.known_gaps.is_none()) {
+    if c.risks.is_empty()
+        && c.limitations.is_none()
+        && d.data.iter().all(|x| x.known_gaps.is_none())
+    {
         let _ = writeln!(m, "{MORE}");
     }
     m.push_str("\n### Recommendations\n\n");
@@ -234,30 +281,82 @@ fn readme_uses(m: &mut String, c: &Card<'_>) {
     );
 }
 
-/// Training data, evaluation, governance links and contact.
+/// One data source as a list line: name, source and basis.
+fn data_line(x: &DataSource) -> String {
+    format!(
+        "- {}{}{}",
+        x.name,
+        x.source
+            .as_deref()
+            .map(|s| format!("; source: {s}"))
+            .unwrap_or_default(),
+        x.basis
+            .as_deref()
+            .map(|b| format!("; basis: {b}"))
+            .unwrap_or_default()
+    )
+}
+
+/// The data sources recorded for `u` (or, for None, those with no `use`).
+fn data_for(d: &SystemCard, u: Option<DataUse>) -> Vec<&DataSource> {
+    d.data
+        .iter()
+        .filter(|x| match u {
+            Some(u) => x.uses.contains(&u),
+            None => x.uses.is_empty(),
+        })
+        .collect()
+}
+
+/// Training data, evaluation, data in use, governance links and contact.
+/// Each source is listed under the uses recorded for it, so inference data
+/// is never presented as training data.
 fn readme_training(m: &mut String, site: &Site, c: &Card<'_>) {
     let d = &c.s.data;
     m.push_str("## Training Details\n\n### Training Data\n\n");
-    if d.data.is_empty() {
+    let training = data_for(d, Some(DataUse::Training));
+    if training.is_empty() {
         let _ = writeln!(m, "{MORE}");
     }
-    for x in &d.data {
-        let _ = writeln!(
-            m,
-            "- {}{}{}",
-            x.name,
-            x.source
-                .as_deref()
-                .map(|s| format!("; source: {s}"))
-                .unwrap_or_default(),
-            x.basis
-                .as_deref()
-                .map(|b| format!("; basis: {b}"))
-                .unwrap_or_default()
-        );
+    for x in training {
+        let _ = writeln!(m, "{}", data_line(x));
     }
-    m.push_str("\n## Evaluation\n\n");
-    let _ = writeln!(m, "{MORE}\n");
+    m.push_str("\n## Evaluation\n\n### Testing Data, Factors & Metrics\n\n#### Testing Data\n\n");
+    let eval = data_for(d, Some(DataUse::Evaluation));
+    if eval.is_empty() {
+        let _ = writeln!(m, "{MORE}");
+    }
+    for x in eval {
+        let _ = writeln!(m, "{}", data_line(x));
+    }
+    m.push_str("\n#### Metrics\n\n");
+    if d.metrics.is_empty() {
+        let _ = writeln!(m, "{MORE}");
+    } else {
+        m.push_str("| Metric | Value | Acceptance criterion | Measured |\n|---|---|---|---|\n");
+        for x in &d.metrics {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} |",
+                x.name, x.value, x.criterion, x.date
+            );
+        }
+    }
+    let inference = data_for(d, Some(DataUse::Inference));
+    if !inference.is_empty() {
+        m.push_str("\n## Data Processed in Use (inference)\n\n");
+        for x in inference {
+            let _ = writeln!(m, "{}", data_line(x));
+        }
+    }
+    let unknown = data_for(d, None);
+    if !unknown.is_empty() {
+        m.push_str("\n## Other Data Sources (use not recorded)\n\n");
+        for x in unknown {
+            let _ = writeln!(m, "{}", data_line(x));
+        }
+    }
+    m.push('\n');
     m.push_str("## Governance\n\n");
     if let Some((t, u)) = &c.assessment {
         let _ = writeln!(m, "- Impact assessment: [{t}]({u})");
@@ -267,6 +366,9 @@ fn readme_training(m: &mut String, site: &Site, c: &Card<'_>) {
     }
     for (id, title) in &c.controls {
         let _ = writeln!(m, "- ISO/IEC 42001 control {id}: {title}");
+    }
+    if let Some(x) = &c.contest {
+        let _ = writeln!(m, "- To contest an outcome or report a concern: {x}");
     }
     let _ = writeln!(m, "\n## Model Card Contact\n\n{}", site.config.contact);
 }
@@ -281,31 +383,40 @@ pub(super) fn list_or(v: &[String], empty: &str) -> String {
 
 fn bom_model_card(c: &Card<'_>) -> Value {
     let d = &c.s.data;
+    // Inference-only sources are data processed in use, not model
+    // parameters: they go to a property, never to the datasets.
     let datasets: Vec<Value> = d
         .data
         .iter()
+        .filter(|x| x.uses != [DataUse::Inference])
         .map(|x| {
             let mut ds = json!({"type": "dataset", "name": x.name});
-            let desc: Vec<String> = [("source", &x.source), ("basis", &x.basis)]
-                .iter()
-                .filter_map(|(k, v)| v.as_deref().map(|v| format!("{k}: {v}")))
-                .collect();
-            if !desc.is_empty() {
-                ds["description"] = json!(desc.join("; "));
-            }
+            let uses: Vec<&str> = x.uses.iter().map(|u| u.as_str()).collect();
+            let uses = if uses.is_empty() {
+                "not recorded".to_string()
+            } else {
+                uses.join(", ")
+            };
+            let mut desc = vec![format!("use: {uses}")];
+            desc.extend(
+                [("source", &x.source), ("basis", &x.basis)]
+                    .iter()
+                    .filter_map(|(k, v)| v.as_deref().map(|v| format!("{k}: {v}"))),
+            );
+            ds["description"] = json!(desc.join("; "));
             ds
         })
         .collect();
-    let limits: Vec<&str> = d
-        .data
-        .iter()
-        .filter_map(|x| x.known_gaps.as_deref())
-        .collect();
-    let ethical: Vec<Value> = c
+    let mut limits: Vec<&str> = c.limitations.as_deref().into_iter().collect();
+    limits.extend(d.data.iter().filter_map(|x| x.known_gaps.as_deref()));
+    let mut ethical: Vec<Value> = c
         .risks
         .iter()
         .map(|(t, tr)| json!({"name": t, "mitigationStrategy": format!("Treatment: {tr}")}))
         .collect();
+    if let Some(x) = &c.misuse {
+        ethical.push(json!({"name": format!("Foreseeable misuse: {x}")}));
+    }
     let mut considerations = json!({
         "useCases": [c.purpose.clone().or_else(|| d.summary.clone()).unwrap_or_else(|| d.name.clone())],
         "technicalLimitations": limits,
@@ -319,26 +430,55 @@ fn bom_model_card(c: &Card<'_>) -> Value {
             .map(|g| json!({"groupAtRisk": g, "mitigationStrategy": format!("Human oversight: {}", d.oversight.mode)}))
             .collect();
     }
-    json!({
+    let mut card = json!({
         "modelParameters": {"datasets": datasets},
         "considerations": considerations,
-    })
+    });
+    if !d.metrics.is_empty() {
+        card["quantitativeAnalysis"] = json!({"performanceMetrics": d.metrics.iter().map(|x| json!({
+            "type": x.name,
+            "value": x.value,
+            "slice": format!("acceptance criterion {}; measured {}", x.criterion, x.date),
+        })).collect::<Vec<_>>()});
+    }
+    card
 }
 
 fn bom(site: &Site, c: &Card<'_>, ed: usize) -> Value {
     let d = &c.s.data;
     let sys_ref = format!("system:{}", c.s.id);
-    let props: Vec<Value> = [
+    let implied = d.implied_tier();
+    let roles: Vec<&str> = d.ai_act_roles().iter().map(|r| r.as_str()).collect();
+    let roles = roles.join(",");
+    let inference: Vec<&str> = d
+        .data
+        .iter()
+        .filter(|x| x.uses == [DataUse::Inference])
+        .map(|x| x.name.as_str())
+        .collect();
+    let inference = inference.join("; ");
+    let because = implied.because();
+    let sentence = crate::site::views::ai_act_sentence(d);
+    let mut pairs: Vec<(&str, &str)> = vec![
         ("vouch:risk_tier", d.risk_tier.as_str()),
-        ("vouch:implied_tier", d.usage.implied_tier().0.as_str()),
+        ("vouch:implied_tier", implied.tier.as_str()),
+        ("vouch:implied_because", &because),
         ("vouch:lifecycle", d.lifecycle.as_str()),
         ("vouch:domain", d.usage.domain.as_str()),
         ("vouch:decision", d.usage.decision.as_str()),
         ("vouch:oversight_mode", d.oversight.mode.as_str()),
-    ]
-    .iter()
-    .map(|(n, v)| json!({"name": n, "value": v}))
-    .collect();
+        ("vouch:ai_act", &sentence),
+    ];
+    if !roles.is_empty() {
+        pairs.push(("vouch:ai_act_roles", &roles));
+    }
+    if !inference.is_empty() {
+        pairs.push(("vouch:inference_data", &inference));
+    }
+    let props: Vec<Value> = pairs
+        .iter()
+        .map(|(n, v)| json!({"name": n, "value": v}))
+        .collect();
     let mut system = json!({
         "type": "machine-learning-model",
         "bom-ref": sys_ref,

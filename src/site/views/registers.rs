@@ -24,7 +24,10 @@ pub struct RiskView {
     pub residual_score: Option<i64>,
     pub treatment: &'static str,
     pub controls: Vec<LinkView>,
+    /// Systems linked either way: named here, or naming this risk in `risks:`.
     pub systems: Vec<LinkView>,
+    /// Impact assessments that name this risk in their `risks:`.
+    pub raised_in: Vec<LinkView>,
     pub owner: Option<String>,
     pub reviewed: Option<String>,
     pub next_review: Option<String>,
@@ -63,6 +66,8 @@ pub struct EvidenceView {
     pub stale: bool,
     pub owner: Option<String>,
     pub supports: Vec<LinkView>,
+    /// AI systems the evidence covers (`systems:`).
+    pub systems: Vec<LinkView>,
     /// SHA-256 published as a receipt in lower editions (`receipt: true`).
     pub receipt_sha256: Option<String>,
 }
@@ -99,7 +104,16 @@ pub fn risk_view(site: &Site, r: &Entity<RiskEntry>, ed: usize) -> RiskView {
             .map(|(a, b)| a * b),
         treatment: e.treatment.as_str(),
         controls: site.links(Kind::Control, &e.controls, ed),
-        systems: site.links(Kind::System, &e.systems, ed),
+        systems: site.links(
+            Kind::System,
+            &site.linked((Kind::Risk, &r.id), &e.systems, Kind::System, "risks"),
+            ed,
+        ),
+        raised_in: site.links(
+            Kind::Assessment,
+            &site.linked((Kind::Risk, &r.id), &[], Kind::Assessment, "risks"),
+            ed,
+        ),
         owner: e.owner.clone(),
         reviewed: e.reviewed.map(|d| d.to_string()),
         next_review: e
@@ -184,6 +198,7 @@ pub fn evidence_view(site: &Site, e: &Entity<EvidenceEntry>, ed: usize) -> Evide
         stale: matches!(d.freshness(site.today), Freshness::Stale(_)),
         owner: d.owner.clone(),
         supports: site.backlink_views(Kind::Evidence, &e.id, ed),
+        systems: site.links(Kind::System, &d.systems, ed),
         receipt_sha256: crate::site::receipts::receipt_hash(site, e),
     }
 }
