@@ -187,7 +187,7 @@ enum ExportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Model cards per AI system: Hugging Face README, CycloneDX 1.6 ML-BOM, EU AI Act Annex IV outline.
+    /// Model cards per AI system: Hugging Face README, CycloneDX 1.6 ML-BOM, and for high-risk systems the EU AI Act Annex IV outline (providers) or deployer duties (deployers).
     Cards {
         #[command(flatten)]
         common: Common,
