@@ -11,6 +11,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 
 mod crosswalks;
+mod records;
 mod registers;
 use registers::register_jobs;
 
@@ -250,6 +251,7 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     let mut jobs = vec![home_job(site, ed)];
     doc_jobs(site, ed, &mut jobs);
     register_jobs(site, ed, &mut jobs);
+    records::record_jobs(site, ed, &mut jobs);
     jobs.extend(crosswalks::page_jobs(site, ed));
     let top = site.editions.len().saturating_sub(1);
     if ed == top || ed >= crate::site::readiness::aggregate_level(site) {
@@ -326,6 +328,7 @@ pub fn urls(site: &Site, ed: usize) -> Vec<String> {
     v.push("/evidence/".into());
     v.extend(entity_urls(&site.faq, ed));
     v.push("/faq/".into());
+    v.extend(records::record_urls(site, ed));
     v.extend(crate::site::crosswalk::page_urls(site));
     let top = site.editions.len().saturating_sub(1);
     if ed == top || ed >= crate::site::readiness::aggregate_level(site) {

@@ -18,6 +18,8 @@ pub struct Records {
     pub audits: Vec<Entity<AuditEntry>>,
     pub reviews: Vec<Entity<ReviewEntry>>,
     pub nonconformities: Vec<Entity<NonconformityEntry>>,
+    /// The registers whose file exists (an empty file is an empty register).
+    pub present: Vec<Kind>,
 }
 
 /// What the shared machinery needs of one record of any register.
@@ -97,6 +99,7 @@ impl Records {
             audits: to_entities(p.audits, sources, eds, diags),
             reviews: to_entities(p.reviews, sources, eds, diags),
             nonconformities: to_entities(p.nonconformities, sources, eds, diags),
+            present: p.present,
         }
     }
 
@@ -144,5 +147,60 @@ impl Records {
                 n: 3,
                 unit: crate::core::date::Unit::Years,
             })
+    }
+}
+
+impl super::Site {
+    /// Every `owner:` an edition `ed` can see: (role, where it is written).
+    pub fn owners(&self, ed: usize) -> Vec<(&str, &ItemLoc)> {
+        fn of<'a, T>(
+            list: &'a [Entity<T>],
+            ed: usize,
+            f: impl Fn(&'a T) -> Option<&'a String>,
+        ) -> impl Iterator<Item = (&'a str, &'a ItemLoc)> {
+            list.iter()
+                .filter(move |e| e.level <= ed)
+                .filter_map(move |e| Some((f(&e.data)?.as_str(), &e.loc)))
+        }
+        let r = &self.records;
+        of(&self.docs, ed, |d| d.front.owner.as_ref())
+            .chain(of(&self.controls, ed, |c| c.owner.as_ref()))
+            .chain(of(&self.evidence, ed, |e| e.owner.as_ref()))
+            .chain(of(&self.risks, ed, |e| e.owner.as_ref()))
+            .chain(of(&self.systems, ed, |e| e.owner.as_ref()))
+            .chain(of(&r.objectives, ed, |e| e.owner.as_ref()))
+            .chain(of(&r.monitoring, ed, |e| e.owner.as_ref()))
+            .chain(of(&r.nonconformities, ed, |e| e.owner.as_ref()))
+            .collect()
+    }
+
+    /// Roles named as owner (in what edition `ed` sees) with no competence
+    /// record: (role, where it is first named, how many items it owns).
+    /// Empty while `registers/competence.yaml` does not exist.
+    pub fn roles_without_competence(&self, ed: usize) -> Vec<(&str, &ItemLoc, usize)> {
+        if !self.records.present.contains(&Kind::Competence) {
+            return Vec::new();
+        }
+        let all = self.owners(ed);
+        let mut out: Vec<(&str, &ItemLoc, usize)> = Vec::new();
+        for (role, loc) in &all {
+            let known = self.records.competence.iter().any(|c| c.data.role == *role);
+            if known || out.iter().any(|(r, _, _)| r == role) {
+                continue;
+            }
+            let places = all.iter().filter(|(r, _)| r == role).count();
+            out.push((role, loc, places));
+        }
+        out
+    }
+
+    /// The applicable Annex A controls of the SoA an edition sees, which
+    /// the audit programme must cover.
+    pub fn applicable_annex_a(&self, ed: usize) -> Vec<&str> {
+        self.controls
+            .iter()
+            .filter(|c| c.level <= ed && c.data.applicable && c.id.starts_with("A."))
+            .map(|c| c.id.as_str())
+            .collect()
     }
 }

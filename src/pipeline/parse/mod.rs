@@ -186,6 +186,16 @@ fn parse_record_register(
     f: FileId,
     diags: &mut Vec<Diagnostic>,
 ) {
+    use crate::core::kinds::Kind;
+    let kind = match reg {
+        Register::Objectives => Kind::Objective,
+        Register::Competence => Kind::Competence,
+        Register::Monitoring => Kind::Monitoring,
+        Register::Audits => Kind::Audit,
+        Register::Reviews => Kind::Review,
+        _ => Kind::Nonconformity,
+    };
+    r.present.push(kind);
     match reg {
         Register::Objectives => r.objectives = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
         Register::Competence => r.competence = memo(cache, s, f, diags, |d| parse_list(s, f, d)),

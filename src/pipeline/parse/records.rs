@@ -23,6 +23,8 @@ pub struct ParsedRecords {
     pub audits: Vec<super::Item<AuditEntry>>,
     pub reviews: Vec<super::Item<ReviewEntry>>,
     pub nonconformities: Vec<super::Item<NonconformityEntry>>,
+    /// The registers whose file exists (an empty file is an empty register).
+    pub present: Vec<Kind>,
 }
 
 kebab_enum!(

@@ -5,7 +5,7 @@
 
 use crate::core::catalogue;
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
-use crate::core::source::{ItemLoc, WithHelp};
+use crate::core::source::WithHelp;
 use crate::pipeline::model::records::Records;
 use crate::pipeline::model::Site;
 use crate::pipeline::parse::records::*;
@@ -64,53 +64,6 @@ fn objectives(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every `owner:` in the project: (role, where it is written).
-fn owners(site: &Site) -> Vec<(&str, &ItemLoc)> {
-    let mut v: Vec<(&str, &ItemLoc)> = Vec::new();
-    v.extend(
-        site.docs
-            .iter()
-            .filter_map(|e| Some((e.data.front.owner.as_deref()?, &e.loc))),
-    );
-    v.extend(
-        site.controls
-            .iter()
-            .filter_map(|e| Some((e.data.owner.as_deref()?, &e.loc))),
-    );
-    v.extend(
-        site.evidence
-            .iter()
-            .filter_map(|e| Some((e.data.owner.as_deref()?, &e.loc))),
-    );
-    v.extend(
-        site.risks
-            .iter()
-            .filter_map(|e| Some((e.data.owner.as_deref()?, &e.loc))),
-    );
-    v.extend(
-        site.systems
-            .iter()
-            .filter_map(|e| Some((e.data.owner.as_deref()?, &e.loc))),
-    );
-    let r: &Records = &site.records;
-    v.extend(
-        r.objectives
-            .iter()
-            .filter_map(|e| Some((e.data.owner.as_deref()?, &e.loc))),
-    );
-    v.extend(
-        r.monitoring
-            .iter()
-            .filter_map(|e| Some((e.data.owner.as_deref()?, &e.loc))),
-    );
-    v.extend(
-        r.nonconformities
-            .iter()
-            .filter_map(|e| Some((e.data.owner.as_deref()?, &e.loc))),
-    );
-    v
-}
-
 /// Once the competence register has an entry, each role named as an owner
 /// needs a record; reported once per role, where it is first named.
 fn competence(site: &Site, d: &mut Vec<Diagnostic>) {
@@ -124,14 +77,7 @@ fn competence(site: &Site, d: &mut Vec<Diagnostic>) {
     if roles.is_empty() {
         return;
     }
-    let all = owners(site);
-    let mut seen: Vec<&str> = Vec::new();
-    for (role, loc) in &all {
-        if roles.contains(role) || seen.contains(role) {
-            continue;
-        }
-        seen.push(role);
-        let places = all.iter().filter(|(r, _)| r == role).count();
+    for (role, loc, places) in site.roles_without_competence(usize::MAX) {
         let hint = match did_you_mean(role, roles.iter().copied()) {
             Some(m) => format!("did you mean `{m}`? otherwise add a record with `role: {role}` to registers/competence.yaml"),
             None => format!("add a record with `role: {role}` to registers/competence.yaml"),
@@ -245,7 +191,12 @@ fn programme(site: &Site, d: &mut Vec<Diagnostic>) {
     };
     let cycle = Records::cycle(&site.config);
     let audits: Vec<&AuditEntry> = site.records.audits.iter().map(|a| &a.data).collect();
-    let (clauses, controls) = programme_gaps(&audits, &applicable_annex_a(site), site.today, cycle);
+    let (clauses, controls) = programme_gaps(
+        &audits,
+        &site.applicable_annex_a(usize::MAX),
+        site.today,
+        cycle,
+    );
     for (what, list) in [
         ("clauses", clauses),
         (
@@ -276,15 +227,6 @@ fn programme(site: &Site, d: &mut Vec<Diagnostic>) {
             )),
         );
     }
-}
-
-/// The applicable Annex A controls of the SoA.
-pub(crate) fn applicable_annex_a(site: &Site) -> Vec<&str> {
-    site.controls
-        .iter()
-        .filter(|c| c.data.applicable && c.id.starts_with("A."))
-        .map(|c| c.id.as_str())
-        .collect()
 }
 
 fn reviews(site: &Site, d: &mut Vec<Diagnostic>) {
