@@ -159,6 +159,22 @@ fn evidence_counts(site: &Site, ed: usize, missing: usize) -> (EvidenceCounts, V
     (e, stale)
 }
 
+/// The scorecard edition `ed` publishes (`/readiness/` and
+/// `/api/readiness.json`): the whole of it in the top edition, the figures
+/// only from `readiness_visibility` up, nothing below.
+pub fn for_edition(site: &Site, ed: usize) -> Option<Readiness> {
+    let top = site.editions.len().saturating_sub(1);
+    if ed != top && ed < aggregate_level(site) {
+        return None;
+    }
+    let full = compute(site, top);
+    Some(if ed == top {
+        full
+    } else {
+        aggregate_only(full)
+    })
+}
+
 /// The lowest edition that may see the aggregate figures.
 pub fn aggregate_level(site: &Site) -> usize {
     let top = site.editions.len().saturating_sub(1);

@@ -142,7 +142,7 @@ fn record_state(site: &Site, ed: usize, register: &str) -> (Vec<LinkView>, Vec<G
     };
     let none = |what: &str, file: &str| {
         vec![gap(
-            format!("no {what} recorded"),
+            format!("no {what} yet"),
             format!("add `content/registers/{file}` (see docs/content.md)"),
         )]
     };

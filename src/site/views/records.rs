@@ -365,3 +365,43 @@ pub fn record_views(site: &Site, ed: usize) -> Vec<(Kind, Vec<RecordView>)> {
     .filter(|(_, v)| !v.is_empty())
     .collect()
 }
+
+/// `/api/records.json`: every record an edition sees, with its status.
+#[derive(Debug, Serialize)]
+pub struct RecordsDoc {
+    pub records: Vec<ApiRecord>,
+}
+
+/// One record in `/api/records.json` (fields in alphabetical order).
+#[derive(Debug, Serialize)]
+pub struct ApiRecord {
+    /// True when the record's rules flag it (overdue, stale, unmeasured, unaddressed).
+    pub attention: bool,
+    pub date: Option<String>,
+    pub facts: Vec<Fact>,
+    pub id: String,
+    /// `objective`, `competence`, `monitoring`, `audit`, `review` or `nonconformity`.
+    pub kind: &'static str,
+    pub status: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// The records edition `ed` sees, for the JSON API (`base` is the site's base URL).
+pub fn api_records(site: &Site, ed: usize, base: &str) -> RecordsDoc {
+    let records = record_views(site, ed)
+        .into_iter()
+        .flat_map(|(_, v)| v)
+        .map(|r| ApiRecord {
+            attention: r.status_class == "warn",
+            date: r.date,
+            facts: r.facts,
+            id: r.id,
+            kind: r.kind,
+            status: r.status,
+            title: r.title,
+            url: format!("{base}{}", r.url),
+        })
+        .collect();
+    RecordsDoc { records }
+}
