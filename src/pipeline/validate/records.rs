@@ -212,7 +212,7 @@ fn programme(site: &Site, d: &mut Vec<Diagnostic>) {
                 &rule::AUDIT_PROGRAMME_GAP,
                 first.loc.head(s),
                 format!(
-                    "the audit programme does not cover {} {what} within the {cycle} cycle: {}",
+                    "the audit programme does not cover {} {what} within the certification cycle ({cycle}): {}",
                     list.len(),
                     list.join(", ")
                 ),

@@ -263,7 +263,7 @@ fn audit_state(site: &Site, ed: usize) -> (Vec<LinkView>, Vec<Gap>) {
         .any(|a| a.data.held().is_some_and(|d| d.plus(cycle) >= today))
     {
         missing.push(gap(
-            format!("no internal audit completed within the {cycle} cycle"),
+            format!("no internal audit completed within the certification cycle ({cycle})"),
             "hold an audit and record it with `status: completed`",
         ));
     }
