@@ -64,9 +64,7 @@ fn heads<T: Record>(list: &[Entity<T>]) -> impl Iterator<Item = RecordHead<'_>> 
 }
 
 /// The reference lists and Markdown fields of one register's entries.
-fn refs_of<T: Record>(
-    list: &[Entity<T>],
-) -> Vec<(RecordHead<'_>, Vec<RecordList>, Vec<(&'static str, String)>)> {
+fn refs_of<T: Record>(list: &[Entity<T>]) -> RecordRefs<'_> {
     heads(list)
         .zip(list)
         .map(|(h, e)| {
