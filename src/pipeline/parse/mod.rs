@@ -103,7 +103,7 @@ pub fn parse_cached(loaded: &Loaded, diags: &mut Vec<Diagnostic>, cache: Option<
             Register::Risks => p.risks = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
             Register::Suppliers => p.suppliers = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
             Register::Faq => p.faq = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
-            _ => parse_record_register(&mut p.records, *reg, cache, s, f, diags),
+            _ => records::parse_register(&mut p.records, *reg, cache, s, f, diags),
         }
     }
     for file in &loaded.systems {
@@ -174,38 +174,6 @@ fn register_kind_name(r: Register) -> &'static str {
         Register::Audits => "audit",
         Register::Reviews => "review",
         Register::Nonconformities => "nonconformity",
-    }
-}
-
-/// Parses one of the six record registers into its list.
-fn parse_record_register(
-    r: &mut records::ParsedRecords,
-    reg: Register,
-    cache: Option<&Cache>,
-    s: &Sources,
-    f: FileId,
-    diags: &mut Vec<Diagnostic>,
-) {
-    use crate::core::kinds::Kind;
-    let kind = match reg {
-        Register::Objectives => Kind::Objective,
-        Register::Competence => Kind::Competence,
-        Register::Monitoring => Kind::Monitoring,
-        Register::Audits => Kind::Audit,
-        Register::Reviews => Kind::Review,
-        _ => Kind::Nonconformity,
-    };
-    r.present.push(kind);
-    match reg {
-        Register::Objectives => r.objectives = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
-        Register::Competence => r.competence = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
-        Register::Monitoring => r.monitoring = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
-        Register::Audits => r.audits = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
-        Register::Reviews => r.reviews = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
-        Register::Nonconformities => {
-            r.nonconformities = memo(cache, s, f, diags, |d| parse_list(s, f, d))
-        }
-        _ => {}
     }
 }
 

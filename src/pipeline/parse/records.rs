@@ -27,6 +27,32 @@ pub struct ParsedRecords {
     pub present: Vec<Kind>,
 }
 
+/// Parses one of the six record registers into its list, noting that its file exists.
+pub(super) fn parse_register(
+    r: &mut ParsedRecords,
+    reg: super::Register,
+    cache: Option<&crate::core::memo::Cache>,
+    s: &crate::core::source::Sources,
+    f: crate::core::source::FileId,
+    diags: &mut Vec<crate::core::diagnostics::Diagnostic>,
+) {
+    macro_rules! list {
+        ($field:ident, $kind:expr) => {{
+            r.present.push($kind);
+            r.$field = super::memo(cache, s, f, diags, |d| super::parse_list(s, f, d));
+        }};
+    }
+    match reg {
+        super::Register::Objectives => list!(objectives, Kind::Objective),
+        super::Register::Competence => list!(competence, Kind::Competence),
+        super::Register::Monitoring => list!(monitoring, Kind::Monitoring),
+        super::Register::Audits => list!(audits, Kind::Audit),
+        super::Register::Reviews => list!(reviews, Kind::Review),
+        super::Register::Nonconformities => list!(nonconformities, Kind::Nonconformity),
+        _ => {}
+    }
+}
+
 kebab_enum!(
     /// Where an AI objective stands.
     ObjectiveStatus { Planned = "planned", OnTrack = "on-track", AtRisk = "at-risk", Achieved = "achieved", Missed = "missed" }
