@@ -240,3 +240,24 @@ fn the_oscal_export_carries_audit_and_nonconformity_status_only_where_visible() 
         "records are internal"
     );
 }
+
+#[test]
+fn a_management_review_dated_after_today_is_a_future_date_and_does_not_count() {
+    let dir = project();
+    edit(
+        &registers(dir.path(), "reviews.yaml"),
+        "date: 2026-10-30",
+        "date: 2026-12-30",
+    );
+    let o = check_json(dir.path(), &[]);
+    let rules: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rules, ["future-date"], "{}", stderr(&o));
+    let out = build(dir.path());
+    assert_eq!(
+        clause(&readiness_json(&out, "internal"), "9.3")["covered"],
+        false
+    );
+}

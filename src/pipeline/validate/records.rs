@@ -20,6 +20,75 @@ pub(super) fn records(site: &Site, d: &mut Vec<Diagnostic>) {
     programme(site, d);
     reviews(site, d);
     nonconformities(site, d);
+    future_dates(site, d);
+}
+
+/// W005 for the dates that record something done: measured values,
+/// reviewed competence, held audits and reviews, raised and closed
+/// nonconformities.
+fn future_dates(site: &Site, d: &mut Vec<Diagnostic>) {
+    use super::registers::future_date;
+    let (s, t, r) = (&site.sources, site.today, &site.records);
+    for o in &r.objectives {
+        future_date(
+            s,
+            &o.loc,
+            "measured",
+            o.data.measured,
+            t,
+            &format!("objective `{}`", o.id),
+            d,
+        );
+    }
+    for c in &r.competence {
+        future_date(
+            s,
+            &c.loc,
+            "reviewed",
+            c.data.reviewed,
+            t,
+            &format!("competence record `{}`", c.id),
+            d,
+        );
+    }
+    for m in &r.monitoring {
+        future_date(
+            s,
+            &m.loc,
+            "measured",
+            m.data.measured,
+            t,
+            &format!("monitoring result `{}`", m.id),
+            d,
+        );
+    }
+    for a in &r.audits {
+        future_date(
+            s,
+            &a.loc,
+            "date",
+            a.data.held(),
+            t,
+            &format!("completed audit `{}`", a.id),
+            d,
+        );
+    }
+    for v in &r.reviews {
+        future_date(
+            s,
+            &v.loc,
+            "date",
+            Some(v.data.date),
+            t,
+            &format!("management review `{}`", v.id),
+            d,
+        );
+    }
+    for n in &r.nonconformities {
+        let what = format!("nonconformity `{}`", n.id);
+        future_date(s, &n.loc, "raised", Some(n.data.raised), t, &what, d);
+        future_date(s, &n.loc, "closed", n.data.closed, t, &what, d);
+    }
 }
 
 fn objectives(site: &Site, d: &mut Vec<Diagnostic>) {
