@@ -122,7 +122,7 @@ pub fn coverage(site: &Site, ed: usize) -> Vec<ClauseCoverage> {
                         title,
                         basis: "documents",
                         register: None,
-                        needs: "a document whose `clauses:` names it".into(),
+                        needs: "a document that declares it in its front matter clauses".into(),
                         covered: missing.is_empty(),
                         documents,
                         records: Vec::new(),
