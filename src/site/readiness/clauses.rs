@@ -359,3 +359,22 @@ pub fn summary_lines(r: &super::Readiness, s: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_record_clause_is_a_counted_sub_clause_with_a_known_register() {
+        let clauses = super::programme_clauses();
+        assert_eq!(clauses.len(), 24);
+        let files: Vec<&str> = crate::pipeline::load::Register::ALL
+            .iter()
+            .map(|r| r.1)
+            .collect();
+        let m = super::mapping();
+        assert_eq!(m.len(), 6);
+        for r in m {
+            assert!(clauses.contains(&r.clause), "{}", r.clause);
+            assert!(files.contains(&r.register.as_str()), "{}", r.register);
+        }
+    }
+}
