@@ -15,6 +15,12 @@ pub enum Kind {
     Supplier,
     Faq,
     System,
+    Objective,
+    Competence,
+    Monitoring,
+    Audit,
+    Review,
+    Nonconformity,
 }
 
 impl Kind {
@@ -32,6 +38,12 @@ impl Kind {
             Kind::Supplier => "supplier",
             Kind::Faq => "faq",
             Kind::System => "system",
+            Kind::Objective => "objective",
+            Kind::Competence => "competence",
+            Kind::Monitoring => "monitoring",
+            Kind::Audit => "audit",
+            Kind::Review => "review",
+            Kind::Nonconformity => "nonconformity",
         }
     }
 
@@ -49,6 +61,12 @@ impl Kind {
             Kind::Supplier => "Suppliers",
             Kind::Faq => "FAQ",
             Kind::System => "AI systems",
+            Kind::Objective => "AI objectives",
+            Kind::Competence => "Competence",
+            Kind::Monitoring => "Monitoring and measurement",
+            Kind::Audit => "Internal audits",
+            Kind::Review => "Management reviews",
+            Kind::Nonconformity => "Nonconformities and corrective actions",
         }
     }
 
@@ -65,6 +83,12 @@ impl Kind {
             Kind::Supplier => Some("suppliers"),
             Kind::Faq => Some("faq"),
             Kind::System => Some("systems"),
+            Kind::Objective => Some("objectives"),
+            Kind::Competence => Some("competence"),
+            Kind::Monitoring => Some("monitoring"),
+            Kind::Audit => Some("audits"),
+            Kind::Review => Some("reviews"),
+            Kind::Nonconformity => Some("nonconformities"),
         }
     }
 }
@@ -80,6 +104,12 @@ pub const RESERVED: &[&str] = &[
     "suppliers",
     "faq",
     "systems",
+    "objectives",
+    "competence",
+    "monitoring",
+    "audits",
+    "reviews",
+    "nonconformities",
     "scope",
     "api",
     "search",

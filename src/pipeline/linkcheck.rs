@@ -206,6 +206,7 @@ pub fn locate<'s>(site: &'s Site, findings: Vec<LinkFinding>) -> Vec<Diagnostic>
     site.suppliers.iter().for_each(|e| add(e.kind, &e.id));
     site.faq.iter().for_each(|e| add(e.kind, &e.id));
     site.systems.iter().for_each(|e| add(e.kind, &e.id));
+    site.records.heads().iter().for_each(|h| add(h.kind, h.id));
     findings
         .into_iter()
         .map(|f| {

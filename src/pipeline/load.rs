@@ -29,16 +29,28 @@ pub enum Register {
     Risks,
     Suppliers,
     Faq,
+    Objectives,
+    Competence,
+    Monitoring,
+    Audits,
+    Reviews,
+    Nonconformities,
 }
 
 impl Register {
     /// All list registers with their file names.
-    pub const ALL: [(Register, &'static str); 5] = [
+    pub const ALL: [(Register, &'static str); 11] = [
         (Register::Controls, "controls.yaml"),
         (Register::Evidence, "evidence.yaml"),
         (Register::Risks, "risks.yaml"),
         (Register::Suppliers, "suppliers.yaml"),
         (Register::Faq, "faq.yaml"),
+        (Register::Objectives, "objectives.yaml"),
+        (Register::Competence, "competence.yaml"),
+        (Register::Monitoring, "monitoring.yaml"),
+        (Register::Audits, "audits.yaml"),
+        (Register::Reviews, "reviews.yaml"),
+        (Register::Nonconformities, "nonconformities.yaml"),
     ];
 }
 

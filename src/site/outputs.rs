@@ -86,6 +86,9 @@ pub fn aliases(site: &Site, ed: usize) -> Vec<(String, String)> {
     for s in &site.systems {
         add(&s.data.aliases, Kind::System, &s.id, s.level);
     }
+    for h in site.records.heads() {
+        add(h.aliases, h.kind, h.id, h.level);
+    }
     v.sort();
     v
 }

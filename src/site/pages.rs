@@ -11,6 +11,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 
 mod crosswalks;
+mod records;
 mod registers;
 use registers::register_jobs;
 
@@ -222,6 +223,9 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
             .collect(),
         faq_count: site.faq.iter().filter(|f| f.level <= ed).count(),
         supplier_count: site.suppliers.iter().filter(|f| f.level <= ed).count(),
+        clauses_covered: crate::site::readiness::for_edition(site, ed)
+            .map(|r| (r.clauses_covered, r.clauses.len())),
+        records: records::record_tiles(site, ed),
         reuse: crate::site::crosswalk::reuse(site, ed),
         reuse_definition: crate::site::crosswalk::REUSE_DEFINITION,
         crosswalks: crosswalks
@@ -250,15 +254,10 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
     let mut jobs = vec![home_job(site, ed)];
     doc_jobs(site, ed, &mut jobs);
     register_jobs(site, ed, &mut jobs);
+    records::record_jobs(site, ed, &mut jobs);
     jobs.extend(crosswalks::page_jobs(site, ed));
     let top = site.editions.len().saturating_sub(1);
-    if ed == top || ed >= crate::site::readiness::aggregate_level(site) {
-        let full = crate::site::readiness::compute(site, top);
-        let r = if ed == top {
-            full
-        } else {
-            crate::site::readiness::aggregate_only(full)
-        };
+    if let Some(r) = crate::site::readiness::for_edition(site, ed) {
         // Same basis as the other readiness figures; lower editions get the count only.
         let mut reuse = crate::site::crosswalk::reuse(site, top);
         if ed != top {
@@ -326,6 +325,7 @@ pub fn urls(site: &Site, ed: usize) -> Vec<String> {
     v.push("/evidence/".into());
     v.extend(entity_urls(&site.faq, ed));
     v.push("/faq/".into());
+    v.extend(records::record_urls(site, ed));
     v.extend(crate::site::crosswalk::page_urls(site));
     let top = site.editions.len().saturating_sub(1);
     if ed == top || ed >= crate::site::readiness::aggregate_level(site) {

@@ -36,13 +36,8 @@ pub struct EvidenceCounts {
     pub missing: usize,
 }
 
-/// A clause of 4-10 and whether documented information covers it.
-#[derive(Debug, Serialize, Clone)]
-pub struct ClauseCoverage {
-    pub id: String,
-    pub title: String,
-    pub documents: Vec<LinkView>,
-}
+pub mod clauses;
+pub use clauses::{ClauseCoverage, Gap};
 
 /// The whole scorecard.
 #[derive(Debug, Serialize, Clone)]
@@ -64,6 +59,8 @@ pub struct Readiness {
     pub without_notice_count: usize,
     pub stale_evidence: Vec<LinkView>,
     pub controls_without_evidence: Vec<LinkView>,
+    /// Sub-clauses of 4-10 (`4.1` ... `10.2`), each covered by records or
+    /// documents as `data/clause-records.yaml` says (`readiness::clauses`).
     pub clauses: Vec<ClauseCoverage>,
     pub clauses_covered: usize,
 }
@@ -86,7 +83,7 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
             .map(|s| site.link(Kind::System, &s.id, ed))
             .collect::<Vec<_>>()
     };
-    let clauses = clause_coverage(site, ed);
+    let clauses = clauses::coverage(site, ed);
     let without_assessment = lacking(|s| s.impact_assessment.is_none());
     let without_notice = lacking(|s| s.notice.is_none());
     Readiness {
@@ -107,7 +104,7 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
             .count(),
         stale_evidence: stale,
         controls_without_evidence: missing,
-        clauses_covered: clauses.iter().filter(|c| !c.documents.is_empty()).count(),
+        clauses_covered: clauses.iter().filter(|c| c.covered).count(),
         clauses,
     }
 }
@@ -162,40 +159,20 @@ fn evidence_counts(site: &Site, ed: usize, missing: usize) -> (EvidenceCounts, V
     (e, stale)
 }
 
-/// For each top-level clause of 4-10, the documents edition `ed` can see
-/// that cover it or one of its subclauses.
-fn clause_coverage(site: &Site, ed: usize) -> Vec<ClauseCoverage> {
-    catalogue::get()
-        .clauses
-        .iter()
-        .filter(|c| c.parent.is_none())
-        .map(|top| {
-            let prefix = format!("{}.", top.id);
-            let docs: Vec<String> = site
-                .docs
-                .iter()
-                .filter(|d| {
-                    d.level <= ed
-                        && d.data
-                            .front
-                            .clauses
-                            .iter()
-                            .any(|c| *c == top.id || c.starts_with(&prefix))
-                })
-                .map(|d| d.id.clone())
-                .collect();
-            let documents = docs
-                .iter()
-                .filter_map(|id| site.docs.iter().find(|d| &d.id == id))
-                .map(|d| site.link(d.kind, &d.id, ed))
-                .collect();
-            ClauseCoverage {
-                id: top.id.clone(),
-                title: top.title.clone(),
-                documents,
-            }
-        })
-        .collect()
+/// The scorecard edition `ed` publishes (`/readiness/` and
+/// `/api/readiness.json`): the whole of it in the top edition, the figures
+/// only from `readiness_visibility` up, nothing below.
+pub fn for_edition(site: &Site, ed: usize) -> Option<Readiness> {
+    let top = site.editions.len().saturating_sub(1);
+    if ed != top && ed < aggregate_level(site) {
+        return None;
+    }
+    let full = compute(site, top);
+    Some(if ed == top {
+        full
+    } else {
+        aggregate_only(full)
+    })
 }
 
 /// The lowest edition that may see the aggregate figures.
@@ -246,23 +223,7 @@ pub fn summary(r: &Readiness) -> String {
         r.without_assessment.len(),
         r.without_notice.len()
     );
-    let uncovered: Vec<&str> = r
-        .clauses
-        .iter()
-        .filter(|c| c.documents.is_empty())
-        .map(|c| c.id.as_str())
-        .collect();
-    let _ = writeln!(
-        s,
-        "  Clauses:   {} of {} (4-10) have documented information{}",
-        r.clauses_covered,
-        r.clauses.len(),
-        if uncovered.is_empty() {
-            String::new()
-        } else {
-            format!("; none for {}", uncovered.join(", "))
-        }
-    );
+    clauses::summary_lines(r, &mut s);
     s
 }
 
@@ -274,6 +235,8 @@ pub fn aggregate_only(mut r: Readiness) -> Readiness {
     r.controls_without_evidence.clear();
     for c in &mut r.clauses {
         c.documents.clear();
+        c.records.clear();
+        c.missing.clear();
     }
     r
 }

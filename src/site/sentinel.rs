@@ -309,6 +309,7 @@ fn entry_pieces<'s>(site: &'s Site, out: &mut Vec<Piece<'s>>) {
             .iter()
             .map(|e| (e.kind, e.id.as_str(), e.level)),
     );
+    all.extend(site.records.heads().iter().map(|h| (h.kind, h.id, h.level)));
     let mut fields: HashMap<(Kind, &str), Vec<&Arc<Parsed>>> = HashMap::new();
     for ((k, id, _), md) in &site.field_md {
         fields.entry((*k, id.as_str())).or_default().push(md);

@@ -16,6 +16,7 @@ use crate::site::links::{framework_label, LinkView};
 use serde::Serialize;
 
 mod contexts;
+pub mod records;
 mod registers;
 mod systems;
 pub use contexts::*;

@@ -25,6 +25,7 @@ mod layers;
 mod leak;
 mod passages;
 mod publish;
+mod records;
 mod robustness;
 mod rules;
 mod sentinel;

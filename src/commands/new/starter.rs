@@ -1,11 +1,13 @@
 //! `vouch new DIR`: a small starter project that builds and checks clean: all
 //! 38 Annex A controls listed, one AI system with its model and supplier, one
-//! policy that names the system it governs, one FAQ entry. The organisation's
+//! policy that names the system it governs, one FAQ entry, and one record of
+//! each of clauses 6.2, 7.2 and 9.1-10.2 (objective, competence, monitoring,
+//! a planned audit, a management review, an open nonconformity). The organisation's
 //! name is written once, in site.yaml: the other files say "the organisation"
 //! so renaming it there leaves nothing stale.
 
 use crate::core::catalogue;
-use crate::core::date::Date;
+use crate::core::date::{Date, Period, Unit};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -28,6 +30,90 @@ fn controls_yaml() -> String {
         }
     }
     s
+}
+
+fn months(today: Date, n: u32) -> Date {
+    today.plus(Period {
+        n,
+        unit: Unit::Months,
+    })
+}
+
+/// One AI objective (clause 6.2), measured today.
+fn objectives_yaml(today: Date) -> String {
+    format!(
+        "# AI objectives (clause 6.2): what the organisation aims for, how it is measured, the latest value.\n\
+         - id: obj-ai-inventory\n  objective: Every AI system in use is registered before first use\n  \
+         measure: Share of AI systems in use that have a system card, checked against the expense and SSO records.\n  \
+         target: 100%\n  owner: Head of AI Governance\n  due: {}\n  status: on-track\n  current: 100% (1 of 1)\n  \
+         measured: {today}\n  systems: [support-drafts]\n",
+        months(today, 12)
+    )
+}
+
+/// One competence record (clause 7.2) for the role that owns everything.
+fn competence_yaml(today: Date) -> String {
+    format!(
+        "# Competence (clause 7.2): one record per role named as an owner.\n\
+         - id: comp-head-ai-governance\n  role: Head of AI Governance\n  \
+         required: Runs the AI management system; knows ISO/IEC 42001 and AI risk assessment.\n  \
+         met_by: [training]\n  how: ISO/IEC 42001 foundation course.\n  reviewed: {today}\n  review_every: 12 months\n"
+    )
+}
+
+/// One monitoring entry (clause 9.1), measured today.
+fn monitoring_yaml(today: Date) -> String {
+    format!(
+        "# Monitoring and measurement (clause 9.1): stale once `measured` plus `frequency` has passed.\n\
+         - id: mon-draft-edits\n  title: Share of support drafts sent without edits\n  \
+         method: Monthly sample of 50 tickets from the helpdesk.\n  frequency: 3 months\n  \
+         result: 62% sent without edits; no wrong answer sent\n  measured: {today}\n  owner: Head of AI Governance\n  \
+         systems: [support-drafts]\n"
+    )
+}
+
+/// One planned internal audit (clause 9.2) covering clauses 4-10 and every control.
+fn audits_yaml(today: Date) -> String {
+    let controls: Vec<&str> = catalogue::get()
+        .controls
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    format!(
+        "# Internal audit programme (clause 9.2): the audits planned over the certification cycle.\n\
+         - id: ia-first\n  title: First internal audit of the AI management system\n  status: planned\n  date: {}\n  \
+         clauses: [\"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]\n  controls: [{}]\n  \
+         auditor: An auditor who does not run the AI management system\n",
+        months(today, 3),
+        controls.join(", ")
+    )
+}
+
+/// One management review (clause 9.3) with its 9.3.2 checklist.
+fn reviews_yaml(today: Date) -> String {
+    format!(
+        "# Management reviews (clause 9.3): `inputs` is the 9.3.2 checklist, each input and how it was considered.\n\
+         - id: mr-first\n  title: First management review\n  date: {today}\n  attendees: [Executive team, Head of AI Governance]\n  \
+         inputs:\n    previous_actions: First review; no earlier actions.\n    \
+         external_internal_issues: The organisation started using AI to draft support replies.\n    \
+         interested_parties: Customers asked whether AI drafts their support replies.\n    \
+         nonconformities: One opened (nc-first).\n    monitoring_results: The first draft-edit sample.\n    \
+         audit_results: No audit held yet; the first is planned.\n    improvement: Publish the AI policy on the trust centre.\n  \
+         decisions: Approved the AI policy and the audit programme.\n"
+    )
+}
+
+/// One open nonconformity (clause 10.2), due in three months.
+fn nonconformities_yaml(today: Date) -> String {
+    format!(
+        "# Nonconformities and corrective actions (clause 10.2): closed only with an effectiveness check.\n\
+         - id: nc-first\n  title: AI tools in use before they were registered\n  source: review\n  raised: {today}\n  \
+         description: The support team used an AI drafting tool before it had a system card.\n  \
+         root_cause: No step in purchasing asks whether a tool uses AI.\n  \
+         corrective_action: Add an AI question to the purchasing checklist.\n  owner: Head of AI Governance\n  \
+         due: {}\n  status: open\n  systems: [support-drafts]\n",
+        months(today, 3)
+    )
 }
 
 /// The starter project's files, relative to DIR.
@@ -95,6 +181,12 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
              controls: [A.2.2]\nvisibility: public\n"
                 .into(),
         ),
+        ("content/registers/objectives.yaml", objectives_yaml(today)),
+        ("content/registers/competence.yaml", competence_yaml(today)),
+        ("content/registers/monitoring.yaml", monitoring_yaml(today)),
+        ("content/registers/audits.yaml", audits_yaml(today)),
+        ("content/registers/reviews.yaml", reviews_yaml(today)),
+        ("content/registers/nonconformities.yaml", nonconformities_yaml(today)),
         ("content/evidence/README.md", "Evidence files referenced with `kind: file` live here.\n".into()),
         // Everything vouch writes by default lands under site/: the editions
         // (`vouch build`) and the exports (`vouch export cards`).

@@ -77,6 +77,12 @@ impl Site {
         }
         self.register_list_jobs(&mut jobs);
         self.system_list_jobs(&mut jobs);
+        for (h, lists, _) in self.records.refs() {
+            for (field, kind, ids) in lists {
+                let from = (h.kind, h.id.to_string());
+                jobs.push((from, h.loc.clone(), field, vec![field], kind, ids));
+            }
+        }
         for c in &self.config.certifications {
             // Certifications sit on the home page, which is no entity.
             let from = (Kind::Page, "index".to_string());
@@ -326,6 +332,11 @@ impl Site {
                 if let Some(t) = t {
                     fields.push((Kind::System, s.id.clone(), name, t.clone(), s.loc.clone()));
                 }
+            }
+        }
+        for (h, _, md) in self.records.refs() {
+            for (name, t) in md {
+                fields.push((h.kind, h.id.to_string(), name, t, h.loc.clone()));
             }
         }
         fields

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 mod edges;
+pub mod records;
 
 /// The kind of a Markdown document.
 fn kind_of_doc(k: DocKind) -> Kind {
@@ -69,6 +70,8 @@ pub struct Site {
     pub suppliers: Vec<Entity<SupplierEntry>>,
     pub faq: Vec<Entity<FaqEntry>>,
     pub systems: Vec<Entity<SystemCard>>,
+    /// The records of clauses 6.2, 7.2 and 9.1-10.2 (`model::records`).
+    pub records: records::Records,
     /// (kind, id) -> (position in its list, edition level, title).
     /// Nested by kind so a lookup borrows the id instead of allocating a key.
     index: HashMap<Kind, HashMap<String, (usize, usize, String)>>,
@@ -157,6 +160,7 @@ struct Entities {
     suppliers: Vec<Entity<SupplierEntry>>,
     faq: Vec<Entity<FaqEntry>>,
     systems: Vec<Entity<SystemCard>>,
+    records: records::Records,
 }
 
 /// Turns parsed documents into entities, reporting unknown visibilities.
@@ -257,6 +261,7 @@ fn all_entities(
         diags,
         |s: &SystemCard| (s.id.clone(), s.name.clone(), s.visibility.clone()),
     );
+    let records = records::Records::build(parsed.records, sources, eds, diags);
     Entities {
         docs,
         controls,
@@ -265,6 +270,7 @@ fn all_entities(
         suppliers,
         faq,
         systems,
+        records,
     }
 }
 
@@ -295,6 +301,7 @@ pub fn build(
         suppliers: all.suppliers,
         faq: all.faq,
         systems: all.systems,
+        records: all.records,
         index: HashMap::new(),
         doc_md: Vec::new(),
         field_md: HashMap::new(),
@@ -334,6 +341,10 @@ impl Site {
         add!(self.suppliers);
         add!(self.faq);
         add!(self.systems);
+        for h in self.records.heads() {
+            let (id, title) = (h.id.to_string(), h.title.to_string());
+            all.push((h.kind, id, h.pos, h.level, title, h.loc.clone()));
+        }
         for (kind, id, pos, level, title, loc) in all {
             // Documents of every kind share the URL space of their folder only,
             // but policies and pages are both documents: index by kind.
@@ -369,6 +380,7 @@ impl Site {
             Kind::Scope | Kind::Policy | Kind::Assessment | Kind::Notice | Kind::Page => {
                 &self.docs.get(pos)?.loc
             }
+            _ => self.records.loc(kind, pos)?,
         })
     }
 

@@ -2,6 +2,7 @@
 //! its source location. Every error becomes a diagnostic at `file:line:column`
 //! counted from the top of the file; a broken item does not stop the others.
 
+pub mod records;
 pub mod rules;
 pub mod types;
 
@@ -45,6 +46,8 @@ pub struct Parsed {
     pub suppliers: Vec<Item<SupplierEntry>>,
     pub faq: Vec<Item<FaqEntry>>,
     pub systems: Vec<Item<SystemCard>>,
+    /// The records of clauses 6.2, 7.2 and 9.1-10.2.
+    pub records: records::ParsedRecords,
     /// Entities that failed to parse, as (kind name, id): references to them
     /// are not reported again, so one mistake gives one error.
     pub broken: Vec<(&'static str, String)>,
@@ -100,6 +103,7 @@ pub fn parse_cached(loaded: &Loaded, diags: &mut Vec<Diagnostic>, cache: Option<
             Register::Risks => p.risks = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
             Register::Suppliers => p.suppliers = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
             Register::Faq => p.faq = memo(cache, s, f, diags, |d| parse_list(s, f, d)),
+            _ => records::parse_register(&mut p.records, *reg, cache, s, f, diags),
         }
     }
     for file in &loaded.systems {
@@ -164,6 +168,12 @@ fn register_kind_name(r: Register) -> &'static str {
         Register::Risks => "risk",
         Register::Suppliers => "supplier",
         Register::Faq => "faq",
+        Register::Objectives => "objective",
+        Register::Competence => "competence",
+        Register::Monitoring => "monitoring",
+        Register::Audits => "audit",
+        Register::Reviews => "review",
+        Register::Nonconformities => "nonconformity",
     }
 }
 

@@ -22,6 +22,7 @@ macro_rules! kebab_enum {
         }
     };
 }
+pub(crate) use kebab_enum;
 
 kebab_enum!(
     /// Implementation status of an applicable control.
@@ -85,11 +86,11 @@ fn string_like<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     String::deserialize(d)
 }
 
-fn opt_string_like<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(super) fn opt_string_like<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     string_like(d).map(Some)
 }
 
-fn vec_string_like<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub(super) fn vec_string_like<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     struct W(#[serde(deserialize_with = "string_like")] String);
     Ok(Vec::<W>::deserialize(d)?.into_iter().map(|w| w.0).collect())
@@ -120,6 +121,10 @@ pub struct SiteConfig {
     /// Lowest edition that shows the aggregate readiness figures (default: internal only).
     #[serde(default)]
     pub readiness_visibility: Option<String>,
+    /// The certification cycle the internal audit programme must cover
+    /// (default 3 years).
+    #[serde(default)]
+    pub certification_cycle: Option<Period>,
 }
 
 /// The default edition ladder.

@@ -4,6 +4,7 @@
 mod documents;
 mod evidence;
 pub mod paths;
+mod records;
 mod registers;
 mod systems;
 
@@ -26,6 +27,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     registers::risks(site, &mut d);
     registers::certifications(site, &mut d);
     paths::paths(site, &mut d);
+    records::records(site, &mut d);
     d
 }
 
@@ -78,6 +80,9 @@ fn ids(site: &Site, d: &mut Vec<Diagnostic>) {
     each!(site.suppliers);
     each!(site.faq);
     each!(site.systems);
+    for h in site.records.heads() {
+        check(h.kind, h.id, h.loc);
+    }
     for e in site
         .docs
         .iter()

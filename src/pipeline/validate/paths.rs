@@ -217,6 +217,15 @@ pub fn aliases(site: &Site) -> Vec<AliasAt<'_>> {
     each!(site.suppliers, aliases);
     each!(site.faq, aliases);
     each!(site.systems, aliases);
+    for h in site.records.heads() {
+        v.extend(h.aliases.iter().map(|a| AliasAt {
+            alias: a,
+            kind: h.kind,
+            id: h.id,
+            level: h.level,
+            loc: h.loc,
+        }));
+    }
     v
 }
 

@@ -10,6 +10,7 @@
 mod annex_iv;
 pub mod cards;
 pub mod oscal;
+mod oscal_records;
 
 use crate::pipeline::model::Site;
 use crate::pipeline::write::OutFile;

@@ -46,7 +46,7 @@ fn requirement(site: &Site, c: &Entity<ControlEntry>, owner: &str, ed: usize) ->
             c.id, c.title
         )
     });
-    let links: Vec<Value> = e
+    let mut links: Vec<Value> = e
         .evidence
         .iter()
         .filter_map(|id| site.evidence.iter().find(|x| &x.id == id))
@@ -60,6 +60,9 @@ fn requirement(site: &Site, c: &Entity<ControlEntry>, owner: &str, ed: usize) ->
     if let Some(o) = e.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         props.push(prop("control-owner", o));
     }
+    let (record_props, record_links) = super::oscal_records::control_records(site, &c.id, ed);
+    props.extend(record_props.iter().map(|(n, v)| prop(n, v)));
+    links.extend(record_links);
     let mut r = json!({
         "uuid": uuid(site, &format!("requirement/{owner}/{}", c.id)),
         "control-id": c.id,

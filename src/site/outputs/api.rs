@@ -249,10 +249,18 @@ fn pretty(doc: &impl Serialize) -> Vec<u8> {
 /// The four API files of edition `ed`.
 pub fn files(site: &Site, ed: usize) -> Vec<OutFile> {
     let b = base(site);
-    vec![
+    let mut v = vec![
         ("/api/controls.json".into(), pretty(&controls(site, ed, &b))),
         ("/api/systems.json".into(), pretty(&systems(site, ed, &b))),
         ("/api/faq.json".into(), pretty(&faq(site, ed, &b))),
         ("/api/evidence.json".into(), pretty(&evidence(site, ed, &b))),
-    ]
+    ];
+    if let Some(r) = crate::site::readiness::for_edition(site, ed) {
+        v.push(("/api/readiness.json".into(), pretty(&r)));
+    }
+    let records = crate::site::views::records::api_records(site, ed, &b);
+    if !records.records.is_empty() {
+        v.push(("/api/records.json".into(), pretty(&records)));
+    }
+    v
 }

@@ -39,6 +39,11 @@ pub struct HomePage<'a, E> {
     pub pages: Vec<DocLink<'a>>,
     pub faq_count: usize,
     pub supplier_count: usize,
+    /// `[covered, total]` sub-clauses of 4-10 from the readiness scorecard,
+    /// where the edition shows readiness.
+    pub clauses_covered: Option<(usize, usize)>,
+    /// `[register heading, URL, count]` of each record register the edition sees.
+    pub records: Vec<(&'static str, String, usize)>,
     pub reuse: ReuseView,
     pub reuse_definition: &'static str,
     pub crosswalks: Vec<CrosswalkLink<'a>>,
