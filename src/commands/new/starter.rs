@@ -57,7 +57,10 @@ fn competence_yaml(today: Date) -> String {
         "# Competence (clause 7.2): one record per role named as an owner.\n\
          - id: comp-head-ai-governance\n  role: Head of AI Governance\n  \
          required: Runs the AI management system; knows ISO/IEC 42001 and AI risk assessment.\n  \
-         met_by: [training]\n  how: ISO/IEC 42001 foundation course.\n  reviewed: {today}\n  review_every: 12 months\n"
+         met_by: [training]\n  how: ISO/IEC 42001 foundation course.\n  reviewed: {today}\n  review_every: 12 months\n\
+         - id: comp-head-of-support\n  role: Head of Support\n  \
+         required: Owns the support assistant; reviews AI-drafted replies and knows their limits.\n  \
+         met_by: [training]\n  how: Internal training on reviewing AI drafts.\n  reviewed: {today}\n  review_every: 12 months\n"
     )
 }
 
