@@ -5,6 +5,7 @@ mod documents;
 mod evidence;
 pub mod paths;
 mod registers;
+mod requirements;
 
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::{Kind, RESERVED};
@@ -18,6 +19,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     ids(site, &mut d);
     references(site, &mut d);
     registers::controls(site, &mut d);
+    requirements::requirements(site, &mut d);
     evidence::evidence(site, &mut d);
     documents::documents(site, &mut d);
     registers::systems(site, &mut d);
