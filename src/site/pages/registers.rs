@@ -28,6 +28,7 @@ fn control_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         &SoaPage {
             controls,
             counts: soa_counts(site, ed),
+            annex: crate::site::readiness::annex_a(site, ed),
         },
         None,
     ));
