@@ -32,7 +32,7 @@ pub fn requirements(site: &Site, d: &mut Vec<Diagnostic>) {
                     .frameworks
                     .get(key)
                     .map_or("ISO/IEC 42001", |f| f.label.as_str());
-                let hint = match did_you_mean(id, cat.requirement_ids(key).into_iter()) {
+                let hint = match did_you_mean(id, cat.requirement_ids(key)) {
                     Some(m) => {
                         format!("did you mean `{m}`? ({label} ids are listed in docs/exports.md)")
                     }
