@@ -204,9 +204,11 @@ pub struct Readiness {
 
 /// Computes the scorecard over everything edition `ed` can see.
 pub fn compute(site: &Site, ed: usize) -> Readiness {
-    let (a, missing) = annex_counts(site, ed);
-    let total = a.implemented + a.partial + a.planned + a.not_started + a.excluded;
-    let applicable = total - a.excluded;
+    // The Annex A counts are those of the headline figure: one function for both.
+    let figure = annex_a(site, ed);
+    let a = figure.counts.clone();
+    let (total, applicable) = (figure.listed, figure.applicable);
+    let missing = without_evidence(site, ed);
     let (e, stale) = evidence_counts(site, ed, missing.len());
     let systems: Vec<_> = site
         .systems
@@ -224,7 +226,7 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
     let without_assessment = lacking(|s| s.impact_assessment.is_none());
     let without_notice = lacking(|s| s.notice.is_none());
     Readiness {
-        figure: annex_a(site, ed),
+        figure,
         without_assessment_count: without_assessment.len(),
         without_notice_count: without_notice.len(),
         without_assessment,
@@ -247,28 +249,15 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
     }
 }
 
-/// Counts Annex A controls by status, and links every applicable control
-/// (Annex A or not) that is implemented or partial but cites no evidence.
-fn annex_counts(site: &Site, ed: usize) -> (AnnexCounts, Vec<LinkView>) {
-    let mut a = AnnexCounts::default();
-    let mut missing = Vec::new();
-    for c in site.controls.iter().filter(|c| c.level <= ed) {
-        let annex = c.id.starts_with("A.");
-        if !c.data.applicable {
-            a.excluded += annex as usize;
-            continue;
-        }
-        match c.data.status {
-            Some(Status::Implemented) | Some(Status::Partial) if c.data.evidence.is_empty() => {
-                missing.push(site.link(Kind::Control, &c.id, ed))
-            }
-            _ => {}
-        }
-        if annex {
-            count_status(&mut a, &c.data);
-        }
-    }
-    (a, missing)
+/// Links every applicable control (Annex A or not) that is implemented or
+/// partial but cites no evidence.
+fn without_evidence(site: &Site, ed: usize) -> Vec<LinkView> {
+    site.controls
+        .iter()
+        .filter(|c| c.level <= ed && c.data.applicable && c.data.evidence.is_empty())
+        .filter(|c| matches!(c.data.status, Some(Status::Implemented | Status::Partial)))
+        .map(|c| site.link(Kind::Control, &c.id, ed))
+        .collect()
 }
 
 /// Counts evidence by freshness (with `missing` controls without evidence)
