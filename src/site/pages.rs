@@ -4,7 +4,6 @@
 use crate::core::kinds::Kind;
 use crate::core::routes::url;
 use crate::pipeline::model::Site;
-use crate::site::readiness::tier_counts;
 use crate::site::views::*;
 use serde::Serialize;
 use serde_json::Value;

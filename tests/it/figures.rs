@@ -264,6 +264,19 @@ fn retired_systems_are_counted_apart_from_the_tiers() {
     }
     let readiness = main_of(&page(&out, "internal", "/readiness/"));
     assert!(readiness.contains("and 1 retired, counted apart from the tiers"));
+    let systems = main_of(&page(&out, "public", "/systems/"));
+    let s = &api(&out, "public")["systems"];
+    let tiles: u64 = s["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| n(&t[1]))
+        .sum();
+    assert_eq!(tiles, n(&s["in_use"]));
+    assert!(systems.contains(&format!(
+        "{} AI systems in use or in development; 1 retired, listed below but not counted in a tier",
+        n(&s["in_use"])
+    )));
 }
 
 #[test]

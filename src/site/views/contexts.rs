@@ -148,8 +148,10 @@ pub struct ControlPage {
 pub struct SystemsPage {
     /// Summary views: no `*_html` fields, no backlinks.
     pub systems: Vec<SystemView>,
-    /// `[tier, count]` pairs, every tier.
+    /// `[tier, count]` pairs, every tier: systems in use (retired ones apart).
     pub tiers: Vec<(String, usize)>,
+    /// Systems in use per tier and retired systems (the home page's figure).
+    pub system_counts: SystemsFigure,
 }
 
 /// `system.html`: one AI system.
