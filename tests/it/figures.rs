@@ -150,9 +150,22 @@ fn every_page_and_the_api_show_the_same_figures_in_each_edition() {
 
 #[test]
 fn a_lower_edition_readiness_scorecard_shows_the_whole_aims_figures() {
-    // Larkspur publishes the scorecard to customers (`readiness_visibility`):
-    // its aggregate figures are those of the whole AIMS, as documented.
-    let (_tmp, out) = build_on(Path::new("/work/shared/eval/larkspur"), TODAY);
+    // With `readiness_visibility: customer` the scorecard is published to
+    // customers with the aggregate figures of the whole AIMS, as documented;
+    // every other page of the customer edition shows its own figures.
+    let dir = temp_copy("editions");
+    let c = dir.path().join("content");
+    edit(
+        &c.join("site.yaml"),
+        "frameworks: [iso42001]",
+        "frameworks: [iso42001, iso27001]\nreadiness_visibility: customer",
+    );
+    edit(
+        &c.join("registers/controls.yaml"),
+        "  evidence: [ev-canaryint-review]\n",
+        "  evidence: [ev-canaryint-review]\n  maps_to:\n    iso27001: [A.5.7]\n",
+    );
+    let (_tmp, out) = build_on(dir.path(), TODAY);
     assert_pages_agree_with_api(&out, "customer", Some("internal"));
     assert_pages_agree_with_api(&out, "internal", Some("internal"));
     let readiness = main_of(&page(&out, "customer", "/readiness/"));
