@@ -22,12 +22,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The framework id of ISO/IEC 42001 itself, which gets no crosswalk page.
 pub const ISO42001: &str = "iso42001";
 
-/// How coverage is defined, shown on every crosswalk page and in docs/exports.md.
-pub const COVERAGE_DEFINITION: &str = "Coverage is the share of the requirements listed on this page that are covered by at least one control that is visible here, applicable and implemented. A requirement is listed when one of our controls maps to it (and, for the NIST AI RMF, when the reference crosswalk relates it to ISO/IEC 42001). Partial, planned and excluded controls are shown but do not count as covering.";
+/// How coverage is defined, shown beside every coverage figure (home, crosswalk
+/// pages, `/api/figures.json`) and in docs/exports.md.
+pub const COVERAGE_DEFINITION: &str = "Coverage is the share of the framework's requirements that apply to us, mapped or not, that at least one control shown here covers: the control is applicable, implemented and backed by at least one evidence record that is current (collected within its review period). The requirements that apply are every ISO/IEC 27001:2022 clause (4 to 10) and Annex A control, every NIST AI RMF 1.0 subcategory, the SOC 2 common criteria plus each further Trust Services category we map to, and the EU AI Act articles whose obligations fall on the AI Act roles of our systems in use. Requirements we map to that do not apply are listed apart as not applicable and not counted. Partial, planned and excluded controls, and controls whose evidence is stale or undated, are shown but do not cover.";
 
-/// How evidence reuse is defined, shown on the home page, the readiness
-/// scorecard and in docs/exports.md.
-pub const REUSE_DEFINITION: &str = "Annex A controls that are applicable, implemented or partial, have at least one evidence item, and also map to a requirement of another framework: the same evidence supports both.";
+/// How evidence reuse is defined, shown beside the figure (home page,
+/// crosswalk index, readiness scorecard, `/api/figures.json`) and in docs/exports.md.
+pub const REUSE_DEFINITION: &str = "Annex A controls that are applicable, implemented or partial and backed by at least one current evidence record (collected within its review period), counted when they also map to a requirement of ISO/IEC 27001:2022 or SOC 2: the same evidence serves both audits. Mappings to the NIST AI RMF or the EU AI Act are not counted (no audit reuses evidence for them), nor is stale or undated evidence.";
+
+/// The frameworks whose audits can reuse ISO/IEC 42001 evidence (see [`REUSE_DEFINITION`]).
+pub const AUDITED: &[&str] = &["iso27001", "soc2"];
 
 /// Attribution of the NIST AI RMF reference crosswalk.
 pub const NIST_SOURCE: &str = "NIST AI RMF to ISO/IEC 42001 crosswalk, Microsoft, listed by the NIST AI Resource Center; related, not equivalent";
@@ -47,7 +51,10 @@ pub struct CoverView {
     pub fresh: usize,
     /// True when only the reference crosswalk relates it (no own `maps_to`).
     pub reference_only: bool,
-    /// Applicable and implemented: counts towards coverage.
+    /// At least one evidence item it cites is current, counting items the
+    /// edition may not list ("available on request").
+    pub current: bool,
+    /// Applicable, implemented and with current evidence: counts towards coverage.
     pub covers: bool,
 }
 
@@ -70,11 +77,20 @@ pub struct CrosswalkView {
     pub framework: String,
     pub label: String,
     pub url: String,
+    /// Every requirement that applies to us, mapped or not.
     pub requirements: Vec<RequirementView>,
+    /// Requirements our controls map to that do not apply to us (not counted).
+    pub not_applicable: Vec<RequirementView>,
+    /// Requirements that apply (the denominator of `pct`).
     pub total: usize,
     pub covered: usize,
-    /// Covered share of `total`, rounded down, 0-100.
+    /// Covered share of `total`, rounded down, 0-100 (0 when nothing applies).
     pub pct: usize,
+    /// False when no requirement of the framework applies (e.g. no system in
+    /// scope of the EU AI Act): the figure is "not applicable", not a percentage.
+    pub applicable: bool,
+    /// Which requirements apply, in one sentence.
+    pub scope: String,
     /// True when the NIST reference crosswalk contributed rows.
     pub has_reference: bool,
 }
@@ -82,9 +98,9 @@ pub struct CrosswalkView {
 /// The "audit once, comply many" figure.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReuseView {
-    /// Annex A controls whose evidence also supports another framework.
+    /// Annex A controls whose current evidence also serves an ISO/IEC 27001 or SOC 2 audit.
     pub count: usize,
-    /// Annex A controls that are applicable, implemented or partial, with evidence.
+    /// Annex A controls that are applicable, implemented or partial, with current evidence.
     pub with_evidence: usize,
     /// (framework label, controls reused for it).
     pub frameworks: Vec<(String, usize)>,
@@ -158,6 +174,43 @@ pub fn targets(site: &Site, framework: &str, ids: &[String]) -> Vec<TargetView> 
         .collect()
 }
 
+/// The EU AI Act operator roles recorded for a system (`none` is no role).
+/// The one place that reads the field, so a list of roles per system changes
+/// only this function.
+pub fn system_ai_act_roles(card: &SystemCard) -> Vec<AiActRole> {
+    card.ai_act_roles()
+        .into_iter()
+        .filter(|r| *r != AiActRole::None)
+        .collect()
+}
+
+/// The organisation's EU AI Act roles: those of the systems edition `ed`
+/// sees that are not retired, in declaration order.
+pub fn organisation_ai_act_roles(site: &Site, ed: usize) -> Vec<AiActRole> {
+    let held: BTreeSet<AiActRole> = site
+        .systems
+        .iter()
+        .filter(|s| s.level <= ed && s.data.lifecycle != Lifecycle::Retired)
+        .flat_map(|s| system_ai_act_roles(&s.data))
+        .collect();
+    AiActRole::ALL
+        .iter()
+        .copied()
+        .filter(|r| held.contains(r))
+        .collect()
+}
+
+/// Whether a control cites at least one current evidence item. Items the
+/// edition may not list count too: the control says "further evidence on
+/// request", and receipts already show their dates.
+pub fn has_current_evidence(site: &Site, control: &ControlEntry) -> bool {
+    control.evidence.iter().any(|id| {
+        site.evidence
+            .iter()
+            .any(|e| &e.id == id && is_fresh(site, &e.data))
+    })
+}
+
 /// Whether an evidence item is within its review period on `site.today`.
 pub fn is_fresh(site: &Site, e: &EvidenceEntry) -> bool {
     e.freshness(site.today) == Freshness::Current
@@ -182,6 +235,7 @@ fn cover(site: &Site, c: &Entity<ControlEntry>, ed: usize, reference_only: bool)
         .then_some(e.status.map(|s| s.as_str()))
         .flatten();
     let (evidence, fresh) = evidence_counts(site, &e.evidence, ed);
+    let current = has_current_evidence(site, e);
     CoverView {
         control: site.link(Kind::Control, &c.id, ed),
         applicable: e.applicable,
@@ -189,7 +243,8 @@ fn cover(site: &Site, c: &Entity<ControlEntry>, ed: usize, reference_only: bool)
         evidence,
         fresh,
         reference_only,
-        covers: e.applicable && e.status == Some(Status::Implemented),
+        current,
+        covers: e.applicable && e.status == Some(Status::Implemented) && current,
     }
 }
 
@@ -233,7 +288,9 @@ fn rows(site: &Site, framework: &str, ed: usize) -> Rows {
         site.controls.iter().filter(|c| c.level <= ed).collect();
     let mut rows = Rows::new();
     for c in &visible {
-        for id in c.data.maps_to.get(framework).into_iter().flatten() {
+        let ids = c.data.maps_to.get(framework).into_iter().flatten();
+        // An unknown id is refused by validation (E052); never shown as covered.
+        for id in ids.filter(|id| catalogue::get().is_requirement(framework, id)) {
             let row = rows.entry(id.clone()).or_default();
             if !row.0.iter().any(|v| v.control.id.as_deref() == Some(&c.id)) {
                 row.0.push(cover(site, c, ed, false));
@@ -259,27 +316,119 @@ fn rows(site: &Site, framework: &str, ed: usize) -> Rows {
     rows
 }
 
-/// The crosswalk of one framework as edition `ed` sees it.
+/// The requirements of `framework` that apply to us as edition `ed` sees
+/// the register (`mapped`: the ids its visible controls map to), and the
+/// sentence that says which. See `data/requirements.yaml`.
+fn applicable_ids(
+    site: &Site,
+    framework: &str,
+    ed: usize,
+    mapped: &BTreeSet<&str>,
+) -> (BTreeSet<String>, String) {
+    let Some(list) = catalogue::get().frameworks.get(framework) else {
+        return (BTreeSet::new(), String::new());
+    };
+    let all = |keep: &dyn Fn(&catalogue::Requirement) -> bool| -> BTreeSet<String> {
+        list.requirements
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    match framework {
+        "soc2" => {
+            let groups: Vec<&catalogue::Group> = list
+                .groups
+                .iter()
+                .filter(|g| {
+                    g.always
+                        || list.requirements.iter().any(|r| {
+                            r.group.as_deref() == Some(&g.key) && mapped.contains(r.id.as_str())
+                        })
+                })
+                .collect();
+            let names: Vec<&str> = groups.iter().map(|g| g.label.as_str()).collect();
+            let keys: BTreeSet<&str> = groups.iter().map(|g| g.key.as_str()).collect();
+            let ids = all(&|r| r.group.as_deref().is_some_and(|g| keys.contains(g)));
+            let note = format!(
+                "The {} criteria of the Trust Services categories that apply to us: {} (the common criteria always; another category once we map a control to it).",
+                ids.len(),
+                names.join(", ")
+            );
+            (ids, note)
+        }
+        "eu_ai_act" => {
+            let roles: Vec<&str> = organisation_ai_act_roles(site, ed)
+                .iter()
+                .map(|r| r.as_str())
+                .collect();
+            if roles.is_empty() {
+                let note = "Not applicable: none of our AI systems in use has an EU AI Act operator role (provider, deployer, importer, distributor or authorised representative).".to_string();
+                return (BTreeSet::new(), note);
+            }
+            let ids = all(&|r| r.roles.iter().any(|x| roles.contains(&x.as_str())));
+            let note = format!(
+                "The {} articles that state obligations for our EU AI Act roles: {}.",
+                ids.len(),
+                roles.join(", ")
+            );
+            (ids, note)
+        }
+        _ => {
+            let ids = all(&|_| true);
+            let note = format!("All {} requirements of {}.", ids.len(), list.label);
+            (ids, note)
+        }
+    }
+}
+
+fn requirement_view(
+    framework: &str,
+    id: String,
+    (mut controls, reference_clauses): (Vec<CoverView>, Vec<String>),
+) -> RequirementView {
+    controls.sort_by_key(|c| natural_key(c.control.id.as_deref().unwrap_or("")));
+    let title = catalogue::get()
+        .frameworks
+        .get(framework)
+        .and_then(|f| f.get(&id))
+        .and_then(|r| r.label.clone());
+    RequirementView {
+        anchor: anchor(&id),
+        title,
+        covered: controls.iter().any(|c| c.covers),
+        id,
+        controls,
+        reference_clauses,
+    }
+}
+
+/// The crosswalk of one framework as edition `ed` sees it: every requirement
+/// that applies (covered or not), and apart from them the mapped ones that do not.
 pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
     let has_reference = framework == "nist_ai_rmf";
-    let titles = &catalogue::get().ai_act_titles;
-    let mut requirements: Vec<RequirementView> = rows(site, framework, ed)
-        .into_iter()
-        .map(|(id, (mut controls, reference_clauses))| {
-            controls.sort_by_key(|c| natural_key(c.control.id.as_deref().unwrap_or("")));
-            RequirementView {
-                anchor: anchor(&id),
-                title: (framework == "eu_ai_act")
-                    .then(|| titles.get(&id).cloned())
-                    .flatten(),
-                covered: controls.iter().any(|c| c.covers),
-                id,
-                controls,
-                reference_clauses,
-            }
-        })
+    let mut rows = rows(site, framework, ed);
+    let mapped: BTreeSet<&str> = rows
+        .iter()
+        .filter(|(_, (c, _))| c.iter().any(|c| !c.reference_only))
+        .map(|(id, _)| id.as_str())
         .collect();
+    let (applies, scope) = applicable_ids(site, framework, ed, &mapped);
+    for id in &applies {
+        rows.entry(id.clone()).or_default();
+    }
+    let (mut requirements, mut not_applicable) = (Vec::new(), Vec::new());
+    for (id, row) in rows {
+        let r = requirement_view(framework, id, row);
+        if applies.contains(&r.id) {
+            requirements.push(r);
+        } else if r.controls.iter().any(|c| !c.reference_only) {
+            // Mapped by one of our controls, but not a requirement that applies to us.
+            not_applicable.push(r);
+        }
+    }
     requirements.sort_by_key(|r| natural_key(&r.id));
+    not_applicable.sort_by_key(|r| natural_key(&r.id));
     let total = requirements.len();
     let covered = requirements.iter().filter(|r| r.covered).count();
     CrosswalkView {
@@ -287,10 +436,13 @@ pub fn crosswalk(site: &Site, framework: &str, ed: usize) -> CrosswalkView {
         label: framework_label(framework),
         url: crosswalk_url(framework),
         pct: percent(covered, total),
+        applicable: total > 0,
+        scope,
         total,
         covered,
         has_reference,
         requirements,
+        not_applicable,
     }
 }
 
@@ -311,29 +463,31 @@ pub fn all(site: &Site, ed: usize) -> Vec<CrosswalkView> {
 pub fn reuse(site: &Site, ed: usize) -> ReuseView {
     let mut v = ReuseView::default();
     let mut per: BTreeMap<String, usize> = BTreeMap::new();
+    let cat = catalogue::get();
     for c in site.controls.iter().filter(|c| c.level <= ed) {
         let e = &c.data;
         let active = matches!(e.status, Some(Status::Implemented | Status::Partial));
-        if catalogue::get().control(&c.id).is_none()
-            || !e.applicable
-            || !active
-            || e.evidence.is_empty()
-        {
+        if cat.control(&c.id).is_none() || !e.applicable || !active {
+            continue;
+        }
+        if !has_current_evidence(site, e) {
             continue;
         }
         v.with_evidence += 1;
-        let others: Vec<&String> = e
+        let audited: Vec<&String> = e
             .maps_to
             .iter()
-            .filter(|(f, ids)| f.as_str() != ISO42001 && !ids.is_empty())
+            .filter(|(f, ids)| {
+                AUDITED.contains(&f.as_str()) && ids.iter().any(|id| cat.is_requirement(f, id))
+            })
             .map(|(f, _)| f)
             .collect();
-        if others.is_empty() {
+        if audited.is_empty() {
             continue;
         }
         v.count += 1;
         v.controls.push(site.link(Kind::Control, &c.id, ed));
-        for f in others {
+        for f in audited {
             *per.entry(f.clone()).or_default() += 1;
         }
     }

@@ -136,11 +136,11 @@ fn soa_csv(site: &Site, ed: usize) -> Vec<u8> {
                 .trim()
                 .to_string();
         }
-        let status = e
-            .status
-            .filter(|_| e.applicable)
-            .map(|s| s.as_str())
-            .unwrap_or("");
+        // An excluded control says so rather than leaving the cell empty.
+        let status = match (e.applicable, e.status) {
+            (false, _) => "excluded",
+            (true, s) => s.map(|s| s.as_str()).unwrap_or(""),
+        };
         let just = site
             .field_html(Kind::Control, &c.id, "justification", ed)
             .map(|r| r.text.trim().to_string())
@@ -422,6 +422,7 @@ pub const GENERATED_FILES: &[&str] = &[
     "/api/systems.json",
     "/api/faq.json",
     "/api/evidence.json",
+    "/api/figures.json",
     "/soa.csv",
     "/feed.xml",
     "/sitemap.xml",

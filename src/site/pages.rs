@@ -4,7 +4,6 @@
 use crate::core::kinds::Kind;
 use crate::core::routes::url;
 use crate::pipeline::model::Site;
-use crate::site::readiness::tier_counts;
 use crate::site::views::*;
 use serde::Serialize;
 use serde_json::Value;
@@ -206,8 +205,11 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
             .filter(|s| s.level <= ed)
             .map(|s| system_view(site, s, ed, false))
             .collect(),
-        tiers: tier_counts(site, ed),
+        tiers: crate::site::readiness::tier_counts_in_use(site, ed),
+        system_counts: crate::site::readiness::systems(site, ed),
         soa: soa_counts(site, ed),
+        annex: crate::site::readiness::annex_a(site, ed),
+        coverage_definition: crate::site::crosswalk::COVERAGE_DEFINITION,
         policies: visible(Kind::Policy)
             .map(|d| DocSummary {
                 title: &d.title,
@@ -236,6 +238,7 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
                 pct: c.pct,
                 covered: c.covered,
                 total: c.total,
+                applicable: c.applicable,
             })
             .collect(),
         exports: crate::site::export::listing(site, ed),

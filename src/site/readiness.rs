@@ -10,6 +10,7 @@ use crate::core::kinds::Kind;
 use crate::pipeline::model::Site;
 use crate::pipeline::parse::rules::Freshness;
 use crate::pipeline::parse::types::*;
+use crate::site::crosswalk;
 use crate::site::links::LinkView;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,9 +40,142 @@ pub struct EvidenceCounts {
 pub mod clauses;
 pub use clauses::{ClauseCoverage, Gap};
 
+/// How the Annex A figure is defined, shown beside it on the home page, the
+/// Statement of Applicability, the readiness scorecard and in `/api/figures.json`.
+pub const ANNEX_A_DEFINITION: &str = "Of the ISO/IEC 42001 Annex A controls listed here, those that apply to us and are implemented with current evidence: status implemented and at least one cited evidence record collected within its review period (records available on request included). A control whose evidence is stale or undated is counted as implemented but not as evidenced.";
+
+/// Annex A controls an edition does not list, by the edition that first lists them.
+#[derive(Debug, Serialize, Clone, PartialEq, Eq)]
+pub struct Further {
+    pub edition: String,
+    pub count: usize,
+}
+
+/// The Annex A headline figure of one edition: the one function behind the
+/// home page, the Statement of Applicability, the readiness scorecard and the
+/// API (see [`annex_a`]).
+#[derive(Debug, Serialize, Clone, PartialEq, Eq)]
+pub struct AnnexFigure {
+    /// Annex A controls in ISO/IEC 42001 (public knowledge: 38).
+    pub catalogue: usize,
+    /// Annex A controls this edition lists.
+    pub listed: usize,
+    /// Status counts of the listed controls.
+    pub counts: AnnexCounts,
+    /// Listed controls that apply (not excluded).
+    pub applicable: usize,
+    /// Applicable, implemented and with at least one current evidence item.
+    pub evidenced: usize,
+    /// `evidenced` share of `applicable`, rounded down, 0-100.
+    pub evidenced_pct: usize,
+    /// Controls this edition does not list, per higher edition: only their
+    /// number, never their ids or status.
+    pub further: Vec<Further>,
+    /// "8 further Annex A controls are listed in the customer edition." (None when all are listed.)
+    pub further_note: Option<String>,
+    pub definition: &'static str,
+}
+
+/// The Annex A figure of edition `ed` (see [`ANNEX_A_DEFINITION`]). The
+/// number of controls a higher edition adds is safe to show (the catalogue
+/// total is public); their status is not counted here.
+pub fn annex_a(site: &Site, ed: usize) -> AnnexFigure {
+    let cat = catalogue::get();
+    let mut counts = AnnexCounts::default();
+    let mut evidenced = 0;
+    let mut hidden: BTreeMap<usize, usize> = BTreeMap::new();
+    for c in site
+        .controls
+        .iter()
+        .filter(|c| cat.control(&c.id).is_some())
+    {
+        if c.level > ed {
+            *hidden.entry(c.level).or_default() += 1;
+            continue;
+        }
+        count_status(&mut counts, &c.data);
+        let implemented = c.data.applicable && c.data.status == Some(Status::Implemented);
+        evidenced += usize::from(implemented && crosswalk::has_current_evidence(site, &c.data));
+    }
+    let further: Vec<Further> = hidden
+        .into_iter()
+        .map(|(level, count)| Further {
+            edition: site.editions.get(level).cloned().unwrap_or_default(),
+            count,
+        })
+        .collect();
+    let applicable = counts.implemented + counts.partial + counts.planned + counts.not_started;
+    AnnexFigure {
+        catalogue: cat.controls.len(),
+        listed: applicable + counts.excluded,
+        counts,
+        applicable,
+        evidenced,
+        evidenced_pct: crosswalk::percent(evidenced, applicable),
+        further_note: further_note(&further),
+        further,
+        definition: ANNEX_A_DEFINITION,
+    }
+}
+
+fn count_status(a: &mut AnnexCounts, c: &ControlEntry) {
+    match (c.applicable, c.status) {
+        (false, _) => a.excluded += 1,
+        (true, Some(Status::Implemented)) => a.implemented += 1,
+        (true, Some(Status::Partial)) => a.partial += 1,
+        (true, Some(Status::Planned)) => a.planned += 1,
+        (true, _) => a.not_started += 1,
+    }
+}
+
+/// "8 further Annex A controls are listed in the customer edition and 2 in
+/// the internal edition; their status is not shown here."
+fn further_note(further: &[Further]) -> Option<String> {
+    let parts: Vec<String> = further
+        .iter()
+        .map(|f| format!("{} in the {} edition", f.count, f.edition))
+        .collect();
+    let total: usize = further.iter().map(|f| f.count).sum();
+    (total > 0).then(|| {
+        format!(
+            "{total} further Annex A control{} {} listed only in a higher edition ({}); {} status is not shown here.",
+            if total == 1 { "" } else { "s" },
+            if total == 1 { "is" } else { "are" },
+            parts.join(", "),
+            if total == 1 { "its" } else { "their" },
+        )
+    })
+}
+
+/// AI systems of one edition: those in use per tier, retired ones apart.
+#[derive(Debug, Serialize, Clone, PartialEq, Eq)]
+pub struct SystemsFigure {
+    /// Systems not retired (in use or in development).
+    pub in_use: usize,
+    pub retired: usize,
+    /// Systems in use per tier, every tier; adds up to `in_use`.
+    pub tiers: Vec<(String, usize)>,
+}
+
+/// The systems figure of edition `ed`: home page, readiness and API.
+pub fn systems(site: &Site, ed: usize) -> SystemsFigure {
+    let tiers = tier_counts_in_use(site, ed);
+    let seen = site.systems.iter().filter(|s| s.level <= ed);
+    let retired = seen
+        .filter(|s| s.data.lifecycle == Lifecycle::Retired)
+        .count();
+    SystemsFigure {
+        in_use: tiers.iter().map(|t| t.1).sum(),
+        retired,
+        tiers,
+    }
+}
+
 /// The whole scorecard.
 #[derive(Debug, Serialize, Clone)]
 pub struct Readiness {
+    /// The Annex A headline figure over everything the scorecard counts.
+    pub figure: AnnexFigure,
     pub annex_a: AnnexCounts,
     pub annex_a_total: usize,
     /// Implemented share of applicable Annex A controls, 0-100.
@@ -67,9 +201,11 @@ pub struct Readiness {
 
 /// Computes the scorecard over everything edition `ed` can see.
 pub fn compute(site: &Site, ed: usize) -> Readiness {
-    let (a, missing) = annex_counts(site, ed);
-    let total = a.implemented + a.partial + a.planned + a.not_started + a.excluded;
-    let applicable = total - a.excluded;
+    // The Annex A counts are those of the headline figure: one function for both.
+    let figure = annex_a(site, ed);
+    let a = figure.counts.clone();
+    let (total, applicable) = (figure.listed, figure.applicable);
+    let missing = without_evidence(site, ed);
     let (e, stale) = evidence_counts(site, ed, missing.len());
     let systems: Vec<_> = site
         .systems
@@ -87,6 +223,7 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
     let without_assessment = lacking(|s| s.impact_assessment.is_none());
     let without_notice = lacking(|s| s.notice.is_none());
     Readiness {
+        figure,
         without_assessment_count: without_assessment.len(),
         without_notice_count: without_notice.len(),
         without_assessment,
@@ -109,33 +246,15 @@ pub fn compute(site: &Site, ed: usize) -> Readiness {
     }
 }
 
-/// Counts Annex A controls by status, and links every applicable control
-/// (Annex A or not) that is implemented or partial but cites no evidence.
-fn annex_counts(site: &Site, ed: usize) -> (AnnexCounts, Vec<LinkView>) {
-    let mut a = AnnexCounts::default();
-    let mut missing = Vec::new();
-    for c in site.controls.iter().filter(|c| c.level <= ed) {
-        let annex = c.id.starts_with("A.");
-        if !c.data.applicable {
-            a.excluded += annex as usize;
-            continue;
-        }
-        match c.data.status {
-            Some(Status::Implemented) | Some(Status::Partial) if c.data.evidence.is_empty() => {
-                missing.push(site.link(Kind::Control, &c.id, ed))
-            }
-            _ => {}
-        }
-        if annex {
-            match c.data.status {
-                Some(Status::Implemented) => a.implemented += 1,
-                Some(Status::Partial) => a.partial += 1,
-                Some(Status::Planned) => a.planned += 1,
-                _ => a.not_started += 1,
-            }
-        }
-    }
-    (a, missing)
+/// Links every applicable control (Annex A or not) that is implemented or
+/// partial but cites no evidence.
+fn without_evidence(site: &Site, ed: usize) -> Vec<LinkView> {
+    site.controls
+        .iter()
+        .filter(|c| c.level <= ed && c.data.applicable && c.data.evidence.is_empty())
+        .filter(|c| matches!(c.data.status, Some(Status::Implemented | Status::Partial)))
+        .map(|c| site.link(Kind::Control, &c.id, ed))
+        .collect()
 }
 
 /// Counts evidence by freshness (with `missing` controls without evidence)
@@ -194,6 +313,12 @@ pub fn summary(r: &Readiness) -> String {
         s,
         "  Annex A:   {} implemented, {} partial, {} planned, {} not started, {} excluded ({} of {} controls; {}% of applicable implemented)",
         a.implemented, a.partial, a.planned, a.not_started, a.excluded, r.annex_a_total, catalogue::get().controls.len(), r.implemented_pct
+    );
+    let f = &r.figure;
+    let _ = writeln!(
+        s,
+        "  Evidenced: {} of {} applicable Annex A controls implemented with current evidence ({}%)",
+        f.evidenced, f.applicable, f.evidenced_pct
     );
     let _ = writeln!(
         s,

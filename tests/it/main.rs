@@ -19,6 +19,7 @@ mod diff;
 mod evidence_documents;
 mod export;
 mod fail_closed;
+mod figures;
 mod first_hour;
 mod fuzz_leaks;
 mod layers;

@@ -7,6 +7,7 @@ pub mod paths;
 mod records;
 mod registers;
 mod systems;
+mod requirements;
 
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::{Kind, RESERVED};
@@ -20,6 +21,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     ids(site, &mut d);
     references(site, &mut d);
     registers::controls(site, &mut d);
+    requirements::requirements(site, &mut d);
     evidence::evidence(site, &mut d);
     documents::documents(site, &mut d);
     registers::systems(site, &mut d);

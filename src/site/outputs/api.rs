@@ -1,5 +1,6 @@
 //! The JSON API of an edition: `/api/controls.json`, `/api/systems.json`,
-//! `/api/faq.json` and `/api/evidence.json`, each a typed document.
+//! `/api/faq.json`, `/api/evidence.json` and `/api/figures.json`, each a
+//! typed document.
 //!
 //! Fields are declared in alphabetical order on purpose: the files are
 //! written straight from these structs, in field order, and the published
@@ -240,13 +241,90 @@ fn evidence<'a>(site: &'a Site, ed: usize, b: &str) -> EvidenceDoc<'a> {
     }
 }
 
+/// `/api/figures.json`: the headline figures of the edition, each with its
+/// definition, from the same functions as the pages that show them.
+#[derive(Debug, Serialize)]
+pub struct FiguresDoc {
+    pub annex_a: crate::site::readiness::AnnexFigure,
+    pub crosswalks: Vec<ApiCoverage>,
+    pub edition: String,
+    pub reuse: ApiReuse,
+    pub systems: crate::site::readiness::SystemsFigure,
+    pub today: Date,
+}
+
+/// A framework's coverage in the API; `pct` is null when nothing applies.
+#[derive(Debug, Serialize)]
+pub struct ApiCoverage {
+    pub applicable: bool,
+    pub covered: usize,
+    pub definition: &'static str,
+    pub framework: String,
+    pub label: String,
+    /// Requirements our controls map to that do not apply to us (not counted).
+    pub not_applicable: Vec<String>,
+    pub pct: Option<usize>,
+    pub scope: String,
+    pub total: usize,
+}
+
+/// The "audit once, comply many" figure in the API.
+#[derive(Debug, Serialize)]
+pub struct ApiReuse {
+    pub count: usize,
+    pub definition: &'static str,
+    /// Framework label -> controls reused for it.
+    pub frameworks: BTreeMap<String, usize>,
+    pub with_evidence: usize,
+}
+
+fn figures(site: &Site, ed: usize) -> FiguresDoc {
+    use crate::site::crosswalk as cw;
+    let reuse = cw::reuse(site, ed);
+    FiguresDoc {
+        annex_a: crate::site::readiness::annex_a(site, ed),
+        crosswalks: cw::all(site, ed)
+            .into_iter()
+            .map(|c| ApiCoverage {
+                applicable: c.applicable,
+                covered: c.covered,
+                definition: cw::COVERAGE_DEFINITION,
+                not_applicable: c.not_applicable.into_iter().map(|r| r.id).collect(),
+                pct: c.applicable.then_some(c.pct),
+                framework: c.framework,
+                label: c.label,
+                scope: c.scope,
+                total: c.total,
+            })
+            .collect(),
+        edition: site.editions.get(ed).cloned().unwrap_or_default(),
+        reuse: ApiReuse {
+            count: reuse.count,
+            definition: cw::REUSE_DEFINITION,
+            frameworks: reuse.frameworks.into_iter().collect(),
+            with_evidence: reuse.with_evidence,
+        },
+        systems: crate::site::readiness::systems(site, ed),
+        today: site.today,
+    }
+}
+
+/// Indented JSON with every object's keys sorted, for documents built from
+/// structs whose fields are not declared in order (serde_json's `Value`
+/// keeps keys in a `BTreeMap`).
+fn pretty_sorted(doc: &impl Serialize) -> Vec<u8> {
+    serde_json::to_value(doc)
+        .map(|v| pretty(&v))
+        .unwrap_or_default()
+}
+
 /// Indented JSON, as every API file is published. Serialising these structs
 /// cannot fail (no map has a non-string key).
 fn pretty(doc: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec_pretty(doc).unwrap_or_default()
 }
 
-/// The four API files of edition `ed`.
+/// The five API files of edition `ed`.
 pub fn files(site: &Site, ed: usize) -> Vec<OutFile> {
     let b = base(site);
     let mut v = vec![
@@ -254,6 +332,10 @@ pub fn files(site: &Site, ed: usize) -> Vec<OutFile> {
         ("/api/systems.json".into(), pretty(&systems(site, ed, &b))),
         ("/api/faq.json".into(), pretty(&faq(site, ed, &b))),
         ("/api/evidence.json".into(), pretty(&evidence(site, ed, &b))),
+        (
+            "/api/figures.json".into(),
+            pretty_sorted(&figures(site, ed)),
+        ),
     ];
     if let Some(r) = crate::site::readiness::for_edition(site, ed) {
         v.push(("/api/readiness.json".into(), pretty(&r)));

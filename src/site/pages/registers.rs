@@ -28,6 +28,7 @@ fn control_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         &SoaPage {
             controls,
             counts: soa_counts(site, ed),
+            annex: crate::site::readiness::annex_a(site, ed),
         },
         None,
     ));
@@ -61,7 +62,8 @@ fn system_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
         "AI systems",
         &SystemsPage {
             systems,
-            tiers: tier_counts(site, ed),
+            tiers: crate::site::readiness::tier_counts_in_use(site, ed),
+            system_counts: crate::site::readiness::systems(site, ed),
         },
         None,
     ));

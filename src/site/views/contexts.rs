@@ -13,7 +13,7 @@ use crate::core::date::Date;
 use crate::core::kinds::Kind;
 use crate::site::crosswalk::{CrosswalkView, ReuseView};
 use crate::site::links::LinkView;
-use crate::site::readiness::Readiness;
+use crate::site::readiness::{AnnexFigure, Readiness, SystemsFigure};
 use serde::Serialize;
 
 /// What every page of an edition shares, under `site`.
@@ -32,9 +32,17 @@ pub struct HomePage<'a, E> {
     pub scope: Option<ScopeSummary<'a>>,
     /// Summary views: no `*_html` fields, no backlinks.
     pub systems: Vec<SystemView>,
-    /// `[tier, count]` pairs, every tier.
+    /// `[tier, count]` pairs, every tier: systems in use (retired ones are
+    /// counted apart in `system_counts`).
     pub tiers: Vec<(String, usize)>,
+    /// Systems in use per tier and retired systems (the figure the readiness
+    /// scorecard and `/api/figures.json` show).
+    pub system_counts: SystemsFigure,
+    /// Status counts of every control listed, own controls included.
     pub soa: SoaCounts,
+    /// The Annex A headline figure, with its definition.
+    pub annex: AnnexFigure,
+    pub coverage_definition: &'static str,
     pub policies: Vec<DocSummary<'a>>,
     pub pages: Vec<DocLink<'a>>,
     pub faq_count: usize,
@@ -94,6 +102,8 @@ pub struct CrosswalkLink<'a> {
     pub pct: usize,
     pub covered: usize,
     pub total: usize,
+    /// False when nothing of the framework applies: shown as "not applicable".
+    pub applicable: bool,
 }
 
 /// `documents.html`: the list of one kind of document.
@@ -128,6 +138,8 @@ pub struct SoaPage {
     /// Summary views: no `*_html` fields, no backlinks.
     pub controls: Vec<ControlView>,
     pub counts: SoaCounts,
+    /// The Annex A headline figure, with its definition and what this edition does not list.
+    pub annex: AnnexFigure,
 }
 
 /// `control.html`: one control.
@@ -141,8 +153,10 @@ pub struct ControlPage {
 pub struct SystemsPage {
     /// Summary views: no `*_html` fields, no backlinks.
     pub systems: Vec<SystemView>,
-    /// `[tier, count]` pairs, every tier.
+    /// `[tier, count]` pairs, every tier: systems in use (retired ones apart).
     pub tiers: Vec<(String, usize)>,
+    /// Systems in use per tier and retired systems (the home page's figure).
+    pub system_counts: SystemsFigure,
 }
 
 /// `system.html`: one AI system.
@@ -228,6 +242,9 @@ pub struct CrosswalkSummary<'a> {
     pub covered: usize,
     pub pct: usize,
     pub has_reference: bool,
+    pub applicable: bool,
+    pub scope: &'a str,
+    pub not_applicable: usize,
 }
 
 impl<'a> From<&'a CrosswalkView> for CrosswalkSummary<'a> {
@@ -240,6 +257,9 @@ impl<'a> From<&'a CrosswalkView> for CrosswalkSummary<'a> {
             covered: v.covered,
             pct: v.pct,
             has_reference: v.has_reference,
+            applicable: v.applicable,
+            scope: &v.scope,
+            not_applicable: v.not_applicable.len(),
         }
     }
 }
