@@ -9,6 +9,7 @@
 mod common;
 
 mod answer;
+mod answer_eval;
 mod browser;
 mod build;
 mod check_links;
