@@ -10,6 +10,7 @@ mod common;
 
 mod answer;
 mod answer_eval;
+mod answer_review;
 mod browser;
 mod build;
 mod check_links;
