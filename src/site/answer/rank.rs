@@ -154,6 +154,7 @@ fn vocab() -> &'static Vocab {
         let stop = STOP_WORDS
             .iter()
             .chain(BOILERPLATE)
+            .chain(super::vocab::FRAMING)
             .map(|s| s.to_string())
             .collect();
         let mut phrases: Vec<(Vec<String>, Vec<String>)> = Vec::new();

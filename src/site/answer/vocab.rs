@@ -82,6 +82,18 @@ pub const DOMAIN: &[(&str, &[&str])] = &[
         "aware that they are interacting", "interacting with an ai"]),
 ];
 
+/// The framing verbs of questionnaire families, which say that something
+/// exists rather than what it is: CAIQ asks whether policies are
+/// "established, documented, approved, communicated, applied, evaluated and
+/// maintained"; SIG and bank questionnaires ask what "the firm" or "the
+/// institution" has "defined" and "implemented". Dropped on both sides, like
+/// the stop words of `rank`. "Approved" stays: who approves is a question.
+#[rustfmt::skip]
+pub const FRAMING: &[&str] = &[
+    "communicated", "applied", "evaluated", "enforced", "defined", "implemented", "implement",
+    "firm", "institution", "entity", "adequately", "effectively", "robust", "comprehensive",
+];
+
 #[cfg(test)]
 mod tests {
     use super::super::rank::analyse;
