@@ -74,7 +74,8 @@ fn run(root: PathBuf) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let q = dir.path().join("workbook.csv");
     let mut w = csv::Writer::from_path(&q).map_err(|e| e.to_string())?;
-    w.write_record(["ID", "Question"]).map_err(|e| e.to_string())?;
+    w.write_record(["ID", "Question"])
+        .map_err(|e| e.to_string())?;
     for (i, text) in qs.iter().enumerate() {
         w.write_record([format!("Q{}", i + 1), text.clone()])
             .map_err(|e| e.to_string())?;

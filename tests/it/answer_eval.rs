@@ -312,7 +312,11 @@ fn check(set: &Set, floors: &Floors) {
     eprintln!("{report}{}", f.line(set.name));
     let n = f.answerable;
     let rate = |k| Figures::rate(k, n);
-    assert!(n >= 25 && f.unanswerable >= 5, "{}: set too small", set.name);
+    assert!(
+        n >= 25 && f.unanswerable >= 5,
+        "{}: set too small",
+        set.name
+    );
     assert!(rate(f.top1) >= floors.top1, "{}: top-1", set.name);
     assert!(rate(f.top3) >= floors.top3, "{}: top-3", set.name);
     assert!(
@@ -376,7 +380,6 @@ fn harbourline_set_written_before_tuning_meets_its_floors() {
     );
 }
 
-
 /// The rule the shipped threshold was chosen by, on the example set: the
 /// highest confidence of an unanswerable question plus a margin of 0.02,
 /// rounded up to two decimals (a confidence is shown with two).
@@ -427,7 +430,13 @@ fn shown_confidence_and_status_never_disagree() {
         for (c, d) in set.cases.iter().zip(drafts(set)) {
             let shown: f64 = format!("{:.2}", d.confidence).parse().unwrap();
             let answered = d.status == Status::Answered;
-            assert_eq!(answered, shown >= THRESHOLD, "{} {}: {shown}", set.name, c.id);
+            assert_eq!(
+                answered,
+                shown >= THRESHOLD,
+                "{} {}: {shown}",
+                set.name,
+                c.id
+            );
             if !answered {
                 assert!(d.answer.is_empty() && d.links.is_empty(), "{}", c.id);
                 // Suggestions whenever any claim shares a term with the question.

@@ -39,7 +39,10 @@ fn needs_human_rows_suggest_links_and_answered_rows_say_why() {
     let rows = json_rows(&answer(&repo(), q, &["--format", "json"]));
     let (answered, human) = (&rows[0], &rows[1]);
     assert_eq!(answered["status"], "answered");
-    assert!(answered["why"].as_str().unwrap().contains("train"), "{answered}");
+    assert!(
+        answered["why"].as_str().unwrap().contains("train"),
+        "{answered}"
+    );
     assert_eq!(answered["suggested_links"].as_array().unwrap().len(), 0);
     assert_eq!(human["status"], "needs-human");
     assert_eq!(human["answer"], "");
@@ -58,7 +61,11 @@ fn needs_human_rows_suggest_links_and_answered_rows_say_why() {
     assert_eq!(header[header.len() - 2..], ["Why", "Suggested links"]);
     let rec: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(&rec[0][header.len() - 1], "");
-    assert!(rec[1][header.len() - 1].starts_with("https://"), "{:?}", rec[1]);
+    assert!(
+        rec[1][header.len() - 1].starts_with("https://"),
+        "{:?}",
+        rec[1]
+    );
 }
 
 #[test]
@@ -102,13 +109,25 @@ fn new_columns_never_cite_what_the_edition_may_not_see() {
         let o = answer(&root, q, &["--format", fmt]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         let out = stdout(&o);
-        for hidden in ["pentest-results", "redteam-partner", "Bastion", "zqxharbourpentest"] {
+        for hidden in [
+            "pentest-results",
+            "redteam-partner",
+            "Bastion",
+            "zqxharbourpentest",
+        ] {
             assert!(!out.contains(hidden), "{fmt}: {hidden} in {out}");
         }
-        assert!(out.contains("https://trust.harbourline.example/"), "{fmt}: {out}");
+        assert!(
+            out.contains("https://trust.harbourline.example/"),
+            "{fmt}: {out}"
+        );
     }
     let o = answer(&root, q, &["--format", "json", "--edition", "customer"]);
-    assert!(stdout(&o).contains("/faq/pentest-results/"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("/faq/pentest-results/"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// Rounding decides the status, not the raw value: 0.396 is shown as 0.40 and

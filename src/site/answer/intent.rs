@@ -91,9 +91,16 @@ fn roles(site: &Site, ed: usize) -> Vec<String> {
     let systems = site.systems.iter().filter(|s| s.level <= ed);
     out.extend(systems.filter_map(|s| s.data.owner.clone()));
     out.extend(
-        ["Officer", "Committee", "Board", "Head of", "Director", "Manager"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "Officer",
+            "Committee",
+            "Board",
+            "Head of",
+            "Director",
+            "Manager",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     out.retain(|r| r.trim().len() >= 3);
     out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -152,7 +159,9 @@ mod tests {
         assert!(intent("Who is accountable for AI risk?").who);
         assert!(intent("Which role approves new AI systems?").who);
         assert!(!intent("Is customer data used for training?").who);
-        assert!(intent("Which third-party AI model providers (sub-processors) do you use?").suppliers);
+        assert!(
+            intent("Which third-party AI model providers (sub-processors) do you use?").suppliers
+        );
         assert!(intent("List all AI vendors").suppliers);
         assert!(!intent("Are AI suppliers reviewed every year?").suppliers);
     }

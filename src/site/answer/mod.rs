@@ -215,7 +215,9 @@ impl Answerer {
         let cited = hits
             .iter()
             .zip(&ranked)
-            .filter(|(h, r)| status_of(r.confidence) == Status::Answered && h.score >= 0.75 * best.score)
+            .filter(|(h, r)| {
+                status_of(r.confidence) == Status::Answered && h.score >= 0.75 * best.score
+            })
             .map(|(h, _)| h.doc);
         Draft {
             answer: self.claims[best.doc].summary.clone(),

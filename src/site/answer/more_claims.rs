@@ -36,7 +36,12 @@ pub fn certifications(site: &Site) -> Vec<Claim> {
                 facts.push(format!("target {t}"));
             }
             let scope = c.scope.as_deref().map(|s| format!("; scope: {s}"));
-            let summary = format!("{}: {}{}", c.name, facts.join(", "), scope.unwrap_or_default());
+            let summary = format!(
+                "{}: {}{}",
+                c.name,
+                facts.join(", "),
+                scope.unwrap_or_default()
+            );
             Claim {
                 kind: Kind::Page,
                 id: "certifications".to_string(),
