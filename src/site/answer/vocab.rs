@@ -51,7 +51,9 @@ pub const DOMAIN: &[(&str, &[&str])] = &[
         "data accuracy", "quality of data", "quality of the data", "dataset quality",
         "quality of training data"]),
     // AI literacy (EU AI Act Art. 4) and awareness (7.3) are staff training.
-    ("awareness training", &["ai literacy", "literacy", "awareness", "responsible ai training",
+    // The canonical phrase is listed too, so "awareness training" is not
+    // read as "awareness" followed by another "training".
+    ("awareness training", &["awareness training", "ai literacy", "literacy", "awareness", "responsible ai training",
         "ai training for staff", "ai training for employee"]),
     // Red teaming and adversarial testing.
     ("attack", &["red team", "red teaming", "prompt injection", "model evasion", "data poisoning",
