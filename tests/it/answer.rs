@@ -168,7 +168,9 @@ fn question_column_and_ids_matched_to_faq() {
             "Answer",
             "Links",
             "Confidence",
-            "Status"
+            "Status",
+            "Why",
+            "Suggested links"
         ]
     );
     // Extra columns stay as they were, in order.
@@ -207,7 +209,7 @@ fn control_question_header_below_title_rows_with_semicolons() {
     let (rows, o) = answer_rows_sep(&questionnaire("control-question-semicolon.csv"), &[], b';');
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // Written back with the file's own separator, so Excel opens it as it came.
-    assert_eq!(rows[1].len(), 8, "{:?}", rows[1]);
+    assert_eq!(rows[1].len(), 10, "{:?}", rows[1]);
     // Title rows are kept above the header (blank lines are dropped).
     assert_eq!(rows[0][0], "Northwind vendor security review 2026");
     let links = col(&rows, 1, "Links");
@@ -236,7 +238,9 @@ fn requirement_header() {
             "Answer",
             "Links",
             "Confidence",
-            "Status"
+            "Status",
+            "Why",
+            "Suggested links"
         ]
     );
     assert!(
@@ -258,7 +262,17 @@ fn headerless_sheet_uses_the_longest_question_column_and_flags_the_unanswerable(
     // A header row is added so the new columns are named.
     assert_eq!(
         rows[0],
-        ["", "", "", "Answer", "Links", "Confidence", "Status"]
+        [
+            "",
+            "",
+            "",
+            "Answer",
+            "Links",
+            "Confidence",
+            "Status",
+            "Why",
+            "Suggested links"
+        ]
     );
     assert_eq!(
         rows[1][..3],
@@ -316,15 +330,20 @@ fn answers_for_the_public_edition_never_cite_higher_editions() {
             v.as_array()
                 .expect("array")
                 .iter()
-                .map(|r| format!("{} {}", r["answer"], r["links"]))
+                .map(|r| {
+                    format!(
+                        "{} {} {} {}",
+                        r["answer"], r["links"], r["why"], r["suggested_links"]
+                    )
+                })
                 .collect()
         } else {
             out.lines()
                 .skip(1)
                 .map(|l| {
                     let cells: Vec<&str> =
-                        l.rsplitn(5, if fmt == "csv" { ',' } else { '|' }).collect();
-                    cells[..4.min(cells.len())].join(" ")
+                        l.rsplitn(7, if fmt == "csv" { ',' } else { '|' }).collect();
+                    cells[..6.min(cells.len())].join(" ")
                 })
                 .collect()
         };
@@ -393,7 +412,9 @@ fn xlsx_round_trip_picks_the_question_sheet() {
             "Answer",
             "Links",
             "Confidence",
-            "Status"
+            "Status",
+            "Why",
+            "Suggested links"
         ]
     );
     assert_eq!(got[1][2], "Legal");

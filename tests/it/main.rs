@@ -9,7 +9,9 @@
 mod common;
 
 mod answer;
+mod answer_eval;
 mod answer_library;
+mod answer_review;
 mod answer_workbook;
 mod browser;
 mod build;

@@ -6,8 +6,8 @@ mod evidence;
 pub mod paths;
 mod records;
 mod registers;
-mod systems;
 mod requirements;
+mod systems;
 
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
 use crate::core::kinds::{Kind, RESERVED};

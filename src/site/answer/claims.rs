@@ -31,11 +31,18 @@ pub struct Claim {
     pub summary: String,
     /// FAQ: questionnaire ids the entry answers (`AI-CAIQ GRC-15`).
     pub matches: Vec<String>,
+    /// Root-relative path of a claim that is not an entity page (a
+    /// certification, shown on the home page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
 }
 
 impl Claim {
     /// Root-relative permalink, with the section fragment when there is one.
     pub fn path(&self) -> String {
+        if let Some(h) = &self.href {
+            return h.clone();
+        }
         match &self.anchor {
             Some(a) => format!("{}#{a}", url(self.kind, &self.id)),
             None => url(self.kind, &self.id),
@@ -79,6 +86,7 @@ pub fn corpus(site: &Site, ed: usize) -> Vec<Claim> {
             summary: one_line(&text, 300),
             text,
             matches: Vec::new(),
+            href: None,
         });
     }
     out
@@ -100,6 +108,7 @@ fn faq(site: &Site, ed: usize, out: &mut Vec<Claim>) {
             text: format!("{} {}", f.data.topics.join(" "), answer),
             summary: answer,
             matches: f.data.matches.clone(),
+            href: None,
         });
     }
 }
@@ -134,6 +143,7 @@ fn controls(site: &Site, ed: usize, out: &mut Vec<Claim>) {
             text: body,
             summary,
             matches: Vec::new(),
+            href: None,
         });
     }
 }
@@ -165,6 +175,7 @@ fn document(site: &Site, ed: usize, i: usize, out: &mut Vec<Claim>) {
         text: format!("{lead} {intro}"),
         summary,
         matches: Vec::new(),
+        href: None,
     });
     for s in sections.iter().filter(|s| s.level >= 2 && s.level <= 3) {
         let first = first_sentences(&s.text, 240);
@@ -178,6 +189,7 @@ fn document(site: &Site, ed: usize, i: usize, out: &mut Vec<Claim>) {
             text: s.text.clone(),
             summary: format!("{}, “{}”: {first}", d.title, s.heading),
             matches: Vec::new(),
+            href: None,
         });
     }
 }
@@ -240,6 +252,7 @@ fn system(site: &Site, ed: usize, id: &str, name: &str, s: &SystemCard) -> Claim
         text: collapse(&text),
         summary,
         matches: Vec::new(),
+        href: None,
     }
 }
 

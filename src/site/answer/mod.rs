@@ -17,14 +17,17 @@
 
 pub mod claims;
 mod deliver;
+mod intent;
 pub mod learn;
 pub mod library;
+mod more_claims;
 mod output;
 pub mod placement;
 pub mod questionnaire;
 pub mod rank;
 pub mod sheetxml;
 pub mod target;
+mod vocab;
 pub mod workbook;
 
 pub use output::{links_table, write_table};
@@ -100,6 +103,9 @@ pub struct Ranked {
     pub coverage: f64,
     pub unseen: f64,
     pub confidence: f64,
+    /// Why the claim ranks here: the question's words it contains, and in
+    /// which field, and any field-aware boost ("names a role").
+    pub why: String,
 }
 
 /// The drafted answer to one question.
@@ -111,6 +117,11 @@ pub struct Draft {
     pub links: Vec<String>,
     pub confidence: f64,
     pub status: Status,
+    /// Why the answer was chosen (empty when `needs-human`).
+    pub why: String,
+    /// `needs-human` rows: the best candidates' absolute permalinks, for a
+    /// reviewer to pick from; never an answer (empty when `answered`).
+    pub suggested: Vec<String>,
     /// The best candidates, whatever their confidence (for review and tests).
     pub ranked: Vec<Ranked>,
 }
@@ -118,15 +129,17 @@ pub struct Draft {
 /// Ranks the claims of one edition against questions.
 pub struct Answerer {
     claims: Vec<Claim>,
+    /// What each claim offers to field-aware questions, in claim order.
+    offers: Vec<intent::Offers>,
     index: Index,
     base_url: String,
 }
 
-/// Kinds of claim a draft may cite. Pages (about, changelog) and suppliers
-/// are reachable through `vouch links` but make poor answers.
+/// Kinds of claim a draft may cite. Pages (about, changelog) are reachable
+/// through `vouch links` but make poor answers.
 fn answerable(c: &Claim) -> bool {
     match c.kind {
-        Kind::Faq | Kind::Control | Kind::System => true,
+        Kind::Faq | Kind::Control | Kind::System | Kind::Supplier => true,
         Kind::Policy | Kind::Notice | Kind::Scope | Kind::Assessment => c.level <= 2,
         _ => false,
     }
@@ -149,13 +162,15 @@ fn fields(c: &Claim) -> Vec<(String, f64)> {
 impl Answerer {
     /// Builds the index over what edition `ed` publishes.
     pub fn new(site: &Site, ed: usize) -> Answerer {
-        let claims: Vec<Claim> = claims::corpus(site, ed)
+        let mut claims: Vec<Claim> = claims::corpus(site, ed)
             .into_iter()
             .filter(answerable)
             .collect();
+        claims.extend(more_claims::certifications(site));
         let docs: Vec<Vec<(String, f64)>> = claims.iter().map(fields).collect();
         Answerer {
             index: Index::new(&docs),
+            offers: intent::offers(site, ed, &claims),
             claims,
             base_url: site.config.base_url.clone(),
         }
@@ -164,25 +179,19 @@ impl Answerer {
     /// Drafts the answer to `question`; `cells` are the row's other cells,
     /// searched for questionnaire ids listed in an FAQ entry's `matches`.
     pub fn answer(&self, question: &str, cells: &[String]) -> Draft {
-        let mut hits = self.index.search(question);
-        // The FAQ is written for exactly these questions: it goes first when
-        // it is about as relevant as a control or a policy section.
-        for h in &mut hits {
-            if self.claims[h.doc].kind == Kind::Faq {
-                h.score *= FAQ_PRIOR;
-            }
-        }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        let (hits, boosts) = self.rank(question);
         let ranked: Vec<Ranked> = hits
             .iter()
+            .zip(&boosts)
             .take(5)
-            .map(|h| Ranked {
+            .map(|(h, b)| Ranked {
                 path: self.claims[h.doc].path(),
                 kind: self.claims[h.doc].kind,
                 score: h.score,
                 coverage: h.coverage,
                 unseen: h.unseen,
-                confidence: confidence(h),
+                confidence: shown(confidence(h)),
+                why: self.why(question, h.doc, b.as_deref()),
             })
             .collect();
         let by_id = self.matched_by_id(cells);
@@ -192,36 +201,119 @@ impl Answerer {
             ids.sort_by_key(|i| hits.iter().position(|h| h.doc == *i).unwrap_or(usize::MAX));
             return Draft {
                 answer: self.claims[ids[0]].summary.clone(),
-                links: ids.iter().take(MAX_LINKS).map(|i| self.link(*i)).collect(),
+                links: self.distinct_links(ids.iter().copied()),
                 confidence: 1.0,
                 status: Status::Answered,
+                why: "question id listed in the FAQ entry's matches".to_string(),
+                suggested: Vec::new(),
                 ranked,
             };
         }
-        let Some(top) = ranked.first().filter(|r| r.confidence >= THRESHOLD) else {
+        let confidence = ranked.first().map_or(0.0, |r| r.confidence);
+        if status_of(confidence) == Status::NeedsHuman {
             return Draft {
                 answer: String::new(),
                 links: Vec::new(),
-                confidence: ranked.first().map_or(0.0, |r| r.confidence),
+                confidence,
                 status: Status::NeedsHuman,
+                why: String::new(),
+                suggested: self.distinct_links(hits.iter().map(|h| h.doc)),
                 ranked,
             };
-        };
+        }
         let best = hits[0];
-        let links = hits
+        let cited = hits
             .iter()
             .zip(&ranked)
-            .filter(|(h, r)| r.confidence >= THRESHOLD && h.score >= 0.75 * best.score)
-            .take(MAX_LINKS)
-            .map(|(h, _)| self.link(h.doc))
-            .collect();
+            .filter(|(h, r)| {
+                status_of(r.confidence) == Status::Answered && h.score >= 0.75 * best.score
+            })
+            .map(|(h, _)| h.doc);
         Draft {
             answer: self.claims[best.doc].summary.clone(),
-            links,
-            confidence: top.confidence,
+            links: self.distinct_links(cited),
+            confidence,
             status: Status::Answered,
+            why: ranked[0].why.clone(),
+            suggested: Vec::new(),
             ranked,
         }
+    }
+
+    /// Every claim sharing a term with `question`, best first, with the
+    /// field-aware boost that applied to each (see [`intent`]).
+    fn rank(&self, question: &str) -> (Vec<rank::Hit>, Vec<Option<String>>) {
+        let mut hits = self.index.search(question);
+        let wants = intent::intent(question);
+        let mut why: std::collections::HashMap<usize, String> = Default::default();
+        for h in &mut hits {
+            let c = &self.claims[h.doc];
+            // The FAQ is written for exactly these questions: it goes first
+            // when it is about as relevant as a control or a policy section.
+            if c.kind == Kind::Faq {
+                h.score *= FAQ_PRIOR;
+            }
+            let (m, w) = intent::boost(wants, c, &self.offers[h.doc]);
+            h.score *= m;
+            if let Some(w) = w {
+                why.insert(h.doc, w);
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        let boosts = hits.iter().map(|h| why.remove(&h.doc)).collect();
+        (hits, boosts)
+    }
+
+    /// Up to [`MAX_LINKS`] absolute permalinks of `docs`, in order, without
+    /// repeats (several certifications share the home page's list).
+    fn distinct_links(&self, docs: impl Iterator<Item = usize>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for d in docs {
+            let l = self.link(d);
+            if !out.contains(&l) {
+                out.push(l);
+            }
+            if out.len() == MAX_LINKS {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The question's words that claim `doc` contains, by field (its name or
+    /// its text), and the field-aware boost if one applied.
+    fn why(&self, question: &str, doc: usize, boost: Option<&str>) -> String {
+        let c = &self.claims[doc];
+        let name_terms: std::collections::HashSet<String> =
+            rank::analyse(&fields(c)[0].0).into_iter().collect();
+        let matched: Vec<String> = self
+            .index
+            .explain(question, doc)
+            .into_iter()
+            .filter(|(_, _, has)| *has)
+            .map(|(t, _, _)| t)
+            .collect();
+        let (mut in_name, mut in_text) = (Vec::new(), Vec::new());
+        for t in &matched {
+            let word = surface(question, t).unwrap_or_else(|| t.clone());
+            let list = if name_terms.contains(t) {
+                &mut in_name
+            } else {
+                &mut in_text
+            };
+            if !list.contains(&word) {
+                list.push(word);
+            }
+        }
+        let mut parts = Vec::new();
+        if !in_name.is_empty() {
+            parts.push(format!("title has {}", in_name.join(", ")));
+        }
+        if !in_text.is_empty() {
+            parts.push(format!("text has {}", in_text.join(", ")));
+        }
+        parts.extend(boost.map(str::to_string));
+        parts.join("; ")
     }
 
     /// The question's terms, their IDF and whether the best claim has them;
@@ -278,6 +370,29 @@ impl Answerer {
         }
         out
     }
+}
+
+/// A confidence as it is shown: rounded to two decimals. The status is
+/// decided on this value, so a row shown as 0.40 is never `needs-human`.
+pub fn shown(confidence: f64) -> f64 {
+    (confidence * 100.0).round() / 100.0
+}
+
+/// The status a shown confidence earns against [`THRESHOLD`].
+pub fn status_of(shown_confidence: f64) -> Status {
+    if shown(shown_confidence) >= THRESHOLD {
+        Status::Answered
+    } else {
+        Status::NeedsHuman
+    }
+}
+
+/// The first word of `question` whose analysis yields `term` (what a reader
+/// recognises, rather than its stem); `None` for a synonym phrase.
+fn surface(question: &str, term: &str) -> Option<String> {
+    rank::words(question)
+        .into_iter()
+        .find(|w| rank::analyse(w).iter().any(|t| t == term))
 }
 
 /// Confidence of a hit, 0–1: its coverage of the question, where a question

@@ -8,23 +8,33 @@ use crate::pipeline::model::Site;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The four columns `vouch answer` appends to every row.
-pub const ADDED: [&str; 4] = ["Answer", "Links", "Confidence", "Status"];
+/// The columns `vouch answer` appends to every row. `Suggested links` is
+/// filled only on `needs-human` rows: candidates for a reviewer, not an answer.
+pub const ADDED: [&str; 6] = [
+    "Answer",
+    "Links",
+    "Confidence",
+    "Status",
+    "Why",
+    "Suggested links",
+];
 
 /// The drafted cells of a row, in the order of [`ADDED`].
-pub(super) fn added_cells(d: Option<&Draft>) -> [String; 4] {
+pub(super) fn added_cells(d: Option<&Draft>) -> [String; 6] {
     match d {
         Some(d) => [
             d.answer.clone(),
             d.links.join(" "),
             format!("{:.2}", d.confidence),
             d.status.as_str().to_string(),
+            d.why.clone(),
+            d.suggested.join(" "),
         ],
         None => Default::default(),
     }
 }
 
-/// The questionnaire's rows, each with the four answer columns appended; a
+/// The questionnaire's rows, each with the answer columns appended; a
 /// header row is added when the sheet had none, so the new columns are named.
 pub fn write_table(
     sheet: &Sheet,
@@ -105,6 +115,10 @@ struct AnswerRow<'a> {
     /// 1-based, as a spreadsheet shows it.
     row: usize,
     status: Status,
+    /// `needs-human` rows: candidates for a reviewer, not an answer.
+    suggested_links: &'a [String],
+    /// The question's words the answer contains, by field, and any boost.
+    why: &'a str,
 }
 
 /// One object per question: its row number (1-based, as a spreadsheet shows
@@ -141,6 +155,8 @@ fn json(sheet: &Sheet, layout: &Layout, drafts: &[Option<Draft>]) -> Result<Stri
             question: &sheet.rows[i][layout.question],
             row: i + 1,
             status: d.status,
+            suggested_links: &d.suggested,
+            why: &d.why,
         });
     }
     serde_json::to_string_pretty(&out)

@@ -154,10 +154,11 @@ fn vocab() -> &'static Vocab {
         let stop = STOP_WORDS
             .iter()
             .chain(BOILERPLATE)
+            .chain(super::vocab::FRAMING)
             .map(|s| s.to_string())
             .collect();
         let mut phrases: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-        for (canon, variants) in SYNONYMS {
+        for (canon, variants) in SYNONYMS.iter().chain(super::vocab::DOMAIN) {
             for v in *variants {
                 // `#` (any number) becomes a digit so that it survives `words`.
                 let light: Vec<String> = words(&v.replace('#', "0"))
@@ -299,16 +300,22 @@ fn weight(term: &str) -> f64 {
     }
 }
 
-/// One document of the index: weighted fields (e.g. a title counted 3 times).
+/// One document of the index: its weighted term frequencies and length.
 struct DocStats {
     tf: HashMap<String, f64>,
     len: f64,
 }
 
-/// A BM25F index over a fixed list of documents.
+/// A BM25F index over a fixed list of documents, with postings so that a
+/// question costs time in proportion to the documents sharing its terms, not
+/// to the size of the corpus (300 questions against 10,000 pages).
 pub struct Index {
     docs: Vec<DocStats>,
     df: HashMap<String, usize>,
+    /// Term -> (document, weighted term frequency).
+    postings: HashMap<String, Vec<(u32, f64)>>,
+    /// Adjacent term pairs within one field -> the documents that have them.
+    pairs: HashMap<(String, String), Vec<u32>>,
     avg_len: f64,
 }
 
@@ -322,24 +329,42 @@ pub struct Hit {
     pub coverage: f64,
     /// IDF-weighted share of the question's terms no document contains.
     pub unseen: f64,
+    /// Adjacent question terms that are adjacent in the document too.
+    pub phrases: usize,
 }
+
+/// Score added per phrase (pair of adjacent question terms found adjacent in
+/// a claim), as a share of the pair's mean IDF: words in the same order say
+/// more than the same words scattered.
+const PHRASE: f64 = 0.25;
 
 impl Index {
     /// Indexes documents given as weighted fields `(text, weight)`.
     pub fn new(docs: &[Vec<(String, f64)>]) -> Index {
         let mut stats = Vec::with_capacity(docs.len());
         let mut df: HashMap<String, usize> = HashMap::new();
-        for fields in docs {
+        let mut postings: HashMap<String, Vec<(u32, f64)>> = HashMap::new();
+        let mut pairs: HashMap<(String, String), Vec<u32>> = HashMap::new();
+        for (i, fields) in docs.iter().enumerate() {
             let mut tf: HashMap<String, f64> = HashMap::new();
+            let mut seen_pairs: HashSet<(String, String)> = HashSet::new();
             let mut len = 0.0;
             for (text, weight) in fields {
-                for t in analyse(text) {
+                let terms = analyse(text);
+                for w in terms.windows(2) {
+                    seen_pairs.insert((w[0].clone(), w[1].clone()));
+                }
+                for t in terms {
                     *tf.entry(t).or_default() += weight;
                     len += weight;
                 }
             }
-            for t in tf.keys() {
+            for (t, f) in &tf {
                 *df.entry(t.clone()).or_default() += 1;
+                postings.entry(t.clone()).or_default().push((i as u32, *f));
+            }
+            for p in seen_pairs {
+                pairs.entry(p).or_default().push(i as u32);
             }
             stats.push(DocStats { tf, len });
         }
@@ -347,6 +372,8 @@ impl Index {
         Index {
             docs: stats,
             df,
+            postings,
+            pairs,
             avg_len: avg_len.max(1.0),
         }
     }
@@ -395,34 +422,55 @@ impl Index {
     /// sharing no term with the query are left out.
     pub fn search(&self, query: &str) -> Vec<Hit> {
         let q = self.query_terms(query);
-        let terms: Vec<&String> = q.iter().map(|(t, _)| t).collect();
-        let idf: Vec<f64> = q.iter().map(|(_, w)| *w).collect();
-        let total: f64 = idf.iter().sum();
+        let total: f64 = q.iter().map(|(_, w)| w).sum();
         let unseen: f64 = q
             .iter()
             .filter(|(t, _)| !self.df.contains_key(t))
             .map(|(_, w)| w)
             .sum();
         let unseen = if total > 0.0 { unseen / total } else { 0.0 };
-        let mut hits = Vec::new();
-        for (i, d) in self.docs.iter().enumerate() {
-            let mut score = 0.0;
-            let mut covered = 0.0;
-            for (t, w) in terms.iter().zip(&idf) {
-                let Some(tf) = d.tf.get(*t) else { continue };
-                let norm = K1 * (1.0 - B + B * d.len / self.avg_len);
-                score += w * tf * (K1 + 1.0) / (tf + norm);
-                covered += w;
-            }
-            if score > 0.0 {
-                hits.push(Hit {
-                    doc: i,
-                    score,
-                    coverage: if total > 0.0 { covered / total } else { 0.0 },
-                    unseen,
-                });
+        // Sparse accumulators: only documents sharing a term are touched.
+        let mut acc: HashMap<u32, (f64, f64, usize)> = HashMap::new();
+        for (t, w) in &q {
+            let Some(list) = self.postings.get(t) else {
+                continue;
+            };
+            for &(d, tf) in list {
+                let len = self.docs[d as usize].len;
+                let norm = K1 * (1.0 - B + B * len / self.avg_len);
+                let e = acc.entry(d).or_default();
+                e.0 += w * tf * (K1 + 1.0) / (tf + norm);
+                e.1 += w;
             }
         }
+        let terms = analyse(query);
+        let mut asked: HashSet<(&String, &String)> = HashSet::new();
+        for p in terms.windows(2).filter(|p| p[0] != p[1]) {
+            if !asked.insert((&p[0], &p[1])) {
+                continue;
+            }
+            let Some(list) = self.pairs.get(&(p[0].clone(), p[1].clone())) else {
+                continue;
+            };
+            let bonus = PHRASE * (self.idf(&p[0]) + self.idf(&p[1])) / 2.0;
+            for d in list {
+                if let Some(e) = acc.get_mut(d) {
+                    e.0 += bonus;
+                    e.2 += 1;
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = acc
+            .into_iter()
+            .filter(|(_, (score, _, _))| *score > 0.0)
+            .map(|(d, (score, covered, phrases))| Hit {
+                doc: d as usize,
+                score,
+                coverage: if total > 0.0 { covered / total } else { 0.0 },
+                unseen,
+                phrases,
+            })
+            .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         hits
     }

@@ -1,0 +1,59 @@
+//! Claims `vouch answer` may cite beyond the entity pages of
+//! [`claims::corpus`](super::claims::corpus): the certifications `site.yaml`
+//! declares, which every edition's home page lists under `#certifications`.
+//!
+//! System cards stay one candidate each (their oversight, models and data are
+//! all in the card's text): ranking their sections apart cost two of 60 on
+//! the tuning set (`docs/answer.md`).
+
+use super::claims::{one_line, Claim};
+use crate::core::kinds::Kind;
+use crate::pipeline::model::Site;
+use crate::pipeline::parse::types::CertStatus;
+
+/// The home page's fragment that lists certifications (`index.html`).
+const CERTIFICATIONS: &str = "/#certifications";
+
+/// One claim per certification, linking to the home page's list.
+pub fn certifications(site: &Site) -> Vec<Claim> {
+    site.config
+        .certifications
+        .iter()
+        .map(|c| {
+            let state = match c.status {
+                CertStatus::Certified => "certified".to_string(),
+                CertStatus::InProgress => "certification in progress".to_string(),
+                CertStatus::Planned => "certification planned".to_string(),
+            };
+            let mut facts = vec![state.clone()];
+            if let Some(d) = c.issued {
+                facts.push(format!("issued {d}"));
+            }
+            if let Some(d) = c.expires {
+                facts.push(format!("expires {d}"));
+            }
+            if let Some(t) = &c.target {
+                facts.push(format!("target {t}"));
+            }
+            let scope = c.scope.as_deref().map(|s| format!("; scope: {s}"));
+            let summary = format!(
+                "{}: {}{}",
+                c.name,
+                facts.join(", "),
+                scope.unwrap_or_default()
+            );
+            Claim {
+                kind: Kind::Page,
+                id: "certifications".to_string(),
+                anchor: None,
+                level: 0,
+                title: format!("{} certification", c.name),
+                status: Some(c.status.as_str().to_string()),
+                text: summary.clone(),
+                summary: one_line(&summary, 300),
+                matches: Vec::new(),
+                href: Some(CERTIFICATIONS.to_string()),
+            }
+        })
+        .collect()
+}

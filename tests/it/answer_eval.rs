@@ -1,0 +1,451 @@
+//! `vouch answer` measured on three evaluation sets, each with floors that
+//! fail when accuracy drops:
+//!
+//! - `tests/answer-eval/questions.csv` over the example project (the set every
+//!   parameter was chosen on);
+//! - `../shared/eval` (Larkspur Lending, a bank's questionnaire), written apart
+//!   from the ranker; skipped with a message when the folder is not present;
+//! - `tests/answer-eval/harbourline-*` (the starter grown into a freight
+//!   forwarder, a CAIQ-style questionnaire), written before any tuning.
+//!
+//! "Ranking" is the first candidate with the threshold at zero; "answered"
+//! uses the shipped threshold. `docs/answer.md` reports the figures.
+
+use crate::common::{repo, TODAY};
+use std::path::{Path, PathBuf};
+use vouch::build::{analyse, Options};
+use vouch::core::kinds::Kind;
+use vouch::core::routes::url;
+use vouch::pipeline::model::Site;
+use vouch::site::answer::{Answerer, Draft, Status, THRESHOLD};
+
+/// One question with the permalink paths that answer it (empty: none does).
+struct Case {
+    id: String,
+    question: String,
+    /// The row's other cells, as `vouch answer` passes them.
+    cells: Vec<String>,
+    targets: Vec<Target>,
+}
+
+/// An acceptable answer: a path, and whether its sections count too.
+struct Target {
+    path: String,
+    sections: bool,
+}
+
+impl Target {
+    fn accepts(&self, path: &str) -> bool {
+        path == self.path
+            || (self.sections
+                && path
+                    .strip_prefix(&self.path)
+                    .is_some_and(|rest| rest.starts_with('#')))
+    }
+}
+
+/// What one set scores.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Figures {
+    pub answerable: usize,
+    pub top1: usize,
+    pub top3: usize,
+    pub answered_correct: usize,
+    pub answered_wrong: usize,
+    pub unanswerable: usize,
+    pub confident_unanswerable: usize,
+    pub max_unanswerable: f64,
+}
+
+impl Figures {
+    fn rate(k: usize, n: usize) -> f64 {
+        k as f64 / n.max(1) as f64
+    }
+    pub fn line(&self, name: &str) -> String {
+        let n = self.answerable;
+        format!(
+            "{name}: top-1 {:.3} ({}/{n}), top-3 {:.3} ({}/{n}), answered and correct {:.3} ({}/{n}), \
+             answered but wrong {:.3} ({}/{n}), confident on unanswerable {}/{} (highest {:.2})",
+            Self::rate(self.top1, n),
+            self.top1,
+            Self::rate(self.top3, n),
+            self.top3,
+            Self::rate(self.answered_correct, n),
+            self.answered_correct,
+            Self::rate(self.answered_wrong, n),
+            self.answered_wrong,
+            self.confident_unanswerable,
+            self.unanswerable,
+            self.max_unanswerable
+        )
+    }
+}
+
+/// An evaluation set: a project, its public edition, its questions.
+struct Set {
+    name: &'static str,
+    site: Site,
+    cases: Vec<Case>,
+}
+
+fn site_of(root: &Path) -> Site {
+    let mut opts = Options::new(root.to_path_buf());
+    opts.today = vouch::core::date::Date::parse(TODAY);
+    let a = analyse(&opts).expect("project analyses");
+    a.site.expect("project has a model")
+}
+
+/// The example set: `id,question,targets` with root-relative paths, matched
+/// exactly (its targets list sections one by one).
+fn example_set() -> Set {
+    let mut r = csv::Reader::from_path(repo().join("tests/answer-eval/questions.csv")).unwrap();
+    let cases = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            Case {
+                id: rec[0].to_string(),
+                question: rec[1].to_string(),
+                cells: Vec::new(),
+                targets: rec[2]
+                    .split_whitespace()
+                    .map(|p| Target {
+                        path: p.to_string(),
+                        sections: false,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Set {
+        name: "example",
+        site: site_of(&repo()),
+        cases,
+    }
+}
+
+/// A target in the `score.py` syntax (`faq:x`, `policy:p#slug`, `scope:`,
+/// `home:`) as a path; a whole document accepts its sections, as in the scorer.
+fn target(t: &str) -> Target {
+    let (kind, rest) = t.split_once(':').expect("kind:id target");
+    let (id, slug) = rest.split_once('#').unwrap_or((rest, ""));
+    let base = match kind {
+        "home" => "/".to_string(),
+        "scope" => url(Kind::Scope, "scope"),
+        k => {
+            let kind = [
+                Kind::Faq,
+                Kind::Control,
+                Kind::Policy,
+                Kind::System,
+                Kind::Notice,
+                Kind::Assessment,
+                Kind::Supplier,
+                Kind::Page,
+            ]
+            .into_iter()
+            .find(|x| x.name() == k)
+            .unwrap_or_else(|| panic!("unknown target kind {k}"));
+            url(kind, id)
+        }
+    };
+    match slug {
+        "" => Target {
+            path: base,
+            sections: true,
+        },
+        s => Target {
+            path: format!("{base}#{s}"),
+            sections: false,
+        },
+    }
+}
+
+/// A questionnaire CSV (`ID` first, the question in column `question_col`)
+/// and its `ID,acceptable,notes` file.
+fn scored_set(
+    name: &'static str,
+    root: &Path,
+    questions: &Path,
+    expected: &Path,
+    question_col: usize,
+) -> Set {
+    let mut exp = csv::Reader::from_path(expected).unwrap();
+    let expected: Vec<(String, String)> = exp
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect();
+    let mut q = csv::Reader::from_path(questions).unwrap();
+    let cases = q
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let id = r[0].to_string();
+            let acceptable = &expected
+                .iter()
+                .find(|(i, _)| *i == id)
+                .unwrap_or_else(|| panic!("{id} has no expected targets"))
+                .1;
+            Case {
+                question: r[question_col].to_string(),
+                cells: r
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, _)| *c != question_col)
+                    .map(|(_, v)| v.to_string())
+                    .collect(),
+                targets: acceptable
+                    .split_whitespace()
+                    .filter(|t| *t != "none")
+                    .map(target)
+                    .collect(),
+                id,
+            }
+        })
+        .collect();
+    Set {
+        name,
+        site: site_of(root),
+        cases,
+    }
+}
+
+fn shared_eval() -> Option<PathBuf> {
+    let dir = repo().join("../shared/eval");
+    if dir.join("larkspur/content").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/eval not present");
+        None
+    }
+}
+
+fn larkspur_set() -> Option<Set> {
+    let dir = shared_eval()?;
+    Some(scored_set(
+        "larkspur",
+        &dir.join("larkspur"),
+        &dir.join("larkspur-questionnaire.csv"),
+        &dir.join("larkspur-expected.csv"),
+        2,
+    ))
+}
+
+fn harbourline_set() -> Set {
+    let dir = repo().join("tests/answer-eval");
+    scored_set(
+        "harbourline",
+        &dir.join("harbourline"),
+        &dir.join("harbourline-questionnaire.csv"),
+        &dir.join("harbourline-expected.csv"),
+        2,
+    )
+}
+
+/// Every draft of a set, in case order.
+fn drafts(set: &Set) -> Vec<Draft> {
+    let a = Answerer::new(&set.site, 0);
+    set.cases
+        .iter()
+        .map(|c| a.answer(&c.question, &c.cells))
+        .collect()
+}
+
+/// Scores drafts, answering a row when its confidence reaches `threshold`;
+/// `report` collects the rows that miss.
+fn score(set: &Set, drafts: &[Draft], threshold: f64, report: &mut String) -> Figures {
+    let mut f = Figures::default();
+    for (c, d) in set.cases.iter().zip(drafts) {
+        let id_match = d.status == Status::Answered && d.confidence >= 1.0;
+        let answered = id_match || d.confidence >= threshold;
+        let paths: Vec<&str> = d.ranked.iter().map(|r| r.path.as_str()).collect();
+        if c.targets.is_empty() {
+            f.unanswerable += 1;
+            f.max_unanswerable = f.max_unanswerable.max(d.confidence);
+            f.confident_unanswerable += usize::from(answered);
+            if answered {
+                report.push_str(&format!("  confident on {} ({:.2})\n", c.id, d.confidence));
+            }
+            continue;
+        }
+        f.answerable += 1;
+        let ok = |p: &&str| c.targets.iter().any(|t| t.accepts(p));
+        let ok1 = paths.first().is_some_and(ok);
+        f.top1 += usize::from(ok1);
+        f.top3 += usize::from(paths.iter().take(3).any(ok));
+        f.answered_correct += usize::from(ok1 && answered);
+        f.answered_wrong += usize::from(!ok1 && answered);
+        if !(ok1 && answered) {
+            report.push_str(&format!(
+                "  {} {} ({:.2}): {}\n    ranked {:?}\n",
+                if ok1 { "not confident" } else { "miss" },
+                c.id,
+                d.confidence,
+                c.question,
+                &paths[..paths.len().min(3)]
+            ));
+        }
+    }
+    f
+}
+
+/// Regression floors of one set: the figures reached when the parameters
+/// were fixed, less a little slack. On the sets nobody tuned on they sit
+/// below issue #17's targets where those are not reached (`docs/answer.md`
+/// reports both); raise them when the figures rise, never lower them to let a
+/// change through.
+struct Floors {
+    top1: f64,
+    top3: f64,
+    answered_correct: f64,
+    answered_wrong: f64,
+    confident_unanswerable: usize,
+}
+
+fn check(set: &Set, floors: &Floors) {
+    let ds = drafts(set);
+    let mut report = String::new();
+    let f = score(set, &ds, THRESHOLD, &mut report);
+    eprintln!("{report}{}", f.line(set.name));
+    let n = f.answerable;
+    let rate = |k| Figures::rate(k, n);
+    assert!(
+        n >= 25 && f.unanswerable >= 5,
+        "{}: set too small",
+        set.name
+    );
+    assert!(rate(f.top1) >= floors.top1, "{}: top-1", set.name);
+    assert!(rate(f.top3) >= floors.top3, "{}: top-3", set.name);
+    assert!(
+        rate(f.answered_correct) >= floors.answered_correct,
+        "{}: answered and correct",
+        set.name
+    );
+    assert!(
+        rate(f.answered_wrong) <= floors.answered_wrong,
+        "{}: answered but wrong",
+        set.name
+    );
+    assert!(
+        f.confident_unanswerable <= floors.confident_unanswerable,
+        "{}: confident answers to unanswerable questions",
+        set.name
+    );
+}
+
+#[test]
+fn example_set_meets_its_floors() {
+    check(
+        &example_set(),
+        &Floors {
+            top1: 0.95,
+            top3: 0.95,
+            answered_correct: 0.85,
+            answered_wrong: 0.05,
+            confident_unanswerable: 0,
+        },
+    );
+}
+
+#[test]
+fn larkspur_set_written_apart_meets_its_floors() {
+    let Some(set) = larkspur_set() else { return };
+    check(
+        &set,
+        &Floors {
+            top1: 0.85,
+            top3: 0.89,
+            answered_correct: 0.33,
+            answered_wrong: 0.0,
+            confident_unanswerable: 0,
+        },
+    );
+}
+
+#[test]
+fn harbourline_set_written_before_tuning_meets_its_floors() {
+    check(
+        &harbourline_set(),
+        &Floors {
+            top1: 0.78,
+            top3: 0.97,
+            answered_correct: 0.60,
+            answered_wrong: 0.16,
+            // One hard negative (below the target of none): docs/answer.md.
+            confident_unanswerable: 1,
+        },
+    );
+}
+
+/// The rule the shipped threshold was chosen by, on the example set: the
+/// highest confidence of an unanswerable question plus a margin of 0.02,
+/// rounded up to two decimals (a confidence is shown with two).
+fn chosen_threshold(set: &Set, ds: &[Draft]) -> f64 {
+    let mut sink = String::new();
+    let f = score(set, ds, 2.0, &mut sink);
+    ((f.max_unanswerable + 0.02) * 100.0).ceil() / 100.0
+}
+
+/// Cross-validation: the threshold is chosen on one set by the rule above
+/// and reported on the others (`docs/answer.md` has the table). The shipped
+/// [`THRESHOLD`] is the one the rule picks on the example set, so a change
+/// to the ranking or the confidence that moves it fails here until the
+/// threshold is chosen again (on the example set, never on the others).
+#[test]
+fn threshold_is_chosen_on_the_example_set_and_reported_on_the_others() {
+    let mut sets = vec![example_set(), harbourline_set()];
+    sets.extend(larkspur_set());
+    let all: Vec<Vec<Draft>> = sets.iter().map(drafts).collect();
+    let mut table = String::new();
+    for (i, tune) in sets.iter().enumerate() {
+        let t = chosen_threshold(tune, &all[i]);
+        table.push_str(&format!("tuned on {} (threshold {t:.2}):\n", tune.name));
+        for (j, other) in sets.iter().enumerate() {
+            let mut sink = String::new();
+            let f = score(other, &all[j], t, &mut sink);
+            let tag = if i == j { " (tuning set)" } else { "" };
+            table.push_str(&format!("  {}{tag}\n", f.line(other.name)));
+        }
+    }
+    eprintln!("{table}");
+    let shipped = chosen_threshold(&sets[0], &all[0]);
+    assert!(
+        (shipped - THRESHOLD).abs() < 1e-9,
+        "the rule picks {shipped:.2} on the example set, THRESHOLD is {THRESHOLD}"
+    );
+}
+
+/// The confidence a row shows and its status never disagree: a row shown as
+/// 0.40 is `answered`, one shown as 0.39 is `needs-human`, on every question
+/// of every set; `needs-human` rows carry suggested links and no answer.
+#[test]
+fn shown_confidence_and_status_never_disagree() {
+    let mut sets = vec![example_set(), harbourline_set()];
+    sets.extend(larkspur_set());
+    let mut seen = 0;
+    for set in &sets {
+        for (c, d) in set.cases.iter().zip(drafts(set)) {
+            let shown: f64 = format!("{:.2}", d.confidence).parse().unwrap();
+            let answered = d.status == Status::Answered;
+            assert_eq!(
+                answered,
+                shown >= THRESHOLD,
+                "{} {}: {shown}",
+                set.name,
+                c.id
+            );
+            if !answered {
+                assert!(d.answer.is_empty() && d.links.is_empty(), "{}", c.id);
+                // Suggestions whenever any claim shares a term with the question.
+                assert_eq!(d.suggested.is_empty(), d.ranked.is_empty(), "{}", c.id);
+                seen += 1;
+            } else {
+                assert!(d.suggested.is_empty() && !d.why.is_empty(), "{}", c.id);
+            }
+        }
+    }
+    assert!(seen > 0, "no needs-human row to check");
+}
