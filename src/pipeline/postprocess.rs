@@ -3,11 +3,14 @@
 //! - removes elements a theme marked `data-edition="NAME"` for higher editions
 //!   (a guard for theme authors: the model already filtered the data);
 //! - adds a permalink anchor to every `h2`-`h6` that has an id;
-//! - collects every `href`/`src` and every `id` for the link check.
+//! - collects every `href`/`src` and every `id` for the link check;
+//! - labels each body cell of a `table.data-table` with its column header
+//!   (`data-label`), so a narrow screen can show the table as stacked rows
+//!   with no script.
 
 use lol_html::html_content::ContentType;
-use lol_html::{element, rewrite_str, RewriteStrSettings};
-use std::cell::RefCell;
+use lol_html::{element, rewrite_str, text, RewriteStrSettings};
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 /// Links and anchors of one page, for the link check.
@@ -21,6 +24,10 @@ pub struct PageLinks {
 pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, PageLinks), String> {
     let hrefs = RefCell::new(Vec::new());
     let ids = RefCell::new(Vec::new());
+    // Column headers of the data table being read, and the column of the
+    // next body cell: the header row streams past before the body.
+    let heads: RefCell<Vec<(String, usize)>> = RefCell::new(Vec::new());
+    let col = Cell::new(0usize);
     let out = rewrite_str(
         html,
         RewriteStrSettings {
@@ -51,6 +58,35 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
                     }
                     Ok(())
                 }),
+                element!("table.data-table", |_| {
+                    heads.borrow_mut().clear();
+                    Ok(())
+                }),
+                element!("table.data-table thead th", |el| {
+                    heads.borrow_mut().push((String::new(), colspan(el)));
+                    Ok(())
+                }),
+                text!("table.data-table thead th", |t| {
+                    if let Some(h) = heads.borrow_mut().last_mut() {
+                        h.0.push_str(t.as_str());
+                    }
+                    Ok(())
+                }),
+                element!("table.data-table tbody tr", |_| {
+                    col.set(0);
+                    Ok(())
+                }),
+                element!("table.data-table tbody td, table.data-table tbody th", |el| {
+                    let i = col.get();
+                    col.set(i + colspan(el));
+                    let label = column_label(&heads.borrow(), i);
+                    if !label.is_empty() && !el.has_attribute("data-label") {
+                        // The text is as the template escaped it, and
+                        // set_attribute escapes `"` but keeps `&` entities.
+                        el.set_attribute("data-label", &label).map_err(|e| e.to_string())?;
+                    }
+                    Ok(())
+                }),
                 element!("a[href], link[href], script[src], img[src]", |el| {
                     if !el.removed() {
                         let v = el.get_attribute("href").or_else(|| el.get_attribute("src")).unwrap_or_default();
@@ -70,6 +106,27 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
             ids: ids.into_inner(),
         },
     ))
+}
+
+/// The columns a cell spans (1 unless a valid `colspan` says more).
+fn colspan(el: &lol_html::html_content::Element) -> usize {
+    el.get_attribute("colspan")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1usize)
+        .max(1)
+}
+
+/// The header text of column `i` as one line (its markup already dropped),
+/// empty when no header covers it.
+fn column_label(heads: &[(String, usize)], i: usize) -> String {
+    let mut start = 0;
+    for (text, span) in heads {
+        if i < start + span {
+            return text.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        start += span;
+    }
+    String::new()
 }
 
 /// Decodes the character references a template engine puts into attributes.
@@ -148,5 +205,25 @@ mod tests {
         let strs = |v: &[Arc<str>]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(strs(&links.ids), vec!["a"]);
         assert_eq!(strs(&links.hrefs), vec!["/x/#a", "/i.png"]);
+    }
+
+    #[test]
+    fn labels_data_table_cells_with_their_column_header() {
+        let html = concat!(
+            r#"<table class="data-table"><thead><tr><th>Id</th><th colspan="2">Risk <span>&amp; owner</span></th><th>Status</th></tr></thead>"#,
+            r#"<tbody><tr><th scope="row">R1</th><td>a</td><td>b</td><td>c</td></tr></tbody></table>"#,
+            r#"<table><thead><tr><th>Plain</th></tr></thead><tbody><tr><td>x</td></tr></tbody></table>"#
+        );
+        let (out, _) = process(html, 0, &eds()).unwrap();
+        assert!(
+            out.contains(r#"<th scope="row" data-label="Id">R1</th>"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<td data-label="Risk &amp; owner">a</td><td data-label="Risk &amp; owner">b</td>"#), "{out}");
+        assert!(out.contains(r#"<td data-label="Status">c</td>"#), "{out}");
+        assert!(
+            out.contains("<td>x</td>"),
+            "a table that is not a data table is left alone: {out}"
+        );
     }
 }
