@@ -4,9 +4,9 @@
 //!   (a guard for theme authors: the model already filtered the data);
 //! - adds a permalink anchor to every `h2`-`h6` that has an id;
 //! - collects every `href`/`src` and every `id` for the link check;
-//! - labels each body cell of a `table.data-table` with its column header
-//!   (`data-label`), so a narrow screen can show the table as stacked rows
-//!   with no script.
+//! - labels each body cell of a table that has a header row with its column
+//!   header (`data-label`), so a narrow screen can show registers and
+//!   Markdown tables as stacked rows with no script.
 
 use lol_html::html_content::ContentType;
 use lol_html::{element, rewrite_str, text, RewriteStrSettings};
@@ -24,7 +24,7 @@ pub struct PageLinks {
 pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, PageLinks), String> {
     let hrefs = RefCell::new(Vec::new());
     let ids = RefCell::new(Vec::new());
-    // Column headers of the data table being read, and the column of the
+    // Column headers of the table being read, and the column of the
     // next body cell: the header row streams past before the body.
     let heads: RefCell<Vec<(String, usize)>> = RefCell::new(Vec::new());
     let col = Cell::new(0usize);
@@ -58,25 +58,25 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
                     }
                     Ok(())
                 }),
-                element!("table.data-table", |_| {
+                element!("table", |_| {
                     heads.borrow_mut().clear();
                     Ok(())
                 }),
-                element!("table.data-table thead th", |el| {
+                element!("table thead th", |el| {
                     heads.borrow_mut().push((String::new(), colspan(el)));
                     Ok(())
                 }),
-                text!("table.data-table thead th", |t| {
+                text!("table thead th", |t| {
                     if let Some(h) = heads.borrow_mut().last_mut() {
                         h.0.push_str(t.as_str());
                     }
                     Ok(())
                 }),
-                element!("table.data-table tbody tr", |_| {
+                element!("table tbody tr", |_| {
                     col.set(0);
                     Ok(())
                 }),
-                element!("table.data-table tbody td, table.data-table tbody th", |el| {
+                element!("table tbody td, table tbody th", |el| {
                     let i = col.get();
                     col.set(i + colspan(el));
                     let label = column_label(&heads.borrow(), i);
@@ -208,11 +208,11 @@ mod tests {
     }
 
     #[test]
-    fn labels_data_table_cells_with_their_column_header() {
+    fn labels_table_cells_with_their_column_header() {
         let html = concat!(
             r#"<table class="data-table"><thead><tr><th>Id</th><th colspan="2">Risk <span>&amp; owner</span></th><th>Status</th></tr></thead>"#,
             r#"<tbody><tr><th scope="row">R1</th><td>a</td><td>b</td><td>c</td></tr></tbody></table>"#,
-            r#"<table><thead><tr><th>Plain</th></tr></thead><tbody><tr><td>x</td></tr></tbody></table>"#
+            r#"<table class="meta-table"><tbody><tr><th scope="row">Owner</th><td>x</td></tr></tbody></table>"#
         );
         let (out, _) = process(html, 0, &eds()).unwrap();
         assert!(
@@ -223,7 +223,7 @@ mod tests {
         assert!(out.contains(r#"<td data-label="Status">c</td>"#), "{out}");
         assert!(
             out.contains("<td>x</td>"),
-            "a table that is not a data table is left alone: {out}"
+            "a table without a header row is left alone: {out}"
         );
     }
 }
