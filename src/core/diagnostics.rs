@@ -97,6 +97,7 @@ rules! {
     FUTURE_DATE = "W005" "future-date" Warning "A date that records something done (`approved`, `collected`, `reviewed`, a certification's `issued`) lies after today." "Write the date it happened; dates still to come belong in `expires` or `target`.";
     LONG_REVIEW_PERIOD = "W006" "long-review-period" Warning "A `review_every` period is longer than 3 years, so the next review is far out (often a typo such as `120 months`)." "Review at least every 3 years; 12 months is usual.";
     UNDECLARED_ROLE = "W007" "undeclared-role" Warning "A system's `roles:` names an ISO/IEC 22989 role that `site.yaml` `roles:` does not declare for the organisation." "Add the role to `roles:` in site.yaml, or correct the system's `roles:`.";
+    MALFORMED_LANG = "W027" "malformed-lang" Warning "A document's `lang:` or a heading's `{lang=...}` is not a language tag such as `de`, `fr` or `pt-BR`, so browsers and screen readers cannot use it." "Write a BCP 47 language tag: two or three letters, optionally followed by `-` and a region or script (`de`, `fr-CA`).";
 }
 
 /// One finding, located in a source file.

@@ -6,7 +6,10 @@
 //! - collects every `href`/`src` and every `id` for the link check;
 //! - labels each body cell of a table that has a header row with its column
 //!   header (`data-label`), so a narrow screen can show registers and
-//!   Markdown tables as stacked rows with no script.
+//!   Markdown tables as stacked rows with no script;
+//! - gives every block of a document section whose heading carries a
+//!   `lang` attribute (`## Datenschutz {lang=de}`) that language, up to the
+//!   next heading of the same or a higher level.
 
 use lol_html::html_content::ContentType;
 use lol_html::{element, rewrite_str, text, RewriteStrSettings};
@@ -28,6 +31,8 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
     // next body cell: the header row streams past before the body.
     let heads: RefCell<Vec<(String, usize)>> = RefCell::new(Vec::new());
     let col = Cell::new(0usize);
+    // The open language section of the document body: heading level and tag.
+    let section: RefCell<Option<(u8, String)>> = RefCell::new(None);
     let out = rewrite_str(
         html,
         RewriteStrSettings {
@@ -56,6 +61,10 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
                     if !el.removed() {
                         ids.borrow_mut().push(Arc::from(el.get_attribute("id").unwrap_or_default()));
                     }
+                    Ok(())
+                }),
+                element!(".doc-body > *", |el| {
+                    lang_section(el, &mut section.borrow_mut());
                     Ok(())
                 }),
                 element!("table", |_| {
@@ -106,6 +115,36 @@ pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, Pa
             ids: ids.into_inner(),
         },
     ))
+}
+
+/// Carries a heading's `lang` to the blocks of its section: a heading closes
+/// the open section (same or higher level) or opens one (a valid tag); a
+/// block or deeper heading in an open section without a `lang` of its own
+/// gets the section's.
+fn lang_section(el: &mut lol_html::html_content::Element, section: &mut Option<(u8, String)>) {
+    let tag = el.tag_name();
+    let level = match tag.as_bytes() {
+        [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
+        _ => None,
+    };
+    if let Some(level) = level {
+        if section.as_ref().is_some_and(|(l, _)| level <= *l) {
+            *section = None;
+        }
+        if section.is_none() {
+            if let Some(lang) = el.get_attribute("lang") {
+                if crate::pipeline::markdown::is_lang_tag(&lang) {
+                    *section = Some((level, lang));
+                }
+            }
+            return;
+        }
+    }
+    if let Some((_, lang)) = section.as_ref() {
+        if !el.has_attribute("lang") {
+            let _ = el.set_attribute("lang", lang);
+        }
+    }
 }
 
 /// The columns a cell spans (1 unless a valid `colspan` says more).
@@ -224,6 +263,26 @@ mod tests {
         assert!(
             out.contains("<td>x</td>"),
             "a table without a header row is left alone: {out}"
+        );
+    }
+
+    #[test]
+    fn a_heading_lang_covers_its_section_up_to_the_next_heading_of_its_level() {
+        let html = concat!(
+            r#"<div class="doc-body prose"><p>en</p><h2 id="d" lang="de">Hinweis</h2><p>de</p>"#,
+            r#"<h3 id="s">Unter</h3><ul><li>de</li></ul><p lang="fr">fr</p><h2 id="e">Next</h2><p>en2</p>"#,
+            r#"<h2 lang="not a tag!">X</h2><p>x</p></div>"#
+        );
+        let (out, _) = process(html, 0, &eds()).unwrap();
+        assert!(out.contains("<p>en</p>"), "{out}");
+        assert!(out.contains(r#"<p lang="de">de</p>"#), "{out}");
+        assert!(out.contains(r#"<h3 id="s" lang="de">"#), "{out}");
+        assert!(out.contains(r#"<ul lang="de">"#), "{out}");
+        assert!(out.contains(r#"<p lang="fr">fr</p>"#), "{out}");
+        assert!(out.contains("<p>en2</p>"), "{out}");
+        assert!(
+            out.contains("<p>x</p>"),
+            "a malformed tag opens no section: {out}"
         );
     }
 }

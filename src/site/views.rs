@@ -114,6 +114,9 @@ pub struct DocView {
     pub controls: Vec<LinkView>,
     pub systems: Vec<LinkView>,
     pub cited_by: Vec<LinkView>,
+    /// The document's language (`lang:` front matter) when it is a valid tag
+    /// and not the site's; a malformed one is reported (W027), not published.
+    pub lang: Option<String>,
 }
 
 /// An ISO/IEC 42001 clause reference.
@@ -141,6 +144,10 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
         id: d.id.clone(),
         title: d.title.clone(),
         summary: f.summary.clone(),
+        lang: f
+            .lang
+            .clone()
+            .filter(|l| crate::pipeline::markdown::is_lang_tag(l)),
         html: r.html.to_string(),
         toc: r
             .toc

@@ -27,4 +27,5 @@ mod robustness;
 mod rules;
 mod sentinel;
 mod serve;
+mod theme_ux;
 mod yaml_errors;

@@ -5,7 +5,9 @@
 //!   kind), the vocabulary as one sorted list of terms per postings shard, and
 //!   the first page of each text chunk.
 //! - `/search-index/terms-N.json`: `{term: [page, count, page, count, ...]}`,
-//!   pages delta-encoded (each is the distance from the previous one).
+//!   pages delta-encoded (each is the distance from the previous one); a
+//!   count has [`IN_TITLE`] added when the term is in the page's title, so
+//!   ranking needs no titles.
 //! - `/search-index/text-N.json`: the full text of consecutive pages, for
 //!   snippets.
 //!
@@ -18,6 +20,9 @@ use super::SearchDoc;
 use crate::pipeline::write::OutFile;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Added to a posting's count when the term is in the page title too.
+pub const IN_TITLE: u32 = 256;
 
 /// Where the shards are written (a generated folder).
 pub const FOLDER: &str = "/search-index/";
@@ -108,8 +113,21 @@ pub fn files(mut search: Vec<SearchDoc>) -> Vec<OutFile> {
     search.sort_by(|a, b| a.u.cmp(&b.u));
     let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
     for (i, d) in search.iter().enumerate() {
-        for (term, n) in terms(&d.x) {
-            postings.entry(term).or_default().push((i, n.min(255)));
+        let title = terms(&d.t);
+        let mut body = terms(&d.x);
+        for t in title.keys() {
+            body.entry(t.clone()).or_insert(1);
+        }
+        for (term, n) in body {
+            let flag = if title.contains_key(&term) {
+                IN_TITLE
+            } else {
+                0
+            };
+            postings
+                .entry(term)
+                .or_default()
+                .push((i, n.min(255) + flag));
         }
     }
     let mut out = Vec::new();

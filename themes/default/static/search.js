@@ -1,9 +1,11 @@
 /* vouch default theme: full-text search over the split index vouch writes.
    /search-index.json is the manifest ({v: 2, docs: [{u, t, k}], terms: [[term, ...] per
    shard], chunks: [first page of each text chunk]}); /search-index/terms-N.json holds
-   postings ({term: [page, count, ...]}, pages delta-encoded) and
+   postings ({term: [page, count, ...]}, pages delta-encoded, 256 added to a count
+   when the term is in the title) and
    /search-index/text-N.json the full text of consecutive pages, for snippets. A query
-   loads only the shards of its terms and the text of the results it shows.
+   loads only the shards of its terms, and the text of a result only when its
+   snippet scrolls into view.
    Close spellings: a word of five letters or more with no exact match finds the
    terms one edit away (two from eight letters). Works with the plain GET form
    (action="/search/", ?q=...) and refines as you type. DOM methods only (no
@@ -188,11 +190,6 @@
     return groups;
   }
 
-  function titleWords(doc) {
-    if (!doc.tw) doc.tw = new Set(fold(doc.t || "").match(TOKEN) || []);
-    return doc.tw;
-  }
-
   /* Ranks pages: pages matching every word first, then by the sum over words of
      the best weight × idf × (1 + ln count) among the word's terms, plus a bonus
      when the title has the word. */
@@ -206,7 +203,8 @@
         var doc = 0;
         for (var i = 0; i < list.length; i += 2) {
           doc += list[i];
-          var s = e.w * idf * (1 + Math.log(list[i + 1]));
+          var n = list[i + 1];
+          var s = e.w * idf * (1 + Math.log(n & 255)) + (n >= 256 ? 4 : 0);
           var b = best.get(doc);
           if (!b || s > b.s) best.set(doc, { s: s, term: e.term });
         }
@@ -217,7 +215,6 @@
         h.matched++;
         h.score += b.s;
         h.terms.push(b.term);
-        if (titleWords(index.docs[doc]).has(fold(b.term))) h.score += 4;
       });
     });
     var list = Array.from(hits.values());
@@ -322,6 +319,17 @@
     while (results.firstChild) results.removeChild(results.firstChild);
   }
 
+  /* A snippet's text is fetched when it comes into view: a query shows up to
+     50 results, and loading the text of all would cost more than the query. */
+  var lazy = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (!e.isIntersecting || !e.target.fill) return;
+      lazy.unobserve(e.target);
+      e.target.fill();
+      e.target.fill = null;
+    });
+  }, { rootMargin: "200px 0px" }) : null;
+
   function resultItem(h) {
     var doc = index.docs[h.doc];
     var li = document.createElement("li");
@@ -335,9 +343,12 @@
     li.appendChild(a);
     li.appendChild(p);
     var mine = generation;
-    text(h.doc).then(function (x) {
-      if (mine === generation) p.appendChild(snippet(x, doc.t, h.terms));
-    }, function () {});
+    p.fill = function () {
+      text(h.doc).then(function (x) {
+        if (mine === generation) p.appendChild(snippet(x, doc.t, h.terms));
+      }, function () {});
+    };
+    if (lazy) lazy.observe(p); else p.fill();
     return li;
   }
 
