@@ -120,20 +120,23 @@
     return texts[n].then(function (list) { return list[doc - index.chunks[n]] || ""; });
   }
 
-  /* Edit distance of a and b, or max + 1 as soon as it must exceed max. */
+  /* Edit distance of a and b (a swap of two neighbours counts as one edit:
+     "reveiw" is one from "review"), or max + 1 as soon as it must exceed max. */
   function distance(a, b, max) {
     if (Math.abs(a.length - b.length) > max) return max + 1;
-    var prev = [], cur = [], i, j;
+    var before = null, prev = [], cur = [], i, j;
     for (j = 0; j <= b.length; j++) prev[j] = j;
     for (i = 1; i <= a.length; i++) {
       cur = [i];
       var low = i;
       for (j = 1; j <= b.length; j++) {
         var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2] + 1);
         cur[j] = v;
         if (v < low) low = v;
       }
       if (low > max) return max + 1;
+      before = prev;
       prev = cur;
     }
     return prev[b.length];
