@@ -336,11 +336,13 @@ impl EditionEnv {
             },
             _ => render(ctx.into_owned()).map_err(tpl_err)?,
         };
-        let search = search_text.as_ref().map(|text| SearchDoc {
+        let search = search_text.map(|text| SearchDoc {
             u: job.url.clone(),
             t: job.title.clone(),
             k: job.template.trim_end_matches(".html").replace('_', " "),
-            x: text.chars().take(1200).collect(),
+            // The whole text: the split index (`outputs::search`) loads
+            // only what a query needs, so nothing is cut.
+            x: text,
         });
         Ok(RenderedPage {
             html,

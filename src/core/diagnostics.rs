@@ -120,6 +120,7 @@ rules! {
     CORRECTIVE_ACTION_OVERDUE = "W022" "corrective-action-overdue" Warning "An open nonconformity's corrective action is past its `due` date (an error with `--strict`)." "Complete the action and close it with its effectiveness check, or agree a new `due` date.";
     AUDIT_OVERDUE = "W023" "audit-overdue" Warning "A planned internal audit's `date` has passed and it is not recorded as completed or cancelled." "Record the audit as `completed` with its findings, or re-plan it with a new `date`.";
     LIBRARY_STALE_CLAIM = "W025" "library-stale-claim" Warning "An answer library entry cites a claim that no edition publishes any more (deleted or renamed); `vouch answer` reports it and does not cite it." "Replace it with the claim that answers the question now (`vouch links --edition internal`), or remove it.";
+    MALFORMED_LANG = "W027" "malformed-lang" Warning "A document's `lang:` or a heading's `{lang=...}` is not a language tag such as `de`, `fr` or `pt-BR`, so browsers and screen readers cannot use it." "Write a BCP 47 language tag: two or three letters, optionally followed by `-` and a region or script (`de`, `fr-CA`).";
 }
 
 /// One finding, located in a source file.

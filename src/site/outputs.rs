@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::pipeline::write::OutFile;
 
 mod api;
+pub mod search;
 
-/// One search index entry.
+/// One page of the search index: URL, title, kind and the whole text it shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchDoc {
     pub u: String,
@@ -256,7 +257,7 @@ pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc
     out.extend(pages);
     out.push(("/_redirects".into(), redirects));
     out.push(("/urls.json".into(), urls_json(site, ed, &b, page_urls)));
-    out.push(("/search-index.json".into(), search_index(search)));
+    out.extend(search::files(search));
     out.extend(evidence_files(site, ed));
     // OSCAL and model-card exports: top (internal) edition only.
     out.extend(crate::site::export::edition_files(site, ed));
@@ -379,18 +380,6 @@ fn urls_json(site: &Site, ed: usize, b: &str, page_urls: &[String]) -> Vec<u8> {
     .to_bytes()
 }
 
-/// `search-index.json`: the search entries sorted by URL.
-fn search_index(mut search: Vec<SearchDoc>) -> Vec<u8> {
-    search.sort_by(|a, b| a.u.cmp(&b.u));
-    // Serialized straight from the structs: a `json!` value would copy every
-    // entry's text into a map first, doubling the index in memory.
-    #[derive(Serialize)]
-    struct Index<'a> {
-        docs: &'a [SearchDoc],
-    }
-    serde_json::to_vec(&Index { docs: &search }).unwrap_or_default()
-}
-
 /// The file evidence edition `ed` can see, copied as is (unreadable files,
 /// and links leading out of `content/`, are skipped).
 fn evidence_files(site: &Site, ed: usize) -> Vec<OutFile> {
@@ -435,13 +424,14 @@ pub const GENERATED_FILES: &[&str] = &[
 ];
 
 /// Folders whose files vouch generates: theme assets, the API, evidence
-/// copies, exports and `.well-known`.
+/// copies, exports, `.well-known` and the search index shards.
 pub const GENERATED_FOLDERS: &[&str] = &[
     "/static/",
     "/api/",
     "/evidence-files/",
     "/exports/",
     "/.well-known/",
+    search::FOLDER,
 ];
 
 /// True when `file` (root-relative, leading `/`) is, or lies in a folder of,

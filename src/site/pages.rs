@@ -75,12 +75,13 @@ impl PageJob {
                 let s = &site.systems[pos];
                 let v = system_view(site, s, ed, true);
                 let text = format!(
-                    "{} {} {}",
+                    "{} {} {} {}",
                     s.title,
                     s.data.summary.clone().unwrap_or_default(),
                     site.field_html(Kind::System, &s.id, "purpose", ed)
                         .map(|r| r.text)
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    system_card_text(&v)
                 );
                 (context(&SystemPage { system: v }), Some(text))
             }
@@ -88,6 +89,28 @@ impl PageJob {
         };
         (Cow::Owned(ctx), text)
     }
+}
+
+/// The plain fields of a system card as the edition's view shows them
+/// (oversight, models, data and their known gaps), for the search index:
+/// a reviewer searching "human oversight" or a data gap finds the card.
+fn system_card_text(v: &crate::site::views::SystemView) -> String {
+    let mut t = format!(
+        "Human oversight: {}. {}",
+        v.oversight_mode.replace('-', " "),
+        v.oversight_rationale.as_deref().unwrap_or_default()
+    );
+    for m in &v.models {
+        t.push_str(&format!(" Model: {}.", m.name));
+    }
+    for d in &v.data {
+        let fields = [&d.source, &d.basis, &d.known_gaps];
+        t.push_str(&format!(" Data: {}.", d.name));
+        for f in fields.into_iter().flatten() {
+            t.push_str(&format!(" {f}"));
+        }
+    }
+    t
 }
 
 /// A template context as the render stage takes it: a JSON object.

@@ -120,6 +120,9 @@ pub struct DocView {
     /// nothing else; an assessment lists the risks it raised.
     pub risks: Vec<LinkView>,
     pub cited_by: Vec<LinkView>,
+    /// The document's language (`lang:` front matter) when it is a valid tag
+    /// and not the site's; a malformed one is reported (W027), not published.
+    pub lang: Option<String>,
 }
 
 /// An ISO/IEC 42001 clause reference.
@@ -147,6 +150,10 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
         id: d.id.clone(),
         title: d.title.clone(),
         summary: f.summary.clone(),
+        lang: f
+            .lang
+            .clone()
+            .filter(|l| crate::pipeline::markdown::is_lang_tag(l)),
         html: r.html.to_string(),
         toc: r
             .toc

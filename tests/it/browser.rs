@@ -1,6 +1,7 @@
 //! Browser and HTML checks, driven from cargo so the README's test command
 //! covers them: live reload in headless Chromium, every published page under
-//! the strict CSP with axe-core (WCAG 2.1 A/AA), and the Nu Html Checker.
+//! the strict CSP with axe-core (WCAG 2.1 A/AA), the Nu Html Checker, and every
+//! page kind at phone and desktop widths in light and dark (`ux.mjs`).
 //!
 //! They need Debian's chromium, a Java runtime and `npm ci` in tests/browser
 //! (`.ci/run` installs all three). Without them `build.rs` marks the tests
@@ -137,4 +138,30 @@ fn published_html_is_valid_per_the_nu_html_checker() {
         o.status.success() && text.trim().is_empty(),
         "Nu Html Checker findings:\n{text}"
     );
+}
+
+#[test]
+#[cfg_attr(
+    not(vouch_browser_tools),
+    ignore = "needs chromium and `npm ci` in tests/browser (bash .ci/run installs them)"
+)]
+fn every_page_kind_reads_on_phone_and_desktop_in_light_and_dark() {
+    if !tools_ready(false) {
+        return;
+    }
+    let (tmp, out) = build_example();
+    // Screenshots go to the test's temp dir, never into the repository.
+    let shots = tmp.path().join("screenshots");
+    let eds: Vec<String> = ["public", "internal"]
+        .iter()
+        .map(|e| out.join(e).to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec![shots.to_str().unwrap()];
+    args.extend(eds.iter().map(String::as_str));
+    let (ok, text) = node("ux.mjs", &args);
+    assert!(ok, "{text}");
+    assert!(text.contains("0 problem(s)"), "{text}");
+    let n = std::fs::read_dir(&shots).unwrap().count();
+    // Every page kind at two widths in two colour schemes, in two editions.
+    assert!(n >= 4 * 2 * 15, "{n} screenshots\n{text}");
 }

@@ -33,5 +33,6 @@ mod robustness;
 mod rules;
 mod sentinel;
 mod serve;
+mod theme_ux;
 mod tiers;
 mod yaml_errors;

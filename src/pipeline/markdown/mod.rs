@@ -308,6 +308,19 @@ fn highlight(lang: &str, code: &str) -> String {
     format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
 }
 
+/// True for a well-formed BCP 47 language tag as documents use them: a
+/// primary subtag of 2–3 letters, then subtags of 2–8 letters or digits
+/// (`de`, `pt-BR`, `zh-Hant-TW`). `lang:` front matter and `{lang=..}`
+/// heading attributes are checked with it (rule W027) and only a tag it
+/// accepts is carried to a heading's section.
+pub fn is_lang_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_alphanumeric()))
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES

@@ -21,6 +21,8 @@ pub(super) fn render_marked(
         link_has_text: false,
         image: 0,
         after_block: true,
+        links: 0,
+        code: false,
         notes,
         note_index: std::collections::HashMap::new(),
     };
@@ -47,6 +49,10 @@ struct Marking<'e, 'n> {
     /// Inside an image the writer prints alt text only: no marks but levels.
     image: usize,
     after_block: bool,
+    /// Links open around the current text (a bare e-mail there is not linked again).
+    links: usize,
+    /// Inside a code block.
+    code: bool,
     notes: &'n mut Vec<Box<str>>,
     /// Position of each name in `notes` (a page may cite thousands).
     note_index: std::collections::HashMap<Box<str>, usize>,
@@ -74,6 +80,13 @@ impl<'e> Marking<'e, '_> {
             self.out.push(level_mark(lvl, self.after_block));
         }
         self.after_block = ends_block(ev);
+        match ev {
+            Event::Start(Tag::Link { .. }) => self.links += 1,
+            Event::End(TagEnd::Link) => self.links = self.links.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => self.code = true,
+            Event::End(TagEnd::CodeBlock) => self.code = false,
+            _ => {}
+        }
         if !self.link_or_image(ev, starts_ref) {
             self.other(ev);
         }
@@ -128,6 +141,13 @@ impl<'e> Marking<'e, '_> {
                     escape(name)
                 ))));
             }
+            Event::Text(t)
+                if self.links == 0 && self.image == 0 && !self.code && t.contains('@') =>
+            {
+                self.link_has_text = true;
+                self.text.push_str(t);
+                self.out.extend(mailto_links(t));
+            }
             Event::Text(t) | Event::Code(t) => {
                 self.link_has_text = true;
                 self.text.push_str(t);
@@ -156,6 +176,67 @@ impl<'e> Marking<'e, '_> {
             _ => self.out.push(ev.clone()),
         }
     }
+}
+
+/// Text with every bare e-mail address in it made a `mailto:` link, so a
+/// reader can write to the address a document names (pulldown-cmark links
+/// only `<a@b.c>`).
+fn mailto_links(t: &str) -> Vec<Event<'static>> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some((start, end)) = find_email(rest) {
+        let email = &rest[start..end];
+        if start > 0 {
+            out.push(Event::Text(CowStr::from(rest[..start].to_string())));
+        }
+        out.push(Event::InlineHtml(CowStr::from(format!(
+            "<a href=\"mailto:{}\">",
+            escape(email)
+        ))));
+        out.push(Event::Text(CowStr::from(email.to_string())));
+        out.push(Event::InlineHtml(CowStr::from("</a>")));
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    out
+}
+
+/// The byte range of the first e-mail address in `t`: a local part of
+/// letters, digits and `._%+-`, `@`, and a domain of two or more dot-separated
+/// labels whose last is letters only (so `a@b` and `user@host.` are not).
+fn find_email(t: &str) -> Option<(usize, usize)> {
+    let b = t.as_bytes();
+    let local = |c: u8| c.is_ascii_alphanumeric() || b"._%+-".contains(&c);
+    let label = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    for (at, _) in t.match_indices('@') {
+        let mut s = at;
+        while s > 0 && local(b[s - 1]) {
+            s -= 1;
+        }
+        // A local part does not start or end with a dot.
+        while s < at && b[s] == b'.' {
+            s += 1;
+        }
+        if s == at || b[at - 1] == b'.' {
+            continue;
+        }
+        let mut e = at + 1;
+        let mut last_dot = None;
+        while e < b.len() && (label(b[e]) || (b[e] == b'.' && e + 1 < b.len() && label(b[e + 1]))) {
+            if b[e] == b'.' {
+                last_dot = Some(e);
+            }
+            e += 1;
+        }
+        let Some(dot) = last_dot else { continue };
+        let tld = &t[dot + 1..e];
+        if tld.len() >= 2 && tld.bytes().all(|c| c.is_ascii_alphabetic()) && dot > at + 1 {
+            return Some((s, e));
+        }
+    }
+    None
 }
 
 /// The mark that starts output of passage level `level`. Between blocks it

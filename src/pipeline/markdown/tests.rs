@@ -362,3 +362,24 @@ fn a_passage_swallowed_by_a_fence_left_open_is_an_error() {
     let md = "```\n:::internal\nshown as code\n:::\n```\n";
     assert!(parse(md, &eds()).errors.is_empty());
 }
+
+#[test]
+fn bare_email_addresses_become_mailto_links() {
+    let md = "Write to privacy@northwind.example or dpo.team+ai@eu.northwind.example.\n\nNot a@b, not `code@x.example`, not [linked](https://x.example/) or <me@x.example>.\n\n```\nfence@x.example\n```\n";
+    let p = parse(md, &eds());
+    let html = p.render(0, &none).html;
+    assert!(
+        html.contains(
+            r#"<a href="mailto:privacy@northwind.example">privacy@northwind.example</a> or"#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a href="mailto:dpo.team+ai@eu.northwind.example">dpo.team+ai@eu.northwind.example</a>."#),
+        "{html}"
+    );
+    assert!(!html.contains("mailto:a@b"), "{html}");
+    assert!(!html.contains("mailto:code@"), "{html}");
+    assert!(!html.contains("mailto:fence@"), "{html}");
+    assert_eq!(html.matches("mailto:me@x.example").count(), 1, "{html}");
+}

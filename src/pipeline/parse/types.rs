@@ -184,6 +184,10 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     #[serde(default)]
     pub lint_allow: Vec<String>,
+    /// The language of the whole document (a BCP 47 tag such as `de`), when
+    /// it is not the site's.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// One row of the Statement of Applicability.

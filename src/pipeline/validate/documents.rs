@@ -223,6 +223,63 @@ fn document(
             }
         }
         vague_language(site, doc, d);
+        malformed_lang(site, doc, d);
+    }
+}
+
+/// W027: a `lang:` in front matter, or a `{lang=..}` on a heading line of the
+/// body, that is not a language tag.
+fn malformed_lang(
+    site: &Site,
+    doc: &crate::pipeline::model::Entity<crate::pipeline::parse::DocSource>,
+    d: &mut Vec<Diagnostic>,
+) {
+    let s = &site.sources;
+    let what = format!("{} `{}`", doc.kind.name(), doc.id);
+    if let Some(lang) = doc.data.front.lang.as_deref() {
+        if !crate::pipeline::markdown::is_lang_tag(lang) {
+            let span = doc.loc.locate(s, &["lang"], None);
+            d.push(
+                s.diag(
+                    &rule::MALFORMED_LANG,
+                    span,
+                    format!("{what}: `lang: {lang}` is not a language tag"),
+                )
+                .help("write a language tag such as `de` or `fr-CA`"),
+            );
+        }
+    }
+    let body = &s.get(doc.loc.file).text[doc.data.body_offset..];
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        if !line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some(p) = line.find("lang=") else {
+            continue;
+        };
+        let value: String = line[p + 5..]
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| !matches!(c, '}' | ' ' | '"' | '\''))
+            .collect();
+        if !crate::pipeline::markdown::is_lang_tag(&value) {
+            let span = Span {
+                file: doc.loc.file,
+                offset: doc.data.body_offset + at + p,
+                len: 5 + value.len(),
+            };
+            d.push(
+                s.diag(
+                    &rule::MALFORMED_LANG,
+                    span,
+                    format!("{what}: `lang={value}` is not a language tag"),
+                )
+                .help("write a language tag such as `de` or `fr-CA`"),
+            );
+        }
     }
 }
 

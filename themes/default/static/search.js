@@ -1,7 +1,15 @@
-/* vouch default theme: client-side search over /search-index.json.
-   Index format: {"docs": [{"u": url, "t": title, "k": kind, "x": plain text}]}.
-   Works with the GET form (action="/search/", ?q=...) and refines as you type.
-   Builds results with DOM methods only (no innerHTML), under a strict CSP. */
+/* vouch default theme: full-text search over the split index vouch writes.
+   /search-index.json is the manifest ({v: 2, docs: [{u, t, k}], terms: [[term, ...] per
+   shard], chunks: [first page of each text chunk]}); /search-index/terms-N.json holds
+   postings ({term: [page, count, ...]}, pages delta-encoded, 256 added to a count
+   when the term is in the title) and
+   /search-index/text-N.json the full text of consecutive pages, for snippets. A query
+   loads only the shards of its terms, and the text of a result only when its
+   snippet scrolls into view.
+   Close spellings: a word of five letters or more with no exact match finds the
+   terms one edit away (two from eight letters). Works with the plain GET form
+   (action="/search/", ?q=...) and refines as you type. DOM methods only (no
+   innerHTML), under a strict CSP. */
 (function () {
   "use strict";
 
@@ -11,236 +19,396 @@
   if (!input || !results || !status) return;
   var form = input.form;
 
+  // The same stop words and token rule as the index (src/site/outputs/search.rs).
   var STOP = {
     a: 1, an: 1, and: 1, are: 1, as: 1, at: 1, be: 1, by: 1, "do": 1, does: 1, for: 1, from: 1,
     how: 1, "in": 1, is: 1, it: 1, of: 1, on: 1, or: 1, our: 1, the: 1, to: 1, we: 1, what: 1,
     when: 1, which: 1, who: 1, "with": 1, you: 1, your: 1
   };
+  var TOKEN = /[\p{Alphabetic}\p{N}]+(?:[.\-][\p{Alphabetic}\p{N}]+)*/gu;
+  var WORDCHAR = /[\p{Alphabetic}\p{N}]/u;
   var MAX_RESULTS = 50;
-  var docs = null;
+  var MAX_PREFIX = 30;
+  var HINT = "Type a word or a control id, for example “oversight” or “A.6.2.4”.";
+  var index = null;
   var loading = null;
+  var shards = {};
+  var texts = {};
+  var generation = 0;
 
-  /* Lower-case, accents removed; `map[i]` is the index in the original string
-     of normalised character i, so hits can be highlighted in the original. */
-  function normalise(s) {
-    var out = "";
-    var map = [];
-    for (var i = 0; i < s.length; i++) {
-      var n = s[i].normalize ? s[i].normalize("NFD").replace(/[\u0300-\u036f]/g, "") : s[i];
-      n = n.toLowerCase();
-      for (var j = 0; j < n.length; j++) { out += n[j]; map.push(i); }
-    }
-    return { s: out, map: map };
+  function fold(s) {
+    return (s.normalize ? s.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : s).toLowerCase();
   }
 
   function tokenize(q) {
-    var words = normalise(q).s.match(/[a-z0-9]+(?:[.\-][a-z0-9]+)*/g) || [];
+    var words = q.toLowerCase().match(TOKEN) || [];
     var seen = {};
-    var all = [];
-    var kept = [];
-    words.forEach(function (w) {
-      if (seen[w]) return;
+    return words.filter(function (w) {
+      if (seen[w] || STOP[w]) return false;
       seen[w] = 1;
-      all.push(w);
-      if (!STOP[w] && (w.length > 1 || /[0-9]/.test(w))) kept.push(w);
+      return true;
     });
-    return kept.length ? kept : all;
   }
 
   function kindLabel(doc) {
     var u = doc.u || "";
-    if (u.indexOf("/policies/") === 0) return "Policy";
-    if (u.indexOf("/assessments/") === 0) return "Impact assessment";
-    if (u.indexOf("/notices/") === 0) return "Transparency notice";
-    if (u.indexOf("/controls/") === 0) return "Control";
-    if (u.indexOf("/systems/") === 0) return "AI system";
-    if (u.indexOf("/risks/") === 0) return "Risk";
-    if (u.indexOf("/suppliers/") === 0) return "Supplier";
+    if (u.indexOf("/policies/") === 0) return "Policies";
+    if (u.indexOf("/assessments/") === 0) return "Impact assessments";
+    if (u.indexOf("/notices/") === 0) return "Transparency notices";
+    if (u.indexOf("/controls/") === 0) return "Controls";
+    if (u.indexOf("/systems/") === 0) return "AI systems";
+    if (u.indexOf("/risks/") === 0) return "Risks";
+    if (u.indexOf("/suppliers/") === 0) return "Suppliers";
     if (u.indexOf("/evidence/") === 0) return "Evidence";
-    if (u.indexOf("/faq/") === 0) return "FAQ";
+    if (u.indexOf("/faq/") === 0) return "Questions and answers";
+    if (u.indexOf("/crosswalks/") === 0) return "Crosswalks";
     if (u === "/scope/") return "Scope";
-    var k = doc.k || "page";
-    return k.charAt(0).toUpperCase() + k.slice(1);
+    return "Pages";
   }
 
-  function isWordAt(text, pos, len) {
-    var before = pos === 0 ? "" : text.charAt(pos - 1);
-    var after = text.charAt(pos + len);
-    return !/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after);
-  }
-
-  function countHits(text, token, cap) {
-    var n = 0, word = false, pos = text.indexOf(token);
-    while (pos !== -1 && n < cap) {
-      n++;
-      if (!word && isWordAt(text, pos, token.length)) word = true;
-      pos = text.indexOf(token, pos + token.length);
-    }
-    return { n: n, word: word };
-  }
-
-  function score(doc, tokens, phrase) {
-    var matched = 0, total = 0;
-    tokens.forEach(function (tok) {
-      var t = countHits(doc.tn.s, tok, 3);
-      var x = countHits(doc.xn.s, tok, 8);
-      if (t.n || x.n) matched++;
-      if (t.n) total += t.word ? 14 : 7;
-      if (x.n) total += x.n + (x.word ? 2 : 0);
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+      return r.json();
     });
-    if (tokens.length > 1 && phrase) {
-      if (doc.tn.s.indexOf(phrase) !== -1) total += 12;
-      else if (doc.xn.s.indexOf(phrase) !== -1) total += 5;
-    }
-    return { matched: matched, score: total };
   }
 
-  function snippet(doc, tokens) {
-    var text = doc.x || "";
-    var norm = doc.xn;
-    // The indexed text usually starts with the title: skip it in snippets.
-    var base = doc.tn.s && norm.s.indexOf(doc.tn.s) === 0 ? doc.tn.s.length : 0;
-    while (base < norm.s.length && /\s/.test(norm.s.charAt(base))) base++;
-    var first = -1;
-    tokens.forEach(function (tok) {
-      var p = norm.s.indexOf(tok, base);
-      if (p !== -1 && (first === -1 || p < first)) first = p;
+  function loadIndex() {
+    if (index) return Promise.resolve(index);
+    if (loading) return loading;
+    status.textContent = "Loading the search index…";
+    loading = fetchJson("/search-index.json").then(function (data) {
+      var shardOf = new Map();
+      var all = [];
+      var folded = new Map();
+      (data.terms || []).forEach(function (list, n) {
+        list.forEach(function (t) {
+          shardOf.set(t, n);
+          all.push(t);
+          // Accent-free spellings find accented terms ("resume" finds "résumé").
+          if (/[^\x00-\x7f]/.test(t)) {
+            var f = fold(t);
+            if (!folded.has(f)) folded.set(f, []);
+            folded.get(f).push(t);
+          }
+        });
+      });
+      index = { docs: data.docs || [], shardOf: shardOf, all: all, folded: folded, chunks: data.chunks || [] };
+      return index;
     });
-    if (first === -1) first = base;
-    var startN = base;
-    if (first - base > 60) {
-      startN = norm.s.lastIndexOf(" ", first - 60);
-      startN = startN === -1 ? first - 60 : startN + 1;
+    loading.catch(function () { loading = null; });
+    return loading;
+  }
+
+  function shard(n) {
+    if (!shards[n]) shards[n] = fetchJson("/search-index/terms-" + n + ".json");
+    return shards[n];
+  }
+
+  function chunkOf(doc) {
+    var c = index.chunks, lo = 0, hi = c.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (c[mid] <= doc) lo = mid; else hi = mid - 1;
     }
-    var endN = Math.min(norm.s.length, startN + 220);
-    if (endN < norm.s.length) {
-      var sp = norm.s.lastIndexOf(" ", endN);
-      if (sp > startN + 120) endN = sp;
+    return lo;
+  }
+
+  function text(doc) {
+    var n = chunkOf(doc);
+    if (!texts[n]) texts[n] = fetchJson("/search-index/text-" + n + ".json");
+    return texts[n].then(function (list) { return list[doc - index.chunks[n]] || ""; });
+  }
+
+  /* Edit distance of a and b (a swap of two neighbours counts as one edit:
+     "reveiw" is one from "review"), or max + 1 as soon as it must exceed max. */
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var before = null, prev = [], cur = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2] + 1);
+        cur[j] = v;
+        if (v < low) low = v;
+      }
+      if (low > max) return max + 1;
+      before = prev;
+      prev = cur;
     }
-    // Highlight ranges in normalised coordinates within [startN, endN).
-    var ranges = [];
-    tokens.forEach(function (tok) {
-      var p = norm.s.indexOf(tok, startN);
-      while (p !== -1 && p < endN) {
-        ranges.push([p, Math.min(p + tok.length, endN)]);
-        p = norm.s.indexOf(tok, p + tok.length);
+    return prev[b.length];
+  }
+
+  function firstAtLeast(all, word) {
+    var lo = 0, hi = all.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (all[mid] < word) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /* The index terms a query word stands for, each with a weight: the word itself,
+     its accent-free twins, words it begins (as you type), then close spellings. */
+  function expand(word) {
+    var out = [], seen = {};
+    function add(t, w, close) {
+      if (seen[t] || !index.shardOf.has(t)) return;
+      seen[t] = 1;
+      out.push({ term: t, w: w, close: close });
+    }
+    add(word, 1);
+    (index.folded.get(fold(word)) || []).forEach(function (t) { add(t, 1); });
+    if (word.length >= 2) {
+      var all = index.all, n = 0;
+      for (var i = firstAtLeast(all, word); i < all.length && n < MAX_PREFIX && all[i].indexOf(word) === 0; i++, n++) add(all[i], 0.7);
+    }
+    if (!out.length && word.length >= 5) {
+      var max = word.length >= 8 ? 2 : 1, f = fold(word);
+      index.all.forEach(function (t) {
+        var d = distance(f, fold(t), max);
+        if (d <= max) add(t, d === 1 ? 0.6 : 0.4, true);
+      });
+    }
+    return out;
+  }
+
+  /* One group per query word (a compound id with no match, such as
+     "a.6.9", becomes one group per part). */
+  function groupsOf(words) {
+    var groups = [];
+    words.forEach(function (w) {
+      var e = expand(w);
+      if (!e.length && /[.\-]/.test(w)) {
+        w.split(/[.\-]/).filter(function (p) { return p.length > 1 && !STOP[p]; }).forEach(function (p) {
+          groups.push({ word: p, terms: expand(p) });
+        });
+      } else {
+        groups.push({ word: w, terms: e });
       }
     });
-    ranges.sort(function (a, b) { return a[0] - b[0]; });
-    var merged = [];
-    ranges.forEach(function (r) {
-      var last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push([r[0], r[1]]);
+    return groups;
+  }
+
+  /* Ranks pages: pages matching every word first, then by the sum over words of
+     the best weight × idf × (1 + ln count) among the word's terms, plus a bonus
+     when the title has the word. */
+  function rank(groups, postings) {
+    var total = index.docs.length, hits = new Map();
+    groups.forEach(function (g) {
+      var best = new Map();
+      g.terms.forEach(function (e) {
+        var list = postings[e.term] || [];
+        var idf = Math.log(1 + total / Math.max(1, list.length / 2));
+        var doc = 0;
+        for (var i = 0; i < list.length; i += 2) {
+          doc += list[i];
+          var n = list[i + 1];
+          var s = e.w * idf * (1 + Math.log(n & 255)) + (n >= 256 ? 4 : 0);
+          var b = best.get(doc);
+          if (!b || s > b.s) best.set(doc, { s: s, term: e.term });
+        }
+      });
+      best.forEach(function (b, doc) {
+        var h = hits.get(doc);
+        if (!h) { h = { doc: doc, matched: 0, score: 0, terms: [] }; hits.set(doc, h); }
+        h.matched++;
+        h.score += b.s;
+        h.terms.push(b.term);
+      });
     });
-    function orig(i) {
-      if (i >= norm.map.length) return text.length;
-      return norm.map[i];
+    var list = Array.from(hits.values());
+    var every = list.filter(function (h) { return h.matched === groups.length; });
+    var partial = !every.length && list.length > 0;
+    if (!partial) list = every;
+    list.sort(function (a, b) {
+      var ta = index.docs[a.doc].t, tb = index.docs[b.doc].t;
+      return b.matched - a.matched || b.score - a.score || (ta < tb ? -1 : ta > tb ? 1 : 0);
+    });
+    return { list: list, partial: partial };
+  }
+
+  function search(query) {
+    var groups = groupsOf(tokenize(query));
+    var needed = {};
+    groups.forEach(function (g) { g.terms.forEach(function (e) { needed[index.shardOf.get(e.term)] = 1; }); });
+    var ns = Object.keys(needed);
+    return Promise.all(ns.map(function (n) { return shard(n); })).then(function (loaded) {
+      var postings = {};
+      groups.forEach(function (g) {
+        g.terms.forEach(function (e) {
+          var s = loaded[ns.indexOf(String(index.shardOf.get(e.term)))];
+          postings[e.term] = s[e.term];
+        });
+      });
+      var r = rank(groups, postings);
+      r.groups = groups;
+      return r;
+    });
+  }
+
+  /* Lower-case, accent-free text and, for each of its characters, the index of
+     the character of the original it came from (to highlight the original). */
+  function normalise(s) {
+    var out = "", map = [];
+    for (var i = 0; i < s.length; i++) {
+      var n = fold(s[i]);
+      for (var j = 0; j < n.length; j++) { out += n[j]; map.push(i); }
+    }
+    map.push(s.length);
+    return { s: out, map: map };
+  }
+
+  function wordStart(s, p) {
+    return p === 0 || !WORDCHAR.test(s.charAt(p - 1));
+  }
+
+  /* Where each term occurs at the start of a word, from `from` to `to`. */
+  function occurrences(s, terms, from, to) {
+    var found = [];
+    terms.forEach(function (t) {
+      var p = s.indexOf(t, from);
+      while (p !== -1 && p < to) {
+        if (wordStart(s, p)) found.push([p, Math.min(p + t.length, to)]);
+        p = s.indexOf(t, p + 1);
+      }
+    });
+    return found.sort(function (a, b) { return a[0] - b[0]; });
+  }
+
+  /* About 220 characters around the first hit, cut only at spaces. */
+  function snippet(text, title, terms) {
+    var norm = normalise(text), s = norm.s;
+    var folded = terms.map(fold);
+    var t = fold(title || "");
+    var base = t && s.indexOf(t) === 0 ? t.length : 0;
+    while (base < s.length && /\s/.test(s.charAt(base))) base++;
+    var hits = occurrences(s, folded, base, s.length);
+    var first = hits.length ? hits[0][0] : base;
+    var start = base;
+    if (first - base > 60) {
+      var sp = s.lastIndexOf(" ", first - 60);
+      start = sp < base ? base : sp + 1;
+    }
+    var end = s.length;
+    if (end - start > 220) {
+      var cut = s.indexOf(" ", start + 200);
+      end = cut === -1 ? s.length : cut;
     }
     var frag = document.createDocumentFragment();
-    if (startN > base) frag.appendChild(document.createTextNode("… "));
-    var cursor = orig(startN);
-    merged.forEach(function (r) {
-      var a = orig(r[0]), b = orig(r[1]);
+    if (start > base) frag.appendChild(document.createTextNode("… "));
+    var cursor = norm.map[start];
+    var last = start;
+    occurrences(s, folded, start, end).forEach(function (r) {
+      if (r[0] < last) return;
+      var a = norm.map[r[0]], b = norm.map[r[1]];
       if (a > cursor) frag.appendChild(document.createTextNode(text.slice(cursor, a)));
       var mark = document.createElement("mark");
       mark.textContent = text.slice(a, b);
       frag.appendChild(mark);
       cursor = b;
+      last = r[1];
     });
-    var end = orig(endN);
-    if (end > cursor) frag.appendChild(document.createTextNode(text.slice(cursor, end)));
-    if (endN < norm.s.length) frag.appendChild(document.createTextNode(" …"));
+    var stop = norm.map[end];
+    if (stop > cursor) frag.appendChild(document.createTextNode(text.slice(cursor, stop)));
+    if (end < s.length) frag.appendChild(document.createTextNode(" …"));
     return frag;
   }
 
-  function render(q) {
+  function clear() {
     while (results.firstChild) results.removeChild(results.firstChild);
-    var query = q.trim();
-    if (!query) {
-      status.textContent = "Type a word or a control id, for example “oversight” or “A.6.2.4”.";
-      return;
-    }
-    var tokens = tokenize(query);
-    if (!tokens.length) {
-      status.textContent = "Type at least one word to search.";
-      return;
-    }
-    var phrase = normalise(query).s.replace(/\s+/g, " ");
-    var hits = [];
-    docs.forEach(function (doc) {
-      var s = score(doc, tokens, phrase);
-      if (s.matched) hits.push({ doc: doc, matched: s.matched, score: s.score });
-    });
-    var all = hits.filter(function (h) { return h.matched === tokens.length; });
-    var partial = false;
-    if (!all.length && hits.length) { all = hits; partial = true; }
-    all.sort(function (a, b) {
-      return b.matched - a.matched || b.score - a.score || (a.doc.t < b.doc.t ? -1 : a.doc.t > b.doc.t ? 1 : 0);
-    });
-    var shown = all.slice(0, MAX_RESULTS);
-    shown.forEach(function (h) {
-      var li = document.createElement("li");
-      var box = document.createElement("div");
-      box.className = "result";
-      var a = document.createElement("a");
-      a.className = "result-title";
-      a.href = h.doc.u;
-      a.textContent = h.doc.t;
-      var kind = document.createElement("span");
-      kind.className = "result-kind";
-      kind.textContent = kindLabel(h.doc);
-      var p = document.createElement("p");
-      p.className = "result-snippet";
-      p.appendChild(snippet(h.doc, tokens));
-      box.appendChild(a);
-      box.appendChild(kind);
-      box.appendChild(p);
-      li.appendChild(box);
-      results.appendChild(li);
-    });
-    var n = all.length;
-    var quoted = "“" + query + "”";
-    if (!n) {
-      status.textContent = "No results for " + quoted + ". Try fewer or different words.";
-    } else {
-      var msg = n + (n === 1 ? " result" : " results") + (partial ? " matching some of the words in " : " for ") + quoted;
-      if (n > MAX_RESULTS) msg += "; showing the best " + MAX_RESULTS;
-      status.textContent = msg + ".";
-    }
   }
 
-  function load() {
-    if (docs) return Promise.resolve(docs);
-    if (loading) return loading;
-    status.textContent = "Loading the search index…";
-    loading = fetch("/search-index.json", { credentials: "same-origin" })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) {
-        docs = (data && data.docs ? data.docs : []).map(function (d) {
-          return { u: d.u, t: d.t || d.u, k: d.k, x: d.x || "", tn: normalise(d.t || ""), xn: normalise(d.x || "") };
-        });
-        return docs;
-      })
-      .catch(function (e) {
-        loading = null;
-        status.textContent = "The search index could not be loaded (" + e.message + ").";
-        throw e;
-      });
-    return loading;
+  /* A snippet's text is fetched when it comes into view: a query shows up to
+     50 results, and loading the text of all would cost more than the query. */
+  var lazy = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (!e.isIntersecting || !e.target.fill) return;
+      lazy.unobserve(e.target);
+      e.target.fill();
+      e.target.fill = null;
+    });
+  }, { rootMargin: "200px 0px" }) : null;
+
+  function resultItem(h) {
+    var doc = index.docs[h.doc];
+    var li = document.createElement("li");
+    li.className = "result";
+    var a = document.createElement("a");
+    a.className = "result-title";
+    a.href = doc.u;
+    a.textContent = doc.t || doc.u;
+    var p = document.createElement("p");
+    p.className = "result-snippet";
+    li.appendChild(a);
+    li.appendChild(p);
+    var mine = generation;
+    p.fill = function () {
+      text(h.doc).then(function (x) {
+        if (mine === generation) p.appendChild(snippet(x, doc.t, h.terms));
+      }, function () {});
+    };
+    if (lazy) lazy.observe(p); else p.fill();
+    return li;
+  }
+
+  /* Results grouped by kind, the kind of the best result first. */
+  function show(shown) {
+    var order = [], byKind = {};
+    shown.forEach(function (h) {
+      var k = kindLabel(index.docs[h.doc]);
+      if (!byKind[k]) { byKind[k] = []; order.push(k); }
+      byKind[k].push(h);
+    });
+    order.forEach(function (k) {
+      var section = document.createElement("section");
+      section.className = "result-group";
+      var h2 = document.createElement("h2");
+      h2.textContent = k + " (" + byKind[k].length + ")";
+      var ol = document.createElement("ol");
+      ol.className = "search-results";
+      byKind[k].forEach(function (h) { ol.appendChild(resultItem(h)); });
+      section.appendChild(h2);
+      section.appendChild(ol);
+      results.appendChild(section);
+    });
+  }
+
+  function describe(query, r) {
+    var n = r.list.length, quoted = "“" + query + "”";
+    if (!n) return "No results for " + quoted + ". Try fewer or different words.";
+    var msg = n + (n === 1 ? " result" : " results") + (r.partial ? " matching some of the words in " : " for ") + quoted;
+    if (n > MAX_RESULTS) msg += "; showing the best " + MAX_RESULTS;
+    var close = [];
+    r.groups.forEach(function (g) {
+      g.terms.forEach(function (e) { if (e.close && close.indexOf(e.term) === -1) close.push(e.term); });
+    });
+    if (close.length) msg += ", including close spellings: " + close.slice(0, 5).join(", ");
+    return msg + ".";
+  }
+
+  function run(q) {
+    var query = q.trim();
+    var mine = ++generation;
+    if (!query) { clear(); status.textContent = HINT; return; }
+    if (!tokenize(query).length) { clear(); status.textContent = "Type at least one word to search."; return; }
+    loadIndex().then(function () { return search(query); }).then(function (r) {
+      if (mine !== generation) return;
+      clear();
+      show(r.list.slice(0, MAX_RESULTS));
+      status.textContent = describe(query, r);
+    }).catch(function (e) {
+      if (mine === generation) status.textContent = "The search index could not be loaded (" + e.message + ").";
+    });
   }
 
   function setQueryInUrl(q) {
     if (!window.history || !window.history.replaceState) return;
     var url = window.location.pathname + (q ? "?q=" + encodeURIComponent(q) : "");
     window.history.replaceState(null, "", url);
-  }
-
-  function run(q) {
-    load().then(function () { render(q); }, function () {});
   }
 
   var timer = null;
@@ -260,12 +428,11 @@
     });
   }
 
-  var params = new URLSearchParams(window.location.search);
-  var initial = params.get("q") || "";
+  var initial = new URLSearchParams(window.location.search).get("q") || "";
   if (initial) {
     input.value = initial;
     run(initial);
   } else {
-    status.textContent = "Type a word or a control id, for example “oversight” or “A.6.2.4”.";
+    status.textContent = HINT;
   }
 })();

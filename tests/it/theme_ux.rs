@@ -1,0 +1,142 @@
+//! What the default theme's pages and the split search index publish: full
+//! text in the index (nothing cut), language sections, e-mail links.
+
+use crate::common::*;
+use std::path::Path;
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The minimal fixture with a long public policy: a German section, a bare
+/// e-mail address and a last paragraph far past the old 1,200-character cut.
+fn long_policy_project() -> tempfile::TempDir {
+    let dir = temp_copy("minimal");
+    let policy = dir.path().join("content/policies/ai-policy.md");
+    let filler =
+        "Each system owner keeps the register entry current and records every change. ".repeat(40);
+    let text = read(&policy).replace(
+        "## Commitments\n",
+        &format!(
+            "## Commitments\n\n{filler}\n\nQuestions go to privacy@northwind.example today.\n\n## Datenschutzhinweis {{lang=de}}\n\nWir verarbeiten Ihre Daten nur zweckgebunden.\n\n### Rechte\n\nSie haben das Recht auf Auskunft.\n\n## Closing\n\nThe quartermaster reconciles the zeppelin ledger quarterly.\n"
+        ),
+    );
+    std::fs::write(&policy, text).unwrap();
+    dir
+}
+
+#[test]
+fn search_index_holds_the_full_text_of_a_long_page_split_into_shards() {
+    let dir = long_policy_project();
+    let out = build(dir.path());
+    let public = out.join("public");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&public.join("search-index.json"))).unwrap();
+    assert_eq!(manifest["v"], 2);
+    let docs = manifest["docs"].as_array().unwrap();
+    let pos = docs
+        .iter()
+        .position(|d| d["u"] == "/policies/ai-policy/")
+        .unwrap();
+    // The text chunk holding the page has its whole text, last paragraph included.
+    let chunks = manifest["chunks"].as_array().unwrap();
+    let n = chunks
+        .iter()
+        .rposition(|c| c.as_u64().unwrap() as usize <= pos)
+        .unwrap();
+    let texts: Vec<String> =
+        serde_json::from_str(&read(&public.join(format!("search-index/text-{n}.json")))).unwrap();
+    let text = &texts[pos - chunks[n].as_u64().unwrap() as usize];
+    assert!(text.len() > 3000, "{} chars", text.len());
+    assert!(
+        text.contains("reconciles the zeppelin ledger quarterly"),
+        "{text}"
+    );
+    // Every term of it is in a postings shard the manifest names, with the page.
+    let shard = manifest["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|t| t.as_array().unwrap().iter().any(|t| t == "zeppelin"))
+        .expect("`zeppelin` is in the vocabulary");
+    let postings: serde_json::Value = serde_json::from_str(&read(
+        &public.join(format!("search-index/terms-{shard}.json")),
+    ))
+    .unwrap();
+    let list = postings["zeppelin"].as_array().unwrap();
+    assert_eq!(list[0].as_u64().unwrap() as usize, pos, "{list:?}");
+    // Hidden text stays out of the public index and in the internal one.
+    let all_public: String = std::fs::read_dir(public.join("search-index"))
+        .unwrap()
+        .map(|e| read(&e.unwrap().path()))
+        .collect();
+    assert!(!all_public.contains("ai-governance channel"));
+    assert!(!all_public.contains("\"channel\""));
+    let internal = out.join("internal/search-index");
+    let all_internal: String = std::fs::read_dir(internal)
+        .unwrap()
+        .map(|e| read(&e.unwrap().path()))
+        .collect();
+    assert!(all_internal.contains("ai-governance channel"));
+}
+
+#[test]
+fn search_terms_keep_ids_whole_and_split_compounds() {
+    let t = vouch::site::outputs::search::terms(
+        "Control A.6.2.4: human-in-the-loop review of the Résumé.",
+    );
+    for term in [
+        "control",
+        "a.6.2.4",
+        "human-in-the-loop",
+        "human",
+        "loop",
+        "review",
+        "résumé",
+    ] {
+        assert!(t.contains_key(term), "{term} missing from {t:?}");
+    }
+    assert!(
+        !t.contains_key("the") && !t.contains_key("of"),
+        "stop words: {t:?}"
+    );
+    assert!(!t.contains_key("6"), "one-character parts: {t:?}");
+}
+
+#[test]
+fn documents_carry_their_language_and_link_bare_email_addresses() {
+    let dir = long_policy_project();
+    let policy = dir.path().join("content/policies/ai-policy.md");
+    std::fs::write(
+        &policy,
+        read(&policy).replacen(
+            "review_every: 12 months\n",
+            "review_every: 12 months\nlang: en-GB\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = build(dir.path());
+    let html = read(&out.join("public/policies/ai-policy/index.html"));
+    assert!(
+        html.contains(r#"<article class="document" lang="en-GB">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<h2 id="datenschutzhinweis" lang="de">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<p lang="de">Wir verarbeiten"#), "{html}");
+    assert!(html.contains(r#"<h3 id="rechte" lang="de">"#), "{html}");
+    assert!(html.contains(r#"<p lang="de">Sie haben"#), "{html}");
+    assert!(
+        html.contains("<p>The quartermaster"),
+        "the next h2 ends the section: {html}"
+    );
+    assert!(
+        html.contains(
+            r#"<a href="mailto:privacy@northwind.example">privacy@northwind.example</a>"#
+        ),
+        "{html}"
+    );
+}
