@@ -20,3 +20,10 @@ pub mod diff;
 pub mod serve;
 
 pub mod commands;
+
+/// The allocator of every binary built on this crate (`vouch`, the tests,
+/// `vouch-bench`): rendering allocates and frees millions of small strings
+/// and JSON values on every core, where mimalloc's per-thread free lists
+/// cost less than glibc's arenas (see `docs/benchmark.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

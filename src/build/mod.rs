@@ -559,7 +559,9 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
     }
     let names: Vec<String> = editions.iter().map(|i| site.editions[*i].clone()).collect();
     let t = std::time::Instant::now();
-    let committed = staging.commit(&names);
+    // The previous output is removed in the background (see
+    // `write::Staging::commit`): the build's result does not wait for it.
+    let committed = staging.commit(&names).map(drop);
     lap("swap", t);
     committed.map_err(|e| {
         Failure::Io(format!(

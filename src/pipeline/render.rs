@@ -235,7 +235,14 @@ fn stray_control(c: char) -> bool {
 /// through pulldown-cmark's own escaping, which passes them on; templates
 /// mark that HTML safe. One pass over the page, and none when it is clean.
 pub fn strip_controls(html: String) -> String {
-    if !html.bytes().any(|b| stray_control(char::from(b))) {
+    // Every page passes this check: 64 bytes at a time without an early
+    // exit, which compiles to vector instructions (a UTF-8 byte of a
+    // multi-byte character is 0x80 or above, so never a control character).
+    let clean = html.as_bytes().chunks(64).all(|c| {
+        !c.iter()
+            .fold(false, |a, &b| a | stray_control(char::from(b)))
+    });
+    if clean {
         return html;
     }
     html.chars().filter(|c| !stray_control(*c)).collect()

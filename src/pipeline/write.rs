@@ -2,6 +2,12 @@
 //! finished edition is swapped into place with renames only after the whole
 //! build (including the link check) succeeded. A failed build leaves the
 //! previous `site/` exactly as it was.
+//!
+//! Removing the previous output (tens of thousands of files) is kept off the
+//! build's critical path: the swap renames it aside into the staging folder,
+//! a background thread removes it ([`Cleanup`]), and whatever a process that
+//! exits leaves behind is removed by the next build's [`sweep`], which runs
+//! beside that build's rendering.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -94,6 +100,24 @@ impl Sink for MemorySink {
 pub struct Staging {
     pub dir: tempfile::TempDir,
     pub out: PathBuf,
+    /// The sweep of folders left by earlier builds, running beside this one.
+    sweeper: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The removal of the previous output after a swap, running in the
+/// background. Dropping it lets the removal go on (or stop at process exit:
+/// the next build's sweep finishes it); [`Cleanup::wait`] waits for it.
+pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
+
+impl Cleanup {
+    /// Waits until the previous output is removed.
+    pub fn wait(mut self) {
+        if let Some(h) = self.0.take() {
+            // A panic while removing leaves only disk space behind, which
+            // the next sweep takes; nothing to report.
+            let _ = h.join();
+        }
+    }
 }
 
 /// The name every staging folder starts with.
@@ -101,18 +125,29 @@ pub const STAGING_PREFIX: &str = ".vouch-staging-";
 
 /// Creates `out` if needed and a hidden staging folder inside it, so that the
 /// final renames stay on one filesystem. Staging folders left by a build
-/// that was killed are removed first. The folder's name carries this
-/// process's id (`.vouch-staging-<pid>-<random>`), so a concurrent build's
-/// folder is recognised and left alone.
+/// that was killed, or by one that exited before its old output was
+/// removed, are removed by a thread that runs beside the build and is joined
+/// before the swap returns. The folder's name carries this process's id
+/// (`.vouch-staging-<pid>-<random>`), so a concurrent build's folder is
+/// recognised and left alone (this one's too: it carries our own id).
 pub fn stage(out: &Path) -> io::Result<Staging> {
     std::fs::create_dir_all(out)?;
-    sweep(out);
+    let swept = out.to_path_buf();
+    let sweeper = std::thread::Builder::new()
+        .name("vouch-sweep".into())
+        .spawn(move || sweep(&swept))
+        .ok();
+    if sweeper.is_none() {
+        // No thread to spare: sweep here, as before.
+        sweep(out);
+    }
     let dir = tempfile::Builder::new()
         .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
         .tempdir_in(out)?;
     Ok(Staging {
         dir,
         out: out.to_path_buf(),
+        sweeper,
     })
 }
 
@@ -163,13 +198,27 @@ fn running(pid: u32) -> bool {
 }
 
 impl Staging {
-    /// Moves each staged edition to `out/<edition>`, replacing the old one.
-    pub fn commit(self, editions: &[String]) -> io::Result<()> {
+    /// Moves each staged edition to `out/<edition>`, replacing the old one,
+    /// and starts removing the old ones in the background.
+    ///
+    /// Each swap is two renames (old edition into the staging folder, new
+    /// one into its place), so `out/<edition>` is always a complete edition.
+    /// The staging folder, now holding only the old editions, keeps its
+    /// name, which carries this process's id: until the [`Cleanup`] thread
+    /// has removed it, no other build's sweep touches it, and once this
+    /// process has exited, the next build's sweep removes what is left.
+    pub fn commit(mut self, editions: &[String]) -> io::Result<Cleanup> {
+        // The sweep of earlier leftovers ran beside the whole build; it is
+        // joined here so that a build never returns with it still running.
+        if let Some(h) = self.sweeper.take() {
+            let _ = h.join();
+        }
         // Every name is checked before the first rename, so a bad one
         // cannot leave some editions swapped in and others not.
         for ed in editions {
             safe_edition(ed)?;
         }
+        let mut moved_aside = false;
         for ed in editions {
             let new = self.dir.path().join(ed);
             if !new.is_dir() {
@@ -179,6 +228,7 @@ impl Staging {
             let old = self.dir.path().join(format!(".old-{ed}"));
             if target.exists() {
                 std::fs::rename(&target, &old)?;
+                moved_aside = true;
             }
             if let Err(e) = std::fs::rename(&new, &target) {
                 // Put the previous edition back before reporting.
@@ -188,7 +238,25 @@ impl Staging {
                 return Err(e);
             }
         }
-        Ok(())
+        if !moved_aside {
+            // Nothing old: the staging folder is empty, one `rmdir` (on drop).
+            return Ok(Cleanup(None));
+        }
+        let aside = self.dir.keep();
+        let moved = aside.clone();
+        let handle = std::thread::Builder::new()
+            .name("vouch-cleanup".into())
+            .spawn(move || {
+                let _ = std::fs::remove_dir_all(moved);
+            });
+        match handle {
+            Ok(h) => Ok(Cleanup(Some(h))),
+            Err(_) => {
+                // No thread to spare: remove it here, as before.
+                let _ = std::fs::remove_dir_all(aside);
+                Ok(Cleanup(None))
+            }
+        }
     }
 }
 
@@ -285,7 +353,7 @@ mod tests {
         }
         .put("public", "/new.html", b"new".to_vec())
         .unwrap();
-        s.commit(&["public".into()]).unwrap();
+        s.commit(&["public".into()]).unwrap().wait();
         assert!(out.join("public/new.html").exists());
         assert!(!out.join("public/old.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(&out)

@@ -372,13 +372,18 @@ const LEVEL_BITS: u32 = 3;
 const LEVEL_MASK: u64 = (1 << LEVEL_BITS) - 1;
 
 impl Runs {
-    /// The runs of `site` (and of `also_visible`, at level 0).
+    /// The runs of `site` (and of `also_visible`, at level 0) that some
+    /// edition may not see: those of hidden pieces (level above 0) that no
+    /// level-0 piece also holds. A run every edition sees can never be
+    /// hidden from one, so it is not kept: memory and time follow the hidden
+    /// text, and a site with nothing hidden keeps no run at all.
     pub fn of(site: &Site, also_visible: &[&str]) -> Runs {
         use rayon::prelude::*;
         let pieces = pieces(site, also_visible);
         let level = |l: usize| (l as u64).min(LEVEL_MASK);
         let mut v: Vec<u64> = pieces
             .par_iter()
+            .filter(|p| p.level > 0)
             .flat_map_iter(|p| {
                 let mut hs = Vec::new();
                 runs(&p.text, &mut hs);
@@ -386,9 +391,30 @@ impl Runs {
                     .map(move |h| (h & !LEVEL_MASK) | level(p.level))
             })
             .collect();
+        if v.is_empty() {
+            return Runs(v);
+        }
         v.par_sort_unstable();
         // Sorted by hash, then level: the first of each hash is its lowest level.
         v.dedup_by_key(|e| *e & !LEVEL_MASK);
+        let hidden = HashSetSorted::new(v.iter().map(|e| e & !LEVEL_MASK).collect());
+        let mut seen: Vec<u64> = pieces
+            .par_iter()
+            .filter(|p| p.level == 0)
+            .flat_map_iter(|p| {
+                let mut hs = Vec::new();
+                windows(&p.text, false, |h, _, _| {
+                    let h = h & !LEVEL_MASK;
+                    if hidden.contains(h) {
+                        hs.push(h);
+                    }
+                });
+                hs
+            })
+            .collect();
+        seen.par_sort_unstable();
+        seen.dedup();
+        v.retain(|e| seen.binary_search(&(e & !LEVEL_MASK)).is_err());
         Runs(v)
     }
 }
@@ -503,13 +529,15 @@ impl<'s> Sentinel<'s> {
             .any(|e| output.ends_with(e));
         let mut hit = None;
         windows(&text, markup, |h, (a, b), ws| {
-            if hit.is_none() && self.hidden.contains(h) && !self.pieces().explain(&ws()) {
-                hit = Some((h, a, b));
+            // The set holds hashes without their level bits (see `Runs`).
+            let masked = h & !LEVEL_MASK;
+            if hit.is_none() && self.hidden.contains(masked) && !self.pieces().explain(&ws()) {
+                hit = Some((masked, a, b));
             }
         });
         let (h, a, b) = hit?;
         Some(Hit {
-            origin: self.origin(h & !LEVEL_MASK),
+            origin: self.origin(h),
             output: output.to_string(),
             run: text[a..b].to_string(),
         })

@@ -345,13 +345,71 @@ fn staging_folders_left_by_a_killed_build_are_removed_by_the_next() {
         std::fs::create_dir_all(out.join(name).join("public")).unwrap();
         std::fs::write(out.join(name).join("public/index.html"), "half").unwrap();
     }
-    build(tmp.path());
-    let mut left: Vec<String> = std::fs::read_dir(&out)
+    let (own, o) = build_with_pid(tmp.path(), &out);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The build's own folder (the previous output, still being removed in
+    // the background when the process exited) is the only one allowed.
+    let left: Vec<String> = entries(&out)
+        .into_iter()
+        .filter(|n| !n.starts_with(&own))
+        .collect();
+    assert_eq!(left, ["customer", "internal", "public"]);
+}
+
+/// Runs `vouch build` of `root` into `out`; returns the prefix of the
+/// staging folders that process names (it carries its id) and its output.
+fn build_with_pid(root: &Path, out: &Path) -> (String, std::process::Output) {
+    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(["build", "--root", root.to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap(), "--today", TODAY])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let own = format!(".vouch-staging-{}-", child.id());
+    (own, child.wait_with_output().unwrap())
+}
+
+/// The names in `dir`, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    left.sort();
-    assert_eq!(left, ["customer", "internal", "public"]);
+    names.sort();
+    names
+}
+
+#[test]
+fn a_rebuild_moves_the_previous_output_aside_and_the_next_build_removes_it() {
+    let (tmp, out) = built_minimal();
+    std::fs::write(out.join("public/stale.html"), "from an earlier build").unwrap();
+    let (own, o) = build_with_pid(tmp.path(), &out);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        !out.join("public/stale.html").exists(),
+        "the new edition is swapped in whole"
+    );
+    // Whatever the build left is its own folder holding only old editions.
+    for name in entries(&out) {
+        if ["customer", "internal", "public"].contains(&name.as_str()) {
+            continue;
+        }
+        assert!(name.starts_with(&own), "unexpected {name}");
+        for inner in entries(&out.join(&name)) {
+            assert!(
+                inner.starts_with(".old-"),
+                "{name}/{inner} is not old output"
+            );
+        }
+    }
+    build(tmp.path());
+    let stale: Vec<String> = entries(&out)
+        .into_iter()
+        .filter(|n| n.starts_with(&own))
+        .collect();
+    assert!(stale.is_empty(), "the next build left {stale:?}");
 }
 
 #[test]

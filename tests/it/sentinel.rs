@@ -63,6 +63,38 @@ fn hidden_passage_text_in_a_lower_edition_file_fails_the_build_at_its_source() {
 }
 
 #[test]
+fn every_single_run_of_eight_hidden_words_is_caught() {
+    // Each file holds exactly one run of the hidden sentence (eight words),
+    // so each is caught only if that one run's hash is found: a lookup that
+    // missed some hashes would let some files through.
+    let words: Vec<&str> =
+        "Call in this order until someone answers do not wait more than 5 minutes per step"
+            .split(' ')
+            .collect();
+    let dir = with_static_notes("nothing hidden here\n");
+    let static_dir = dir.path().join("themes/house/static");
+    let n = words.len() - 7;
+    for (i, run) in words.windows(8).enumerate() {
+        std::fs::write(static_dir.join(format!("run-{i}.txt")), run.join(" ")).unwrap();
+    }
+    let o = check_json(dir.path(), &[]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let caught: std::collections::BTreeSet<String> = (0..n)
+        .filter(|i| {
+            json_lines(&o).iter().any(|d| {
+                d["code"] == "E050"
+                    && d["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains(&format!("/static/run-{i}.txt"))
+            })
+        })
+        .map(|i| format!("run-{i}"))
+        .collect();
+    assert_eq!(caught.len(), n, "caught only {caught:?}");
+}
+
+#[test]
 fn check_runs_the_sentinel_too() {
     let dir = with_static_notes(
         "Call in this order until someone answers; do not wait more than 5 minutes per step.\n",
