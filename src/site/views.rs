@@ -18,7 +18,7 @@ use serde::Serialize;
 mod contexts;
 pub mod records;
 mod registers;
-mod systems;
+pub mod systems;
 pub use contexts::*;
 pub use registers::*;
 pub use systems::*;

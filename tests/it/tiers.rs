@@ -370,6 +370,20 @@ fn a_link_written_on_one_side_shows_on_both_pages() {
     assert!(r2.contains("Raised in") && r2.contains("href=\"/assessments/ia-drafts/\""));
     let ia = page(&out, "public", "assessments/ia-drafts/index.html");
     assert!(ia.contains("Risks raised") && ia.contains("href=\"/risks/r-2/\""));
+    // The JSON API lists the risk written only on the risk's side too.
+    let api: serde_json::Value =
+        serde_json::from_str(&page(&out, "public", "api/systems.json")).unwrap();
+    let sys = api["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "support-drafts")
+        .unwrap();
+    assert_eq!(sys["risks"], serde_json::json!(["r-2", "r-1"]), "{sys}");
+    assert!(sys["implied_tier_reason"]
+        .as_str()
+        .is_some_and(|r| !r.is_empty()));
+    assert!(sys["ai_act_roles"].is_array());
 }
 
 #[test]

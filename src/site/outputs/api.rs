@@ -51,21 +51,41 @@ pub struct SystemsDoc<'a> {
 /// An AI system in the API; references the edition may not see are dropped.
 #[derive(Debug, Serialize)]
 pub struct ApiSystem<'a> {
+    /// The older single-valued field, kept for API readers written before `ai_act_roles`.
     pub ai_act_role: Option<AiActRole>,
+    /// Every EU AI Act role recorded (`ai_act_roles` or the older single field).
+    pub ai_act_roles: Vec<AiActRole>,
     pub controls: Vec<String>,
+    /// Each data source with what it is used for (training, evaluation, inference).
+    pub data: Vec<ApiData<'a>>,
     pub id: &'a str,
     pub impact_assessment: Option<&'a String>,
+    /// The tier the usage and oversight imply, and why (the card's sentence).
+    pub implied_tier: Tier,
+    pub implied_tier_reason: String,
     pub lifecycle: Lifecycle,
+    pub metrics: &'a [Metric],
     pub models: Vec<ApiModel<'a>>,
     pub name: &'a str,
     pub notice: Option<&'a String>,
     pub oversight: ApiOversight<'a>,
+    /// The day the system was retired, when it was.
+    pub retired: Option<Date>,
     pub risk_tier: Tier,
+    /// Risks linked from either side (the system's `risks:` or a risk's `systems:`).
     pub risks: Vec<String>,
     pub roles: &'a [IsoRole],
     pub summary: &'a Option<String>,
     pub url: String,
     pub usage: ApiUsage<'a>,
+}
+
+/// A data source of a system and its uses.
+#[derive(Debug, Serialize)]
+pub struct ApiData<'a> {
+    pub name: &'a str,
+    #[serde(rename = "use")]
+    pub uses: &'a [DataUse],
 }
 
 /// A model a system uses; `supplier` is null when the edition may not see it.
@@ -162,12 +182,26 @@ fn systems<'a>(site: &'a Site, ed: usize, b: &str) -> SystemsDoc<'a> {
         move |kind: Kind, id: &'a Option<String>| id.as_ref().filter(|x| site.visible(kind, x, ed));
     let systems = site.systems.iter().filter(|s| s.level <= ed).map(|s| {
         let c = &s.data;
+        let implied = c.implied_tier();
+        let risks = crate::site::views::systems::linked_risks(site, s);
         ApiSystem {
             ai_act_role: c.ai_act_role,
+            ai_act_roles: c.ai_act_roles(),
             controls: visible_ids(site, Kind::Control, &c.controls, ed),
+            data: c
+                .data
+                .iter()
+                .map(|d| ApiData {
+                    name: &d.name,
+                    uses: &d.uses,
+                })
+                .collect(),
             id: &s.id,
             impact_assessment: shown(Kind::Assessment, &c.impact_assessment),
+            implied_tier: implied.tier,
+            implied_tier_reason: implied.because(),
             lifecycle: c.lifecycle,
+            metrics: &c.metrics,
             models: c
                 .models
                 .iter()
@@ -183,8 +217,9 @@ fn systems<'a>(site: &'a Site, ed: usize, b: &str) -> SystemsDoc<'a> {
                 mode: c.oversight.mode,
                 rationale: &c.oversight.rationale,
             },
+            retired: c.retired,
             risk_tier: c.risk_tier,
-            risks: visible_ids(site, Kind::Risk, &c.risks, ed),
+            risks: visible_ids(site, Kind::Risk, &risks, ed),
             roles: &c.roles,
             summary: &c.summary,
             url: format!("{b}{}", url(Kind::System, &s.id)),
