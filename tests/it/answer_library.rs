@@ -157,7 +157,16 @@ fn the_library_answers_by_id_and_by_near_duplicate_wording_first() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         rows[0],
-        ["Ref", "Question", "Answer", "Links", "Confidence", "Status"]
+        [
+            "Ref",
+            "Question",
+            "Answer",
+            "Links",
+            "Confidence",
+            "Status",
+            "Why",
+            "Suggested links"
+        ]
     );
     assert_eq!(
         rows[1][3],
