@@ -98,6 +98,36 @@ impl Site {
     }
 }
 
+/// What [`last_reviewed`] means, printed beside the date wherever it is shown.
+pub const LAST_REVIEWED_DEFINITION: &str = "The latest approval date of a document, or review date of a risk or competence record, that this edition publishes; dates after today are not counted.";
+
+/// The date the content of edition `ed` was last reviewed: the latest
+/// `approved` of a document, or `reviewed` of a risk or competence record,
+/// among those the edition sees. A date after today records nothing done yet
+/// (W005), so it is not counted.
+pub fn last_reviewed(site: &Site, ed: usize) -> Option<crate::core::date::Date> {
+    let docs = site
+        .docs
+        .iter()
+        .filter(|d| d.level <= ed)
+        .filter_map(|d| d.data.front.approved);
+    let risks = site
+        .risks
+        .iter()
+        .filter(|r| r.level <= ed)
+        .filter_map(|r| r.data.reviewed);
+    let competence = site
+        .records
+        .competence
+        .iter()
+        .filter(|r| r.level <= ed)
+        .filter_map(|r| r.data.reviewed);
+    docs.chain(risks)
+        .chain(competence)
+        .filter(|d| *d <= site.today)
+        .max()
+}
+
 /// A Markdown document page.
 #[derive(Debug, Serialize)]
 pub struct DocView {

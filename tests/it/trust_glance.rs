@@ -1,0 +1,107 @@
+//! What a reader sees at first sight (issue #18): the home page's status
+//! strip (certifications, last review, request access), the system card's
+//! at-a-glance box, and the internal edition's readiness and audience badges.
+
+use crate::common::*;
+use std::path::Path;
+
+/// The home page `<main>` of `edition` in the built site at `out`.
+fn home(out: &Path, edition: &str) -> String {
+    main_of(&page(out, edition, "index.html"))
+}
+
+/// The minimal fixture with a certified certification whose evidence is
+/// internal, an internal-only policy approved later than anything public,
+/// and `request_access` set to `target` when given.
+fn status_project(target: Option<&str>) -> tempfile::TempDir {
+    let dir = temp_copy("minimal");
+    let site = dir.path().join("content/site.yaml");
+    let mut extra = String::from(
+        "  - name: ISO/IEC 27001:2022\n    status: certified\n    issued: 2026-01-15\n    expires: 2029-01-14\n    scope: Hosted support platform\n    evidence: [ev-ai-policy-approval]\n",
+    );
+    if let Some(t) = target {
+        extra.push_str(&format!("request_access: \"{t}\"\n"));
+    }
+    let text = std::fs::read_to_string(&site).unwrap() + &extra;
+    std::fs::write(&site, text).unwrap();
+    std::fs::write(
+        dir.path().join("content/policies/staff-note.md"),
+        "---\ntitle: Staff note\nvisibility: internal\nowner: Head of AI Governance\napproved: 2026-11-20\nreview_every: 12 months\n---\n\nFor staff only.\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn home_status_strip_shows_certification_details_last_review_and_request_access() {
+    let dir = status_project(Some("https://example.com/nda"));
+    let out = build(dir.path());
+    let public = home(&out, "public");
+    assert!(public.contains("class=\"status-strip\""), "{public}");
+    assert!(
+        public.contains("Scope: Hosted support platform"),
+        "{public}"
+    );
+    assert!(public.contains("Expires <time datetime=\"2029-01-14\">"));
+    // The public edition sees only public dates; the internal policy's is not its.
+    assert!(
+        public.contains("Content last reviewed <time datetime=\"2026-11-01\">"),
+        "{public}"
+    );
+    assert!(public.contains("The latest approval date of a document"));
+    assert!(public.contains("href=\"https://example.com/nda\">Request access</a>"));
+    // The certificate evidence is internal: no link to it below the top edition.
+    assert!(!public.contains("Certificate evidence"), "{public}");
+    assert!(home(&out, "customer").contains("Request access</a>"));
+
+    let internal = home(&out, "internal");
+    assert!(internal.contains("Content last reviewed <time datetime=\"2026-11-20\">"));
+    assert!(internal.contains(
+        "href=\"/evidence/ev-ai-policy-approval/\">Certificate evidence: AI policy approval record</a>"
+    ));
+    // The top edition sees everything: nothing to request.
+    assert!(!internal.contains("Request access"), "{internal}");
+}
+
+#[test]
+fn home_status_strip_has_no_request_access_link_when_site_yaml_names_none() {
+    let dir = status_project(None);
+    let out = build(dir.path());
+    for ed in ["public", "customer", "internal"] {
+        let html = home(&out, ed);
+        assert!(html.contains("Content last reviewed"), "{ed}");
+        assert!(!html.contains("Request access"), "{ed}: {html}");
+    }
+}
+
+#[test]
+fn request_access_with_another_scheme_is_reported_and_not_published() {
+    let dir = status_project(Some("javascript:alert(1)"));
+    let o = check_json(dir.path(), &[]);
+    let lines = json_lines(&o);
+    assert!(
+        lines.iter().any(|l| l["code"] == "W028"
+            && l["file"] == "content/site.yaml"
+            && l["line"].as_u64().is_some()),
+        "{lines:?}"
+    );
+    let out = build(dir.path());
+    for ed in ["public", "customer"] {
+        let html = home(&out, ed);
+        assert!(!html.contains("javascript:"), "{ed}");
+        assert!(!html.contains("Request access"), "{ed}");
+    }
+}
+
+#[test]
+fn request_access_accepts_a_mailto_address() {
+    let dir = status_project(Some("mailto:trust@example.com?subject=NDA"));
+    let o = check_json(dir.path(), &[]);
+    assert!(
+        !json_lines(&o).iter().any(|l| l["code"] == "W028"),
+        "{}",
+        stdout(&o)
+    );
+    let html = home(&build(dir.path()), "public");
+    assert!(html.contains("href=\"mailto:trust@example.com?subject=NDA\">Request access</a>"));
+}
