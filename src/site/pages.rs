@@ -83,7 +83,12 @@ impl PageJob {
                         .unwrap_or_default(),
                     system_card_text(&v)
                 );
-                (context(&SystemPage { system: v }), Some(text))
+                let page = SystemPage {
+                    system: v,
+                    glance: system_glance(site, s, ed),
+                    cited_groups: cited_groups(site, Kind::System, &s.id, ed),
+                };
+                (context(&page), Some(text))
             }
             None => return (Cow::Borrowed(&self.ctx), self.search.clone()),
         };

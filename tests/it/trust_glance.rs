@@ -105,3 +105,69 @@ fn request_access_accepts_a_mailto_address() {
     let html = home(&build(dir.path()), "public");
     assert!(html.contains("href=\"mailto:trust@example.com?subject=NDA\">Request access</a>"));
 }
+
+/// The minimal fixture whose system is cited by a policy, a changelog and a
+/// glossary page, has a reviewed risk and data sources with recorded uses.
+fn system_project() -> tempfile::TempDir {
+    let dir = temp_copy("minimal");
+    let c = dir.path().join("content");
+    std::fs::create_dir_all(c.join("pages")).unwrap();
+    for (id, title) in [("changelog", "Changelog"), ("glossary", "Glossary")] {
+        std::fs::write(
+            c.join(format!("pages/{id}.md")),
+            format!("---\ntitle: {title}\nvisibility: public\n---\n\nSee [the drafts](system:support-drafts).\n"),
+        )
+        .unwrap();
+    }
+    edit(
+        &c.join("policies/ai-policy.md"),
+        "## Commitments\n",
+        "## Commitments\n\nThe [support drafts](system:support-drafts) follow this policy.\n",
+    );
+    std::fs::write(
+        c.join("registers/risks.yaml"),
+        "- id: wrong-reply\n  title: A draft reply is wrong\n  systems: [support-drafts]\n  likelihood: 2\n  impact: 2\n  treatment: accept\n  owner: Head of Support\n  review_every: 12 months\n  reviewed: 2026-10-05\n  visibility: public\n",
+    )
+    .unwrap();
+    edit(
+        &c.join("registers/systems/support-drafts.yaml"),
+        "risk_tier: minimal\n",
+        "risk_tier: minimal\nowner: Head of Support\nlimitations: Drafts can be wrong about account details.\ndata:\n  - name: Past tickets\n    use: [evaluation]\n  - name: Live ticket text\n    use: [inference]\n",
+    );
+    dir
+}
+
+#[test]
+fn system_card_opens_with_an_at_a_glance_box() {
+    let dir = system_project();
+    let out = build(dir.path());
+    let html = main_of(&page(&out, "public", "systems/support-drafts/index.html"));
+    let start = html.find("id=\"glance\"").expect("glance box");
+    let glance = &html[start..html[start..].find("</section>").unwrap() + start];
+    for want in [
+        "<dt>Owner</dt><dd>Head of Support</dd>",
+        "<dt>Last reviewed</dt><dd><time datetime=\"2026-10-05\">",
+        "Usage implies at least minimal because",
+        "<dt>Human oversight</dt><dd>Human in the loop",
+        "An agent approves every reply.",
+        "<dt>Data use</dt><dd>Evaluation, inference",
+        "href=\"#limitations\">Known limitations</a>",
+    ] {
+        assert!(glance.contains(want), "missing {want}: {glance}");
+    }
+    // The box comes before the card's other sections.
+    assert!(start < html.find("id=\"purpose\"").unwrap());
+}
+
+#[test]
+fn system_card_cited_by_is_grouped_by_kind_without_glossary_or_changelog() {
+    let dir = system_project();
+    let out = build(dir.path());
+    let html = main_of(&page(&out, "public", "systems/support-drafts/index.html"));
+    let cited = &html[html.find("id=\"cited-by\"").expect("cited by")..];
+    assert!(cited.contains("id=\"cited-by-policy\""), "{cited}");
+    assert!(cited.contains("href=\"/policies/ai-policy/\""), "{cited}");
+    assert!(cited.contains("id=\"cited-by-risk\""), "{cited}");
+    assert!(!cited.contains("/changelog/"), "{cited}");
+    assert!(!cited.contains("/glossary/"), "{cited}");
+}

@@ -178,6 +178,10 @@ pub struct SystemsPage {
 #[derive(Debug, Serialize)]
 pub struct SystemPage {
     pub system: SystemView,
+    /// The at-a-glance box's computed figures.
+    pub glance: super::SystemGlance,
+    /// "Cited by", grouped by kind, without the glossary and changelog.
+    pub cited_groups: Vec<super::CitedGroup>,
 }
 
 /// `risk.html`: one risk.
