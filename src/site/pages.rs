@@ -315,6 +315,11 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
             "readiness.html",
             "Readiness scorecard",
             &ReadinessPage {
+                actions: if ed == top {
+                    crate::site::readiness::actions::actions(site, &r, ed)
+                } else {
+                    Vec::new()
+                },
                 readiness: r,
                 gaps: ed == top,
                 reuse,

@@ -66,7 +66,7 @@ impl Site {
 
     /// Common page settings for edition `ed`.
     pub fn site_view(&self, ed: usize, serve: bool) -> SiteView {
-        let nav = [
+        let mut nav: Vec<NavItem> = [
             ("Overview", "/"),
             ("AI systems", "/systems/"),
             ("Controls", "/controls/"),
@@ -80,6 +80,18 @@ impl Site {
             url: u.to_string(),
         })
         .collect();
+        // Readiness is in the navigation of exactly the editions that publish
+        // `/readiness/` (`readiness::for_edition`), before Search.
+        let top = self.editions.len().saturating_sub(1);
+        if ed == top || ed >= crate::site::readiness::aggregate_level(self) {
+            nav.insert(
+                nav.len() - 1,
+                NavItem {
+                    title: "Readiness".into(),
+                    url: "/readiness/".into(),
+                },
+            );
+        }
         SiteView {
             organisation: self.config.organisation.clone(),
             description: self.config.description.clone(),

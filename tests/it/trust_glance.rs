@@ -171,3 +171,53 @@ fn system_card_cited_by_is_grouped_by_kind_without_glossary_or_changelog() {
     assert!(!cited.contains("/changelog/"), "{cited}");
     assert!(!cited.contains("/glossary/"), "{cited}");
 }
+
+#[test]
+fn readiness_is_in_the_navigation_of_the_editions_that_publish_it_only() {
+    let dir = temp_copy("minimal");
+    let out = build(dir.path());
+    let link = "href=\"/readiness/\">Readiness</a>";
+    assert!(page(&out, "internal", "index.html").contains(link));
+    assert!(page(&out, "internal", "faq/index.html").contains(link));
+    for ed in ["public", "customer"] {
+        assert!(!page(&out, ed, "index.html").contains(link), "{ed}");
+    }
+    // With `readiness_visibility: customer` the customer edition publishes it too.
+    edit(
+        &dir.path().join("content/site.yaml"),
+        "theme: default\n",
+        "theme: default\nreadiness_visibility: customer\n",
+    );
+    let out = build(dir.path());
+    assert!(page(&out, "customer", "index.html").contains(link));
+    assert!(!page(&out, "public", "index.html").contains(link));
+}
+
+#[test]
+fn internal_readiness_has_a_headline_and_an_action_list_with_owner_due_and_fix() {
+    let dir = temp_copy("minimal");
+    edit(
+        &dir.path().join("content/registers/evidence.yaml"),
+        "collected: 2026-11-01",
+        "collected: 2025-01-01",
+    );
+    let out = build(dir.path());
+    let html = main_of(&page(&out, "internal", "readiness/index.html"));
+    assert!(html.contains("class=\"readiness-headline\""), "{html}");
+    assert!(html.contains("sub-clauses of clauses 4 to 10 covered"));
+    let start = html.find("id=\"actions\"").expect("action list");
+    let actions = &html[start..];
+    let row = actions
+        .split("<tr>")
+        .find(|r| r.contains("Evidence overdue for review"))
+        .expect("stale evidence row");
+    assert!(
+        row.contains("href=\"/evidence/ev-ai-policy-approval/\""),
+        "{row}"
+    );
+    assert!(row.contains(">Head of AI Governance</td>"), "{row}");
+    assert!(row.contains("<time datetime=\"2026-01-01\">"), "{row}");
+    assert!(row.contains("Collect it again"), "{row}");
+    // Uncovered clauses are actions too, with the scorecard's fix.
+    assert!(actions.contains("Clause 10.2"), "{actions}");
+}

@@ -238,6 +238,8 @@ pub struct ReadinessPage {
     pub readiness: Readiness,
     /// True in the top edition: every gap is listed with links.
     pub gaps: bool,
+    /// Every gap as an action (owner, due date, fix); empty below the top edition.
+    pub actions: Vec<crate::site::readiness::actions::Action>,
     pub reuse: ReuseView,
     pub reuse_definition: &'static str,
 }
