@@ -140,9 +140,22 @@ pub fn last_reviewed(site: &Site, ed: usize) -> Option<crate::core::date::Date> 
         .max()
 }
 
+/// The audience badge of an entity of edition level `level` seen from
+/// edition `ed`: the name of the lowest edition that sees it when a lower
+/// edition does not (so staff can tell what is safe to paste to whom), and
+/// none in the lowest edition, which never learns what it does not show.
+pub fn audience(site: &Site, level: usize, ed: usize) -> Option<String> {
+    (level > 0 && level <= ed)
+        .then(|| site.editions.get(level).cloned())
+        .flatten()
+}
+
 /// A Markdown document page.
 #[derive(Debug, Serialize)]
 pub struct DocView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub kind: Kind,
     pub kind_label: &'static str,
     pub id: String,
@@ -181,6 +194,7 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
     let r = site.doc_md[pos].render(ed, &site.md_resolver(ed));
     let cat = catalogue::get();
     let view = DocView {
+        audience: audience(site, d.level, ed),
         kind: d.kind,
         kind_label: match d.kind {
             Kind::Scope => "Scope",
@@ -230,6 +244,9 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
 /// A control row / page.
 #[derive(Debug, Serialize)]
 pub struct ControlView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub slug: String,
     pub url: String,
@@ -347,6 +364,7 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
     };
     ControlView {
         id: c.id.clone(),
+        audience: audience(site, c.level, ed),
         slug: crate::core::routes::slug(&c.id),
         url: url(Kind::Control, &c.id),
         title: c.title.clone(),
@@ -428,6 +446,9 @@ pub fn soa_counts(site: &Site, ed: usize) -> SoaCounts {
 /// An AI system card.
 #[derive(Debug, Serialize)]
 pub struct SystemView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub url: String,
     pub name: String,
@@ -505,6 +526,7 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
     let implied = c.implied_tier();
     SystemView {
         id: s.id.clone(),
+        audience: audience(site, s.level, ed),
         url: url(Kind::System, &s.id),
         name: c.name.clone(),
         summary: c.summary.clone(),

@@ -221,3 +221,46 @@ fn internal_readiness_has_a_headline_and_an_action_list_with_owner_due_and_fix()
     // Uncovered clauses are actions too, with the scorecard's fix.
     assert!(actions.contains("Clause 10.2"), "{actions}");
 }
+
+#[test]
+fn audience_badges_mark_what_lower_editions_do_not_show_and_never_appear_in_public() {
+    let dir = temp_copy("minimal");
+    edit(
+        &dir.path()
+            .join("content/registers/systems/support-drafts.yaml"),
+        "visibility: public",
+        "visibility: customer",
+    );
+    let out = build(dir.path());
+    let badge = "class=\"badge audience";
+    // Internal: the internal evidence item's row and page carry "Internal";
+    // the customer-level system carries "Customer".
+    let evidence = main_of(&page(&out, "internal", "evidence/index.html"));
+    let row = evidence
+        .split("<tr")
+        .find(|r| r.contains("/evidence/ev-ai-policy-approval/"))
+        .expect("evidence row");
+    assert!(row.contains("audience-internal"), "{row}");
+    assert!(row.contains("<span class=\"visually-hidden\">Audience: </span>Internal"));
+    let item = main_of(&page(
+        &out,
+        "internal",
+        "evidence/ev-ai-policy-approval/index.html",
+    ));
+    assert!(item.contains("audience-internal"), "{item}");
+    let systems = main_of(&page(&out, "internal", "systems/index.html"));
+    assert!(systems.contains("audience-customer"), "{systems}");
+    // Customer: its own level is the lowest that sees the system, still marked
+    // (the public edition does not show it); public items are not marked.
+    let customer = main_of(&page(&out, "customer", "systems/support-drafts/index.html"));
+    assert!(customer.contains("audience-customer"), "{customer}");
+    let policy = main_of(&page(&out, "customer", "policies/ai-policy/index.html"));
+    assert!(!policy.contains(badge), "{policy}");
+    // Public: no badge on any page.
+    for (path, bytes) in files(&out.join("public")) {
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(&bytes);
+            assert!(!html.contains(badge), "{path}");
+        }
+    }
+}
