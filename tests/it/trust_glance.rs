@@ -220,6 +220,13 @@ fn internal_readiness_has_a_headline_and_an_action_list_with_owner_due_and_fix()
     assert!(row.contains("Collect it again"), "{row}");
     // Uncovered clauses are actions too, with the scorecard's fix.
     assert!(actions.contains("Clause 10.2"), "{actions}");
+    // So are applicable controls not yet implemented, with their status.
+    assert!(
+        actions.contains("Control not implemented yet (status planned)"),
+        "{actions}"
+    );
+    // A gap-free row never appears: the implemented, evidenced A.2.2 is not listed.
+    assert!(!actions.contains("href=\"/controls/a-2-2/\""), "{actions}");
 }
 
 #[test]

@@ -8,7 +8,9 @@ use crate::core::date::Date;
 use crate::core::kinds::Kind;
 use crate::core::routes::url;
 use crate::pipeline::model::Site;
+use crate::pipeline::parse::records::NcStatus;
 use crate::pipeline::parse::rules::Freshness;
+use crate::pipeline::parse::types::Status;
 use crate::site::links::LinkView;
 use serde::Serialize;
 
@@ -26,21 +28,49 @@ pub struct Action {
     pub fix: String,
 }
 
-/// Every gap of `r`, the full scorecard of edition `ed`: stale evidence,
-/// implemented controls without evidence, systems without an impact
-/// assessment or notice, then sub-clauses of 4-10 not covered.
+/// Every gap of `r`, the full scorecard of edition `ed`: applicable
+/// controls not yet implemented, stale and undated evidence, implemented
+/// controls without evidence, systems without an impact assessment or
+/// notice, open corrective actions, then sub-clauses of 4-10 not covered.
 pub fn actions(site: &Site, r: &Readiness, ed: usize) -> Vec<Action> {
     let mut out = Vec::new();
-    for ev in site.evidence.iter().filter(|x| x.level <= ed) {
-        if let Freshness::Stale(d) = ev.data.freshness(site.today) {
+    for c in site
+        .controls
+        .iter()
+        .filter(|c| c.level <= ed && c.data.applicable)
+    {
+        if c.data.status != Some(Status::Implemented) {
+            let status = c.data.status.map_or("not-started", |s| s.as_str());
             out.push(Action {
-                what: "Evidence overdue for review".into(),
-                link: Some(site.link(Kind::Evidence, &ev.id, ed)),
-                owner: ev.data.owner.clone(),
-                due: Some(d),
-                fix: "Collect it again and update `collected`".into(),
+                what: format!("Control not implemented yet (status {status})"),
+                link: Some(site.link(Kind::Control, &c.id, ed)),
+                owner: c.data.owner.clone(),
+                due: None,
+                fix: "Implement it, cite its evidence and set `status: implemented`".into(),
             });
         }
+    }
+    for ev in site.evidence.iter().filter(|x| x.level <= ed) {
+        let (what, due, fix) = match ev.data.freshness(site.today) {
+            Freshness::Stale(d) => (
+                "Evidence overdue for review",
+                Some(d),
+                "Collect it again and update `collected`",
+            ),
+            Freshness::Undated => (
+                "Evidence without a review cycle",
+                None,
+                "Give it a `collected` date and `review_every`",
+            ),
+            Freshness::Current => continue,
+        };
+        out.push(Action {
+            what: what.into(),
+            link: Some(site.link(Kind::Evidence, &ev.id, ed)),
+            owner: ev.data.owner.clone(),
+            due,
+            fix: fix.into(),
+        });
     }
     for l in &r.controls_without_evidence {
         let owner = site
@@ -82,6 +112,22 @@ pub fn actions(site: &Site, r: &Readiness, ed: usize) -> Vec<Action> {
                 owner,
                 due: None,
                 fix: fix.into(),
+            });
+        }
+    }
+    for nc in site
+        .records
+        .nonconformities
+        .iter()
+        .filter(|n| n.level <= ed)
+    {
+        if nc.data.status == NcStatus::Open {
+            out.push(Action {
+                what: "Open nonconformity: corrective action due".into(),
+                link: Some(site.link(Kind::Nonconformity, &nc.id, ed)),
+                owner: nc.data.owner.clone(),
+                due: Some(nc.data.due),
+                fix: "Complete the corrective action, check it worked and close it".into(),
             });
         }
     }
