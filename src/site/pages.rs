@@ -83,7 +83,12 @@ impl PageJob {
                         .unwrap_or_default(),
                     system_card_text(&v)
                 );
-                (context(&SystemPage { system: v }), Some(text))
+                let page = SystemPage {
+                    system: v,
+                    glance: system_glance(site, s, ed),
+                    cited_groups: cited_groups(site, Kind::System, &s.id, ed),
+                };
+                (context(&page), Some(text))
             }
             None => return (Cow::Borrowed(&self.ctx), self.search.clone()),
         };
@@ -207,6 +212,21 @@ fn certifications(site: &Site, ed: usize) -> Vec<CertificationView<'_>> {
         .collect()
 }
 
+/// The home page's status strip. The request-access link is for readers who
+/// do not yet see everything, so the top edition does not show it.
+fn status_strip(site: &Site, ed: usize) -> StatusStrip<'_> {
+    let top = ed + 1 == site.editions.len();
+    StatusStrip {
+        last_reviewed: last_reviewed(site, ed),
+        last_reviewed_definition: LAST_REVIEWED_DEFINITION,
+        request_access: site
+            .config
+            .request_access
+            .as_deref()
+            .filter(|t| !top && crate::pipeline::validate::paths::request_access_ok(t)),
+    }
+}
+
 fn home_job(site: &Site, ed: usize) -> PageJob {
     let visible = |kind: Kind| {
         site.docs
@@ -216,6 +236,7 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
     let crosswalks = crate::site::crosswalk::all(site, ed);
     let page = HomePage {
         certifications: certifications(site, ed),
+        status: status_strip(site, ed),
         roles: site.config.roles.iter().map(|r| r.as_str()).collect(),
         scope: visible(Kind::Scope).next().map(|s| ScopeSummary {
             title: &s.title,
@@ -294,6 +315,11 @@ pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
             "readiness.html",
             "Readiness scorecard",
             &ReadinessPage {
+                actions: if ed == top {
+                    crate::site::readiness::actions::actions(site, &r, ed)
+                } else {
+                    Vec::new()
+                },
                 readiness: r,
                 gaps: ed == top,
                 reuse,

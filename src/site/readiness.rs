@@ -37,6 +37,7 @@ pub struct EvidenceCounts {
     pub missing: usize,
 }
 
+pub mod actions;
 pub mod clauses;
 pub use clauses::{ClauseCoverage, Gap};
 

@@ -66,7 +66,7 @@ impl Site {
 
     /// Common page settings for edition `ed`.
     pub fn site_view(&self, ed: usize, serve: bool) -> SiteView {
-        let nav = [
+        let mut nav: Vec<NavItem> = [
             ("Overview", "/"),
             ("AI systems", "/systems/"),
             ("Controls", "/controls/"),
@@ -80,6 +80,18 @@ impl Site {
             url: u.to_string(),
         })
         .collect();
+        // Readiness is in the navigation of exactly the editions that publish
+        // `/readiness/` (`readiness::for_edition`), before Search.
+        let top = self.editions.len().saturating_sub(1);
+        if ed == top || ed >= crate::site::readiness::aggregate_level(self) {
+            nav.insert(
+                nav.len() - 1,
+                NavItem {
+                    title: "Readiness".into(),
+                    url: "/readiness/".into(),
+                },
+            );
+        }
         SiteView {
             organisation: self.config.organisation.clone(),
             description: self.config.description.clone(),
@@ -98,9 +110,52 @@ impl Site {
     }
 }
 
+/// What [`last_reviewed`] means, printed beside the date wherever it is shown.
+pub const LAST_REVIEWED_DEFINITION: &str = "The latest approval date of a document, or review date of a risk or competence record, that this edition publishes; dates after today are not counted.";
+
+/// The date the content of edition `ed` was last reviewed: the latest
+/// `approved` of a document, or `reviewed` of a risk or competence record,
+/// among those the edition sees. A date after today records nothing done yet
+/// (W005), so it is not counted.
+pub fn last_reviewed(site: &Site, ed: usize) -> Option<crate::core::date::Date> {
+    let docs = site
+        .docs
+        .iter()
+        .filter(|d| d.level <= ed)
+        .filter_map(|d| d.data.front.approved);
+    let risks = site
+        .risks
+        .iter()
+        .filter(|r| r.level <= ed)
+        .filter_map(|r| r.data.reviewed);
+    let competence = site
+        .records
+        .competence
+        .iter()
+        .filter(|r| r.level <= ed)
+        .filter_map(|r| r.data.reviewed);
+    docs.chain(risks)
+        .chain(competence)
+        .filter(|d| *d <= site.today)
+        .max()
+}
+
+/// The audience badge of an entity of edition level `level` seen from
+/// edition `ed`: the name of the lowest edition that sees it when a lower
+/// edition does not (so staff can tell what is safe to paste to whom), and
+/// none in the lowest edition, which never learns what it does not show.
+pub fn audience(site: &Site, level: usize, ed: usize) -> Option<String> {
+    (level > 0 && level <= ed)
+        .then(|| site.editions.get(level).cloned())
+        .flatten()
+}
+
 /// A Markdown document page.
 #[derive(Debug, Serialize)]
 pub struct DocView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub kind: Kind,
     pub kind_label: &'static str,
     pub id: String,
@@ -139,6 +194,7 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
     let r = site.doc_md[pos].render(ed, &site.md_resolver(ed));
     let cat = catalogue::get();
     let view = DocView {
+        audience: audience(site, d.level, ed),
         kind: d.kind,
         kind_label: match d.kind {
             Kind::Scope => "Scope",
@@ -188,6 +244,9 @@ pub fn doc_view(site: &Site, pos: usize, ed: usize) -> (DocView, Rendered) {
 /// A control row / page.
 #[derive(Debug, Serialize)]
 pub struct ControlView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub slug: String,
     pub url: String,
@@ -305,6 +364,7 @@ pub fn control_view(site: &Site, c: &Entity<ControlEntry>, ed: usize, full: bool
     };
     ControlView {
         id: c.id.clone(),
+        audience: audience(site, c.level, ed),
         slug: crate::core::routes::slug(&c.id),
         url: url(Kind::Control, &c.id),
         title: c.title.clone(),
@@ -386,6 +446,9 @@ pub fn soa_counts(site: &Site, ed: usize) -> SoaCounts {
 /// An AI system card.
 #[derive(Debug, Serialize)]
 pub struct SystemView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub url: String,
     pub name: String,
@@ -463,6 +526,7 @@ pub fn system_view(site: &Site, s: &Entity<SystemCard>, ed: usize, full: bool) -
     let implied = c.implied_tier();
     SystemView {
         id: s.id.clone(),
+        audience: audience(site, s.level, ed),
         url: url(Kind::System, &s.id),
         name: c.name.clone(),
         summary: c.summary.clone(),

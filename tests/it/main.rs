@@ -35,4 +35,5 @@ mod sentinel;
 mod serve;
 mod theme_ux;
 mod tiers;
+mod trust_glance;
 mod yaml_errors;

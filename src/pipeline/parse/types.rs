@@ -125,6 +125,11 @@ pub struct SiteConfig {
     /// (default 3 years).
     #[serde(default)]
     pub certification_cycle: Option<Period>,
+    /// Where a reader asks for the higher editions (an NDA form or a
+    /// `mailto:`), shown as the home page's "Request access" link in every
+    /// edition but the top one. Only `http(s)://` and `mailto:` are published.
+    #[serde(default)]
+    pub request_access: Option<String>,
 }
 
 /// The default edition ladder.

@@ -6,6 +6,7 @@
 //! - edition names are ids, each once (E010, E011): they name output folders;
 //! - aliases are root-relative URL paths from a safe alphabet (E046);
 //! - `contact`, `security_contact` and `base_url` are one line (E048);
+//! - `request_access` is an `http(s)://` or `mailto:` address (W028);
 //! - a file evidence item does not lead out of `content/` by a symlink (E045).
 //!
 //! Alias collisions with generated files need the page list of each edition,
@@ -24,6 +25,7 @@ pub(super) fn paths(site: &Site, d: &mut Vec<Diagnostic>) {
     theme(site, d);
     editions(site, d);
     one_line_fields(site, d);
+    request_access(site, d);
     for a in aliases(site) {
         if let Err(why) = check_alias(a.alias) {
             // A value with an escaped line break differs from its source
@@ -137,6 +139,45 @@ fn one_line_fields(site: &Site, d: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// True when `target` may be published as the "Request access" link: an
+/// `https://`, `http://` or `mailto:` address with something after the
+/// scheme and no whitespace or control character. Anything else
+/// (`javascript:`, a bare path, a typo) is left out, never guessed at.
+pub fn request_access_ok(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    let rest = ["https://", "http://", "mailto:"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p));
+    matches!(rest, Some(r) if !r.is_empty())
+        && !target.chars().any(|c| c.is_whitespace() || breaks_line(c))
+}
+
+/// `request_access` becomes a link on the home page of the lower editions:
+/// a scheme other than http(s) or mailto is reported (W028) and not published.
+fn request_access(site: &Site, d: &mut Vec<Diagnostic>) {
+    let Some(target) = &site.config.request_access else {
+        return;
+    };
+    if request_access_ok(target) {
+        return;
+    }
+    let span = site
+        .config_loc
+        .locate(&site.sources, &["request_access"], Some(target));
+    d.push(
+        site.sources
+            .diag(
+                &rule::REQUEST_ACCESS_URL,
+                span,
+                format!(
+                    "`request_access` is not an http(s) or mailto address: `{}`",
+                    target.escape_debug()
+                ),
+            )
+            .help("write `request_access: https://...` (your access-request form) or `request_access: mailto:...`"),
+    );
 }
 
 /// Why `alias` is not a safe root-relative URL path, if it is not. The

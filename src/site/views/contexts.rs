@@ -27,6 +27,8 @@ pub struct BaseContext {
 #[derive(Debug, Serialize)]
 pub struct HomePage<'a, E> {
     pub certifications: Vec<CertificationView<'a>>,
+    /// The status strip above the fold: last review and the access request.
+    pub status: StatusStrip<'a>,
     /// ISO/IEC 22989 role names.
     pub roles: Vec<&'static str>,
     pub scope: Option<ScopeSummary<'a>>,
@@ -69,6 +71,19 @@ pub struct CertificationView<'a> {
     pub target: &'a Option<String>,
     pub scope: &'a Option<String>,
     pub evidence: Vec<LinkView>,
+}
+
+/// What the home page's status strip shows besides the certifications.
+#[derive(Debug, Serialize)]
+pub struct StatusStrip<'a> {
+    /// The latest `approved` or `reviewed` date the edition sees
+    /// ([`super::last_reviewed`]); none when nothing carries one.
+    pub last_reviewed: Option<Date>,
+    /// How `last_reviewed` is computed, shown beside it.
+    pub last_reviewed_definition: &'static str,
+    /// `site.yaml` `request_access` in every edition but the top one, when it
+    /// is an http(s) or mailto address (W028 otherwise).
+    pub request_access: Option<&'a str>,
 }
 
 /// The scope document as the home page links it.
@@ -163,6 +178,10 @@ pub struct SystemsPage {
 #[derive(Debug, Serialize)]
 pub struct SystemPage {
     pub system: SystemView,
+    /// The at-a-glance box's computed figures.
+    pub glance: super::SystemGlance,
+    /// "Cited by", grouped by kind, without the glossary and changelog.
+    pub cited_groups: Vec<super::CitedGroup>,
 }
 
 /// `risk.html`: one risk.
@@ -219,6 +238,8 @@ pub struct ReadinessPage {
     pub readiness: Readiness,
     /// True in the top edition: every gap is listed with links.
     pub gaps: bool,
+    /// Every gap as an action (owner, due date, fix); empty below the top edition.
+    pub actions: Vec<crate::site::readiness::actions::Action>,
     pub reuse: ReuseView,
     pub reuse_definition: &'static str,
 }

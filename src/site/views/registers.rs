@@ -1,6 +1,7 @@
 //! Views of the register entries that have pages of their own besides
 //! controls and systems: risks, suppliers, evidence and FAQ entries.
 
+use super::audience;
 use crate::core::kinds::Kind;
 use crate::core::routes::{evidence_file_url, url};
 use crate::pipeline::model::{Entity, Site};
@@ -12,6 +13,9 @@ use serde::Serialize;
 /// A row of the risk register.
 #[derive(Debug, Serialize)]
 pub struct RiskView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub url: String,
     pub title: String,
@@ -36,6 +40,9 @@ pub struct RiskView {
 /// A supplier.
 #[derive(Debug, Serialize)]
 pub struct SupplierView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub url: String,
     pub name: String,
@@ -51,6 +58,9 @@ pub struct SupplierView {
 /// An evidence item.
 #[derive(Debug, Serialize)]
 pub struct EvidenceView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub url: String,
     pub title: String,
@@ -75,6 +85,9 @@ pub struct EvidenceView {
 /// A FAQ entry.
 #[derive(Debug, Serialize)]
 pub struct FaqView {
+    /// The lowest edition that sees it when that is not the lowest edition
+    /// ([`audience`]): the "customer" / "internal" badge; null in the public edition.
+    pub audience: Option<String>,
     pub id: String,
     pub url: String,
     pub question: String,
@@ -88,6 +101,7 @@ pub fn risk_view(site: &Site, r: &Entity<RiskEntry>, ed: usize) -> RiskView {
     let e = &r.data;
     RiskView {
         id: r.id.clone(),
+        audience: audience(site, r.level, ed),
         url: url(Kind::Risk, &r.id),
         title: r.title.clone(),
         description_html: site
@@ -140,6 +154,7 @@ pub fn supplier_view(site: &Site, s: &Entity<SupplierEntry>, ed: usize) -> Suppl
         .collect();
     SupplierView {
         id: s.id.clone(),
+        audience: audience(site, s.level, ed),
         url: url(Kind::Supplier, &s.id),
         name: s.title.clone(),
         kind: e.kind.as_str(),
@@ -186,6 +201,7 @@ pub fn evidence_view(site: &Site, e: &Entity<EvidenceEntry>, ed: usize) -> Evide
     };
     EvidenceView {
         id: e.id.clone(),
+        audience: audience(site, e.level, ed),
         url: url(Kind::Evidence, &e.id),
         title: e.title.clone(),
         kind: d.kind.as_str(),
@@ -211,6 +227,7 @@ pub fn faq_view(site: &Site, f: &Entity<FaqEntry>, ed: usize) -> (FaqView, Strin
         .unwrap_or_default();
     let v = FaqView {
         id: f.id.clone(),
+        audience: audience(site, f.level, ed),
         url: url(Kind::Faq, &f.id),
         question: f.title.clone(),
         answer_html: r.html.to_string(),

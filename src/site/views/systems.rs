@@ -3,9 +3,11 @@
 //! with the AI Act classification, the obligations of each AI Act role, and
 //! the metrics. Pages and exports both take them from here.
 
+use crate::core::date::Date;
 use crate::core::kinds::Kind;
 use crate::pipeline::model::{Entity, Site};
 use crate::pipeline::parse::types::*;
+use crate::site::links::LinkView;
 use serde::Serialize;
 
 /// The approval date of the system's impact assessment, when edition `ed`
@@ -17,6 +19,87 @@ pub fn assessment_date(site: &Site, c: &SystemCard, ed: usize) -> Option<String>
         .find(|d| d.kind == Kind::Assessment && &d.id == a && d.level <= ed)
         .and_then(|d| d.data.front.approved)
         .map(|x| x.to_string())
+}
+
+/// What [`system_last_reviewed`] means, printed beside the date.
+pub const SYSTEM_REVIEWED_DEFINITION: &str = "The latest approval of its impact assessment, or review of a risk linked to it, that this edition publishes; dates after today are not counted.";
+
+/// The date a system card was last reviewed in edition `ed`: the latest of
+/// its impact assessment's `approved` and the `reviewed` of its linked
+/// risks, among those the edition sees and not after today.
+pub fn system_last_reviewed(site: &Site, s: &Entity<SystemCard>, ed: usize) -> Option<Date> {
+    let risks = linked_risks(site, s);
+    let assessment = s.data.impact_assessment.as_ref().and_then(|a| {
+        site.docs
+            .iter()
+            .find(|d| d.kind == Kind::Assessment && &d.id == a && d.level <= ed)
+            .and_then(|d| d.data.front.approved)
+    });
+    site.risks
+        .iter()
+        .filter(|r| r.level <= ed && risks.contains(&r.id))
+        .filter_map(|r| r.data.reviewed)
+        .chain(assessment)
+        .filter(|d| *d <= site.today)
+        .max()
+}
+
+/// The at-a-glance box of a system card: the figures that need computing
+/// (the rest — owner, tier, oversight — the template reads from the view).
+#[derive(Debug, Serialize)]
+pub struct SystemGlance {
+    /// [`system_last_reviewed`].
+    pub last_reviewed: Option<Date>,
+    pub last_reviewed_definition: &'static str,
+    /// Every use of its data sources (`training`, `evaluation`,
+    /// `inference`), once each in that order; empty when none is recorded.
+    pub data_uses: Vec<&'static str>,
+}
+
+/// The at-a-glance box of system `s` in edition `ed`.
+pub fn system_glance(site: &Site, s: &Entity<SystemCard>, ed: usize) -> SystemGlance {
+    let all = [DataUse::Training, DataUse::Evaluation, DataUse::Inference];
+    SystemGlance {
+        last_reviewed: system_last_reviewed(site, s, ed),
+        last_reviewed_definition: SYSTEM_REVIEWED_DEFINITION,
+        data_uses: all
+            .into_iter()
+            .filter(|u| s.data.data.iter().any(|d| d.uses.contains(u)))
+            .map(|u| u.as_str())
+            .collect(),
+    }
+}
+
+/// One kind's share of a "Cited by" list.
+#[derive(Debug, Serialize)]
+pub struct CitedGroup {
+    pub kind: Kind,
+    pub links: Vec<LinkView>,
+}
+
+/// Pages that mention everything (the glossary, the changelog): listing
+/// them under "Cited by" buries the citations that say something.
+const CITED_BY_LEFT_OUT: [&str; 2] = ["glossary", "changelog"];
+
+/// The backlinks of `(kind, id)` edition `ed` sees, grouped by the kind of
+/// the citing entity in order of first appearance, without the glossary and
+/// changelog pages.
+pub fn cited_groups(site: &Site, kind: Kind, id: &str, ed: usize) -> Vec<CitedGroup> {
+    let mut groups: Vec<CitedGroup> = Vec::new();
+    for (k, i) in site.backlinks((kind, id), ed) {
+        if k == Kind::Page && CITED_BY_LEFT_OUT.contains(&i.as_str()) {
+            continue;
+        }
+        let link = site.link(k, &i, ed);
+        match groups.iter_mut().find(|g| g.kind == k) {
+            Some(g) => g.links.push(link),
+            None => groups.push(CitedGroup {
+                kind: k,
+                links: vec![link],
+            }),
+        }
+    }
+    groups
 }
 
 /// The risks of a system, linked from either side: its own `risks:`, then
