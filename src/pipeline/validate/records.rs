@@ -4,8 +4,9 @@
 //! complete audit and review records, and corrective actions on time.
 
 use crate::core::catalogue;
+use crate::core::date::Date;
 use crate::core::diagnostics::{did_you_mean, rule, Diagnostic};
-use crate::core::source::WithHelp;
+use crate::core::source::{ItemLoc, WithHelp};
 use crate::pipeline::model::records::Records;
 use crate::pipeline::model::Site;
 use crate::pipeline::parse::records::*;
@@ -28,66 +29,41 @@ pub(super) fn records(site: &Site, d: &mut Vec<Diagnostic>) {
 /// nonconformities.
 fn future_dates(site: &Site, d: &mut Vec<Diagnostic>) {
     use super::registers::future_date;
-    let (s, t, r) = (&site.sources, site.today, &site.records);
+    let r = &site.records;
+    // One row per recorded date: where it is, its field, its value, and the
+    // entry as a message names it.
+    let mut dates: Vec<(&ItemLoc, &str, Option<Date>, String)> = Vec::new();
     for o in &r.objectives {
-        future_date(
-            s,
+        dates.push((
             &o.loc,
             "measured",
             o.data.measured,
-            t,
-            &format!("objective `{}`", o.id),
-            d,
-        );
+            format!("objective `{}`", o.id),
+        ));
     }
     for c in &r.competence {
-        future_date(
-            s,
-            &c.loc,
-            "reviewed",
-            c.data.reviewed,
-            t,
-            &format!("competence record `{}`", c.id),
-            d,
-        );
+        let what = format!("competence record `{}`", c.id);
+        dates.push((&c.loc, "reviewed", c.data.reviewed, what));
     }
     for m in &r.monitoring {
-        future_date(
-            s,
-            &m.loc,
-            "measured",
-            m.data.measured,
-            t,
-            &format!("monitoring result `{}`", m.id),
-            d,
-        );
+        let what = format!("monitoring result `{}`", m.id);
+        dates.push((&m.loc, "measured", m.data.measured, what));
     }
     for a in &r.audits {
-        future_date(
-            s,
-            &a.loc,
-            "date",
-            a.data.held(),
-            t,
-            &format!("completed audit `{}`", a.id),
-            d,
-        );
+        let what = format!("completed audit `{}`", a.id);
+        dates.push((&a.loc, "date", a.data.held(), what));
     }
     for v in &r.reviews {
-        future_date(
-            s,
-            &v.loc,
-            "date",
-            Some(v.data.date),
-            t,
-            &format!("management review `{}`", v.id),
-            d,
-        );
+        let what = format!("management review `{}`", v.id);
+        dates.push((&v.loc, "date", Some(v.data.date), what));
     }
     for n in &r.nonconformities {
         let what = format!("nonconformity `{}`", n.id);
-        future_date(s, &n.loc, "raised", Some(n.data.raised), t, &what, d);
-        future_date(s, &n.loc, "closed", n.data.closed, t, &what, d);
+        dates.push((&n.loc, "raised", Some(n.data.raised), what.clone()));
+        dates.push((&n.loc, "closed", n.data.closed, what));
+    }
+    for (loc, field, date, what) in dates {
+        future_date(&site.sources, loc, field, date, site.today, &what, d);
     }
 }
 
