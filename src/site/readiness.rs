@@ -367,24 +367,14 @@ pub fn aggregate_only(mut r: Readiness) -> Readiness {
     r
 }
 
-/// Systems per tier, for the home page and the inventory, which list every
-/// system an edition may see, retired ones included.
-pub fn tier_counts(site: &Site, ed: usize) -> Vec<(String, usize)> {
-    tiers_of(site, ed, |_| true)
-}
-
-/// Systems in use per tier (retired ones apart), for the readiness figures:
-/// they add up to [`Readiness::systems_total`].
+/// Systems in use per tier (retired ones apart, as on every page that
+/// counts tiers): they add up to [`Readiness::systems_total`].
 pub fn tier_counts_in_use(site: &Site, ed: usize) -> Vec<(String, usize)> {
-    tiers_of(site, ed, |s| s.lifecycle != Lifecycle::Retired)
-}
-
-fn tiers_of(site: &Site, ed: usize, keep: fn(&SystemCard) -> bool) -> Vec<(String, usize)> {
     let mut m: BTreeMap<Tier, usize> = Tier::ALL.iter().map(|t| (*t, 0)).collect();
     for s in site
         .systems
         .iter()
-        .filter(|s| s.level <= ed && keep(&s.data))
+        .filter(|s| s.level <= ed && s.data.lifecycle != Lifecycle::Retired)
     {
         *m.entry(s.data.risk_tier).or_default() += 1;
     }
