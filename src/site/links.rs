@@ -14,8 +14,12 @@ pub struct LinkView {
     /// `None` when the target is hidden from this edition.
     pub title: Option<String>,
     pub url: Option<String>,
-    /// "internal" or "available on request" for hidden targets.
+    /// "available on request" or "not published" for hidden targets
+    /// ([`Site::marker`]).
     pub marker: Option<&'static str>,
+    /// Where to ask for a hidden target ([`Site::request_link`]), when the
+    /// site has a request-access address and the target may be given.
+    pub request: Option<String>,
     /// Short id for display (e.g. `A.6.2.4`), only when visible.
     pub id: Option<String>,
 }
@@ -29,6 +33,7 @@ impl Site {
                 title: self.title(kind, id).map(str::to_string),
                 url: Some(url(kind, id)),
                 marker: None,
+                request: None,
                 id: Some(id.to_string()),
             },
             Some(l) => LinkView {
@@ -36,6 +41,7 @@ impl Site {
                 title: None,
                 url: None,
                 marker: Some(self.marker(l)),
+                request: self.request_link(l),
                 id: None,
             },
             None => LinkView {
@@ -43,6 +49,7 @@ impl Site {
                 title: Some(id.to_string()),
                 url: None,
                 marker: None,
+                request: None,
                 id: Some(id.to_string()),
             },
         }
@@ -75,6 +82,7 @@ impl Site {
         }
         if let Some((at, lowest)) = hidden {
             out[at].marker = Some(self.marker(lowest));
+            out[at].request = self.request_link(lowest);
         }
         out
     }

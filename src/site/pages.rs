@@ -219,11 +219,7 @@ fn status_strip(site: &Site, ed: usize) -> StatusStrip<'_> {
     StatusStrip {
         last_reviewed: last_reviewed(site, ed),
         last_reviewed_definition: LAST_REVIEWED_DEFINITION,
-        request_access: site
-            .config
-            .request_access
-            .as_deref()
-            .filter(|t| !top && crate::pipeline::validate::paths::request_access_ok(t)),
+        request_access: site.config.request_access_link().filter(|_| !top),
     }
 }
 
@@ -256,6 +252,7 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
         coverage_definition: crate::site::crosswalk::COVERAGE_DEFINITION,
         policies: visible(Kind::Policy)
             .map(|d| DocSummary {
+                audience: crate::site::views::audience(site, d.level, ed),
                 title: &d.title,
                 url: url(d.kind, &d.id),
                 summary: &d.data.front.summary,
@@ -263,6 +260,7 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
             .collect(),
         pages: visible(Kind::Page)
             .map(|d| DocLink {
+                audience: crate::site::views::audience(site, d.level, ed),
                 title: &d.title,
                 url: url(d.kind, &d.id),
             })

@@ -174,18 +174,24 @@ fn hidden_references_render_as_markers_without_links() {
     let site = build(dir.path());
     let public = main_of(&page(&site, "public", "/policies/ai-policy/"));
     assert!(
-        public.contains("review record <span class=\"restricted\">(internal)</span>"),
+        public.contains("review record <span class=\"restricted\"><svg class=\"lock\""),
+        "{public}"
+    );
+    assert!(public.contains("</svg>not published</span>"), "{public}");
+    assert!(
+        public.contains("customer pack <span class=\"restricted\"><svg class=\"lock\""),
         "{public}"
     );
     assert!(
-        public.contains("customer pack <span class=\"restricted\">(available on request)</span>")
+        public.contains("</svg>available on request</span>"),
+        "{public}"
     );
     assert!(public.contains("Public closing") && public.contains("Public text stays."));
     let customer = main_of(&page(&site, "customer", "/policies/ai-policy/"));
     assert!(customer.contains("href=\"/evidence/ev-canarycust-pack/\""));
     let control = main_of(&page(&site, "public", "/controls/a-2-2/"));
     assert!(
-        control.contains("available on request") || control.contains("internal"),
+        control.contains("available on request") || control.contains("not published"),
         "hidden evidence shows a marker"
     );
 }

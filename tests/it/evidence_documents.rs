@@ -123,7 +123,7 @@ fn a_list_with_hidden_items_at_two_levels_shows_one_count_free_marker() {
     assert_eq!(markers, ["available on request"], "{public:?}");
     let customer = s.links(vouch::core::kinds::Kind::Evidence, ids, 1);
     let markers: Vec<_> = customer.iter().filter_map(|l| l.marker).collect();
-    assert_eq!(markers, ["internal"], "{customer:?}");
+    assert_eq!(markers, ["not published"], "{customer:?}");
     let internal = s.links(vouch::core::kinds::Kind::Evidence, ids, 2);
     assert!(internal.iter().all(|l| l.marker.is_none()));
 }

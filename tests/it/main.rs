@@ -29,6 +29,7 @@ mod leak;
 mod passages;
 mod publish;
 mod records;
+mod request_markers;
 mod robustness;
 mod rules;
 mod sentinel;

@@ -44,7 +44,7 @@ proptest! {
         let parsed = vouch::pipeline::markdown::parse(&text, &eds());
         let fenced = text.contains("```") || text.contains("~~~");
         for ed in 0..3 {
-            let r = parsed.render(ed, &|_| vouch::pipeline::markdown::Resolved::Hidden { marker: "internal" });
+            let r = parsed.render(ed, &|_| vouch::pipeline::markdown::Resolved::Hidden { marker: "not published", request: None });
             // Text that opens an internal passage never reaches a lower edition,
             // whatever Markdown structure surrounds it (code fences excepted:
             // there `:::` is literal text).

@@ -32,7 +32,7 @@ fn search_index_holds_the_full_text_of_a_long_page_split_into_shards() {
     let public = out.join("public");
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&public.join("search-index.json"))).unwrap();
-    assert_eq!(manifest["v"], 2);
+    assert_eq!(manifest["v"], 3);
     let docs = manifest["docs"].as_array().unwrap();
     let pos = docs
         .iter()
@@ -57,8 +57,17 @@ fn search_index_holds_the_full_text_of_a_long_page_split_into_shards() {
         .as_array()
         .unwrap()
         .iter()
-        .position(|t| t.as_array().unwrap().iter().any(|t| t == "zeppelin"))
+        .position(|t| t.as_str().unwrap().split('\n').any(|t| t == "zeppelin"))
         .expect("`zeppelin` is in the vocabulary");
+    // search.js finds a term's shard by binary search over the shards' first
+    // terms: the vocabulary must be in one strictly increasing order.
+    let vocab: Vec<String> = manifest["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t.as_str().unwrap().split('\n').map(str::to_string))
+        .collect();
+    assert!(vocab.len() > 100 && vocab.windows(2).all(|w| w[0] < w[1]));
     let postings: serde_json::Value = serde_json::from_str(&read(
         &public.join(format!("search-index/terms-{shard}.json")),
     ))

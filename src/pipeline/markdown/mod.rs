@@ -131,8 +131,12 @@ impl BlockError {
 pub enum Resolved {
     /// The edition has the page: link to it (the title fills empty link text).
     Link { url: String, title: String },
-    /// The target exists only in a higher edition: plain text and a marker.
-    Hidden { marker: &'static str },
+    /// The target exists only in a higher edition: plain text and a marker,
+    /// linked to the request-access address when there is one.
+    Hidden {
+        marker: &'static str,
+        request: Option<String>,
+    },
     /// Nothing by that id (validation reports it).
     Missing,
 }
@@ -153,6 +157,10 @@ pub struct Parsed {
     text: Arc<str>,
     /// True when some text sits in a passage.
     passages: bool,
+    /// The edition names (lowest first) when the document has passages,
+    /// for the audience badge a higher edition shows on each passage; empty
+    /// otherwise.
+    audiences: Vec<Box<str>>,
     /// Footnote names, in order of first use.
     notes: Vec<Box<str>>,
     pub refs: Vec<MdRef>,
@@ -381,6 +389,10 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
         html: Arc::from(html),
         text: Arc::from(plain),
         passages: levels.iter().any(|l| *l > 0),
+        audiences: match levels.iter().any(|l| *l > 0) {
+            true => editions.iter().map(|e| e.as_str().into()).collect(),
+            false => Vec::new(),
+        },
         notes,
         refs,
         headings,

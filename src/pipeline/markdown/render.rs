@@ -311,12 +311,12 @@ impl Parsed {
     /// Renders for edition index `edition`, resolving references with `resolve`.
     pub fn render(&self, edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> Rendered {
         let html = if self.marked {
-            Arc::from(self.settle(&self.html, edition, resolve))
+            Arc::from(self.settle(&self.html, edition, resolve, true))
         } else {
             self.html.clone()
         };
         let text = if self.passages {
-            Arc::from(self.settle(&self.text, edition, resolve))
+            Arc::from(self.settle(&self.text, edition, resolve, false))
         } else {
             self.text.clone()
         };
@@ -330,9 +330,18 @@ impl Parsed {
     }
 
     /// Resolves the marks of `marked` for one edition: drops passages above
-    /// it, links or unlinks references, numbers the footnotes it shows.
-    fn settle(&self, marked: &str, edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> String {
+    /// it, links or unlinks references, numbers the footnotes it shows. With
+    /// `badges` (HTML, not plain text) a passage the lowest edition does not
+    /// see is wrapped with its audience badge ([`Passages`]).
+    fn settle(
+        &self,
+        marked: &str,
+        edition: usize,
+        resolve: &dyn Fn(&MdRef) -> Resolved,
+        badges: bool,
+    ) -> String {
         let mut out = String::with_capacity(marked.len() + 256);
+        let mut wrap = Passages::new(badges, marked, &self.audiences);
         let mut visible = true;
         let mut current: Option<Resolved> = None;
         let mut numbers: Vec<Option<usize>> = vec![None; self.notes.len()];
@@ -352,8 +361,10 @@ impl Parsed {
             }
             let (tag, rest) = part.split_at(part.len().min(1));
             if tag == "l" || tag == "L" {
-                visible = rest.parse::<usize>().is_ok_and(|l| l <= edition);
+                let level = rest.parse::<usize>().ok();
+                visible = level.is_some_and(|l| l <= edition);
                 eat_newline = tag == "L";
+                wrap.at_level(&mut out, level.filter(|_| visible));
             } else if !visible {
                 continue;
             } else if tag == "n" {
@@ -376,7 +387,54 @@ impl Parsed {
                 close_ref(&mut out, current.take(), rest.ends_with(":1"));
             }
         }
+        wrap.at_level(&mut out, None);
         out
+    }
+}
+
+/// Audience badges on passages: in an edition above the lowest, each run of
+/// a passage level above 0 is wrapped in `<div class="passage audience-NAME">`
+/// that starts with the badge, so staff can tell which paragraphs a lower
+/// edition does not show. Only when every level mark sits between blocks
+/// (passages cannot be inside containers, so in practice always); a level
+/// change inside a block would make the `<div>` cut through it, so there the
+/// passages are left unwrapped rather than risk broken HTML.
+struct Passages<'a> {
+    names: Option<&'a [Box<str>]>,
+    open: bool,
+}
+
+impl<'a> Passages<'a> {
+    fn new(badges: bool, marked: &str, names: &'a [Box<str>]) -> Self {
+        let between_blocks = !marked.contains("\0l");
+        Passages {
+            names: (badges && between_blocks && !names.is_empty()).then_some(names),
+            open: false,
+        }
+    }
+
+    /// A level mark: closes the open wrapper and opens one for `level` when
+    /// it is visible here and above the lowest edition (`None`: hidden, the
+    /// end of the document, or level 0).
+    fn at_level(&mut self, out: &mut String, level: Option<usize>) {
+        let Some(names) = self.names else { return };
+        if self.open {
+            out.push_str("</div>\n");
+            self.open = false;
+        }
+        let Some(name) = level.filter(|l| *l > 0).and_then(|l| names.get(l)) else {
+            return;
+        };
+        let name = super::escape(name);
+        let mut label = name.clone();
+        if let Some(first) = label.get(..1) {
+            let upper = first.to_ascii_uppercase();
+            label.replace_range(..1, &upper);
+        }
+        out.push_str(&format!(
+            "<div class=\"passage audience-{name}\"><p class=\"passage-audience\"><span class=\"badge audience audience-{name}\"><span class=\"visually-hidden\">Audience: </span>{label}</span></p>\n"
+        ));
+        self.open = true;
     }
 }
 
@@ -397,7 +455,7 @@ fn open_ref(out: &mut String, r: &MdRef, url: &str) {
 }
 
 /// Closes a reference: `</a>` (with the target's title when the link had no
-/// text), or the "available on request" marker for a hidden target.
+/// text), or the request-access marker for a hidden target.
 fn close_ref(out: &mut String, resolved: Option<Resolved>, has_text: bool) {
     match resolved {
         Some(Resolved::Link { title, .. }) => {
@@ -407,12 +465,33 @@ fn close_ref(out: &mut String, resolved: Option<Resolved>, has_text: bool) {
             }
             out.push_str("</a>");
         }
-        Some(Resolved::Hidden { marker }) => {
-            let lead = if has_text { " " } else { "" };
-            out.push_str(&format!(
-                "{lead}<span class=\"restricted\">({marker})</span>"
-            ));
+        Some(Resolved::Hidden { marker, request }) => {
+            if has_text {
+                out.push(' ');
+            }
+            push_restricted(out, marker, request.as_deref());
         }
         _ => {}
     }
+}
+
+/// The lock icon of every request-access marker (decorative: the words say it).
+pub const LOCK_ICON: &str = "<svg class=\"lock\" viewBox=\"0 0 16 16\" width=\"12\" height=\"12\" aria-hidden=\"true\" focusable=\"false\"><path fill=\"currentColor\" d=\"M4.5 7V5a3.5 3.5 0 0 1 7 0v2h.5A1 1 0 0 1 13 8v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h.5Zm1.6 0h3.8V5a1.9 1.9 0 0 0-3.8 0v2Z\"/></svg>";
+
+/// The marker of a reference whose target the edition does not publish: a
+/// lock and the marker's words (never the target's title or id), linked to
+/// the request-access address when the site has one and the target may be
+/// given on request. The same pattern as the theme's `link` macro.
+pub fn push_restricted(out: &mut String, marker: &str, request: Option<&str>) {
+    match request {
+        Some(href) => {
+            out.push_str("<a class=\"restricted\" href=\"");
+            out.push_str(&super::escape(href));
+            out.push_str("\">");
+        }
+        None => out.push_str("<span class=\"restricted\">"),
+    }
+    out.push_str(LOCK_ICON);
+    out.push_str(marker);
+    out.push_str(if request.is_some() { "</a>" } else { "</span>" });
 }

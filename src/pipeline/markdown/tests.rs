@@ -89,11 +89,38 @@ fn collects_scheme_links_at_their_offsets() {
 #[test]
 fn renders_hidden_reference_as_plain_text_with_marker() {
     let p = parse("See [secret](evidence:ev-x).\n", &eds());
-    let r = p.render(0, &|_| Resolved::Hidden { marker: "internal" });
+    let r = p.render(0, &|_| Resolved::Hidden {
+        marker: "not published",
+        request: None,
+    });
     assert!(!r.html.contains("href"));
     assert!(r
         .html
-        .contains("secret <span class=\"restricted\">(internal)</span>"));
+        .contains("secret <span class=\"restricted\"><svg class=\"lock\""));
+    assert!(r.html.contains("</svg>not published</span>"), "{}", r.html);
+}
+
+#[test]
+fn hidden_reference_links_its_marker_to_the_request_address_escaped() {
+    let p = parse("See [pack](evidence:ev-x).\n", &eds());
+    let req = Some("https://example.com/nda?a=1&b=\"2\"".to_string());
+    let r = p.render(0, &|_| Resolved::Hidden {
+        marker: "available on request",
+        request: req.clone(),
+    });
+    assert!(
+        r.html.contains(
+            "pack <a class=\"restricted\" href=\"https://example.com/nda?a=1&amp;b=&quot;2&quot;\">"
+        ),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("</svg>available on request</a>"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("ev-x"));
 }
 
 #[test]
@@ -143,7 +170,10 @@ fn nul_bytes_cannot_forge_placeholders() {
     let md = "a\0s0\0 [x](control:A.2.2) <b>\0e0:1\0</b>\n";
     let p = parse(md, &eds());
     assert_eq!(p.refs[0].offset, md.find('[').unwrap());
-    let r = p.render(0, &|_| Resolved::Hidden { marker: "internal" });
+    let r = p.render(0, &|_| Resolved::Hidden {
+        marker: "not published",
+        request: None,
+    });
     assert!(!r.html.contains('\0'));
     assert_eq!(r.html.matches("restricted").count(), 1, "{}", r.html);
     let e = parse("\0\0\n:::internal\n", &eds());

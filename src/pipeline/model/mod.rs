@@ -421,13 +421,27 @@ impl Site {
         v
     }
 
-    /// The marker a lower edition shows for an entity of level `level`.
+    /// The marker a lower edition shows for an entity of level `level`:
+    /// "available on request" when some reader outside the organisation may
+    /// be given it (a level below the top edition), else "not published".
+    /// Never the edition's name: a public page must not read like a leaked
+    /// author's note ("internal").
     pub fn marker(&self, level: usize) -> &'static str {
         if level + 1 >= self.editions.len() {
-            "internal"
+            "not published"
         } else {
             "available on request"
         }
+    }
+
+    /// The request-access address a marker links to: `site.yaml`
+    /// `request_access` (when it is a valid address) for what a reader may
+    /// be given on request, none for what is never published.
+    pub fn request_link(&self, level: usize) -> Option<String> {
+        (level + 1 < self.editions.len())
+            .then(|| self.config.request_access_link())
+            .flatten()
+            .map(str::to_string)
     }
 
     /// How a reference renders in `edition`.
@@ -436,6 +450,7 @@ impl Site {
             None => Resolved::Missing,
             Some((_, level, _)) if *level > edition => Resolved::Hidden {
                 marker: self.marker(*level),
+                request: self.request_link(*level),
             },
             Some((_, _, title)) => Resolved::Link {
                 url: url(kind, id),

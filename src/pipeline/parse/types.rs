@@ -132,6 +132,31 @@ pub struct SiteConfig {
     pub request_access: Option<String>,
 }
 
+impl SiteConfig {
+    /// `request_access` when it may be published as a link (see
+    /// [`request_access_ok`]); `None` when absent or not a safe address.
+    pub fn request_access_link(&self) -> Option<&str> {
+        self.request_access
+            .as_deref()
+            .filter(|t| request_access_ok(t))
+    }
+}
+
+/// True when `target` may be published as the "Request access" link: an
+/// `https://`, `http://` or `mailto:` address with something after the
+/// scheme and no whitespace, control character or line separator. Anything
+/// else (`javascript:`, a bare path, a typo) is left out, never guessed at.
+pub fn request_access_ok(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    let rest = ["https://", "http://", "mailto:"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p));
+    matches!(rest, Some(r) if !r.is_empty())
+        && !target
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+}
+
 /// The default edition ladder.
 pub fn default_editions() -> Vec<String> {
     vec!["public".into(), "customer".into(), "internal".into()]

@@ -141,18 +141,7 @@ fn one_line_fields(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-/// True when `target` may be published as the "Request access" link: an
-/// `https://`, `http://` or `mailto:` address with something after the
-/// scheme and no whitespace or control character. Anything else
-/// (`javascript:`, a bare path, a typo) is left out, never guessed at.
-pub fn request_access_ok(target: &str) -> bool {
-    let lower = target.to_ascii_lowercase();
-    let rest = ["https://", "http://", "mailto:"]
-        .iter()
-        .find_map(|p| lower.strip_prefix(p));
-    matches!(rest, Some(r) if !r.is_empty())
-        && !target.chars().any(|c| c.is_whitespace() || breaks_line(c))
-}
+pub use crate::pipeline::parse::types::request_access_ok;
 
 /// `request_access` becomes a link on the home page of the lower editions:
 /// a scheme other than http(s) or mailto is reported (W028) and not published.

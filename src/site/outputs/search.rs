@@ -2,8 +2,11 @@
 //! what a query needs.
 //!
 //! - `/search-index.json`: the manifest: every page (`u` URL, `t` title, `k`
-//!   kind), the vocabulary as one sorted list of terms per postings shard, and
-//!   the first page of each text chunk.
+//!   kind), the vocabulary as one string per postings shard (its sorted terms
+//!   joined by a line feed: one JSON string each instead of one per term, so
+//!   the browser parses the manifest in one pass and builds nothing over the
+//!   whole vocabulary before the first query), and the first page of each
+//!   text chunk.
 //! - `/search-index/terms-N.json`: `{term: [page, count, page, count, ...]}`,
 //!   pages delta-encoded (each is the distance from the previous one); a
 //!   count has [`IN_TITLE`] added when the term is in the page's title, so
@@ -99,11 +102,12 @@ struct Page<'a> {
 
 #[derive(Serialize)]
 struct Manifest<'a> {
-    /// Format version: 2 is the split index.
+    /// Format version: 3 is the split index with the vocabulary as strings.
     v: u32,
     docs: Vec<Page<'a>>,
-    /// Sorted terms of each postings shard, shard by shard.
-    terms: Vec<Vec<&'a str>>,
+    /// Each postings shard's sorted terms joined by `\n` (a term never
+    /// holds one: it is letters, digits, `.` and `-`).
+    terms: Vec<String>,
     /// The first page of each text chunk.
     chunks: Vec<usize>,
 }
@@ -140,7 +144,7 @@ pub fn files(mut search: Vec<SearchDoc>) -> Vec<OutFile> {
         out.push((format!("{FOLDER}text-{n}.json"), body));
     }
     let manifest = Manifest {
-        v: 2,
+        v: 3,
         docs: search
             .iter()
             .map(|d| Page {
@@ -149,7 +153,7 @@ pub fn files(mut search: Vec<SearchDoc>) -> Vec<OutFile> {
                 k: &d.k,
             })
             .collect(),
-        terms: shards,
+        terms: shards.iter().map(|s| s.join("\n")).collect(),
         chunks,
     };
     let body = serde_json::to_vec(&manifest).unwrap_or_default();

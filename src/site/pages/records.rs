@@ -65,17 +65,27 @@ pub(super) fn record_urls(site: &Site, ed: usize) -> Vec<String> {
 
 /// The home page's tile of each record register edition `ed` sees an entry
 /// of: (heading, list URL, count).
-pub(super) fn record_tiles(site: &Site, ed: usize) -> Vec<(&'static str, String, usize)> {
-    let mut v: Vec<(&'static str, String, usize)> = Vec::new();
+pub(super) fn record_tiles(
+    site: &Site,
+    ed: usize,
+) -> Vec<(&'static str, String, usize, Option<String>)> {
+    // (heading, url, count, lowest level of its records)
+    let mut v: Vec<(&'static str, String, usize, usize)> = Vec::new();
     for h in site.records.heads().iter().filter(|h| h.level <= ed) {
         match v.iter_mut().find(|t| t.0 == h.kind.plural()) {
-            Some(t) => t.2 += 1,
+            Some(t) => {
+                t.2 += 1;
+                t.3 = t.3.min(h.level);
+            }
             None => v.push((
                 h.kind.plural(),
                 format!("/{}/", h.kind.folder().unwrap_or_default()),
                 1,
+                h.level,
             )),
         }
     }
-    v
+    v.into_iter()
+        .map(|(k, u, n, level)| (k, u, n, crate::site::views::audience(site, level, ed)))
+        .collect()
 }

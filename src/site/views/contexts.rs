@@ -52,8 +52,10 @@ pub struct HomePage<'a, E> {
     /// `[covered, total]` sub-clauses of 4-10 from the readiness scorecard,
     /// where the edition shows readiness.
     pub clauses_covered: Option<(usize, usize)>,
-    /// `[register heading, URL, count]` of each record register the edition sees.
-    pub records: Vec<(&'static str, String, usize)>,
+    /// `[register heading, URL, count, audience]` of each record register
+    /// the edition sees; `audience` is the badge of the lowest edition that
+    /// sees any of its records (null when the lowest edition does).
+    pub records: Vec<(&'static str, String, usize, Option<String>)>,
     pub reuse: ReuseView,
     pub reuse_definition: &'static str,
     pub crosswalks: Vec<CrosswalkLink<'a>>,
@@ -97,6 +99,8 @@ pub struct ScopeSummary<'a> {
 /// A document linked with its summary (the home page's policies).
 #[derive(Debug, Serialize)]
 pub struct DocSummary<'a> {
+    /// The audience badge ([`crate::site::views::audience`]).
+    pub audience: Option<String>,
     pub title: &'a str,
     pub url: String,
     pub summary: &'a Option<String>,
@@ -105,6 +109,8 @@ pub struct DocSummary<'a> {
 /// A document linked by title (the home page's other pages).
 #[derive(Debug, Serialize)]
 pub struct DocLink<'a> {
+    /// The audience badge ([`crate::site::views::audience`]).
+    pub audience: Option<String>,
     pub title: &'a str,
     pub url: String,
 }

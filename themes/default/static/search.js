@@ -73,31 +73,86 @@
     });
   }
 
+  /* Code-point order, the order of the index's terms (JavaScript's own
+     comparison is UTF-16 order, which differs for characters beyond U+FFFF). */
+  function cmp(a, b) {
+    if (a === b) return 0;
+    for (var i = 0, j = 0; i < a.length && j < b.length;) {
+      var x = a.codePointAt(i), y = b.codePointAt(j);
+      if (x !== y) return x < y ? -1 : 1;
+      i += x > 0xffff ? 2 : 1;
+      j += y > 0xffff ? 2 : 1;
+    }
+    return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
+  }
+
+  /* The manifest holds each shard's terms as one string; nothing is built over
+     the whole vocabulary until a query needs it (close spellings, accents). */
   function loadIndex() {
     if (index) return Promise.resolve(index);
     if (loading) return loading;
     status.textContent = "Loading the search index…";
     loading = fetchJson("/search-index.json").then(function (data) {
-      var shardOf = new Map();
-      var all = [];
-      var folded = new Map();
-      (data.terms || []).forEach(function (list, n) {
-        list.forEach(function (t) {
-          shardOf.set(t, n);
-          all.push(t);
-          // Accent-free spellings find accented terms ("resume" finds "résumé").
-          if (/[^\x00-\x7f]/.test(t)) {
-            var f = fold(t);
-            if (!folded.has(f)) folded.set(f, []);
-            folded.get(f).push(t);
-          }
-        });
-      });
-      index = { docs: data.docs || [], shardOf: shardOf, all: all, folded: folded, chunks: data.chunks || [] };
+      var joined = data.terms || [];
+      index = {
+        docs: data.docs || [],
+        joined: joined,
+        first: joined.map(function (s) { var k = s.indexOf("\n"); return k < 0 ? s : s.slice(0, k); }),
+        lists: [],
+        sets: [],
+        all: null,
+        folded: null,
+        chunks: data.chunks || []
+      };
       return index;
     });
     loading.catch(function () { loading = null; });
     return loading;
+  }
+
+  /* The shard whose terms would hold `t`: the last whose first term is <= t. */
+  function shardOf(t) {
+    var f = index.first, lo = 0, hi = f.length - 1;
+    if (hi < 0 || cmp(t, f[0]) < 0) return -1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (cmp(f[mid], t) <= 0) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  function terms(n) {
+    if (!index.lists[n]) index.lists[n] = index.joined[n].split("\n");
+    return index.lists[n];
+  }
+
+  function has(t) {
+    var n = shardOf(t);
+    if (n < 0) return false;
+    if (!index.sets[n]) index.sets[n] = new Set(terms(n));
+    return index.sets[n].has(t);
+  }
+
+  /* Every term, for close spellings: built once, on the first query that needs it. */
+  function allTerms() {
+    if (!index.all) index.all = [].concat.apply([], index.joined.map(function (s, n) { return terms(n); }));
+    return index.all;
+  }
+
+  /* Accent-free spelling -> accented terms, from the terms with a non-ASCII
+     letter only (one regular-expression pass over each shard's string). */
+  function foldedTerms() {
+    if (index.folded) return index.folded;
+    var folded = new Map(), line = /^.*[^\x00-\x7f].*$/gm;
+    index.joined.forEach(function (s) {
+      (s.match(line) || []).forEach(function (t) {
+        var f = fold(t);
+        if (!folded.has(f)) folded.set(f, []);
+        folded.get(f).push(t);
+      });
+    });
+    index.folded = folded;
+    return folded;
   }
 
   function shard(n) {
@@ -146,7 +201,7 @@
     var lo = 0, hi = all.length;
     while (lo < hi) {
       var mid = (lo + hi) >> 1;
-      if (all[mid] < word) lo = mid + 1; else hi = mid;
+      if (cmp(all[mid], word) < 0) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
@@ -156,22 +211,32 @@
   function expand(word) {
     var out = [], seen = {};
     function add(t, w, close) {
-      if (seen[t] || !index.shardOf.has(t)) return;
+      if (seen[t]) return;
       seen[t] = 1;
       out.push({ term: t, w: w, close: close });
     }
-    add(word, 1);
-    (index.folded.get(fold(word)) || []).forEach(function (t) { add(t, 1); });
+    if (has(word)) add(word, 1);
+    (foldedTerms().get(fold(word)) || []).forEach(function (t) { add(t, 1); });
     if (word.length >= 2) {
-      var all = index.all, n = 0;
-      for (var i = firstAtLeast(all, word); i < all.length && n < MAX_PREFIX && all[i].indexOf(word) === 0; i++, n++) add(all[i], 0.7);
+      // Terms beginning with the word sit from its place on, maybe over a shard's end.
+      var n = Math.max(0, shardOf(word)), count = 0;
+      for (var i = firstAtLeast(terms(n), word); n < index.joined.length && count < MAX_PREFIX;) {
+        var list = terms(n);
+        if (i >= list.length) { n++; i = 0; continue; }
+        if (list[i].indexOf(word) !== 0) break;
+        add(list[i], 0.7);
+        i++; count++;
+      }
     }
     if (!out.length && word.length >= 5) {
-      var max = word.length >= 8 ? 2 : 1, f = fold(word);
-      index.all.forEach(function (t) {
-        var d = distance(f, fold(t), max);
+      var max = word.length >= 8 ? 2 : 1, f = fold(word), all = allTerms();
+      for (var k = 0; k < all.length; k++) {
+        var t = all[k];
+        // Most terms differ in length by more than `max`: no distance needed.
+        if (Math.abs(t.length - f.length) > max) continue;
+        var d = distance(f, /[^\x00-\x7f]/.test(t) ? fold(t) : t, max);
         if (d <= max) add(t, d === 1 ? 0.6 : 0.4, true);
-      });
+      }
     }
     return out;
   }
@@ -234,13 +299,13 @@
   function search(query) {
     var groups = groupsOf(tokenize(query));
     var needed = {};
-    groups.forEach(function (g) { g.terms.forEach(function (e) { needed[index.shardOf.get(e.term)] = 1; }); });
+    groups.forEach(function (g) { g.terms.forEach(function (e) { needed[shardOf(e.term)] = 1; }); });
     var ns = Object.keys(needed);
     return Promise.all(ns.map(function (n) { return shard(n); })).then(function (loaded) {
       var postings = {};
       groups.forEach(function (g) {
         g.terms.forEach(function (e) {
-          var s = loaded[ns.indexOf(String(index.shardOf.get(e.term)))];
+          var s = loaded[ns.indexOf(String(shardOf(e.term)))];
           postings[e.term] = s[e.term];
         });
       });
