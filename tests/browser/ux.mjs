@@ -108,7 +108,8 @@ async function checkSearch(page, base, dir, problems) {
   for (const [n, first] of index.chunks.entries()) {
     const texts = JSON.parse(readFileSync(join(dir, `search-index/text-${n}.json`), "utf8"));
     texts.forEach((t, i) => {
-      const d = index.docs[first + i];
+      const [u, , k] = index.docs.split("\n")[first + i].split("\t");
+      const d = { u, k };
       if (d.k === "document" && (!best || t.length > best.len)) best = { u: d.u, len: t.length };
     });
   }

@@ -1,8 +1,8 @@
 //! The full-text search index of an edition, split so the browser loads only
 //! what a query needs.
 //!
-//! - `/search-index.json`: the manifest: every page (`u` URL, `t` title, `k`
-//!   kind), the vocabulary as one string per postings shard (its sorted terms
+//! - `/search-index.json`: the manifest: every page (a line of URL, title
+//!   and kind, see [`page_lines`]), the vocabulary as one string per postings shard (its sorted terms
 //!   joined by a line feed: one JSON string each instead of one per term, so
 //!   the browser parses the manifest in one pass and builds nothing over the
 //!   whole vocabulary before the first query), and the first page of each
@@ -93,18 +93,35 @@ pub fn terms(text: &str) -> BTreeMap<String, u32> {
     out
 }
 
-#[derive(Serialize)]
-struct Page<'a> {
-    u: &'a str,
-    t: &'a str,
-    k: &'a str,
+/// The manifest's page list: one line per page, `URL \t title \t kind`,
+/// in index order. One JSON string instead of an object per page halves the
+/// manifest and leaves the browser one string to parse; a tab or line break
+/// in a title becomes a space (URLs and kinds never hold one).
+fn page_lines(search: &[SearchDoc]) -> String {
+    let mut out = String::with_capacity(search.len() * 64);
+    for (i, d) in search.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for (k, field) in [&d.u, &d.t, &d.k].into_iter().enumerate() {
+            if k > 0 {
+                out.push('\t');
+            }
+            out.extend(field.chars().map(|c| match c {
+                '\t' | '\n' | '\r' => ' ',
+                c => c,
+            }));
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
-struct Manifest<'a> {
+struct Manifest {
     /// Format version: 3 is the split index with the vocabulary as strings.
     v: u32,
-    docs: Vec<Page<'a>>,
+    /// [`page_lines`].
+    docs: String,
     /// Each postings shard's sorted terms joined by `\n` (a term never
     /// holds one: it is letters, digits, `.` and `-`).
     terms: Vec<String>,
@@ -145,14 +162,7 @@ pub fn files(mut search: Vec<SearchDoc>) -> Vec<OutFile> {
     }
     let manifest = Manifest {
         v: 3,
-        docs: search
-            .iter()
-            .map(|d| Page {
-                u: &d.u,
-                t: &d.t,
-                k: &d.k,
-            })
-            .collect(),
+        docs: page_lines(&search),
         terms: shards.iter().map(|s| s.join("\n")).collect(),
         chunks,
     };

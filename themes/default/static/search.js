@@ -95,7 +95,8 @@
     loading = fetchJson("/search-index.json").then(function (data) {
       var joined = data.terms || [];
       index = {
-        docs: data.docs || [],
+        lines: data.docs ? data.docs.split("\n") : [],
+        docs: [],
         joined: joined,
         first: joined.map(function (s) { var k = s.indexOf("\n"); return k < 0 ? s : s.slice(0, k); }),
         lists: [],
@@ -108,6 +109,15 @@
     });
     loading.catch(function () { loading = null; });
     return loading;
+  }
+
+  /* Page `i` as {u, t, k}, read from its manifest line on first use. */
+  function doc(i) {
+    if (!index.docs[i]) {
+      var f = (index.lines[i] || "").split("\t");
+      index.docs[i] = { u: f[0] || "", t: f[1] || "", k: f[2] || "" };
+    }
+    return index.docs[i];
   }
 
   /* The shard whose terms would hold `t`: the last whose first term is <= t. */
@@ -262,7 +272,7 @@
      the best weight × idf × (1 + ln count) among the word's terms, plus a bonus
      when the title has the word. */
   function rank(groups, postings) {
-    var total = index.docs.length, hits = new Map();
+    var total = index.lines.length, hits = new Map();
     groups.forEach(function (g) {
       var best = new Map();
       g.terms.forEach(function (e) {
@@ -290,8 +300,8 @@
     var partial = !every.length && list.length > 0;
     if (!partial) list = every;
     list.sort(function (a, b) {
-      var ta = index.docs[a.doc].t, tb = index.docs[b.doc].t;
-      return b.matched - a.matched || b.score - a.score || (ta < tb ? -1 : ta > tb ? 1 : 0);
+      // Ties in page order (by URL): no title needed for pages never shown.
+      return b.matched - a.matched || b.score - a.score || a.doc - b.doc;
     });
     return { list: list, partial: partial };
   }
@@ -399,13 +409,13 @@
   }, { rootMargin: "200px 0px" }) : null;
 
   function resultItem(h) {
-    var doc = index.docs[h.doc];
+    var d = doc(h.doc);
     var li = document.createElement("li");
     li.className = "result";
     var a = document.createElement("a");
     a.className = "result-title";
-    a.href = doc.u;
-    a.textContent = doc.t || doc.u;
+    a.href = d.u;
+    a.textContent = d.t || d.u;
     var p = document.createElement("p");
     p.className = "result-snippet";
     li.appendChild(a);
@@ -413,7 +423,7 @@
     var mine = generation;
     p.fill = function () {
       text(h.doc).then(function (x) {
-        if (mine === generation) p.appendChild(snippet(x, doc.t, h.terms));
+        if (mine === generation) p.appendChild(snippet(x, d.t, h.terms));
       }, function () {});
     };
     if (lazy) lazy.observe(p); else p.fill();
@@ -424,7 +434,7 @@
   function show(shown) {
     var order = [], byKind = {};
     shown.forEach(function (h) {
-      var k = kindLabel(index.docs[h.doc]);
+      var k = kindLabel(doc(h.doc));
       if (!byKind[k]) { byKind[k] = []; order.push(k); }
       byKind[k].push(h);
     });
