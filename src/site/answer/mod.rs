@@ -17,6 +17,7 @@
 
 pub mod claims;
 mod deliver;
+mod index;
 mod intent;
 pub mod learn;
 pub mod library;
@@ -145,13 +146,17 @@ fn answerable(c: &Claim) -> bool {
     }
 }
 
+/// A claim's name: a section's heading, else its title.
+fn name(c: &Claim) -> String {
+    match &c.anchor {
+        Some(_) => c.title.rsplit(" › ").next().unwrap_or(&c.title).to_string(),
+        None => c.title.clone(),
+    }
+}
+
 /// The weighted fields of a claim: its name counts three times its body.
 fn fields(c: &Claim) -> Vec<(String, f64)> {
-    let name = match (&c.anchor, c.kind) {
-        (Some(_), _) => c.title.rsplit(" › ").next().unwrap_or(&c.title).to_string(),
-        (None, Kind::Control) => c.title.clone(),
-        _ => c.title.clone(),
-    };
+    let name = name(c);
     let doc_title = match &c.anchor {
         Some(_) => c.title.split(" › ").next().unwrap_or("").to_string(),
         None => String::new(),
@@ -243,7 +248,7 @@ impl Answerer {
     /// Every claim sharing a term with `question`, best first, with the
     /// field-aware boost that applied to each (see [`intent`]).
     fn rank(&self, question: &str) -> (Vec<rank::Hit>, Vec<Option<String>>) {
-        let mut hits = self.index.search(question);
+        let mut hits = self.index.hits(question);
         let wants = intent::intent(question);
         let mut why: std::collections::HashMap<usize, String> = Default::default();
         for h in &mut hits {
@@ -259,7 +264,7 @@ impl Answerer {
                 why.insert(h.doc, w);
             }
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        rank::sort(&mut hits);
         let boosts = hits.iter().map(|h| why.remove(&h.doc)).collect();
         (hits, boosts)
     }
@@ -285,7 +290,7 @@ impl Answerer {
     fn why(&self, question: &str, doc: usize, boost: Option<&str>) -> String {
         let c = &self.claims[doc];
         let name_terms: std::collections::HashSet<String> =
-            rank::analyse(&fields(c)[0].0).into_iter().collect();
+            rank::analyse(&name(c)).into_iter().collect();
         let matched: Vec<String> = self
             .index
             .explain(question, doc)
