@@ -30,8 +30,8 @@ const B: f64 = 0.75;
 const PHRASE: f64 = 0.25;
 
 /// A multiply-rotate hasher (the one rustc uses) for the index's own keys:
-/// term strings and id pairs are not attacker-chosen across a trust
-/// boundary, and SipHash was a tenth of the indexing time.
+/// they come from the project's own content, not from a remote party, and
+/// SipHash was among the largest costs of indexing in a profile.
 #[derive(Default, Clone, Copy)]
 struct Fx(u64);
 
@@ -299,10 +299,16 @@ impl Index {
     }
 }
 
-/// Sorts hits best first, ties by position. Positions are unique, so the
-/// order is total and an unstable sort gives the one possible result.
+/// The ranking order: best score first, ties by position. Positions are
+/// unique, so the order is total and an unstable sort or selection gives the
+/// one possible result.
+pub fn order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc))
+}
+
+/// Sorts hits in [`order`].
 pub fn sort(hits: &mut [Hit]) {
-    hits.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    hits.sort_unstable_by(order);
 }
 
 #[cfg(test)]

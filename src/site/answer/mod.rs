@@ -10,10 +10,9 @@
 //! than an empty cell.
 //!
 //! Confidence is the best claim's *coverage* (the IDF-weighted share of the
-//! question's terms it contains, see [`rank::Hit::coverage`]), lowered by the
-//! share of terms no claim contains at all and damped when the score is close
-//! to zero (see [`confidence`]). `docs/answer.md` shows how it is calibrated
-//! on the evaluation set.
+//! question's terms it contains, see [`rank::Hit::coverage`]), damped when
+//! the score is close to zero (see [`confidence`]). `docs/answer.md` shows
+//! how it is calibrated on the evaluation set and cross-validated.
 
 pub mod claims;
 mod deliver;
@@ -56,6 +55,12 @@ const FAQ_PRIOR: f64 = 1.15;
 
 /// How many links a draft cites at most.
 const MAX_LINKS: usize = 3;
+
+/// How many of the best hits [`Answerer::rank`] puts in order; the rest stay
+/// unordered behind them. A draft reads the first five, and a large project
+/// has tens of thousands of hits per question: sorting them all is wasted
+/// work (a selection finds the best in linear time).
+const ORDERED: usize = 64;
 
 /// Output format of `answer` and `links`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -212,7 +217,14 @@ impl Answerer {
         if !by_id.is_empty() {
             // Several entries may list the same id: the text decides the order.
             let mut ids = by_id;
-            ids.sort_by_key(|i| hits.iter().position(|h| h.doc == *i).unwrap_or(usize::MAX));
+            // In ranking order; an entry the question shares no term with last.
+            let hit = |i: &usize| hits.iter().find(|h| h.doc == *i);
+            ids.sort_by(|a, b| match (hit(a), hit(b)) {
+                (Some(x), Some(y)) => rank::order(x, y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
             return Draft {
                 answer: self.claims[ids[0]].summary.clone(),
                 links: self.distinct_links(ids.iter().copied()),
@@ -231,7 +243,7 @@ impl Answerer {
                 confidence,
                 status: Status::NeedsHuman,
                 why: String::new(),
-                suggested: self.distinct_links(hits.iter().map(|h| h.doc)),
+                suggested: self.suggestions(&hits),
                 ranked,
             };
         }
@@ -254,8 +266,9 @@ impl Answerer {
         }
     }
 
-    /// Every claim sharing a term with `question`, best first, with the
-    /// field-aware boost that applied to each (see [`intent`]).
+    /// Every claim sharing a term with `question`, the best [`ORDERED`] first
+    /// and in order, with the field-aware boost that applied to each (see
+    /// [`intent`]).
     fn rank(&self, question: &str) -> (Vec<rank::Hit>, Vec<Option<String>>) {
         let mut hits = self.index.hits(question);
         let wants = intent::intent(question);
@@ -273,9 +286,27 @@ impl Answerer {
                 why.insert(h.doc, w);
             }
         }
-        rank::sort(&mut hits);
+        if hits.len() > ORDERED {
+            hits.select_nth_unstable_by(ORDERED - 1, rank::order);
+            rank::sort(&mut hits[..ORDERED]);
+        } else {
+            rank::sort(&mut hits);
+        }
         let boosts = hits.iter().map(|h| why.remove(&h.doc)).collect();
         (hits, boosts)
+    }
+
+    /// The suggested links of a `needs-human` row: the first distinct links
+    /// in ranking order, ordering the rest of the hits only when the ordered
+    /// ones share too few links (many certifications share one).
+    fn suggestions(&self, hits: &[rank::Hit]) -> Vec<String> {
+        let links = self.distinct_links(hits.iter().take(ORDERED).map(|h| h.doc));
+        if links.len() == MAX_LINKS || hits.len() <= ORDERED {
+            return links;
+        }
+        let mut all = hits.to_vec();
+        rank::sort(&mut all);
+        self.distinct_links(all.iter().map(|h| h.doc))
     }
 
     /// Up to [`MAX_LINKS`] absolute permalinks of `docs`, in order, without

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-pub use super::index::{sort, Hit, Index};
+pub use super::index::{order, sort, Hit, Index};
 
 /// Questionnaire vocabulary: each variant phrase is rewritten to the
 /// canonical term(s) first in its row; an empty canonical term removes the
@@ -146,8 +146,9 @@ struct Vocab {
     /// variants first.
     phrases: Vec<(Vec<String>, Vec<String>)>,
     /// First word of a variant -> its phrases, in the order of `phrases`: a
-    /// word is compared only with the variants it can start (the whole table
-    /// per word was most of the indexing time of a large project).
+    /// word is compared only with the variants it can start (comparing every
+    /// word with the whole table was the largest cost of indexing a large
+    /// project in a profile).
     by_first: HashMap<String, Vec<usize>>,
 }
 
@@ -193,7 +194,7 @@ fn vocab() -> &'static Vocab {
 }
 
 /// The Snowball stem of `w`, remembered per thread: a corpus repeats its
-/// words, and stemming each occurrence again was a tenth of indexing.
+/// words, and stemming every occurrence again showed in a profile.
 fn stem(v: &Vocab, w: &str) -> String {
     thread_local! {
         static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
