@@ -30,6 +30,26 @@ fn questions(path: &Path, col: usize) -> Vec<String> {
         .collect()
 }
 
+/// CPU seconds (user + system) used so far by the process (`self`) or the
+/// calling thread (`thread-self`), from Linux's `/proc` (clock ticks of
+/// 1/100 s); `None` elsewhere. On a shared machine wall time grows with the
+/// load average, CPU time much less, so the benchmark prints both.
+fn cpu(which: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{which}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// The CPU seconds since `start`, as " (CPU 1.23 s)", or nothing.
+fn cpu_since(which: &str, start: Option<f64>) -> String {
+    match (start, cpu(which)) {
+        (Some(a), Some(b)) => format!(" (CPU {:.2} s)", b - a),
+        _ => String::new(),
+    }
+}
+
 fn workbook(n: usize) -> Vec<String> {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut all = questions(&repo.join("tests/answer-eval/questions.csv"), 1);
@@ -56,18 +76,21 @@ fn run(root: PathBuf) -> Result<(), String> {
         site.faq.len(),
         t.elapsed().as_secs_f64()
     );
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu("self"));
     let answerer = Answerer::new(&site, 0);
     let index = t.elapsed().as_secs_f64();
-    let t = Instant::now();
+    let index_cpu = cpu_since("self", c);
+    // Drafting runs on this thread only: its CPU time is the thread's.
+    let (t, c) = (Instant::now(), cpu("thread-self"));
     let answered = qs
         .iter()
         .filter(|q| answerer.answer(q, &[]).status == answer::Status::Answered)
         .count();
     let drafting = t.elapsed().as_secs_f64();
+    let drafting_cpu = cpu_since("thread-self", c);
     println!(
-        "index of the public edition's claims: {index:.2} s; {} questions drafted in {drafting:.2} s \
-         ({answered} answered); together {:.2} s",
+        "index of the public edition's claims: {index:.2} s{index_cpu}; {} questions drafted in \
+         {drafting:.2} s{drafting_cpu} ({answered} answered); together {:.2} s",
         qs.len(),
         index + drafting
     );

@@ -3,8 +3,8 @@
 //! declares, which every edition's home page lists under `#certifications`.
 //!
 //! System cards stay one candidate each (their oversight, models and data are
-//! all in the card's text): ranking their sections apart cost two of 60 on
-//! the tuning set (`docs/answer.md`).
+//! all in the card's text): ranking their sections apart cost rows on the
+//! tuning set each time it was measured (`docs/answer.md`, *System cards*).
 
 use super::claims::{one_line, Claim};
 use crate::core::kinds::Kind;

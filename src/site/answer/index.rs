@@ -1,0 +1,348 @@
+//! The BM25F index behind [`super::rank`]: terms interned as `u32` ids,
+//! postings per term, each document's length normalisation computed once,
+//! and a dense score accumulator per question.
+//!
+//! Why it is built this way: the 10,000-page benchmark project has some
+//! 30,000 claims, and both sides must be fast (issue #17: 300 questions in
+//! under 2 s after the model is built). Indexing analyses the claims in
+//! parallel (the analysis of one claim depends on nothing else) and then
+//! interns their terms in claim order, so ids, postings and every floating
+//! point sum are the same whatever the number of threads. A question only
+//! touches the postings of its own terms.
+//!
+//! Scores are summed in the same order as the first, string-keyed version
+//! of this index (question terms in sorted order, documents in order), so
+//! the figures of `docs/answer.md` are bit-for-bit the same.
+
+use super::rank::{analyse, weight};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// BM25 term-frequency saturation.
+const K1: f64 = 1.2;
+/// BM25 length normalisation.
+const B: f64 = 0.75;
+
+/// Score added per phrase (pair of adjacent question terms found adjacent in
+/// a claim), as a share of the pair's mean IDF: words in the same order say
+/// more than the same words scattered.
+const PHRASE: f64 = 0.25;
+
+/// A multiply-rotate hasher (the one rustc uses) for the index's own keys:
+/// they come from the project's own content, not from a remote party, and
+/// SipHash was among the largest costs of indexing in a profile.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A BM25F index over a fixed list of documents, with postings so that a
+/// question costs time in proportion to the documents sharing its terms, not
+/// to the size of the corpus (300 questions against 10,000 pages).
+pub struct Index {
+    /// Term -> its id (the position in `postings`).
+    ids: FxMap<String, u32>,
+    /// Term id -> (document, weighted term frequency), documents in order.
+    postings: Vec<Vec<(u32, f64)>>,
+    /// Document -> its term ids, sorted (for explaining a hit).
+    doc_terms: Vec<Vec<u32>>,
+    /// Document -> `K1 * (1 - B + B * len / avg_len)`, the BM25 denominator
+    /// part that depends on the document only.
+    norms: Vec<f64>,
+    /// Adjacent term pairs within one field -> the documents that have them.
+    pairs: FxMap<u64, Vec<u32>>,
+}
+
+/// A ranked document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Position in the list the index was built from.
+    pub doc: usize,
+    pub score: f64,
+    /// IDF-weighted share of the question's terms the document contains (0–1).
+    pub coverage: f64,
+    /// IDF-weighted share of the question's terms no document contains.
+    pub unseen: f64,
+    /// Adjacent question terms that are adjacent in the document too.
+    pub phrases: usize,
+}
+
+/// One field's analysed terms and the field's weight.
+type Analysed = Vec<(Vec<String>, f64)>;
+
+fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// Per-question accumulator of one document.
+#[derive(Default, Clone, Copy)]
+struct Acc {
+    score: f64,
+    covered: f64,
+    phrases: usize,
+    touched: bool,
+}
+
+impl Index {
+    /// Indexes documents given as weighted fields `(text, weight)`.
+    pub fn new(docs: &[Vec<(String, f64)>]) -> Index {
+        let analysed: Vec<Analysed> = docs
+            .par_iter()
+            .map(|fields| fields.iter().map(|(t, w)| (analyse(t), *w)).collect())
+            .collect();
+        let mut ids: FxMap<String, u32> = FxMap::default();
+        let mut postings: Vec<Vec<(u32, f64)>> = Vec::new();
+        let mut pairs: FxMap<u64, Vec<u32>> = FxMap::default();
+        let mut doc_terms = Vec::with_capacity(docs.len());
+        let mut lens = Vec::with_capacity(docs.len());
+        for (i, fields) in analysed.into_iter().enumerate() {
+            let mut occurrences: Vec<(u32, f64)> = Vec::new();
+            let mut doc_pairs: Vec<u64> = Vec::new();
+            let mut len = 0.0;
+            for (terms, w) in fields {
+                let mut prev: Option<u32> = None;
+                for t in terms {
+                    let next = ids.len() as u32;
+                    let id = *ids.entry(t).or_insert_with(|| {
+                        postings.push(Vec::new());
+                        next
+                    });
+                    if let Some(p) = prev {
+                        doc_pairs.push(pair_key(p, id));
+                    }
+                    prev = Some(id);
+                    occurrences.push((id, w));
+                    len += w;
+                }
+            }
+            // A stable sort keeps each term's occurrences in text order, so
+            // its frequency is summed in the same order as before interning.
+            occurrences.sort_by_key(|o| o.0);
+            let mut terms: Vec<u32> = Vec::new();
+            for run in occurrences.chunk_by(|a, b| a.0 == b.0) {
+                let tf = run.iter().fold(0.0, |acc, o| acc + o.1);
+                postings[run[0].0 as usize].push((i as u32, tf));
+                terms.push(run[0].0);
+            }
+            doc_pairs.sort_unstable();
+            doc_pairs.dedup();
+            for p in doc_pairs {
+                pairs.entry(p).or_default().push(i as u32);
+            }
+            doc_terms.push(terms);
+            lens.push(len);
+        }
+        let avg_len = (lens.iter().sum::<f64>() / lens.len().max(1) as f64).max(1.0);
+        let norms = lens
+            .iter()
+            .map(|len| K1 * (1.0 - B + B * len / avg_len))
+            .collect();
+        Index {
+            ids,
+            postings,
+            doc_terms,
+            norms,
+            pairs,
+        }
+    }
+
+    fn df(&self, term: &str) -> usize {
+        self.ids
+            .get(term)
+            .map_or(0, |&id| self.postings[id as usize].len())
+    }
+
+    /// Inverse document frequency; a term no document has gets the highest.
+    pub fn idf(&self, term: &str) -> f64 {
+        let n = self.doc_terms.len() as f64;
+        let df = self.df(term) as f64;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The query's terms with their IDF and whether `doc` contains them
+    /// (for explaining a confidence).
+    pub fn explain(&self, query: &str, doc: usize) -> Vec<(String, f64, bool)> {
+        self.query_terms(&analyse(query))
+            .into_iter()
+            .map(|(t, w)| {
+                let has = match (self.ids.get(&t), self.doc_terms.get(doc)) {
+                    (Some(id), Some(terms)) => terms.binary_search(id).is_ok(),
+                    _ => false,
+                };
+                (t, w, has)
+            })
+            .collect()
+    }
+
+    /// The query's distinct terms, sorted, with their weight: IDF, times how
+    /// often the question names the concept (a synonym counts as a
+    /// repetition), times [`weight`].
+    fn query_terms(&self, analysed: &[String]) -> Vec<(String, f64)> {
+        let mut counts: Vec<(String, f64)> = Vec::new();
+        for t in analysed {
+            match counts.iter_mut().find(|(c, _)| c == t) {
+                Some(c) => c.1 += 1.0,
+                None => counts.push((t.clone(), 1.0)),
+            }
+        }
+        counts.sort_by(|a, b| a.0.cmp(&b.0));
+        counts
+            .into_iter()
+            .map(|(t, n)| {
+                let w = self.idf(&t) * weight(&t) * n;
+                (t, w)
+            })
+            .collect()
+    }
+
+    /// Documents ranked for `query`, best first, ties by position; documents
+    /// sharing no term with the query are left out.
+    pub fn search(&self, query: &str) -> Vec<Hit> {
+        let mut hits = self.hits(query);
+        sort(&mut hits);
+        hits
+    }
+
+    /// [`Index::search`] unsorted, for a caller that re-scores the hits and
+    /// sorts them once itself.
+    pub fn hits(&self, query: &str) -> Vec<Hit> {
+        let terms = analyse(query);
+        let q = self.query_terms(&terms);
+        let total: f64 = q.iter().map(|(_, w)| w).sum();
+        let unseen: f64 = q
+            .iter()
+            .filter(|(t, _)| !self.ids.contains_key(t))
+            .map(|(_, w)| w)
+            .sum();
+        let unseen = if total > 0.0 { unseen / total } else { 0.0 };
+        // Dense accumulators, but only the touched documents are read back.
+        let mut acc = vec![Acc::default(); self.doc_terms.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for (t, w) in &q {
+            let Some(&id) = self.ids.get(t) else { continue };
+            for &(d, tf) in &self.postings[id as usize] {
+                let norm = self.norms[d as usize];
+                let e = &mut acc[d as usize];
+                if !e.touched {
+                    e.touched = true;
+                    touched.push(d);
+                }
+                e.score += w * tf * (K1 + 1.0) / (tf + norm);
+                e.covered += w;
+            }
+        }
+        self.add_phrases(&terms, &mut acc);
+        touched
+            .into_iter()
+            .map(|d| (d, acc[d as usize]))
+            .filter(|(_, e)| e.score > 0.0)
+            .map(|(d, e)| Hit {
+                doc: d as usize,
+                score: e.score,
+                coverage: if total > 0.0 { e.covered / total } else { 0.0 },
+                unseen,
+                phrases: e.phrases,
+            })
+            .collect()
+    }
+
+    /// Adds the phrase bonus to documents already scored that hold a pair of
+    /// adjacent question terms as a pair.
+    fn add_phrases(&self, terms: &[String], acc: &mut [Acc]) {
+        let mut asked: Vec<(&String, &String)> = Vec::new();
+        for p in terms.windows(2).filter(|p| p[0] != p[1]) {
+            if asked.contains(&(&p[0], &p[1])) {
+                continue;
+            }
+            asked.push((&p[0], &p[1]));
+            let (Some(&a), Some(&b)) = (self.ids.get(&p[0]), self.ids.get(&p[1])) else {
+                continue;
+            };
+            let Some(list) = self.pairs.get(&pair_key(a, b)) else {
+                continue;
+            };
+            let bonus = PHRASE * (self.idf(&p[0]) + self.idf(&p[1])) / 2.0;
+            for &d in list {
+                let e = &mut acc[d as usize];
+                if e.touched {
+                    e.score += bonus;
+                    e.phrases += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The ranking order: best score first, ties by position. Positions are
+/// unique, so the order is total and an unstable sort or selection gives the
+/// one possible result.
+pub fn order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc))
+}
+
+/// Sorts hits in [`order`].
+pub fn sort(hits: &mut [Hit]) {
+    hits.sort_unstable_by(order);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bm25_prefers_the_document_about_the_question() {
+        let docs = vec![
+            vec![("How long do you keep logs".to_string(), 3.0)],
+            vec![("We use no customer data to train models".to_string(), 3.0)],
+        ];
+        let idx = Index::new(&docs);
+        let hits = idx.search("Is client data used for fine-tuning?");
+        assert_eq!(hits[0].doc, 1);
+        assert!(hits[0].coverage > 0.99);
+        let unseen = idx.search("cyber insurance for customer data");
+        assert!(unseen[0].coverage < 0.5);
+    }
+
+    #[test]
+    fn phrases_count_only_adjacent_pairs_in_one_field() {
+        let docs = vec![
+            vec![("incident response plan".to_string(), 1.0)],
+            vec![
+                ("response".to_string(), 1.0),
+                ("plan incident".to_string(), 1.0),
+            ],
+        ];
+        let idx = Index::new(&docs);
+        let hits = idx.search("incident response");
+        assert_eq!(hits[0].doc, 0);
+        assert_eq!(hits[0].phrases, 1);
+        assert_eq!(hits[1].phrases, 0);
+        assert!(idx.explain("incident response", 1).iter().all(|t| t.2));
+    }
+}
