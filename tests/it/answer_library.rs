@@ -119,6 +119,41 @@ fn learn_refuses_a_link_that_names_no_claim_and_writes_nothing() {
     assert!(!root.join("content/registers/answers.yaml").exists());
 }
 
+#[test]
+fn learn_accepts_a_kept_certification_link_and_the_library_cites_it() {
+    let project = example();
+    let root = project.path();
+    let p = root.join("certs.csv");
+    std::fs::write(
+        &p,
+        format!("ID,Question,Links\nCERT-1,Which security certifications do you hold today?,{BASE}/#certifications\n"),
+    )
+    .expect("write");
+    let o = run_in(root, &["answer", "learn", p.to_str().expect("p")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text =
+        std::fs::read_to_string(root.join("content/registers/answers.yaml")).expect("register");
+    assert!(text.contains("    - \"/#certifications\"\n"), "{text}");
+    assert_eq!(
+        code(&run_in(root, &["check"])),
+        0,
+        "the register checks clean"
+    );
+    let q = root.join("q.csv");
+    std::fs::write(
+        &q,
+        "ID,Question\nCERT-1,Which security certifications do you hold today?\n",
+    )
+    .expect("write");
+    let o = run_in(
+        root,
+        &["answer", q.to_str().expect("q"), "--format", "json"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("/#certifications"), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("stale"), "{}", stderr(&o));
+}
+
 fn write_library(root: &Path, entries: &str) {
     std::fs::write(root.join("content/registers/answers.yaml"), entries).expect("write");
 }

@@ -39,7 +39,12 @@ fn search_index_holds_the_full_text_of_a_long_page_split_into_shards() {
         .iter()
         .position(|d| d.split('\t').next() == Some("/policies/ai-policy/"))
         .unwrap();
-    assert_eq!(docs[pos].split('\t').nth(2), Some("document"), "{}", docs[pos]);
+    assert_eq!(
+        docs[pos].split('\t').nth(2),
+        Some("document"),
+        "{}",
+        docs[pos]
+    );
     // The text chunk holding the page has its whole text, last paragraph included.
     let chunks = manifest["chunks"].as_array().unwrap();
     let n = chunks

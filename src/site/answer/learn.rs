@@ -9,8 +9,9 @@
 //! entries keep their place and text; an entry asked again (same id, or the
 //! same wording) is replaced where it stands; new ones are appended.
 
-use super::claims::{corpus, Claim};
+use super::claims::Claim;
 use super::library::{self, is_question_id, norm_id, Library, NEAR_DUPLICATE, REL};
+use super::more_claims::citable;
 use super::questionnaire::{self, Layout, Sheet};
 use crate::core::date::Date;
 use crate::pipeline::model::Site;
@@ -74,7 +75,7 @@ fn claim_path(token: &str, base: &str, bare_paths: bool) -> Option<String> {
 /// published claim (row and column, as a spreadsheet shows them).
 fn reviewed(site: &Site, sheet: &Sheet, layout: &Layout) -> Result<(Vec<Reviewed>, usize), String> {
     let top = site.editions.len().saturating_sub(1);
-    let known: HashSet<String> = corpus(site, top).iter().map(Claim::path).collect();
+    let known: HashSet<String> = citable(site, top).iter().map(Claim::path).collect();
     let header: Vec<String> = match layout.header {
         Some(h) => sheet.rows[h].iter().map(|c| header_words(c)).collect(),
         None => Vec::new(),

@@ -13,7 +13,8 @@
 //! The register never enters the model, so no page, feed, search index or
 //! API file of any edition can show it: it is internal by construction.
 
-use super::claims::{corpus, Claim};
+use super::claims::Claim;
+use super::more_claims::citable;
 use super::{Draft, Status};
 use crate::core::diagnostics::{rule, Diagnostic};
 use crate::core::source::{file_diag, SourceFile, Sources, WithHelp};
@@ -258,11 +259,11 @@ impl Library {
             (HashMap::new(), HashSet::new())
         } else {
             let top = site.editions.len().saturating_sub(1);
-            let visible = corpus(site, ed)
+            let visible = citable(site, ed)
                 .into_iter()
                 .map(|c| (c.path(), c))
                 .collect();
-            let known = corpus(site, top).iter().map(Claim::path).collect();
+            let known = citable(site, top).iter().map(Claim::path).collect();
             (visible, known)
         };
         Bound {
@@ -352,7 +353,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         return diags;
     }
     let top = site.editions.len().saturating_sub(1);
-    let known: HashSet<String> = corpus(site, top).iter().map(Claim::path).collect();
+    let known: HashSet<String> = citable(site, top).iter().map(Claim::path).collect();
     let s = &lib.sources;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for item in &lib.entries {

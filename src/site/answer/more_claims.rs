@@ -11,6 +11,15 @@ use crate::core::kinds::Kind;
 use crate::pipeline::model::Site;
 use crate::pipeline::parse::types::CertStatus;
 
+/// Every claim a draft may cite in edition `ed`: the entity corpus and the
+/// certifications. The answer library and `learn` check recorded links
+/// against this, so a drafted certification link a reviewer kept is known.
+pub fn citable(site: &Site, ed: usize) -> Vec<Claim> {
+    let mut v = super::claims::corpus(site, ed);
+    v.extend(certifications(site));
+    v
+}
+
 /// The home page's fragment that lists certifications (`index.html`).
 const CERTIFICATIONS: &str = "/#certifications";
 
