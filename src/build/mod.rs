@@ -425,17 +425,17 @@ fn render_edition(
     lap("  pages", t);
     let t = std::time::Instant::now();
     let urls: Vec<String> = jobs.iter().map(|j| j.url.clone()).collect();
-    let mut extra: Vec<write::OutFile> = theme
-        .statics
-        .iter()
-        .map(|(p, b)| (format!("/static/{p}"), b.clone()))
-        .collect();
-    extra.extend(outputs::files(site, ed, &urls, search));
-    for (path, bytes) in extra {
+    // Each file goes to the sink as soon as it is made: the search index
+    // of a large edition is never held whole (see `outputs::files_each`).
+    let mut emit = |(path, bytes): write::OutFile| -> Result<(), Failure> {
         sink.put(name, &path, bytes)
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
-        written_once(&mut index, name, &path)?;
+        written_once(&mut index, name, &path)
+    };
+    for (p, b) in &theme.statics {
+        emit((format!("/static/{p}"), b.clone()))?;
     }
+    outputs::files_each(site, ed, &urls, search, &mut emit)?;
     lap("  other outputs", t);
     let leaks = guarded.map(|g| g.diagnostics(site)).unwrap_or_default();
     Ok((index, leaks))

@@ -245,23 +245,49 @@ fn feed(site: &Site, ed: usize) -> Vec<u8> {
 
 /// Every non-page output of edition `ed`. `page_urls` are the HTML pages built.
 pub fn files(site: &Site, ed: usize, page_urls: &[String], search: Vec<SearchDoc>) -> Vec<OutFile> {
-    let b = base(site);
-    let mut out = api::files(site, ed);
-    out.push(("/soa.csv".into(), soa_csv(site, ed)));
-    out.push(("/feed.xml".into(), feed(site, ed)));
-    out.push(("/sitemap.xml".into(), sitemap(&b, page_urls)));
-    out.push(("/robots.txt".into(), robots(&b, ed)));
-    out.push(("/.well-known/security.txt".into(), security_txt(site, &b)));
-    out.push(("/_headers".into(), headers_file(ed)));
-    let (pages, redirects) = redirects(site, ed, &b);
-    out.extend(pages);
-    out.push(("/_redirects".into(), redirects));
-    out.push(("/urls.json".into(), urls_json(site, ed, &b, page_urls)));
-    out.extend(search::files(search));
-    out.extend(evidence_files(site, ed));
-    // OSCAL and model-card exports: top (internal) edition only.
-    out.extend(crate::site::export::edition_files(site, ed));
+    let mut out = Vec::new();
+    let _ = files_each(site, ed, page_urls, search, &mut |f| -> Result<(), ()> {
+        out.push(f);
+        Ok(())
+    });
     out
+}
+
+/// [`files`], handing each file to `emit` as soon as it is made (in the same
+/// order), so the edition's outputs, the search index above all, are never
+/// all held at once.
+pub fn files_each<E>(
+    site: &Site,
+    ed: usize,
+    page_urls: &[String],
+    search: Vec<SearchDoc>,
+    emit: &mut dyn FnMut(OutFile) -> Result<(), E>,
+) -> Result<(), E> {
+    let b = base(site);
+    for f in api::files(site, ed) {
+        emit(f)?;
+    }
+    emit(("/soa.csv".into(), soa_csv(site, ed)))?;
+    emit(("/feed.xml".into(), feed(site, ed)))?;
+    emit(("/sitemap.xml".into(), sitemap(&b, page_urls)))?;
+    emit(("/robots.txt".into(), robots(&b, ed)))?;
+    emit(("/.well-known/security.txt".into(), security_txt(site, &b)))?;
+    emit(("/_headers".into(), headers_file(ed)))?;
+    let (pages, redirects) = redirects(site, ed, &b);
+    for f in pages {
+        emit(f)?;
+    }
+    emit(("/_redirects".into(), redirects))?;
+    emit(("/urls.json".into(), urls_json(site, ed, &b, page_urls)))?;
+    search::files_each(search, emit)?;
+    for f in evidence_files(site, ed) {
+        emit(f)?;
+    }
+    // OSCAL and model-card exports: top (internal) edition only.
+    for f in crate::site::export::edition_files(site, ed) {
+        emit(f)?;
+    }
+    Ok(())
 }
 
 /// `sitemap.xml`: the directory-style page URLs (ending in `/`), sorted.

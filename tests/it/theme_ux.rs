@@ -119,6 +119,71 @@ fn search_terms_keep_ids_whole_and_split_compounds() {
     assert!(!t.contains_key("6"), "one-character parts: {t:?}");
 }
 
+/// The index of many pages, as `vouch build` writes it (the files of
+/// `search::files`, by name).
+fn index_of(
+    docs: Vec<vouch::site::outputs::SearchDoc>,
+) -> std::collections::BTreeMap<String, String> {
+    vouch::site::outputs::search::files(docs)
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+#[test]
+fn search_postings_number_pages_across_the_whole_edition_not_per_batch() {
+    // Pages are tokenised in batches on every core; a posting must still
+    // carry the page's position in the sorted edition (delta-encoded).
+    let docs: Vec<_> = (0..1500)
+        .map(|i| vouch::site::outputs::SearchDoc {
+            u: format!("/p/{i:05}/"),
+            t: if i == 1499 {
+                "Zeppelin".into()
+            } else {
+                format!("Page {i}")
+            },
+            k: "doc".into(),
+            x: match i {
+                0 | 700 => "zeppelin zeppelin ledger".into(),
+                _ => "ledger".into(),
+            },
+        })
+        .collect();
+    let files = index_of(docs);
+    let manifest: serde_json::Value = serde_json::from_str(&files["/search-index.json"]).unwrap();
+    // Page 0 twice, page 700 twice, page 1499 once, in its title only.
+    let title = u64::from(vouch::site::outputs::search::IN_TITLE);
+    assert_eq!(
+        postings_of(&files, &manifest, "zeppelin"),
+        vec![0, 2, 700, 2, 799, 1 + title]
+    );
+    let mut every_page = vec![0, 1];
+    every_page.extend([1, 1].repeat(1499));
+    assert_eq!(postings_of(&files, &manifest, "ledger"), every_page);
+}
+
+/// The postings list of `term`, flattened.
+fn postings_of(
+    files: &std::collections::BTreeMap<String, String>,
+    manifest: &serde_json::Value,
+    term: &str,
+) -> Vec<u64> {
+    let shard = manifest["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|t| t.as_str().unwrap().split('\n').any(|t| t == term))
+        .unwrap();
+    let postings: serde_json::Value =
+        serde_json::from_str(&files[&format!("/search-index/terms-{shard}.json")]).unwrap();
+    postings[term]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect()
+}
+
 #[test]
 fn documents_carry_their_language_and_link_bare_email_addresses() {
     let dir = long_policy_project();

@@ -55,6 +55,8 @@ pub(super) struct Collector<'a, 'p> {
     link_uses: Vec<Use>,
     note_uses: Vec<Use>,
     note_defs: HashMap<String, u8>,
+    /// Classes of the highlighted code's spans ([`super::compact_spans`]).
+    pub classes: Vec<Box<str>>,
 }
 
 /// The last two characters of `s` (`:::` split over adjacent text events).
@@ -97,6 +99,7 @@ impl<'a, 'p> Collector<'a, 'p> {
             link_uses: Vec::new(),
             note_uses: Vec::new(),
             note_defs: HashMap::new(),
+            classes: Vec::new(),
         }
     }
 
@@ -150,7 +153,7 @@ impl<'a, 'p> Collector<'a, 'p> {
         match ev {
             Event::Text(t) => buf.push_str(&t),
             Event::End(TagEnd::CodeBlock) => {
-                let html = highlight(lang, buf);
+                let html = super::compact_spans(&highlight(lang, buf), &mut self.classes);
                 let lvl = overlap_level(self.passages, block);
                 self.events.push(Event::Html(CowStr::from(html)));
                 self.levels.push(lvl);

@@ -144,7 +144,9 @@ pub enum Resolved {
 /// One document's Markdown, parsed once and rendered once. The HTML carries
 /// NUL-delimited marks (source NULs are replaced before parsing, so every NUL
 /// is ours): `l{n}` (`L{n}` between blocks) starts output of passage level `n`, `s{i}` / `e{i}:{t}`
-/// open and close reference `i`, `n{k}` is the number of footnote `k`.
+/// open and close reference `i`, `n{k}` is the number of footnote `k`, `c{k}`
+/// is the highlighter's `<span class="...">` with the `k`-th class of the
+/// document.
 /// Rendering for an edition drops the segments above it, fills references and
 /// numbers the footnotes it still shows. Keeping HTML instead of
 /// pulldown-cmark events costs about 2x the Markdown's size instead of 10x.
@@ -163,6 +165,9 @@ pub struct Parsed {
     audiences: Vec<Box<str>>,
     /// Footnote names, in order of first use.
     notes: Vec<Box<str>>,
+    /// The distinct classes of the highlighter's `<span class="...">` tags,
+    /// which `html` holds as `c{k}` marks (see [`compact_spans`]).
+    classes: Vec<Box<str>>,
     pub refs: Vec<MdRef>,
     pub headings: Vec<Heading>,
     pub errors: Vec<BlockError>,
@@ -316,6 +321,39 @@ fn highlight(lang: &str, code: &str) -> String {
     format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
 }
 
+/// Highlighted HTML with each `<span class="...">` replaced by the mark
+/// `\0c{k}\0`, `k` the class's position in `classes` (added when new).
+/// A highlighted line is mostly these tags (`<span class="hl-source
+/// hl-rust">`, 20-40 bytes each, about 60% of a code block's HTML); the
+/// model keeps every document's HTML for the whole build, so a large
+/// project holds them once per distinct class instead of once per token.
+/// The code text itself is escaped, so every `<span class="` here is one of
+/// the highlighter's.
+pub(crate) fn compact_spans(html: &str, classes: &mut Vec<Box<str>>) -> String {
+    const OPEN: &str = "<span class=\"";
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        let after = &rest[i + OPEN.len()..];
+        let Some(j) = after.find("\">") else {
+            break;
+        };
+        let class = &after[..j];
+        let k = match classes.iter().position(|c| &**c == class) {
+            Some(k) => k,
+            None => {
+                classes.push(class.into());
+                classes.len() - 1
+            }
+        };
+        out.push_str(&rest[..i]);
+        out.push_str(&format!("\0c{k}\0"));
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// True for a well-formed BCP 47 language tag as documents use them: a
 /// primary subtag of 2–3 letters, then subtags of 2–8 letters or digits
 /// (`de`, `pt-BR`, `zh-Hant-TW`). `lang:` front matter and `{lang=..}`
@@ -372,6 +410,7 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
         levels,
         mut refs,
         errors: found,
+        classes,
         ..
     } = c;
     for r in &mut refs {
@@ -394,6 +433,7 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
             false => Vec::new(),
         },
         notes,
+        classes,
         refs,
         headings,
         errors,

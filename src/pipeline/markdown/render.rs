@@ -376,6 +376,13 @@ impl Parsed {
                     });
                     out.push_str(&num.to_string());
                 }
+            } else if tag == "c" {
+                let k = rest.parse::<usize>().unwrap_or(usize::MAX);
+                if let Some(class) = self.classes.get(k) {
+                    out.push_str("<span class=\"");
+                    out.push_str(class);
+                    out.push_str("\">");
+                }
             } else if tag == "s" {
                 let r = rest.parse::<usize>().ok().and_then(|i| self.refs.get(i));
                 let resolved = r.map_or(Resolved::Missing, resolve);

@@ -139,6 +139,21 @@ fn highlights_code_with_classes_not_styles() {
 }
 
 #[test]
+fn code_spans_are_kept_once_per_class_and_rendered_back_in_full() {
+    let code = "fn main() {\n    let x = 1;\n    let y = x + 1;\n}\n";
+    let p = parse(&format!("Text.\n\n```rust\n{code}```\n"), &eds());
+    let full = super::highlight("rust", code);
+    let spans = full.matches("<span class=\"").count();
+    assert!(spans > p.classes.len(), "classes repeat: {spans} spans");
+    assert!(!p.html.contains("<span class="), "{}", p.html);
+    for ed in 0..3 {
+        let html = p.render(ed, &none).html;
+        assert_eq!(html.matches(full.as_str()).count(), 1, "{html}");
+        assert!(!html.contains('\0'), "{html:?}");
+    }
+}
+
+#[test]
 fn fills_reference_links_per_edition() {
     let p = parse(
         "See [](control:A.2.2 \"Why\") and [x](policy:ai#roles).\n",
