@@ -34,7 +34,7 @@ try {
         if (!shown && (results.querySelector("li") || /No results/.test(status.textContent))) shown = performance.now() - t0;
         // Snippets load as they scroll into view: those on screen must be filled.
         const items = Array.from(results.querySelectorAll(".result-snippet")).filter((p) => p.getBoundingClientRect().top < innerHeight);
-        const filled = items.every((p) => p.childNodes.length > 0);
+        const filled = items.every((p) => p.hasAttribute("data-filled"));
         if (shown && filled) { obs.disconnect(); done({ shown, snippets: performance.now() - t0, n: status.textContent }); }
       };
       const obs = new MutationObserver(check);

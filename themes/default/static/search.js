@@ -423,7 +423,10 @@
     var mine = generation;
     p.fill = function () {
       text(h.doc).then(function (x) {
-        if (mine === generation) p.appendChild(snippet(x, d.t, h.terms));
+        if (mine !== generation) return;
+        p.appendChild(snippet(x, d.t, h.terms));
+        // Filled, even when the page has no text beyond its title.
+        p.setAttribute("data-filled", "");
       }, function () {});
     };
     if (lazy) lazy.observe(p); else p.fill();
