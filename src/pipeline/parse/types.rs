@@ -152,9 +152,13 @@ pub fn request_access_ok(target: &str) -> bool {
         .iter()
         .find_map(|p| lower.strip_prefix(p));
     matches!(rest, Some(r) if !r.is_empty())
-        && !target
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+        && !target.chars().any(|c| c.is_whitespace() || breaks_line(c))
+}
+
+/// True when `c` would end a line or smuggle an invisible command into a
+/// plain-text file: every Unicode control character and the line separators.
+pub fn breaks_line(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
 }
 
 /// The default edition ladder.

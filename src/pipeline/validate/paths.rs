@@ -104,11 +104,7 @@ fn editions(site: &Site, d: &mut Vec<Diagnostic>) {
     }
 }
 
-/// True when `c` would end a line or smuggle an invisible command into a
-/// plain-text file: every Unicode control character and the line separators.
-pub fn breaks_line(c: char) -> bool {
-    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
-}
+pub use crate::pipeline::parse::types::breaks_line;
 
 /// Fields written verbatim into `security.txt` and `robots.txt`: a line
 /// break there would add fields (`Contact:`, `Policy:`) of the author's choosing.

@@ -259,11 +259,16 @@ impl Library {
             (HashMap::new(), HashSet::new())
         } else {
             let top = site.editions.len().saturating_sub(1);
-            let visible = citable(site, ed)
+            let visible: HashMap<String, Claim> = citable(site, ed)
                 .into_iter()
                 .map(|c| (c.path(), c))
                 .collect();
-            let known = citable(site, top).iter().map(Claim::path).collect();
+            // The corpus renders every document: in the top edition (the
+            // default for `vouch answer`) what is known is what is visible.
+            let known = match ed == top {
+                true => visible.keys().cloned().collect(),
+                false => citable(site, top).iter().map(Claim::path).collect(),
+            };
             (visible, known)
         };
         Bound {
