@@ -104,11 +104,15 @@ async function checkCopy(page, base, urls, problems) {
 /* The longest document's last paragraph: a phrase from it must be found. */
 async function checkSearch(page, base, dir, problems) {
   const index = JSON.parse(readFileSync(join(dir, "search-index.json"), "utf8"));
+  const lines = [];
+  for (let n = 0; n * index.per < index.pages; n++) {
+    lines.push(...JSON.parse(readFileSync(join(dir, `search-index/docs-${n}.json`), "utf8")).split("\n"));
+  }
   let best = null;
   for (const [n, first] of index.chunks.entries()) {
     const texts = JSON.parse(readFileSync(join(dir, `search-index/text-${n}.json`), "utf8"));
     texts.forEach((t, i) => {
-      const [u, , k] = index.docs.split("\n")[first + i].split("\t");
+      const [u, , k] = lines[first + i].split("\t");
       const d = { u, k };
       if (d.k === "document" && (!best || t.length > best.len)) best = { u: d.u, len: t.length };
     });
@@ -124,6 +128,24 @@ async function checkSearch(page, base, dir, problems) {
   try {
     await page.waitForFunction((u) => Array.from(document.querySelectorAll("#search-results a.result-title")).some((a) => a.getAttribute("href") === u), best.u, { timeout: 5000 });
   } catch { problems.push(`${dir}: search for "${phrase}" (the last paragraph of ${best.u}) did not find it`); }
+  // Typo tolerance: a swap of two letters, and a missing hyphen and letter.
+  for (const [typo, meant] of [["oversihgt", "oversight"], ["subprocesor", "sub-processor"]]) {
+    await page.goto(`${base}/search/?q=${typo}`, { waitUntil: "load" });
+    try {
+      await page.waitForFunction((meant) => document.querySelector("#search-results li a[href]") && document.getElementById("search-status").textContent.includes(`close spellings: ${meant}`), meant, { timeout: 5000 });
+    } catch { problems.push(`${dir}: search for "${typo}" did not find "${meant}" (${await page.locator("#search-status").textContent()})`); }
+  }
+  // Only the first screen's titles load before results show; the others
+  // load as they scroll into view and must all end up as links.
+  await page.goto(`${base}/search/?q=ai`, { waitUntil: "load" });
+  await page.waitForSelector("#search-results li");
+  const items = page.locator("#search-results li");
+  const n = await items.count();
+  if (n <= 10) problems.push(`${dir}: search for "ai" showed ${n} results, too few to test results past the first screen`);
+  for (let i = 0; i < n; i++) await items.nth(i).scrollIntoViewIfNeeded();
+  try {
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("#search-results a.result-title")).every((a) => a.getAttribute("href") && !/Loading/.test(a.textContent)), null, { timeout: 5000 });
+  } catch { problems.push(`${dir}: results past the first screen of a search for "ai" never got their titles`); }
 }
 
 async function checkEdition(browser, out, dir, problems) {

@@ -32,9 +32,20 @@ fn search_index_holds_the_full_text_of_a_long_page_split_into_shards() {
     let public = out.join("public");
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&public.join("search-index.json"))).unwrap();
-    assert_eq!(manifest["v"], 3);
-    // One line per page: URL, title and kind separated by tabs.
-    let docs: Vec<&str> = manifest["docs"].as_str().unwrap().split('\n').collect();
+    assert_eq!(manifest["v"], 4);
+    // One line per page, in chunks of `per` pages: URL, title and kind
+    // separated by tabs.
+    let per = manifest["per"].as_u64().unwrap() as usize;
+    let pages = manifest["pages"].as_u64().unwrap() as usize;
+    let docs: Vec<String> = (0..pages.div_ceil(per))
+        .flat_map(|n| {
+            let chunk: String =
+                serde_json::from_str(&read(&public.join(format!("search-index/docs-{n}.json"))))
+                    .unwrap();
+            chunk.split('\n').map(str::to_string).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(docs.len(), pages);
     let pos = docs
         .iter()
         .position(|d| d.split('\t').next() == Some("/policies/ai-policy/"))
@@ -45,6 +56,11 @@ fn search_index_holds_the_full_text_of_a_long_page_split_into_shards() {
         "{}",
         docs[pos]
     );
+    // Results are grouped before the page list loads: the manifest holds
+    // each page's group.
+    let group = manifest["group"].as_str().unwrap().as_bytes()[pos];
+    let label = &manifest["groups"][usize::from(group - b'a')];
+    assert_eq!(label, "Policies");
     // The text chunk holding the page has its whole text, last paragraph included.
     let chunks = manifest["chunks"].as_array().unwrap();
     let n = chunks
@@ -75,12 +91,13 @@ fn search_index_holds_the_full_text_of_a_long_page_split_into_shards() {
         .flat_map(|t| t.as_str().unwrap().split('\n').map(str::to_string))
         .collect();
     assert!(vocab.len() > 100 && vocab.windows(2).all(|w| w[0] < w[1]));
-    let postings: serde_json::Value = serde_json::from_str(&read(
-        &public.join(format!("search-index/terms-{shard}.json")),
-    ))
-    .unwrap();
-    let list = postings["zeppelin"].as_array().unwrap();
-    assert_eq!(list[0].as_u64().unwrap() as usize, pos, "{list:?}");
+    let files: std::collections::BTreeMap<String, String> = [(
+        format!("/search-index/terms-{shard}.json"),
+        read(&public.join(format!("search-index/terms-{shard}.json"))),
+    )]
+    .into();
+    let list = postings_of(&files, &manifest, "zeppelin");
+    assert_eq!(list[0] as usize, pos, "{list:?}");
     // Hidden text stays out of the public index and in the internal one.
     let all_public: String = std::fs::read_dir(public.join("search-index"))
         .unwrap()
@@ -168,19 +185,21 @@ fn postings_of(
     manifest: &serde_json::Value,
     term: &str,
 ) -> Vec<u64> {
-    let shard = manifest["terms"]
-        .as_array()
-        .unwrap()
+    let shards = manifest["terms"].as_array().unwrap();
+    let (shard, at) = shards
         .iter()
-        .position(|t| t.as_str().unwrap().split('\n').any(|t| t == term))
+        .enumerate()
+        .find_map(|(n, t)| {
+            let at = t.as_str().unwrap().split('\n').position(|t| t == term)?;
+            Some((n, at))
+        })
         .unwrap();
-    let postings: serde_json::Value =
+    // One string per term, in the order of the shard's terms.
+    let postings: Vec<String> =
         serde_json::from_str(&files[&format!("/search-index/terms-{shard}.json")]).unwrap();
-    postings[term]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
+    postings[at]
+        .split(',')
+        .map(|v| v.parse().unwrap())
         .collect()
 }
 

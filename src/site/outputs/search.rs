@@ -1,16 +1,22 @@
 //! The full-text search index of an edition, split so the browser loads only
 //! what a query needs.
 //!
-//! - `/search-index.json`: the manifest: every page (a line of URL, title
-//!   and kind, see [`page_lines`]), the vocabulary as one string per postings shard (its sorted terms
-//!   joined by a line feed: one JSON string each instead of one per term, so
-//!   the browser parses the manifest in one pass and builds nothing over the
-//!   whole vocabulary before the first query), and the first page of each
-//!   text chunk.
-//! - `/search-index/terms-N.json`: `{term: [page, count, page, count, ...]}`,
-//!   pages delta-encoded (each is the distance from the previous one); a
-//!   count has [`IN_TITLE`] added when the term is in the page's title, so
-//!   ranking needs no titles.
+//! - `/search-index.json`: the manifest: the number of pages and the result
+//!   group of each (one letter per page, see [`GROUPS`]), the vocabulary
+//!   as one string per postings shard (its sorted terms joined by a line
+//!   feed: one JSON string each instead of one per term, so the browser
+//!   parses the manifest in one pass and builds nothing over the whole
+//!   vocabulary before the first query), how many pages each page-list
+//!   chunk holds, and the first page of each text chunk. It is small (no
+//!   page list), so a first query waits for little.
+//! - `/search-index/docs-N.json`: pages `N × per` onwards (see
+//!   [`page_lines`]): URL, title and kind, loaded only for the results shown.
+//! - `/search-index/terms-N.json`: one string per term of shard N, in the
+//!   manifest's order: `page,count,page,count,...`, pages delta-encoded
+//!   (each is the distance from the previous one); a count has [`IN_TITLE`]
+//!   added when the term is in the page's title, so ranking needs no titles.
+//!   Strings, not arrays of numbers: the browser parses a shard as a few
+//!   strings and decodes only the lists of the query's terms.
 //! - `/search-index/text-N.json`: the full text of consecutive pages, for
 //!   snippets.
 //!
@@ -41,7 +47,12 @@ const STOP: &[&str] = &[
 /// chunk once its text does: small enough that a query loads little, large
 /// enough that a 10,000-page site writes hundreds of files, not thousands.
 const TERMS_SHARD_BYTES: usize = 64 * 1024;
-const TEXT_CHUNK_BYTES: usize = 64 * 1024;
+const TEXT_CHUNK_BYTES: usize = 32 * 1024;
+
+/// Pages per page-list chunk (about 5 KB): the first screen of results loads
+/// a few small files, not the whole list, and the rest load as they scroll
+/// into view.
+pub const PAGES_PER_CHUNK: usize = 64;
 
 /// The terms of `text` with how often each occurs: lower-cased runs of
 /// letters and digits, a run joined by `.` or `-` (`a.6.2.4`,
@@ -93,10 +104,10 @@ pub fn terms(text: &str) -> BTreeMap<String, u32> {
     out
 }
 
-/// The manifest's page list: one line per page, `URL \t title \t kind`,
-/// in index order. One JSON string instead of an object per page halves the
-/// manifest and leaves the browser one string to parse; a tab or line break
-/// in a title becomes a space (URLs and kinds never hold one).
+/// A page-list chunk: one line per page, `URL \t title \t kind`, in index
+/// order. One JSON string instead of an object per page halves the list and
+/// leaves the browser one string to parse; a tab or line break in a title
+/// becomes a space (URLs and kinds never hold one).
 fn page_lines(search: &[SearchDoc]) -> String {
     let mut out = String::with_capacity(search.len() * 64);
     for (i, d) in search.iter().enumerate() {
@@ -116,12 +127,50 @@ fn page_lines(search: &[SearchDoc]) -> String {
     out
 }
 
+/// The groups search results are shown in, by URL prefix (the last one is
+/// everything else), in the order the manifest lists them.
+pub const GROUPS: &[(&str, &str)] = &[
+    ("/policies/", "Policies"),
+    ("/assessments/", "Impact assessments"),
+    ("/notices/", "Transparency notices"),
+    ("/controls/", "Controls"),
+    ("/systems/", "AI systems"),
+    ("/risks/", "Risks"),
+    ("/suppliers/", "Suppliers"),
+    ("/evidence/", "Evidence"),
+    ("/faq/", "Questions and answers"),
+    ("/crosswalks/", "Crosswalks"),
+    ("/scope/", "Scope"),
+    ("", "Pages"),
+];
+
+/// The letter of a page's group in [`GROUPS`] (`a` for the first): the
+/// scope is its one page, every other group a folder.
+fn group_letter(url: &str) -> char {
+    let n = GROUPS
+        .iter()
+        .position(|(prefix, _)| match *prefix {
+            "/scope/" => url == "/scope/",
+            p => url.starts_with(p),
+        })
+        .unwrap_or(GROUPS.len() - 1);
+    char::from(b'a' + n as u8)
+}
+
 #[derive(Serialize)]
 struct Manifest {
-    /// Format version: 3 is the split index with the vocabulary as strings.
+    /// Format version: 4 is the split index with the page list in chunks
+    /// and postings as strings.
     v: u32,
-    /// [`page_lines`].
-    docs: String,
+    /// How many pages the edition has (the ranking's idf needs it).
+    pages: usize,
+    /// Pages per page-list chunk ([`PAGES_PER_CHUNK`]).
+    per: usize,
+    /// The labels of [`GROUPS`].
+    groups: Vec<&'static str>,
+    /// Each page's [`group_letter`], in page order: results are grouped
+    /// before their page lists load.
+    group: String,
     /// Each postings shard's sorted terms joined by `\n` (a term never
     /// holds one: it is letters, digits, `.` and `-`).
     terms: Vec<String>,
@@ -182,9 +231,16 @@ pub fn files_each<E>(
     let shards = shard_terms(&terms, &mut lists, emit)?;
     drop(lists);
     let chunks = chunk_texts(&search, emit)?;
+    for (n, part) in search.chunks(PAGES_PER_CHUNK).enumerate() {
+        let body = serde_json::to_vec(&page_lines(part)).unwrap_or_default();
+        emit((format!("{FOLDER}docs-{n}.json"), body))?;
+    }
     let manifest = Manifest {
-        v: 3,
-        docs: page_lines(&search),
+        v: 4,
+        pages: search.len(),
+        per: PAGES_PER_CHUNK,
+        groups: GROUPS.iter().map(|(_, label)| *label).collect(),
+        group: search.iter().map(|d| group_letter(&d.u)).collect(),
         terms: shards.iter().map(|s| s.join("\n")).collect(),
         chunks,
     };
@@ -225,13 +281,13 @@ fn shard_terms<'a, E>(
     use std::fmt::Write;
     let mut shards: Vec<Vec<&str>> = Vec::new();
     let mut shard = Vec::new();
-    let mut body = String::from("{");
+    let mut body = String::from("[");
     for (term, id) in terms {
         if body.len() > 1 {
             body.push(',');
         }
-        body.push_str(&serde_json::to_string(term).unwrap_or_default());
-        body.push_str(":[");
+        // Digits and commas only: a JSON string with nothing to escape.
+        body.push('"');
         let mut prev = 0;
         // The list is freed once written.
         let list = std::mem::take(&mut lists[*id as usize]);
@@ -242,20 +298,20 @@ fn shard_terms<'a, E>(
             let _ = write!(body, "{},{n}", doc - prev);
             prev = doc;
         }
-        body.push(']');
+        body.push('"');
         shard.push(&**term);
         if body.len() >= TERMS_SHARD_BYTES {
-            body.push('}');
+            body.push(']');
             let n = shards.len();
             emit((
                 format!("{FOLDER}terms-{n}.json"),
-                std::mem::replace(&mut body, String::from("{")).into_bytes(),
+                std::mem::replace(&mut body, String::from("[")).into_bytes(),
             ))?;
             shards.push(std::mem::take(&mut shard));
         }
     }
     if !shard.is_empty() {
-        body.push('}');
+        body.push(']');
         let n = shards.len();
         emit((format!("{FOLDER}terms-{n}.json"), body.into_bytes()))?;
         shards.push(shard);

@@ -1,11 +1,14 @@
 /* vouch default theme: full-text search over the split index vouch writes.
-   /search-index.json is the manifest ({v: 2, docs: [{u, t, k}], terms: [[term, ...] per
-   shard], chunks: [first page of each text chunk]}); /search-index/terms-N.json holds
-   postings ({term: [page, count, ...]}, pages delta-encoded, 256 added to a count
-   when the term is in the title) and
+   /search-index.json is the manifest ({v: 4, pages, per, groups: [label…], group:
+   one letter per page, terms: ["term\nterm…" per shard], chunks: [first page of
+   each text chunk]}); /search-index/terms-N.json holds
+   one postings string per term of shard N ("page,count,page,count…", pages
+   delta-encoded, 256 added to a count when the term is in the title),
+   /search-index/docs-N.json the lines "url\ttitle\tkind" of `per` pages, and
    /search-index/text-N.json the full text of consecutive pages, for snippets. A query
-   loads only the shards of its terms, and the text of a result only when its
-   snippet scrolls into view.
+   loads only the shards of its terms and the page lists of the first screen of
+   results; the title and text of any other result load when it scrolls into view.
+   The search page loads the manifest (the vocabulary) as soon as it opens.
    Close spellings: a word of five letters or more with no exact match finds the
    terms one edit away (two from eight letters). Works with the plain GET form
    (action="/search/", ?q=...) and refines as you type. DOM methods only (no
@@ -29,10 +32,14 @@
   var WORDCHAR = /[\p{Alphabetic}\p{N}]/u;
   var MAX_RESULTS = 50;
   var MAX_PREFIX = 30;
+  // Results whose titles are loaded before the list is shown (a first screen).
+  var FIRST_SCREEN = 6;
   var HINT = "Type a word or a control id, for example “oversight” or “A.6.2.4”.";
   var index = null;
   var loading = null;
   var shards = {};
+  var pageLists = {};
+  var pageLines = {};
   var texts = {};
   var generation = 0;
 
@@ -50,20 +57,9 @@
     });
   }
 
-  function kindLabel(doc) {
-    var u = doc.u || "";
-    if (u.indexOf("/policies/") === 0) return "Policies";
-    if (u.indexOf("/assessments/") === 0) return "Impact assessments";
-    if (u.indexOf("/notices/") === 0) return "Transparency notices";
-    if (u.indexOf("/controls/") === 0) return "Controls";
-    if (u.indexOf("/systems/") === 0) return "AI systems";
-    if (u.indexOf("/risks/") === 0) return "Risks";
-    if (u.indexOf("/suppliers/") === 0) return "Suppliers";
-    if (u.indexOf("/evidence/") === 0) return "Evidence";
-    if (u.indexOf("/faq/") === 0) return "Questions and answers";
-    if (u.indexOf("/crosswalks/") === 0) return "Crosswalks";
-    if (u === "/scope/") return "Scope";
-    return "Pages";
+  /* The label of page i's result group (from the manifest: no page list needed). */
+  function groupOf(i) {
+    return index.groups[index.group.charCodeAt(i) - 97] || "Pages";
   }
 
   function fetchJson(url) {
@@ -88,14 +84,17 @@
 
   /* The manifest holds each shard's terms as one string; nothing is built over
      the whole vocabulary until a query needs it (close spellings, accents). */
-  function loadIndex() {
+  function loadIndex(quiet) {
     if (index) return Promise.resolve(index);
     if (loading) return loading;
-    status.textContent = "Loading the search index…";
+    if (!quiet) status.textContent = "Loading the search index…";
     loading = fetchJson("/search-index.json").then(function (data) {
       var joined = data.terms || [];
       index = {
-        lines: data.docs ? data.docs.split("\n") : [],
+        pages: data.pages || 0,
+        per: data.per || 1,
+        groups: data.groups || [],
+        group: data.group || "",
         docs: [],
         joined: joined,
         first: joined.map(function (s) { var k = s.indexOf("\n"); return k < 0 ? s : s.slice(0, k); }),
@@ -111,10 +110,29 @@
     return loading;
   }
 
-  /* Page `i` as {u, t, k}, read from its manifest line on first use. */
+  /* Loads the page lists holding `pages` (page numbers). */
+  function loadDocs(pages) {
+    var wanted = {};
+    pages.forEach(function (i) { wanted[Math.floor(i / index.per)] = 1; });
+    return Promise.all(Object.keys(wanted).map(function (n) {
+      if (pageLines[n]) return null;
+      if (!pageLists[n]) {
+        pageLists[n] = fetchJson("/search-index/docs-" + n + ".json").then(function (s) { pageLines[n] = s.split("\n"); });
+        pageLists[n].catch(function () { pageLists[n] = null; });
+      }
+      return pageLists[n];
+    }));
+  }
+
+  function loaded(i) {
+    return !!pageLines[Math.floor(i / index.per)];
+  }
+
+  /* Page `i` as {u, t, k}, read from its page-list line (once loadDocs has it). */
   function doc(i) {
     if (!index.docs[i]) {
-      var f = (index.lines[i] || "").split("\t");
+      var lines = pageLines[Math.floor(i / index.per)];
+      var f = ((lines && lines[i % index.per]) || "").split("\t");
       index.docs[i] = { u: f[0] || "", t: f[1] || "", k: f[2] || "" };
     }
     return index.docs[i];
@@ -268,42 +286,77 @@
     return groups;
   }
 
+  /* A postings string ("delta,count,delta,count…") as numbers. */
+  function decode(s) {
+    var out = new Uint32Array(s ? (s.length + 1) >> 1 : 0), n = 0, x = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c === 44) { out[n++] = x; x = 0; } else x = x * 10 + c - 48;
+    }
+    if (s) out[n++] = x;
+    return out.subarray(0, n);
+  }
+
   /* Ranks pages: pages matching every word first, then by the sum over words of
      the best weight × idf × (1 + ln count) among the word's terms, plus a bonus
-     when the title has the word. */
+     when the title has the word. Scores live in arrays over all pages (no
+     object per hit), and only the best `MAX_RESULTS` are sorted. */
   function rank(groups, postings) {
-    var total = index.lines.length, hits = new Map();
+    var total = index.pages, score = new Float64Array(total), matched = new Uint8Array(total);
+    var bestOf = [], touched = [];
     groups.forEach(function (g) {
-      var best = new Map();
-      g.terms.forEach(function (e) {
-        var list = postings[e.term] || [];
+      var best = new Float64Array(total), which = new Int16Array(total);
+      g.terms.forEach(function (e, t) {
+        var list = postings[e.term];
+        if (!list) return;
         var idf = Math.log(1 + total / Math.max(1, list.length / 2));
-        var doc = 0;
-        for (var i = 0; i < list.length; i += 2) {
+        for (var i = 0, doc = 0; i < list.length; i += 2) {
           doc += list[i];
           var n = list[i + 1];
           var s = e.w * idf * (1 + Math.log(n & 255)) + (n >= 256 ? 4 : 0);
-          var b = best.get(doc);
-          if (!b || s > b.s) best.set(doc, { s: s, term: e.term });
+          if (s > best[doc]) { best[doc] = s; which[doc] = t; }
         }
       });
-      best.forEach(function (b, doc) {
-        var h = hits.get(doc);
-        if (!h) { h = { doc: doc, matched: 0, score: 0, terms: [] }; hits.set(doc, h); }
-        h.matched++;
-        h.score += b.s;
-        h.terms.push(b.term);
-      });
+      for (var d = 0; d < total; d++) {
+        if (!best[d]) continue;
+        if (!matched[d]) touched.push(d);
+        matched[d]++;
+        score[d] += best[d];
+      }
+      bestOf.push({ best: best, which: which, terms: g.terms });
     });
-    var list = Array.from(hits.values());
-    var every = list.filter(function (h) { return h.matched === groups.length; });
-    var partial = !every.length && list.length > 0;
-    if (!partial) list = every;
-    list.sort(function (a, b) {
-      // Ties in page order (by URL): no title needed for pages never shown.
-      return b.matched - a.matched || b.score - a.score || a.doc - b.doc;
-    });
-    return { list: list, partial: partial };
+    var every = touched.filter(function (d) { return matched[d] === groups.length; });
+    var partial = !every.length && touched.length > 0;
+    var list = partial ? touched : every;
+    // Ties in page order (by URL): no title needed for pages never shown.
+    function before(a, b) { return matched[b] - matched[a] || score[b] - score[a] || a - b; }
+    var top = list.length > 4 * MAX_RESULTS ? selectTop(list, MAX_RESULTS, before) : list.slice().sort(before).slice(0, MAX_RESULTS);
+    return {
+      count: list.length,
+      partial: partial,
+      top: top.map(function (d) {
+        var terms = [];
+        bestOf.forEach(function (b) { if (b.best[d]) terms.push(b.terms[b.which[d]].term); });
+        return { doc: d, terms: terms };
+      })
+    };
+  }
+
+  /* The best `k` of `list` in order: one pass keeping a sorted list of k. */
+  function selectTop(list, k, before) {
+    var top = [];
+    for (var i = 0; i < list.length; i++) {
+      var d = list[i];
+      if (top.length === k && before(d, top[k - 1]) >= 0) continue;
+      var lo = 0, hi = top.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (before(top[mid], d) <= 0) lo = mid + 1; else hi = mid;
+      }
+      top.splice(lo, 0, d);
+      if (top.length > k) top.pop();
+    }
+    return top;
   }
 
   function search(query) {
@@ -315,13 +368,15 @@
       var postings = {};
       groups.forEach(function (g) {
         g.terms.forEach(function (e) {
-          var s = loaded[ns.indexOf(String(shardOf(e.term)))];
-          postings[e.term] = s[e.term];
+          var n = shardOf(e.term), list = terms(n), at = firstAtLeast(list, e.term);
+          if (list[at] === e.term) postings[e.term] = decode(loaded[ns.indexOf(String(n))][at] || "");
         });
       });
       var r = rank(groups, postings);
       r.groups = groups;
-      return r;
+      // Grouped as shown; the first screen's titles load before it is shown.
+      r.shown = grouped(r.top);
+      return loadDocs(r.shown.slice(0, FIRST_SCREEN).map(function (h) { return h.doc; })).then(function () { return r; });
     });
   }
 
@@ -409,54 +464,71 @@
   }, { rootMargin: "200px 0px" }) : null;
 
   function resultItem(h) {
-    var d = doc(h.doc);
     var li = document.createElement("li");
     li.className = "result";
     var a = document.createElement("a");
     a.className = "result-title";
-    a.href = d.u;
-    a.textContent = d.t || d.u;
     var p = document.createElement("p");
     p.className = "result-snippet";
     li.appendChild(a);
     li.appendChild(p);
+    function title() {
+      var d = doc(h.doc);
+      a.href = d.u;
+      a.textContent = d.t || d.u;
+    }
+    if (loaded(h.doc)) title(); else a.textContent = "Loading…";
     var mine = generation;
     p.fill = function () {
-      text(h.doc).then(function (x) {
-        if (mine !== generation) return;
-        p.appendChild(snippet(x, d.t, h.terms));
-        // Filled, even when the page has no text beyond its title.
-        p.setAttribute("data-filled", "");
-      }, function () {});
+      loadDocs([h.doc]).then(function () {
+        if (mine !== generation) return null;
+        if (!a.hasAttribute("href")) title();
+        return text(h.doc).then(function (x) {
+          if (mine !== generation) return;
+          p.appendChild(snippet(x, doc(h.doc).t, h.terms));
+          // Filled, even when the page has no text beyond its title.
+          p.setAttribute("data-filled", "");
+        });
+      }).catch(function () {});
     };
     if (lazy) lazy.observe(p); else p.fill();
     return li;
   }
 
-  /* Results grouped by kind, the kind of the best result first. */
-  function show(shown) {
+  /* Results in the order shown: grouped by kind, the kind of the best first,
+     each with its group label. */
+  function grouped(top) {
     var order = [], byKind = {};
-    shown.forEach(function (h) {
-      var k = kindLabel(doc(h.doc));
+    top.forEach(function (h) {
+      var k = groupOf(h.doc);
       if (!byKind[k]) { byKind[k] = []; order.push(k); }
+      h.group = k;
       byKind[k].push(h);
     });
-    order.forEach(function (k) {
-      var section = document.createElement("section");
-      section.className = "result-group";
-      var h2 = document.createElement("h2");
-      h2.textContent = k + " (" + byKind[k].length + ")";
-      var ol = document.createElement("ol");
-      ol.className = "search-results";
-      byKind[k].forEach(function (h) { ol.appendChild(resultItem(h)); });
-      section.appendChild(h2);
-      section.appendChild(ol);
-      results.appendChild(section);
+    return [].concat.apply([], order.map(function (k) { return byKind[k]; }));
+  }
+
+  function show(shown) {
+    var ol = null, count = {};
+    shown.forEach(function (h) { count[h.group] = (count[h.group] || 0) + 1; });
+    shown.forEach(function (h, i) {
+      if (!i || h.group !== shown[i - 1].group) {
+        var section = document.createElement("section");
+        section.className = "result-group";
+        var h2 = document.createElement("h2");
+        h2.textContent = h.group + " (" + count[h.group] + ")";
+        ol = document.createElement("ol");
+        ol.className = "search-results";
+        section.appendChild(h2);
+        section.appendChild(ol);
+        results.appendChild(section);
+      }
+      ol.appendChild(resultItem(h));
     });
   }
 
   function describe(query, r) {
-    var n = r.list.length, quoted = "“" + query + "”";
+    var n = r.count, quoted = "“" + query + "”";
     if (!n) return "No results for " + quoted + ". Try fewer or different words.";
     var msg = n + (n === 1 ? " result" : " results") + (r.partial ? " matching some of the words in " : " for ") + quoted;
     if (n > MAX_RESULTS) msg += "; showing the best " + MAX_RESULTS;
@@ -476,7 +548,7 @@
     loadIndex().then(function () { return search(query); }).then(function (r) {
       if (mine !== generation) return;
       clear();
-      show(r.list.slice(0, MAX_RESULTS));
+      show(r.shown);
       status.textContent = describe(query, r);
     }).catch(function (e) {
       if (mine === generation) status.textContent = "The search index could not be loaded (" + e.message + ").";
@@ -493,16 +565,19 @@
   input.addEventListener("input", function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(function () {
-      setQueryInUrl(input.value.trim());
       run(input.value);
+      setQueryInUrl(input.value.trim());
     }, 180);
   });
 
   if (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      setQueryInUrl(input.value.trim());
       run(input.value);
+      // After the query is on its way: updating the URL costs a few
+      // milliseconds the first results need more.
+      var q = input.value.trim();
+      window.setTimeout(function () { setQueryInUrl(q); }, 0);
     });
   }
 
@@ -512,5 +587,9 @@
     run(initial);
   } else {
     status.textContent = HINT;
+    // The vocabulary is small and every query needs it: load it while the
+    // reader types (and compile the tokeniser's Unicode pattern once).
+    tokenize("index");
+    loadIndex(true).catch(function () {});
   }
 })();

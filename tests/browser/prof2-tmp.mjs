@@ -1,0 +1,26 @@
+import { chromium } from "playwright-core";
+import { launchOptions } from "./browser.mjs";
+import { serve } from "./server.mjs";
+const [dir, q] = process.argv.slice(2);
+const server = await serve(dir);
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch(launchOptions());
+const context = await browser.newContext();
+const page = await context.newPage();
+const cdp = await context.newCDPSession(page);
+await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+await page.goto(`${base}/search/`, { waitUntil: "networkidle" });
+await cdp.send("Profiler.enable"); await cdp.send("Profiler.setSamplingInterval", {interval: 200}); await cdp.send("Profiler.start");
+const t = await page.evaluate((query) => new Promise((done) => {
+  const t0 = performance.now();
+  const obs = new MutationObserver(() => { if (document.querySelector("#search-results li")) { obs.disconnect(); done(performance.now()-t0); } });
+  obs.observe(document.body, { childList: true, subtree: true });
+  const i=document.getElementById("search-input"); i.value=query; i.form.requestSubmit();
+}), q);
+const { profile } = await cdp.send("Profiler.stop");
+const self = new Map(); const byId = new Map(profile.nodes.map(n=>[n.id,n]));
+const dt = profile.timeDeltas; let total=0;
+profile.samples.forEach((id, k) => { const n = byId.get(id); const key = n.callFrame.functionName + " " + (n.callFrame.url.split("/").pop()) + ":" + n.callFrame.lineNumber; self.set(key, (self.get(key)||0) + (dt[k]||0)); total += dt[k]||0; });
+console.log("shown", t.toFixed(0), "profiled ms", (total/1000).toFixed(0));
+[...self.entries()].sort((a,b)=>b[1]-a[1]).slice(0,25).forEach(([k,v])=>console.log((v/1000).toFixed(1).padStart(7), k));
+await browser.close(); server.close();
