@@ -218,3 +218,17 @@ fn home_blocks_a_lower_edition_lacks_carry_a_badge_and_the_lowest_edition_none()
         assert!(row(&hidden).contains(badge), "{}", row(&hidden));
     }
 }
+
+#[test]
+fn markdown_references_and_the_default_theme_draw_the_same_lock() {
+    // Two homes by design (a theme owns its markup; Markdown references are
+    // vouch's own), so they must not drift apart.
+    let macros = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/macros.html"),
+    )
+    .unwrap();
+    assert!(
+        macros.contains(vouch::pipeline::markdown::LOCK_ICON),
+        "the `restricted` macro's lock differs from LOCK_ICON"
+    );
+}

@@ -259,6 +259,9 @@ mod tests;
 use collect::Collector;
 use passages::{mark_passages, OffsetMap};
 use render::render_marked;
+/// The lock a request-access marker draws (the default theme's `restricted`
+/// macro draws the same one).
+pub use render::LOCK_ICON;
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
