@@ -423,10 +423,14 @@ fn public_preview_renders_nothing_internal_on_request() {
     }
     for file in [
         "/search-index.json",
+        "/search-index/docs-0.json",
+        "/search-index/terms-0.json",
+        "/search-index/text-0.json",
         "/feed.xml",
         "/_redirects",
         "/urls.json",
     ] {
+        assert!(state.file(file).unwrap().is_some(), "{file} is written");
         assert_eq!(leaks(file), None, "{file}");
     }
 }

@@ -198,7 +198,7 @@ const BATCH: usize = 512;
 
 /// [`files`], handing each file to `emit` as soon as it is made, so an
 /// edition's index never sits in memory whole (postings shards are emitted
-/// as they fill, then the text chunks, then the manifest). Pages are
+/// as they fill, then the text chunks, the page lists and the manifest). Pages are
 /// tokenised on every core; the postings are merged in page order, so the
 /// bytes are those of a sequential build.
 pub fn files_each<E>(

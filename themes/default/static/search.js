@@ -89,6 +89,9 @@
     if (loading) return loading;
     if (!quiet) status.textContent = "Loading the search index…";
     loading = fetchJson("/search-index.json").then(function (data) {
+      // A page opened before a deploy may meet an index of another format:
+      // say so, rather than finding nothing.
+      if (data.v !== 4) throw new Error("the index has changed since this page was loaded; reload the page");
       var joined = data.terms || [];
       index = {
         pages: data.pages || 0,
@@ -110,18 +113,25 @@
     return loading;
   }
 
-  /* Loads the page lists holding `pages` (page numbers). */
+  /* Loads the page lists holding `pages` (page numbers). Never fails: it
+     settles once every list asked for has loaded or failed, with whether all
+     loaded; a list that failed is asked for again next time. */
   function loadDocs(pages) {
     var wanted = {};
     pages.forEach(function (i) { wanted[Math.floor(i / index.per)] = 1; });
     return Promise.all(Object.keys(wanted).map(function (n) {
-      if (pageLines[n]) return null;
+      if (pageLines[n]) return true;
       if (!pageLists[n]) {
-        pageLists[n] = fetchJson("/search-index/docs-" + n + ".json").then(function (s) { pageLines[n] = s.split("\n"); });
-        pageLists[n].catch(function () { pageLists[n] = null; });
+        pageLists[n] = fetchJson("/search-index/docs-" + n + ".json").then(function (s) {
+          pageLines[n] = s.split("\n");
+          return true;
+        }, function () {
+          pageLists[n] = null;
+          return false;
+        });
       }
       return pageLists[n];
-    }));
+    })).then(function (done) { return done.every(Boolean); });
   }
 
   function loaded(i) {
@@ -133,7 +143,9 @@
     if (!index.docs[i]) {
       var lines = pageLines[Math.floor(i / index.per)];
       var f = ((lines && lines[i % index.per]) || "").split("\t");
-      index.docs[i] = { u: f[0] || "", t: f[1] || "", k: f[2] || "" };
+      var d = { u: f[0] || "", t: f[1] || "", k: f[2] || "" };
+      if (!lines) return d;
+      index.docs[i] = d;
     }
     return index.docs[i];
   }
@@ -183,8 +195,12 @@
     return folded;
   }
 
+  /* A fetch that failed is tried again next time, not remembered. */
   function shard(n) {
-    if (!shards[n]) shards[n] = fetchJson("/search-index/terms-" + n + ".json");
+    if (!shards[n]) {
+      shards[n] = fetchJson("/search-index/terms-" + n + ".json");
+      shards[n].catch(function () { shards[n] = null; });
+    }
     return shards[n];
   }
 
@@ -199,7 +215,10 @@
 
   function text(doc) {
     var n = chunkOf(doc);
-    if (!texts[n]) texts[n] = fetchJson("/search-index/text-" + n + ".json");
+    if (!texts[n]) {
+      texts[n] = fetchJson("/search-index/text-" + n + ".json");
+      texts[n].catch(function () { texts[n] = null; });
+    }
     return texts[n].then(function (list) { return list[doc - index.chunks[n]] || ""; });
   }
 
@@ -243,6 +262,7 @@
       seen[t] = 1;
       out.push({ term: t, w: w, close: close });
     }
+    if (!index.joined.length) return out;
     if (has(word)) add(word, 1);
     (foldedTerms().get(fold(word)) || []).forEach(function (t) { add(t, 1); });
     if (word.length >= 2) {
@@ -302,10 +322,10 @@
      when the title has the word. Scores live in arrays over all pages (no
      object per hit), and only the best `MAX_RESULTS` are sorted. */
   function rank(groups, postings) {
-    var total = index.pages, score = new Float64Array(total), matched = new Uint8Array(total);
+    var total = index.pages, score = new Float64Array(total), matched = new Uint16Array(total);
     var bestOf = [], touched = [];
     groups.forEach(function (g) {
-      var best = new Float64Array(total), which = new Int16Array(total);
+      var best = new Float64Array(total), which = new Int32Array(total);
       g.terms.forEach(function (e, t) {
         var list = postings[e.term];
         if (!list) return;
@@ -376,7 +396,9 @@
       r.groups = groups;
       // Grouped as shown; the first screen's titles load before it is shown.
       r.shown = grouped(r.top);
-      return loadDocs(r.shown.slice(0, FIRST_SCREEN).map(function (h) { return h.doc; })).then(function () { return r; });
+      // If one fails the results still show: each loads its own title again.
+      var first = r.shown.slice(0, FIRST_SCREEN).map(function (h) { return h.doc; });
+      return loadDocs(first).then(function () { return r; });
     });
   }
 
@@ -463,7 +485,11 @@
     });
   }, { rootMargin: "200px 0px" }) : null;
 
-  function resultItem(h) {
+  /* A result: its title now when its page list is loaded, else once it is
+     (when the result scrolls into view, or when the browser is idle, see
+     `show`); its snippet when it scrolls into view. A load that fails is
+     tried again a little later. */
+  function resultItem(h, titles) {
     var li = document.createElement("li");
     li.className = "result";
     var a = document.createElement("a");
@@ -473,24 +499,41 @@
     li.appendChild(a);
     li.appendChild(p);
     function title() {
+      if (a.hasAttribute("href") || !loaded(h.doc)) return;
       var d = doc(h.doc);
       a.href = d.u;
       a.textContent = d.t || d.u;
+      li.removeAttribute("aria-busy");
     }
-    if (loaded(h.doc)) title(); else a.textContent = "Loading…";
+    if (loaded(h.doc)) {
+      title();
+    } else {
+      a.textContent = "Loading…";
+      li.setAttribute("aria-busy", "true");
+      titles.push(title);
+    }
     var mine = generation;
-    p.fill = function () {
-      loadDocs([h.doc]).then(function () {
+    function fill() {
+      loadDocs([h.doc]).then(function (ok) {
+        if (!ok) throw new Error("page list not loaded");
         if (mine !== generation) return null;
-        if (!a.hasAttribute("href")) title();
+        title();
         return text(h.doc).then(function (x) {
           if (mine !== generation) return;
           p.appendChild(snippet(x, doc(h.doc).t, h.terms));
           // Filled, even when the page has no text beyond its title.
           p.setAttribute("data-filled", "");
         });
-      }).catch(function () {});
-    };
+      }).catch(function () {
+        if (mine !== generation || !lazy) return;
+        window.setTimeout(function () {
+          if (mine !== generation) return;
+          p.fill = fill;
+          lazy.observe(p);
+        }, 2000);
+      });
+    }
+    p.fill = fill;
     if (lazy) lazy.observe(p); else p.fill();
     return li;
   }
@@ -509,7 +552,7 @@
   }
 
   function show(shown) {
-    var ol = null, count = {};
+    var ol = null, count = {}, titles = [], mine = generation;
     shown.forEach(function (h) { count[h.group] = (count[h.group] || 0) + 1; });
     shown.forEach(function (h, i) {
       if (!i || h.group !== shown[i - 1].group) {
@@ -523,8 +566,23 @@
         section.appendChild(ol);
         results.appendChild(section);
       }
-      ol.appendChild(resultItem(h));
+      ol.appendChild(resultItem(h, titles));
     });
+    // Every result shown is a link soon, scrolled to or not (a screen
+    // reader's list of links): the other page lists load when the browser
+    // is idle, after the first screen.
+    if (!titles.length) return;
+    var rest = shown.map(function (h) { return h.doc; });
+    var idle = window.requestIdleCallback || function (f) { return window.setTimeout(f, 200); };
+    function load(attempt) {
+      if (mine !== generation) return;
+      loadDocs(rest).then(function (ok) {
+        if (mine !== generation) return;
+        titles.forEach(function (f) { f(); });
+        if (!ok && attempt < 3) window.setTimeout(function () { load(attempt + 1); }, 2000);
+      });
+    }
+    idle(function () { load(1); });
   }
 
   function describe(query, r) {
