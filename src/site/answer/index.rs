@@ -14,7 +14,7 @@
 //! of this index (question terms in sorted order, documents in order), so
 //! the figures of `docs/answer.md` are bit-for-bit the same.
 
-use super::rank::{analyse, weight};
+use super::rank::{analyse, analyse_each, weight};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -33,7 +33,7 @@ const PHRASE: f64 = 0.25;
 /// they come from the project's own content, not from a remote party, and
 /// SipHash was among the largest costs of indexing in a profile.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(super) struct Fx(u64);
 
 impl Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
@@ -60,7 +60,8 @@ impl Hasher for Fx {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+/// A hash map keyed with [`Fx`] (the analyser's tables use it too).
+pub(super) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// A BM25F index over a fixed list of documents, with postings so that a
 /// question costs time in proportion to the documents sharing its terms, not
@@ -76,7 +77,7 @@ pub struct Index {
     /// part that depends on the document only.
     norms: Vec<f64>,
     /// Adjacent term pairs within one field -> the documents that have them.
-    pairs: FxMap<u64, Vec<u32>>,
+    pairs: Pairs,
 }
 
 /// A ranked document.
@@ -93,9 +94,6 @@ pub struct Hit {
     pub phrases: usize,
 }
 
-/// One field's analysed terms and the field's weight.
-type Analysed = Vec<(Vec<String>, f64)>;
-
 fn pair_key(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
@@ -111,53 +109,48 @@ struct Acc {
 
 impl Index {
     /// Indexes documents given as weighted fields `(text, weight)`.
+    ///
+    /// Term ids are given in order of first occurrence, claim by claim, as
+    /// if every occurrence were interned in turn; but only the claim's
+    /// distinct terms are looked up in the shared table, and everything else
+    /// (analysis, frequencies, pairs) is done per claim in parallel: the
+    /// single-threaded interning of every occurrence was a third of the
+    /// index's time on the benchmark project.
     pub fn new(docs: &[Vec<(String, f64)>]) -> Index {
-        let analysed: Vec<Analysed> = docs
-            .par_iter()
-            .map(|fields| fields.iter().map(|(t, w)| (analyse(t), *w)).collect())
-            .collect();
+        let locals: Vec<Local> = docs.par_iter().map(|f| Local::new(f)).collect();
         let mut ids: FxMap<String, u32> = FxMap::default();
-        let mut postings: Vec<Vec<(u32, f64)>> = Vec::new();
-        let mut pairs: FxMap<u64, Vec<u32>> = FxMap::default();
+        let global: Vec<Vec<u32>> = locals
+            .iter()
+            .map(|l| {
+                l.terms
+                    .iter()
+                    .map(|t| match ids.get(t.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = ids.len() as u32;
+                            ids.insert(t.clone(), id);
+                            id
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let built: Vec<Built> = locals
+            .par_iter()
+            .zip(&global)
+            .map(|(l, g)| l.build(g))
+            .collect();
+        let postings = postings(&built, ids.len());
+        let mut entries: Vec<(u64, u32)> =
+            Vec::with_capacity(built.iter().map(|b| b.pairs.len()).sum());
         let mut doc_terms = Vec::with_capacity(docs.len());
         let mut lens = Vec::with_capacity(docs.len());
-        for (i, fields) in analysed.into_iter().enumerate() {
-            let mut occurrences: Vec<(u32, f64)> = Vec::new();
-            let mut doc_pairs: Vec<u64> = Vec::new();
-            let mut len = 0.0;
-            for (terms, w) in fields {
-                let mut prev: Option<u32> = None;
-                for t in terms {
-                    let next = ids.len() as u32;
-                    let id = *ids.entry(t).or_insert_with(|| {
-                        postings.push(Vec::new());
-                        next
-                    });
-                    if let Some(p) = prev {
-                        doc_pairs.push(pair_key(p, id));
-                    }
-                    prev = Some(id);
-                    occurrences.push((id, w));
-                    len += w;
-                }
-            }
-            // A stable sort keeps each term's occurrences in text order, so
-            // its frequency is summed in the same order as before interning.
-            occurrences.sort_by_key(|o| o.0);
-            let mut terms: Vec<u32> = Vec::new();
-            for run in occurrences.chunk_by(|a, b| a.0 == b.0) {
-                let tf = run.iter().fold(0.0, |acc, o| acc + o.1);
-                postings[run[0].0 as usize].push((i as u32, tf));
-                terms.push(run[0].0);
-            }
-            doc_pairs.sort_unstable();
-            doc_pairs.dedup();
-            for p in doc_pairs {
-                pairs.entry(p).or_default().push(i as u32);
-            }
-            doc_terms.push(terms);
-            lens.push(len);
+        for (i, b) in built.into_iter().enumerate() {
+            entries.extend(b.pairs.iter().map(|&p| (p, i as u32)));
+            doc_terms.push(b.terms);
+            lens.push(b.len);
         }
+        let pairs = Pairs::new(entries);
         let avg_len = (lens.iter().sum::<f64>() / lens.len().max(1) as f64).max(1.0);
         let norms = lens
             .iter()
@@ -284,7 +277,7 @@ impl Index {
             let (Some(&a), Some(&b)) = (self.ids.get(&p[0]), self.ids.get(&p[1])) else {
                 continue;
             };
-            let Some(list) = self.pairs.get(&pair_key(a, b)) else {
+            let Some(list) = self.pairs.get(pair_key(a, b)) else {
                 continue;
             };
             let bonus = PHRASE * (self.idf(&p[0]) + self.idf(&p[1])) / 2.0;
@@ -296,6 +289,142 @@ impl Index {
                 }
             }
         }
+    }
+}
+
+/// One document's analysed fields with its terms numbered locally, in order
+/// of first occurrence.
+struct Local {
+    /// The distinct terms, in order of first occurrence.
+    terms: Vec<String>,
+    /// Each field's terms as local numbers, and the field's weight.
+    fields: Vec<(Vec<u32>, f64)>,
+}
+
+/// One document's part of the index, with global term ids.
+struct Built {
+    /// Its distinct term ids, sorted.
+    terms: Vec<u32>,
+    /// The weighted frequency of each of `terms`.
+    tfs: Vec<f64>,
+    /// Its adjacent pairs within a field, sorted and distinct.
+    pairs: Vec<u64>,
+    /// Its weighted length.
+    len: f64,
+}
+
+impl Local {
+    fn new(fields: &[(String, f64)]) -> Local {
+        let mut seen: FxMap<String, u32> = FxMap::default();
+        let mut terms: Vec<String> = Vec::new();
+        let mut numbered = Vec::with_capacity(fields.len());
+        for (text, w) in fields {
+            let mut field = Vec::new();
+            analyse_each(text, &mut |t| {
+                let n = match seen.get(t) {
+                    Some(&n) => n,
+                    None => {
+                        let n = terms.len() as u32;
+                        seen.insert(t.to_string(), n);
+                        terms.push(t.to_string());
+                        n
+                    }
+                };
+                field.push(n);
+            });
+            numbered.push((field, *w));
+        }
+        Local {
+            terms,
+            fields: numbered,
+        }
+    }
+
+    /// Frequencies, pairs and length, with `global[n]` the id of local term `n`.
+    fn build(&self, global: &[u32]) -> Built {
+        let mut occurrences: Vec<(u32, f64)> = Vec::new();
+        let mut pairs: Vec<u64> = Vec::new();
+        let mut len = 0.0;
+        for (field, w) in &self.fields {
+            let mut prev: Option<u32> = None;
+            for &n in field {
+                let id = global[n as usize];
+                if let Some(p) = prev {
+                    pairs.push(pair_key(p, id));
+                }
+                prev = Some(id);
+                occurrences.push((id, *w));
+                len += w;
+            }
+        }
+        // A stable sort keeps each term's occurrences in text order, so its
+        // frequency is summed in the same order as before interning.
+        occurrences.sort_by_key(|o| o.0);
+        let mut terms = Vec::new();
+        let mut tfs = Vec::new();
+        for run in occurrences.chunk_by(|a, b| a.0 == b.0) {
+            terms.push(run[0].0);
+            tfs.push(run.iter().fold(0.0, |acc, o| acc + o.1));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        Built {
+            terms,
+            tfs,
+            pairs,
+            len,
+        }
+    }
+}
+
+/// Term id -> (document, weighted term frequency), documents in order,
+/// each list allocated once at its final size.
+fn postings(built: &[Built], terms: usize) -> Vec<Vec<(u32, f64)>> {
+    let mut df = vec![0usize; terms];
+    for b in built {
+        b.terms.iter().for_each(|&t| df[t as usize] += 1);
+    }
+    let mut postings: Vec<Vec<(u32, f64)>> = df.into_iter().map(Vec::with_capacity).collect();
+    for (i, b) in built.iter().enumerate() {
+        for (&t, &tf) in b.terms.iter().zip(&b.tfs) {
+            postings[t as usize].push((i as u32, tf));
+        }
+    }
+    postings
+}
+
+/// Adjacent term pairs -> the documents that have them, as three flat
+/// arrays (sorted keys, where each key's documents start, the documents in
+/// order): a hash map with a list per pair, grown one document at a time,
+/// was millions of small allocations and rehashes on the benchmark project.
+struct Pairs {
+    keys: Vec<u64>,
+    starts: Vec<u32>,
+    docs: Vec<u32>,
+}
+
+impl Pairs {
+    /// From `(pair, document)` entries, each distinct.
+    fn new(mut entries: Vec<(u64, u32)>) -> Pairs {
+        entries.par_sort_unstable();
+        let mut keys = Vec::new();
+        let mut starts = Vec::new();
+        let mut docs = Vec::with_capacity(entries.len());
+        for (i, (k, d)) in entries.into_iter().enumerate() {
+            if keys.last() != Some(&k) {
+                keys.push(k);
+                starts.push(i as u32);
+            }
+            docs.push(d);
+        }
+        starts.push(docs.len() as u32);
+        Pairs { keys, starts, docs }
+    }
+
+    /// The documents, in order, that hold pair `key`.
+    fn get(&self, key: u64) -> Option<&[u32]> {
+        let i = self.keys.binary_search(&key).ok()?;
+        Some(&self.docs[self.starts[i] as usize..self.starts[i + 1] as usize])
     }
 }
 

@@ -25,6 +25,7 @@ mod output;
 pub mod placement;
 pub mod questionnaire;
 pub mod rank;
+pub mod sections;
 pub mod sheetxml;
 pub mod target;
 mod vocab;

@@ -12,9 +12,12 @@
 //! questions about things the organisation never wrote about ("cyber insurance
 //! limits") score low however well their common words match.
 
+use super::index::{Fx, FxMap};
 use rust_stemmers::{Algorithm, Stemmer};
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 pub use super::index::{order, sort, Hit, Index};
@@ -141,7 +144,7 @@ const BOILERPLATE: &[&str] = &[
 
 struct Vocab {
     stemmer: Stemmer,
-    stop: HashSet<String>,
+    stop: HashSet<String, BuildHasherDefault<Fx>>,
     /// Variant phrase (light forms) -> stemmed canonical terms; longest
     /// variants first.
     phrases: Vec<(Vec<String>, Vec<String>)>,
@@ -149,7 +152,7 @@ struct Vocab {
     /// word is compared only with the variants it can start (comparing every
     /// word with the whole table was the largest cost of indexing a large
     /// project in a profile).
-    by_first: HashMap<String, Vec<usize>>,
+    by_first: FxMap<String, Vec<usize>>,
 }
 
 fn vocab() -> &'static Vocab {
@@ -178,7 +181,7 @@ fn vocab() -> &'static Vocab {
             }
         }
         phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: FxMap<String, Vec<usize>> = FxMap::default();
         for (i, (variant, _)) in phrases.iter().enumerate() {
             if let Some(first) = variant.first() {
                 by_first.entry(first.clone()).or_default().push(i);
@@ -193,30 +196,20 @@ fn vocab() -> &'static Vocab {
     })
 }
 
-/// The Snowball stem of `w`, remembered per thread: a corpus repeats its
-/// words, and stemming every occurrence again showed in a profile.
-fn stem(v: &Vocab, w: &str) -> String {
-    thread_local! {
-        static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
-    }
-    STEMS.with(|cache| {
-        if let Some(s) = cache.borrow().get(w) {
-            return s.clone();
-        }
-        let s = v.stemmer.stem(w).into_owned();
-        cache.borrow_mut().insert(w.to_string(), s.clone());
-        s
-    })
-}
-
 /// Removes a plural ending only: a lighter touch than stemming, for matching
 /// synonym phrases without merging unrelated words (`response`/`responsible`).
 fn light(w: &str) -> String {
+    light_cow(w).into_owned()
+}
+
+/// [`light`], borrowing `w` (or a part of it) when nothing is added: most
+/// words need no copy, and a copy per word showed in a profile.
+fn light_cow(w: &str) -> Cow<'_, str> {
     if w.chars().all(|c| c.is_ascii_digit()) {
-        return "#".into();
+        return Cow::Borrowed("#");
     }
     if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() > 2) {
-        return format!("{stem}y");
+        return Cow::Owned(format!("{stem}y"));
     }
     if w.len() > 3
         && w.ends_with('s')
@@ -224,15 +217,17 @@ fn light(w: &str) -> String {
         && !w.ends_with("us")
         && !w.ends_with("is")
     {
-        return w[..w.len() - 1].to_string();
+        return Cow::Borrowed(&w[..w.len() - 1]);
     }
-    w.to_string()
+    Cow::Borrowed(w)
 }
 
 /// Joins a short acronym and the number after it (`SOC 2` -> `soc2`, `ISO
 /// 42001` -> `iso42001`): standards differ by their number, and "SOC 1" must
-/// not match a page about SOC 2.
-fn compounds(ws: Vec<String>, stop: &HashSet<String>) -> Vec<String> {
+/// not match a page about SOC 2. [`end_word`] does this as the words are
+/// split; this list-to-list form is the reference its test compares with.
+#[cfg(test)]
+fn compounds(ws: Vec<String>, stop: &HashSet<String, BuildHasherDefault<Fx>>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(ws.len());
     for w in ws {
         // "ISO/IEC 42001" and "ISO 42001" are one standard.
@@ -269,14 +264,42 @@ fn fold(c: char) -> char {
     }
 }
 
+/// `text.chars().flat_map(char::to_lowercase).map(fold)`, with ASCII
+/// lowered in place: nearly all text is ASCII, and the general iterator was
+/// among the largest costs of indexing a large project in a profile.
+struct Lowered<'a> {
+    chars: std::str::Chars<'a>,
+    /// The rest of a non-ASCII character's lowercase form.
+    rest: Option<std::char::ToLowercase>,
+}
+
+impl Iterator for Lowered<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        loop {
+            if let Some(c) = self.rest.as_mut().and_then(Iterator::next) {
+                return Some(fold(c));
+            }
+            self.rest = None;
+            let c = self.chars.next()?;
+            if c.is_ascii() {
+                // `fold` leaves ASCII as it is.
+                return Some(c.to_ascii_lowercase());
+            }
+            self.rest = Some(c.to_lowercase());
+        }
+    }
+}
+
 /// Lowercase words. A dot between letters or digits stays inside the word, so
 /// control ids (`A.6.2.4`) and versions are one term.
 pub fn words(text: &str) -> Vec<String> {
-    let mut chars = text
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(fold)
-        .peekable();
+    let mut chars = Lowered {
+        chars: text.chars(),
+        rest: None,
+    }
+    .peekable();
     let mut out = Vec::new();
     let mut cur = String::new();
     while let Some(c) = chars.next() {
@@ -296,29 +319,137 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Text to index terms: words, synonym phrases, stop words removed, stems.
 pub fn analyse(text: &str) -> Vec<String> {
-    let v = vocab();
-    let ws = compounds(words(text), &v.stop);
-    let lights: Vec<String> = ws.iter().map(|w| light(w)).collect();
-    let mut out = Vec::with_capacity(ws.len());
-    let mut i = 0;
-    'outer: while i < ws.len() {
-        for &p in v.by_first.get(&lights[i]).into_iter().flatten() {
-            let (variant, canon) = &v.phrases[p];
-            let n = variant.len();
-            if lights.len() >= i + n && lights[i..i + n] == variant[..] {
-                out.extend(canon.iter().cloned());
-                i += n;
-                continue 'outer;
-            }
-        }
-        // Stop words are listed as written (`process`, not its stem), so that
-        // "processing" survives while the boilerplate "process for" does not.
-        if !v.stop.contains(&ws[i]) {
-            out.push(stem(v, &ws[i]));
-        }
-        i += 1;
-    }
+    let mut out = Vec::new();
+    analyse_each(text, &mut |t| out.push(t.to_string()));
     out
+}
+
+/// [`analyse`], calling `f` with each term in turn instead of collecting
+/// them: the index keeps each distinct term of a claim once, and a copy of
+/// every occurrence was a large part of indexing a large project. `f` must
+/// not analyse text itself (the word cache is borrowed while it runs).
+pub(super) fn analyse_each(text: &str, f: &mut dyn FnMut(&str)) {
+    let v = vocab();
+    let mut buf = String::with_capacity(text.len());
+    let mut ws: Vec<(usize, usize)> = Vec::new();
+    split_words(text, &v.stop, &mut buf, &mut ws);
+    let word = |k: usize| &buf[ws[k].0..ws[k].1];
+    WORDS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let mut i = 0;
+        'outer: while i < ws.len() {
+            let w = word(i);
+            if !cache.contains_key(w) {
+                cache.insert(w.to_string(), Word::new(v, w));
+            }
+            let info = &cache[w];
+            if info.phrase {
+                let first = light_cow(w);
+                for &p in v.by_first.get(first.as_ref()).into_iter().flatten() {
+                    let (variant, canon) = &v.phrases[p];
+                    let n = variant.len();
+                    if ws.len() >= i + n
+                        && (i..i + n)
+                            .zip(variant)
+                            .all(|(j, v)| light_cow(word(j)).as_ref() == v.as_str())
+                    {
+                        canon.iter().for_each(|c| f(c));
+                        i += n;
+                        continue 'outer;
+                    }
+                }
+            }
+            if let Some(t) = &info.term {
+                f(t);
+            }
+            i += 1;
+        }
+    })
+}
+
+thread_local! {
+    /// Every word analysed on this thread, with what it contributes (see
+    /// [`Word`]): a corpus repeats its words, and looking each up in the
+    /// phrase table, the stop words and the stemmer in turn showed in a
+    /// profile.
+    static WORDS: RefCell<FxMap<String, Word>> = RefCell::new(FxMap::default());
+}
+
+/// What a word contributes to an analysis, known from the word alone.
+struct Word {
+    /// Its light form starts a synonym phrase: the words after it decide.
+    phrase: bool,
+    /// Its stem, or `None` for a stop word (stop words are listed as
+    /// written, `process`, not its stem, so that "processing" survives while
+    /// the boilerplate "process for" does not).
+    term: Option<String>,
+}
+
+impl Word {
+    fn new(v: &Vocab, w: &str) -> Word {
+        Word {
+            phrase: v.by_first.contains_key(light_cow(w).as_ref()),
+            term: (!v.stop.contains(w)).then(|| v.stemmer.stem(w).into_owned()),
+        }
+    }
+}
+
+/// [`words`] then [`compounds`], into one buffer: the words lie end to end
+/// in `buf`, and `ws` holds each one's range (one allocation per text, not
+/// per word).
+fn split_words(
+    text: &str,
+    stop: &HashSet<String, BuildHasherDefault<Fx>>,
+    buf: &mut String,
+    ws: &mut Vec<(usize, usize)>,
+) {
+    let mut chars = Lowered {
+        chars: text.chars(),
+        rest: None,
+    }
+    .peekable();
+    let mut start = buf.len();
+    while let Some(c) = chars.next() {
+        let inner_dot =
+            c == '.' && buf.len() > start && chars.peek().is_some_and(|n| n.is_alphanumeric());
+        if c.is_alphanumeric() || inner_dot {
+            buf.push(c);
+        } else if buf.len() > start {
+            end_word(start, stop, buf, ws);
+            start = buf.len();
+        }
+    }
+    if buf.len() > start {
+        end_word(start, stop, buf, ws);
+    }
+}
+
+/// The word `buf[start..]` is complete: kept, dropped (`iec` after `iso`)
+/// or joined to the word before it, as [`compounds`] does.
+fn end_word(
+    start: usize,
+    stop: &HashSet<String, BuildHasherDefault<Fx>>,
+    buf: &mut String,
+    ws: &mut Vec<(usize, usize)>,
+) {
+    let w = &buf[start..];
+    let last = ws.last().map(|&(a, b)| &buf[a..b]);
+    if w == "iec" && last == Some("iso") {
+        buf.truncate(start);
+        return;
+    }
+    let joins = w.chars().all(|c| c.is_ascii_digit())
+        && w.len() <= 5
+        && last.is_some_and(|p| {
+            (2..=4).contains(&p.len())
+                && p.chars().all(|c| c.is_ascii_alphabetic())
+                && !stop.contains(p)
+        });
+    match ws.last_mut() {
+        // The words lie end to end, so the last one ends where this starts.
+        Some(prev) if joins => prev.1 = buf.len(),
+        _ => ws.push((start, buf.len())),
+    }
 }
 
 /// Weight of a query term: a standard's identifier (`soc1`, `iso27001`) is
@@ -336,6 +467,65 @@ pub(super) fn weight(term: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The analysis word by word, as it was before the word cache: words,
+    /// compounds, light forms, the phrase table, stop words, stems. The
+    /// cached [`analyse`] must give the same terms.
+    fn reference(text: &str) -> Vec<String> {
+        let v = vocab();
+        let ws = compounds(words(text), &v.stop);
+        let lights: Vec<String> = ws.iter().map(|w| light(w)).collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        'outer: while i < ws.len() {
+            for &p in v.by_first.get(&lights[i]).into_iter().flatten() {
+                let (variant, canon) = &v.phrases[p];
+                let n = variant.len();
+                if lights.len() >= i + n && lights[i..i + n] == variant[..] {
+                    out.extend(canon.iter().cloned());
+                    i += n;
+                    continue 'outer;
+                }
+            }
+            if !v.stop.contains(&ws[i]) {
+                out.push(v.stemmer.stem(&ws[i]).into_owned());
+            }
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn cached_analysis_equals_the_word_by_word_reference() {
+        let mut texts: Vec<String> = [
+            "ISO/IEC 42001 and ISO 27001:2022, SOC 2 Type II, soc 1 2 3, iso iec iec",
+            "Does the vendor fine-tune models on client data? Third parties; sub-processors.",
+            "Control A.6.2.4. Version 1.2.3 . .5 a.b. Ünïcödé RÉSUMÉ İstanbul ß ǅ",
+            "human-in-the-loop human in the loop review, reviewed every 12 months",
+            "processes processing process for policies policy's the  vendor's",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every Markdown file of the example project, whole.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push(t);
+                }
+            }
+        }
+        assert!(texts.len() > 20, "the example project was read");
+        for t in &texts {
+            assert_eq!(analyse(t), reference(t), "{t}");
+        }
+    }
 
     #[test]
     fn stems_and_synonyms_meet_on_both_sides() {
