@@ -286,62 +286,11 @@ pub struct Section {
 }
 
 /// Splits rendered HTML at its `<hN id="...">` headings. The `#` title heading
-/// counts as part of the introduction (level 0).
+/// counts as part of the introduction (level 0). The reference for
+/// [`sections`](super::sections::sections): the same headings, the text by
+/// stripping tags and collapsing spaces in separate passes.
 pub fn split_sections(html: &str) -> Vec<Section> {
-    // (level, slug, heading text, start of body, start of heading tag)
-    let mut marks: Vec<(u8, String, String, usize, usize)> = Vec::new();
-    let mut pos = 0;
-    while let Some(off) = html[pos..].find("<h") {
-        let start = pos + off;
-        pos = start + 2;
-        let rest = &html[start + 2..];
-        let Some(level) = rest.chars().next().and_then(|c| c.to_digit(10)) else {
-            continue;
-        };
-        let Some(id_rest) = rest[1..].strip_prefix(" id=\"") else {
-            continue;
-        };
-        let Some(q) = id_rest.find('"') else { continue };
-        let slug = id_rest[..q].to_string();
-        let close = format!("</h{level}>");
-        let Some(open_end) = rest.find('>') else {
-            continue;
-        };
-        let Some(end) = rest.find(&close) else {
-            continue;
-        };
-        if end < open_end {
-            continue;
-        }
-        let heading = collapse(&strip_tags(&rest[open_end + 1..end]));
-        let body = start + 2 + end + close.len();
-        marks.push((level as u8, slug, heading, body, start));
-        pos = body;
-    }
-    let mut out = Vec::new();
-    let intro_end = marks.iter().find(|m| m.0 >= 2).map_or(html.len(), |m| m.4);
-    out.push(Section {
-        level: 0,
-        slug: String::new(),
-        heading: String::new(),
-        text: collapse(&strip_tags(&html[..intro_end])),
-    });
-    for (i, (level, slug, heading, body, _)) in marks.iter().enumerate() {
-        if *level < 2 {
-            continue;
-        }
-        let end = marks[i + 1..]
-            .iter()
-            .find(|m| m.0 <= *level)
-            .map_or(html.len(), |m| m.4);
-        out.push(Section {
-            level: *level,
-            slug: slug.clone(),
-            heading: heading.clone(),
-            text: collapse(&strip_tags(&html[*body..end.max(*body)])),
-        });
-    }
-    out
+    super::sections::sections_with(html, u8::MAX, |h| collapse(&strip_tags(h)))
 }
 
 /// Plain text of an HTML fragment: tags removed, common entities decoded.

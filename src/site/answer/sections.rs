@@ -13,7 +13,8 @@
 
 use super::claims::Section;
 
-/// What [`split_sections`](super::claims::split_sections) returns, faster:
+/// What [`split_sections`](super::claims::split_sections) returns, with the
+/// text made in one pass:
 /// the text before the first `##` (level 0), then each heading with an id
 /// at level 2 or deeper, with its text up to the next heading of the same or
 /// a higher level.
@@ -24,6 +25,13 @@ pub fn sections(html: &str) -> Vec<Section> {
 /// [`sections`] without those deeper than `max` (their text is not
 /// computed: a claim is a `##` or `###` section).
 pub fn sections_to(html: &str, max: u8) -> Vec<Section> {
+    sections_with(html, max, plain)
+}
+
+/// The sections of `html` to level `max`, each heading and body turned into
+/// text by `text` (one scan of the headings for the fast path and for
+/// [`split_sections`](super::claims::split_sections), its reference).
+pub(super) fn sections_with(html: &str, max: u8, text: impl Fn(&str) -> String) -> Vec<Section> {
     let marks = headings(html);
     let mut out = Vec::with_capacity(marks.len() + 1);
     let intro_end = marks
@@ -34,7 +42,7 @@ pub fn sections_to(html: &str, max: u8) -> Vec<Section> {
         level: 0,
         slug: String::new(),
         heading: String::new(),
-        text: plain(&html[..intro_end]),
+        text: text(&html[..intro_end]),
     });
     for (i, m) in marks.iter().enumerate() {
         if m.level < 2 || m.level > max {
@@ -47,8 +55,8 @@ pub fn sections_to(html: &str, max: u8) -> Vec<Section> {
         out.push(Section {
             level: m.level,
             slug: m.slug.to_string(),
-            heading: plain(m.heading),
-            text: plain(&html[m.body..end.max(m.body)]),
+            heading: text(m.heading),
+            text: text(&html[m.body..end.max(m.body)]),
         });
     }
     out
@@ -66,10 +74,9 @@ struct Mark<'a> {
     start: usize,
 }
 
-/// Every heading with an id, in order, found exactly as
-/// [`split_sections`](super::claims::split_sections) finds them (a `<h`
-/// that does not open such a heading is skipped; the scan resumes after a
-/// heading's closing tag).
+/// Every `<hN id="...">...</hN>` heading, in order (a `<h` that does not
+/// open such a heading is skipped; the scan resumes after a heading's
+/// closing tag).
 fn headings(html: &str) -> Vec<Mark<'_>> {
     let mut marks = Vec::new();
     let mut pos = 0;
