@@ -102,17 +102,22 @@ fn learn_records_accepted_links_as_reviewable_yaml() {
     assert_eq!(again.matches("- id: ").count(), 3, "{again}");
 }
 
+/// `vouch answer learn` on a reviewed CSV written into the project as `name`.
+fn learn_csv(root: &std::path::Path, name: &str, csv: &str) -> std::process::Output {
+    let p = root.join(name);
+    std::fs::write(&p, csv).expect("write");
+    run_in(root, &["answer", "learn", p.to_str().expect("p")])
+}
+
 #[test]
 fn learn_refuses_a_link_that_names_no_claim_and_writes_nothing() {
     let project = example();
     let root = project.path();
-    let p = root.join("bad.csv");
-    std::fs::write(
-        &p,
-        format!("Question,Links\nDo you train on customer data?,{BASE}/faq/no-such-entry/\n"),
-    )
-    .expect("write");
-    let o = run_in(root, &["answer", "learn", p.to_str().expect("p")]);
+    let o = learn_csv(
+        root,
+        "bad.csv",
+        &format!("Question,Links\nDo you train on customer data?,{BASE}/faq/no-such-entry/\n"),
+    );
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("row 2 column B"), "{}", stderr(&o));
     assert!(stderr(&o).contains("/faq/no-such-entry/"), "{}", stderr(&o));
@@ -123,13 +128,11 @@ fn learn_refuses_a_link_that_names_no_claim_and_writes_nothing() {
 fn learn_accepts_a_kept_certification_link_and_the_library_cites_it() {
     let project = example();
     let root = project.path();
-    let p = root.join("certs.csv");
-    std::fs::write(
-        &p,
-        format!("ID,Question,Links\nCERT-1,Which security certifications do you hold today?,{BASE}/#certifications\n"),
-    )
-    .expect("write");
-    let o = run_in(root, &["answer", "learn", p.to_str().expect("p")]);
+    let o = learn_csv(
+        root,
+        "certs.csv",
+        &format!("ID,Question,Links\nCERT-1,Which security certifications do you hold today?,{BASE}/#certifications\n"),
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text =
         std::fs::read_to_string(root.join("content/registers/answers.yaml")).expect("register");

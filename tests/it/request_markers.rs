@@ -121,12 +121,19 @@ fn without_a_request_address_markers_are_not_links() {
     assert!(all.iter().all(|(_, m)| m.starts_with("<span")), "{all:?}");
 }
 
-#[test]
-fn no_marker_of_the_example_names_an_edition_and_the_requestable_ones_link_to_its_form() {
+/// The example built into a temporary folder: the folder (kept alive by
+/// the caller) and the output path.
+fn built_example() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     let o = build_to(&repo(), &out, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    (tmp, out)
+}
+
+#[test]
+fn no_marker_of_the_example_names_an_edition_and_the_requestable_ones_link_to_its_form() {
+    let (_tmp, out) = built_example();
     let mut n = 0;
     for ed in ["public", "customer"] {
         for (page, m) in markers(&out.join(ed)) {
@@ -179,10 +186,7 @@ fn passages_carry_their_audience_badge_above_the_lowest_edition() {
 
 #[test]
 fn home_blocks_a_lower_edition_lacks_carry_a_badge_and_the_lowest_edition_none() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let o = build_to(&repo(), &out, &[]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (_tmp, out) = built_example();
     let internal = main_of(&page(&out, "internal", "/"));
     assert!(
         internal.contains("Readiness scorecard <span class=\"badge audience audience-internal\">"),
