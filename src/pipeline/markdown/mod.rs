@@ -10,14 +10,11 @@
 
 use crate::core::kinds::Kind;
 use pulldown_cmark::{HeadingLevel, LinkType, Options, Parser};
-use std::sync::{Arc, OnceLock};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
+use std::sync::Arc;
 
 const OPEN: &str = "<!--vouch-edition:";
 const CLOSE: &str = "<!--/vouch-edition-->";
-/// Prefix of syntect's CSS classes (the theme's `code.css` is generated for it).
+/// Prefix of the highlighter's CSS classes (`hl-k`, `hl-s` …; see [`highlight`]).
 pub const CLASS_PREFIX: &str = "hl-";
 
 /// A `kind:id#anchor` link found in Markdown.
@@ -251,22 +248,19 @@ pub fn slugify(text: &str) -> String {
 }
 
 mod collect;
+pub mod highlight;
 mod passages;
 mod render;
 #[cfg(test)]
 mod tests;
 
 use collect::Collector;
+use highlight::highlight;
 use passages::{mark_passages, OffsetMap};
 use render::render_marked;
 /// The lock a request-access marker draws (the default theme's `restricted`
 /// macro draws the same one).
 pub use render::LOCK_ICON;
-
-fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
-}
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -285,43 +279,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// Highlights a fenced block with CSS classes. Not cached here: a build
-/// highlights each block once (documents are parsed once), and `vouch serve`
-/// keeps parsed documents in its content-hash cache, so unchanged code is
-/// never highlighted again; a global cache only cost memory.
-fn highlight(lang: &str, code: &str) -> String {
-    let set = syntaxes();
-    let token = lang.split([' ', ',', '{']).next().unwrap_or("");
-    let inner = match set
-        .find_syntax_by_token(token)
-        .filter(|_| !token.is_empty())
-    {
-        Some(syntax) => {
-            let mut gen = ClassedHTMLGenerator::new_with_class_style(
-                syntax,
-                set,
-                ClassStyle::SpacedPrefixed {
-                    prefix: CLASS_PREFIX,
-                },
-            );
-            let ok = LinesWithEndings::from(code)
-                .all(|l| gen.parse_html_for_line_which_includes_newline(l).is_ok());
-            if ok {
-                gen.finalize()
-            } else {
-                escape(code)
-            }
-        }
-        None => escape(code),
-    };
-    let class = if token.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{}\"", escape(token))
-    };
-    format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
 }
 
 /// Highlighted HTML with each `<span class="...">` replaced by the mark
