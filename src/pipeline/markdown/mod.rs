@@ -149,7 +149,8 @@ pub enum Resolved {
 /// pulldown-cmark events costs about 2x the Markdown's size instead of 10x.
 #[derive(Debug, Clone)]
 pub struct Parsed {
-    html: Arc<str>,
+    /// Packed when long (see [`packed`]): the model holds it all build long.
+    html: Packed,
     /// True when `html` holds marks to settle (else every edition shares it).
     marked: bool,
     /// Plain text with the same level marks.
@@ -249,6 +250,7 @@ pub fn slugify(text: &str) -> String {
 
 mod collect;
 pub mod highlight;
+mod packed;
 mod passages;
 mod render;
 #[cfg(test)]
@@ -256,6 +258,7 @@ mod tests;
 
 use collect::Collector;
 use highlight::highlight;
+use packed::Packed;
 use passages::{mark_passages, OffsetMap};
 use render::render_marked;
 /// The lock a request-access marker draws (the default theme's `restricted`
@@ -385,7 +388,7 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
     let (html, plain) = render_marked(&events, &levels, &mut notes);
     Parsed {
         marked: html.contains('\0'),
-        html: Arc::from(html),
+        html: Packed::new(html),
         text: Arc::from(plain),
         passages: levels.iter().any(|l| *l > 0),
         audiences: match levels.iter().any(|l| *l > 0) {

@@ -311,9 +311,9 @@ impl Parsed {
     /// Renders for edition index `edition`, resolving references with `resolve`.
     pub fn render(&self, edition: usize, resolve: &dyn Fn(&MdRef) -> Resolved) -> Rendered {
         let html = if self.marked {
-            Arc::from(self.settle(&self.html, edition, resolve, true))
+            Arc::from(self.settle(&self.html.text(), edition, resolve, true))
         } else {
-            self.html.clone()
+            self.html.text()
         };
         let text = if self.passages {
             Arc::from(self.settle(&self.text, edition, resolve, false))
