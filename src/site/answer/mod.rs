@@ -14,6 +14,7 @@
 //! the score is close to zero (see [`confidence`]). `docs/answer.md` shows
 //! how it is calibrated on the evaluation set and cross-validated.
 
+pub mod calibrate;
 pub mod claims;
 mod deliver;
 mod index;
