@@ -7,8 +7,7 @@
 //! build's critical path: the swap renames it aside into the staging folder,
 //! a background thread removes it ([`Cleanup`]), and whatever a process that
 //! exits leaves behind is removed by the next build's [`sweep`], which runs
-//! beside that build's rendering and is waited for only when leftovers pile
-//! up (see [`stage`]).
+//! beside that build's rendering.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -103,8 +102,6 @@ pub struct Staging {
     pub out: PathBuf,
     /// The sweep of folders left by earlier builds, running beside this one.
     sweeper: Option<std::thread::JoinHandle<()>>,
-    /// Whether the swap waits for that sweep (see [`stage`]).
-    wait_for_sweep: bool,
 }
 
 /// The removal of the previous output after a swap, running in the
@@ -129,20 +126,12 @@ pub const STAGING_PREFIX: &str = ".vouch-staging-";
 /// Creates `out` if needed and a hidden staging folder inside it, so that the
 /// final renames stay on one filesystem. Staging folders left by a build
 /// that was killed, or by one that exited before its old output was
-/// removed, are removed by a thread that runs beside the build. The folder's
-/// name carries this process's id (`.vouch-staging-<pid>-<random>`), so a
-/// concurrent build's folder is recognised and left alone (this one's too:
-/// it carries our own id).
-///
-/// The swap does not wait for that sweep when it found one leftover (the
-/// previous build's old output, the usual case): on a busy disk removing
-/// 30,000 files can take longer than a whole build, and the exit status
-/// should not wait for it; what is left is swept by the next build. When it
-/// found two or more, removal is falling behind, and the swap waits for it,
-/// so leftovers never grow beyond about two builds' output.
+/// removed, are removed by a thread that runs beside the build and is joined
+/// before the swap returns. The folder's name carries this process's id
+/// (`.vouch-staging-<pid>-<random>`), so a concurrent build's folder is
+/// recognised and left alone (this one's too: it carries our own id).
 pub fn stage(out: &Path) -> io::Result<Staging> {
     std::fs::create_dir_all(out)?;
-    let wait_for_sweep = leftovers(out) >= 2;
     let swept = out.to_path_buf();
     let sweeper = std::thread::Builder::new()
         .name("vouch-sweep".into())
@@ -159,29 +148,7 @@ pub fn stage(out: &Path) -> io::Result<Staging> {
         dir,
         out: out.to_path_buf(),
         sweeper,
-        wait_for_sweep,
     })
-}
-
-/// The staging folders in `out` that [`sweep`] would remove now.
-fn leftovers(out: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return 0;
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name();
-            name.to_str()
-                .and_then(|n| n.strip_prefix(STAGING_PREFIX))
-                .is_some_and(|rest| !sweepable_owner(rest).is_some_and(running))
-        })
-        .count()
-}
-
-/// The process id a staging folder's name (after the prefix) carries.
-fn sweepable_owner(rest: &str) -> Option<u32> {
-    rest.split('-').next().and_then(|p| p.parse::<u32>().ok())
 }
 
 /// Removes the staging folders in `out` whose build is no longer running.
@@ -198,7 +165,7 @@ fn sweep(out: &Path) {
         // Only real folders: a symlink named like one is removed as a link,
         // never followed.
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        let owner = sweepable_owner(rest);
+        let owner = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         if owner.is_some_and(running) {
             continue;
         }
@@ -242,13 +209,9 @@ impl Staging {
     /// process has exited, the next build's sweep removes what is left.
     pub fn commit(mut self, editions: &[String]) -> io::Result<Cleanup> {
         // The sweep of earlier leftovers ran beside the whole build; it is
-        // waited for only when removal is falling behind (see [`stage`]).
-        // Otherwise it goes on, or stops at process exit and the next
-        // build's sweep finishes it.
+        // joined here so that a build never returns with it still running.
         if let Some(h) = self.sweeper.take() {
-            if self.wait_for_sweep || h.is_finished() {
-                let _ = h.join();
-            }
+            let _ = h.join();
         }
         // Every name is checked before the first rename, so a bad one
         // cannot leave some editions swapped in and others not.
