@@ -342,7 +342,7 @@ impl EditionEnv {
             k: job.template.trim_end_matches(".html").replace('_', " "),
             // The whole text: the split index (`outputs::search`) loads
             // only what a query needs, so nothing is cut.
-            x: text,
+            x: text.into(),
         });
         Ok(RenderedPage {
             html,

@@ -7,6 +7,7 @@ pub mod exit;
 pub mod git;
 pub mod kinds;
 pub mod memo;
+pub mod packed;
 pub mod routes;
 pub mod source;
 pub mod yaml;

@@ -23,7 +23,10 @@ pub struct SearchDoc {
     pub u: String,
     pub t: String,
     pub k: String,
-    pub x: String,
+    /// Packed while the edition's other pages render (see
+    /// [`crate::core::packed`]): an edition holds every page's text until
+    /// its search index is written.
+    pub x: crate::core::packed::Packed,
 }
 
 /// The strict Content-Security-Policy every page works under.

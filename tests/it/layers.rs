@@ -13,6 +13,7 @@ const LAYERS: &[&str] = &[
     // core: leaves
     "core::git",
     "core::memo",
+    "core::packed",
     "core::diagnostics",
     "core::source",
     "core::yaml",

@@ -1,4 +1,4 @@
-//! Syntax highlighting of fenced code: one flat `<span class="hl-X">` per run
+//! Syntax highlighting of fenced code: one flat `<span class="tok-X">` per run
 //! of tokens of one kind (comment, keyword, string …), and the stylesheet
 //! (`/static/code.css`) that colours those kinds.
 //!
@@ -28,11 +28,17 @@ use super::{escape, CLASS_PREFIX};
 /// variable's light and dark defaults (the default theme's palette, for a
 /// theme that does not define the variable).
 pub struct TokenKind {
+    /// The class after [`CLASS_PREFIX`] (`k` for `tok-k`).
     pub class: &'static str,
+    /// TextMate scope selectors, comma-separated.
     pub selectors: &'static str,
+    /// The theme's colour variable (`--code-keyword`).
     pub var: &'static str,
+    /// The colour when the theme does not set `var`, light scheme.
     pub light: &'static str,
+    /// The same, dark scheme.
     pub dark: &'static str,
+    /// Shown in italics (comments).
     pub italic: bool,
 }
 
@@ -58,7 +64,7 @@ pub const TOKEN_KINDS: &[TokenKind] = &[
     },
     TokenKind {
         class: "s",
-        selectors: "string, markup.raw, punctuation.definition.string",
+        selectors: "string, markup.raw, punctuation.definition.string, storage.type.string",
         var: "--code-string",
         light: "#0a3069",
         dark: "#a5d6ff",
@@ -200,7 +206,8 @@ pub(super) fn highlight(lang: &str, code: &str) -> String {
 /// `/static/code.css`: one rule per kind, coloured by the theme's variable
 /// (with the default palette when a theme does not define it), light and
 /// dark. A theme recolours code by setting the variables in its
-/// `style.css`, or with its own `pre.code .hl-k { … }` rules.
+/// `style.css`, or with its own `pre.code .tok-k { … }` rules (a bare
+/// `.tok-k` loses to this file, which loads after `style.css`).
 pub fn stylesheet() -> &'static str {
     static CSS: OnceLock<String> = OnceLock::new();
     CSS.get_or_init(|| {
@@ -246,8 +253,9 @@ mod tests {
         // (class, text) of every span, in order.
         let mut out = Vec::new();
         let mut rest = html;
-        while let Some(i) = rest.find("<span class=\"hl-") {
-            let after = &rest[i + 16..];
+        let open = format!("<span class=\"{CLASS_PREFIX}");
+        while let Some(i) = rest.find(&open) {
+            let after = &rest[i + open.len()..];
             let q = after.find('"').unwrap();
             let body = &after[q + 2..];
             let end = body.find("</span>").unwrap();
@@ -271,9 +279,12 @@ mod tests {
         assert!(has("n", "42"), "{html}");
         assert!(has("e", "main"), "{html}");
         assert!(
-            !html.contains("hl-rust") && !html.contains("hl-meta"),
-            "{html}"
+            kinds
+                .iter()
+                .all(|(c, _)| TOKEN_KINDS.iter().any(|k| k.class == c)),
+            "only the kinds' classes, no scope classes: {html}"
         );
+        assert!(!html.contains("-meta"), "{html}");
     }
 
     #[test]
@@ -305,7 +316,7 @@ mod tests {
     fn the_stylesheet_colours_every_kind_light_and_dark() {
         let css = stylesheet();
         for k in TOKEN_KINDS {
-            let rule = format!(".hl-{} {{ color: var({}, ", k.class, k.var);
+            let rule = format!(".{CLASS_PREFIX}{} {{ color: var({}, ", k.class, k.var);
             assert_eq!(css.matches(&rule).count(), 2, "{css}");
         }
         assert!(css.contains("@media (prefers-color-scheme: dark)"));

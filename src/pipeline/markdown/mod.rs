@@ -1,5 +1,5 @@
 //! Stage 3, Markdown: each document is parsed once (pulldown-cmark), its code
-//! highlighted once (syntect, CSS classes only, cached by content), and the
+//! highlighted once (syntect, one CSS class per kind of token), and the
 //! resulting event list rendered once per edition that may see it.
 //!
 //! Editions differ only where `:::customer` / `:::internal` passages sit and where
@@ -14,8 +14,12 @@ use std::sync::Arc;
 
 const OPEN: &str = "<!--vouch-edition:";
 const CLOSE: &str = "<!--/vouch-edition-->";
-/// Prefix of the highlighter's CSS classes (`hl-k`, `hl-s` …; see [`highlight`]).
-pub const CLASS_PREFIX: &str = "hl-";
+/// Prefix of the highlighter's CSS classes (`tok-k`, `tok-s` …; see
+/// [`highlight::TOKEN_KINDS`]). Not `hl-`, the prefix of the nested scope
+/// classes vouch wrote before: a theme that copied the old default
+/// `style.css` resets every `[class*="hl-"]` to the text colour, and must
+/// not reset these.
+pub const CLASS_PREFIX: &str = "tok-";
 
 /// A `kind:id#anchor` link found in Markdown.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,12 +153,13 @@ pub enum Resolved {
 /// pulldown-cmark events costs about 2x the Markdown's size instead of 10x.
 #[derive(Debug, Clone)]
 pub struct Parsed {
-    /// Packed when long (see [`packed`]): the model holds it all build long.
+    /// Packed when long (see [`crate::core::packed`]): the model holds it
+    /// all build long.
     html: Packed,
     /// True when `html` holds marks to settle (else every edition shares it).
     marked: bool,
-    /// Plain text with the same level marks.
-    text: Arc<str>,
+    /// Plain text with the same level marks, packed like `html`.
+    text: Packed,
     /// True when some text sits in a passage.
     passages: bool,
     /// The edition names (lowest first) when the document has passages,
@@ -250,15 +255,14 @@ pub fn slugify(text: &str) -> String {
 
 mod collect;
 pub mod highlight;
-mod packed;
 mod passages;
 mod render;
 #[cfg(test)]
 mod tests;
 
+use crate::core::packed::Packed;
 use collect::Collector;
 use highlight::highlight;
-use packed::Packed;
 use passages::{mark_passages, OffsetMap};
 use render::render_marked;
 /// The lock a request-access marker draws (the default theme's `restricted`
@@ -286,10 +290,9 @@ pub fn escape(s: &str) -> String {
 
 /// Highlighted HTML with each `<span class="...">` replaced by the mark
 /// `\0c{k}\0`, `k` the class's position in `classes` (added when new).
-/// A highlighted line is mostly these tags (`<span class="hl-source
-/// hl-rust">`, 20-40 bytes each, about 60% of a code block's HTML); the
-/// model keeps every document's HTML for the whole build, so a large
-/// project holds them once per distinct class instead of once per token.
+/// Highlighted code is largely these tags (one per run of a token kind);
+/// the model keeps every document's HTML for the whole build, so a large
+/// project holds each class once per document instead of once per token.
 /// The code text itself is escaped, so every `<span class="` here is one of
 /// the highlighter's.
 pub(crate) fn compact_spans(html: &str, classes: &mut Vec<Box<str>>) -> String {
@@ -389,7 +392,7 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
     Parsed {
         marked: html.contains('\0'),
         html: Packed::new(html),
-        text: Arc::from(plain),
+        text: Packed::new(plain),
         passages: levels.iter().any(|l| *l > 0),
         audiences: match levels.iter().any(|l| *l > 0) {
             true => editions.iter().map(|e| e.as_str().into()).collect(),

@@ -286,12 +286,13 @@ fn csp_safe_alignment(html: String) -> String {
 impl Parsed {
     /// The plain text in pieces, each with the lowest edition level that may
     /// see it (0: every edition). The leak sentinel reads hidden text from it.
-    pub fn text_by_level(&self) -> Vec<(usize, &str)> {
+    pub fn text_by_level(&self) -> Vec<(usize, String)> {
         let mut out = Vec::new();
         let mut level = 0;
-        let mut rest = &*self.text;
+        let text = self.text.text();
+        let mut rest = &*text;
         while let Some(i) = rest.find('\0') {
-            out.push((level, &rest[..i]));
+            out.push((level, rest[..i].to_string()));
             let after = &rest[i + 1..];
             let j = after.find('\0').unwrap_or(after.len());
             if let Some(n) = after[..j].strip_prefix('l').and_then(|n| n.parse().ok()) {
@@ -299,7 +300,7 @@ impl Parsed {
             }
             rest = after.get(j + 1..).unwrap_or("");
         }
-        out.push((level, rest));
+        out.push((level, rest.to_string()));
         out
     }
 
@@ -316,9 +317,9 @@ impl Parsed {
             self.html.text()
         };
         let text = if self.passages {
-            Arc::from(self.settle(&self.text, edition, resolve, false))
+            Arc::from(self.settle(&self.text.text(), edition, resolve, false))
         } else {
-            self.text.clone()
+            self.text.text()
         };
         let toc = self
             .headings

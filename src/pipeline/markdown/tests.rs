@@ -10,6 +10,51 @@ fn none(_: &MdRef) -> Resolved {
     Resolved::Missing
 }
 
+/// A long document is held packed (HTML and plain text, see
+/// `core::packed`); its passages must still be filtered per edition, in the
+/// HTML, the plain text the search and answers read, and the hidden text
+/// the leak sentinel reads.
+#[test]
+fn a_long_packed_document_still_hides_its_passages_from_lower_editions() {
+    let filler = "Oversight is reviewed every quarter by the AI lead. ".repeat(60);
+    let md = format!(
+        "# Title\n\n{filler}\n\n:::customer\nCUSTCANARY {filler}\n:::\n\n:::internal\nINTCANARY\n\n```rust\nfn secret() {{}}\n```\n:::\n\nAfter. {filler}\n"
+    );
+    let p = parse(&md, &eds());
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert!(matches!(p.html, Packed::Lz4(_)), "long HTML is packed");
+    assert!(matches!(p.text, Packed::Lz4(_)), "long text is packed");
+    let public = p.render(0, &none);
+    for canary in ["CUSTCANARY", "INTCANARY", "secret"] {
+        assert!(!public.html.contains(canary), "{canary} in public HTML");
+        assert!(!public.text.contains(canary), "{canary} in public text");
+    }
+    let customer = p.render(1, &none);
+    assert!(customer.html.contains("CUSTCANARY") && !customer.html.contains("INTCANARY"));
+    assert!(p.render(2, &none).html.contains("INTCANARY"));
+    let hidden: Vec<(usize, String)> = p
+        .text_by_level()
+        .into_iter()
+        .filter(|(l, _)| *l > 0)
+        .collect();
+    assert!(
+        hidden
+            .iter()
+            .any(|(l, t)| *l == 1 && t.contains("CUSTCANARY")),
+        "{hidden:?}"
+    );
+    assert!(
+        hidden
+            .iter()
+            .any(|(l, t)| *l == 2 && t.contains("INTCANARY")),
+        "{hidden:?}"
+    );
+    assert!(p
+        .text_by_level()
+        .iter()
+        .all(|(l, t)| *l > 0 || !t.contains("CANARY")));
+}
+
 #[test]
 fn removes_internal_passages_with_headings_and_footnotes() {
     let md = "# Title\n\nPublic text.\n\n:::internal\n## Secret heading\n\nCANARY-INT[^n]\n\n[^n]: FOOTCANARY\n:::\n\nAfter.\n";
@@ -134,7 +179,7 @@ fn slugs_are_stable_and_deduplicated() {
 fn highlights_code_with_classes_not_styles() {
     let p = parse("```rust\nfn main() {}\n```\n", &eds());
     let r = p.render(0, &none);
-    assert!(r.html.contains("class=\"hl-"));
+    assert!(r.html.contains(&format!("class=\"{}", super::CLASS_PREFIX)));
     assert!(!r.html.contains("style="));
 }
 

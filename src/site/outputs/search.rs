@@ -253,7 +253,7 @@ pub fn files_each<E>(
 /// the text counts once).
 fn page_terms(d: &SearchDoc) -> Vec<(String, u16)> {
     let title = terms(&d.t);
-    let mut body = terms(&d.x);
+    let mut body = terms(&d.x.text());
     for t in title.keys() {
         body.entry(t.clone()).or_insert(1);
     }
@@ -328,16 +328,20 @@ fn chunk_texts<E>(
     let mut firsts = Vec::new();
     let mut start = 0;
     let mut size = 0;
+    let mut pending = Vec::new();
     for (i, d) in search.iter().enumerate() {
-        size += d.x.len();
+        let x = d.x.text();
+        size += x.len();
+        pending.push(x);
         if size >= TEXT_CHUNK_BYTES || i + 1 == search.len() {
-            let texts: Vec<&str> = search[start..=i].iter().map(|d| d.x.as_str()).collect();
+            let texts: Vec<&str> = pending.iter().map(|t: &std::sync::Arc<str>| &**t).collect();
             let n = firsts.len();
             firsts.push(start);
             emit((
                 format!("{FOLDER}text-{n}.json"),
                 serde_json::to_vec(&texts).unwrap_or_default(),
             ))?;
+            pending.clear();
             start = i + 1;
             size = 0;
         }
