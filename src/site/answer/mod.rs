@@ -170,7 +170,7 @@ fn name(c: &Claim) -> String {
 }
 
 /// The weighted fields of a claim: its name counts three times its body.
-fn fields(c: &Claim) -> Vec<(String, f64)> {
+pub fn fields(c: &Claim) -> Vec<(String, f64)> {
     let name = name(c);
     let doc_title = match &c.anchor {
         Some(_) => c.title.split(" › ").next().unwrap_or("").to_string(),
@@ -182,14 +182,27 @@ fn fields(c: &Claim) -> Vec<(String, f64)> {
 impl Answerer {
     /// Builds the index over what edition `ed` publishes.
     pub fn new(site: &Site, ed: usize) -> Answerer {
-        let mut claims: Vec<Claim> = claims::corpus(site, ed)
-            .into_iter()
-            .filter(answerable)
-            .collect();
+        // Claims it does not cite are never made (their texts were a third
+        // of the work on the benchmark project).
+        let mut claims: Vec<Claim> = claims::corpus_where(site, ed, &answerable);
         claims.extend(more_claims::certifications(site));
-        let docs: Vec<Vec<(String, f64)>> = claims.iter().map(fields).collect();
+        Answerer::with_claims(site, ed, claims)
+    }
+
+    /// The claims it ranks, in index order.
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+
+    /// Its index over [`Answerer::claims`] (each claim's [`fields`]).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// [`Answerer::new`] from its claims made already (the ones `new` makes).
+    fn with_claims(site: &Site, ed: usize, claims: Vec<Claim>) -> Answerer {
         Answerer {
-            index: Index::new(&docs),
+            index: Index::from_fn(claims.len(), |i| fields(&claims[i])),
             offers: intent::offers(site, ed, &claims),
             claims,
             base_url: site.config.base_url.clone(),
@@ -520,6 +533,28 @@ fn guard(site: &Site, ed: usize, sheet: &questionnaire::Sheet, text: &str) -> Re
     }
 }
 
+/// The answerer and the library bound to edition `ed`, making the edition's
+/// claims once: an empty library needs none, and the ranking then makes only
+/// those it may cite; otherwise the library's claims are all the edition's
+/// ([`more_claims::citable`]: the corpus, then the certifications) and the
+/// ranking's are picked from them.
+fn prepare<'a>(
+    site: &Site,
+    ed: usize,
+    library: &'a library::Library,
+) -> (Answerer, library::Bound<'a>) {
+    if library.entries.is_empty() {
+        return (Answerer::new(site, ed), library.for_edition(site, ed));
+    }
+    let mut citable = claims::corpus(site, ed);
+    let mut mine: Vec<Claim> = citable.iter().filter(|c| answerable(c)).cloned().collect();
+    let certifications = more_claims::certifications(site);
+    mine.extend(certifications.iter().cloned());
+    citable.extend(certifications);
+    let answerer = Answerer::with_claims(site, ed, mine);
+    (answerer, library.for_edition_with(site, ed, citable))
+}
+
 /// Reads the questionnaire, drafts every answer and writes the result.
 pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
     run_with(site, opts, &Delivery::default())
@@ -541,7 +576,6 @@ pub fn run_with(site: &Site, opts: &AnswerOptions, delivery: &Delivery) -> Resul
         return Err(format!("{name} is empty: no questions to answer"));
     }
     let layout = questionnaire::detect(&sheet).map_err(|e| format!("{name}: {e}"))?;
-    let answerer = Answerer::new(site, ed);
     let (library, problems) = library::Library::read(site);
     if let Some(d) = problems
         .iter()
@@ -552,7 +586,7 @@ pub fn run_with(site: &Site, opts: &AnswerOptions, delivery: &Delivery) -> Resul
             d.file, d.line, d.column, d.message
         ));
     }
-    let library = library.for_edition(site, ed);
+    let (answerer, library) = prepare(site, ed, &library);
     let mut drafts = Vec::with_capacity(sheet.rows.len());
     let mut summary = Summary::default();
     for (r, row) in sheet.rows.iter().enumerate() {
