@@ -406,8 +406,13 @@ impl Local {
         SEEN.with(|seen| {
             let mut seen = seen.borrow_mut();
             let (count, slots) = &mut *seen;
-            // A fresh slot holds document 0: documents count from 1.
-            *count = count.wrapping_add(1).max(1);
+            // A fresh slot holds document 0: documents count from 1, and
+            // the slots start afresh rather than let the count wrap around.
+            if *count == u32::MAX {
+                *count = 0;
+                slots.clear();
+            }
+            *count += 1;
             let doc = *count;
             for (text, w) in fields {
                 let mut prev: Option<u32> = None;

@@ -533,28 +533,6 @@ fn guard(site: &Site, ed: usize, sheet: &questionnaire::Sheet, text: &str) -> Re
     }
 }
 
-/// The answerer and the library bound to edition `ed`, making the edition's
-/// claims once: an empty library needs none, and the ranking then makes only
-/// those it may cite; otherwise the library's claims are all the edition's
-/// ([`more_claims::citable`]: the corpus, then the certifications) and the
-/// ranking's are picked from them.
-fn prepare<'a>(
-    site: &Site,
-    ed: usize,
-    library: &'a library::Library,
-) -> (Answerer, library::Bound<'a>) {
-    if library.entries.is_empty() {
-        return (Answerer::new(site, ed), library.for_edition(site, ed));
-    }
-    let mut citable = claims::corpus(site, ed);
-    let mut mine: Vec<Claim> = citable.iter().filter(|c| answerable(c)).cloned().collect();
-    let certifications = more_claims::certifications(site);
-    mine.extend(certifications.iter().cloned());
-    citable.extend(certifications);
-    let answerer = Answerer::with_claims(site, ed, mine);
-    (answerer, library.for_edition_with(site, ed, citable))
-}
-
 /// Reads the questionnaire, drafts every answer and writes the result.
 pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
     run_with(site, opts, &Delivery::default())
@@ -586,7 +564,7 @@ pub fn run_with(site: &Site, opts: &AnswerOptions, delivery: &Delivery) -> Resul
             d.file, d.line, d.column, d.message
         ));
     }
-    let (answerer, library) = prepare(site, ed, &library);
+    let (answerer, library) = more_claims::prepare(site, ed, &library);
     let mut drafts = Vec::with_capacity(sheet.rows.len());
     let mut summary = Summary::default();
     for (r, row) in sheet.rows.iter().enumerate() {
