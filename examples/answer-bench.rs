@@ -50,6 +50,16 @@ fn cpu_since(which: &str, start: Option<f64>) -> String {
     }
 }
 
+/// The load average over the last minute, from Linux's `/proc/loadavg`, as
+/// "; load 1.23", or nothing: the machine is often shared, and a figure
+/// means little without it.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(|l| format!("; load {l}")))
+        .unwrap_or_default()
+}
+
 fn workbook(n: usize) -> Vec<String> {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut all = questions(&repo.join("tests/answer-eval/questions.csv"), 1);
@@ -90,9 +100,10 @@ fn run(root: PathBuf) -> Result<(), String> {
     let drafting_cpu = cpu_since("thread-self", c);
     println!(
         "index of the public edition's claims: {index:.2} s{index_cpu}; {} questions drafted in \
-         {drafting:.2} s{drafting_cpu} ({answered} answered); together {:.2} s",
+         {drafting:.2} s{drafting_cpu} ({answered} answered); together {:.2} s{}",
         qs.len(),
-        index + drafting
+        index + drafting,
+        load()
     );
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let q = dir.path().join("workbook.csv");

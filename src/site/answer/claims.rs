@@ -7,6 +7,7 @@
 //! is never read, and document text comes from the edition's own render, so a
 //! `:::internal` passage (heading and all) cannot reach a public answer.
 
+use super::sections::plain;
 use crate::core::kinds::Kind;
 use crate::core::routes::url;
 use crate::pipeline::model::Site;
@@ -59,9 +60,23 @@ impl Claim {
 /// Every claim edition `ed` publishes, in a stable order: FAQ, controls,
 /// documents with their sections, systems, suppliers.
 pub fn corpus(site: &Site, ed: usize) -> Vec<Claim> {
+    corpus_where(site, ed, &|_| true)
+}
+
+/// The claims of [`corpus`] that `keep` accepts, in the same order.
+///
+/// `keep` is asked about a document's claims *before* their text and
+/// summary are made (both are empty when it sees them): `vouch answer` keeps
+/// only some levels of section, and on the 10,000-page benchmark project the
+/// texts of the `###` sections it drops were a third of the text made.
+/// `keep` must therefore decide on the other fields (kind, level, id,
+/// anchor, title); `answer_index::answerer_claims_are_the_corpus_it_keeps`
+/// compares the result with filtering [`corpus`].
+pub fn corpus_where(site: &Site, ed: usize, keep: &(dyn Fn(&Claim) -> bool + Sync)) -> Vec<Claim> {
     let mut out = Vec::new();
     faq(site, ed, &mut out);
     controls(site, ed, &mut out);
+    out.retain(keep);
     // Rendering every document is most of the corpus time on a large
     // project; each is independent, and `collect` keeps the order.
     let docs: Vec<Vec<Claim>> = (0..site.docs.len())
@@ -69,13 +84,14 @@ pub fn corpus(site: &Site, ed: usize) -> Vec<Claim> {
         .filter(|&i| site.docs[i].level <= ed)
         .map(|i| {
             let mut v = Vec::new();
-            document(site, ed, i, &mut v);
+            document(site, ed, i, keep, &mut v);
             v
         })
         .collect();
     out.extend(docs.into_iter().flatten());
+    let mut rest = Vec::new();
     for s in site.systems.iter().filter(|s| s.level <= ed) {
-        out.push(system(site, ed, &s.id, &s.title, &s.data));
+        rest.push(system(site, ed, &s.id, &s.title, &s.data));
     }
     for s in site.suppliers.iter().filter(|s| s.level <= ed) {
         let d = &s.data;
@@ -84,7 +100,7 @@ pub fn corpus(site: &Site, ed: usize) -> Vec<Claim> {
             text.push_str(&format!(" {t}"));
         }
         text.push_str(&format!(" {}", d.location.join(" ")));
-        out.push(Claim {
+        rest.push(Claim {
             kind: Kind::Supplier,
             id: s.id.clone(),
             anchor: None,
@@ -97,6 +113,8 @@ pub fn corpus(site: &Site, ed: usize) -> Vec<Claim> {
             href: None,
         });
     }
+    rest.retain(keep);
+    out.extend(rest);
     out
 }
 
@@ -157,52 +175,71 @@ fn controls(site: &Site, ed: usize, out: &mut Vec<Claim>) {
 }
 
 /// A document as a whole (title, summary, text before its first `##`) and each
-/// of its `##`/`###` sections, all from the edition's render.
-fn document(site: &Site, ed: usize, i: usize, out: &mut Vec<Claim>) {
+/// of its `##`/`###` sections that `keep` accepts, all from the edition's
+/// render; a section's text is made only when it is kept.
+fn document(
+    site: &Site,
+    ed: usize,
+    i: usize,
+    keep: &(dyn Fn(&Claim) -> bool + Sync),
+    out: &mut Vec<Claim>,
+) {
     let d = &site.docs[i];
     let Some(md) = site.doc_md.get(i) else { return };
     let rendered = md.render(ed, &site.md_resolver(ed));
+    let html = &rendered.html;
     // One pass per section instead of four (same text: `sections` module).
-    let sections = super::sections::sections_to(&rendered.html, 3);
-    let intro = sections
-        .first()
-        .filter(|s| s.level == 0)
-        .map(|s| s.text.clone())
-        .unwrap_or_default();
-    let lead = d.data.front.summary.clone().unwrap_or_default();
-    let summary = match first_sentences(&format!("{lead} {intro}"), 240) {
-        s if s.is_empty() => d.title.clone(),
-        s => format!("{}: {s}", d.title),
-    };
-    out.push(Claim {
+    let spans = super::sections::spans(html, 3);
+    let skeleton = |level: u8, anchor: Option<String>, title: String| Claim {
         kind: d.kind,
         id: d.id.clone(),
-        anchor: None,
-        level: 0,
-        title: d.title.clone(),
-        status: d.data.front.version.as_ref().map(|v| format!("v{v}")),
-        text: format!("{lead} {intro}"),
-        summary,
+        anchor,
+        level,
+        title,
+        status: None,
+        text: String::new(),
+        summary: String::new(),
         matches: Vec::new(),
         href: None,
-    });
-    for s in sections
-        .into_iter()
-        .filter(|s| s.level >= 2 && s.level <= 3)
-    {
-        // Section texts are collapsed already: skip collapsing them again.
-        let first = sentences(&s.text, 240);
+    };
+    let whole = Claim {
+        status: d.data.front.version.as_ref().map(|v| format!("v{v}")),
+        ..skeleton(0, None, d.title.clone())
+    };
+    if keep(&whole) {
+        let intro = spans
+            .first()
+            .filter(|s| s.level == 0)
+            .map(|s| plain(&html[s.body.clone()]))
+            .unwrap_or_default();
+        let lead = d.data.front.summary.clone().unwrap_or_default();
+        let summary = match first_sentences(&format!("{lead} {intro}"), 240) {
+            s if s.is_empty() => d.title.clone(),
+            s => format!("{}: {s}", d.title),
+        };
         out.push(Claim {
-            kind: d.kind,
-            id: d.id.clone(),
-            anchor: Some(s.slug.clone()),
-            level: s.level,
-            title: format!("{} › {}", d.title, s.heading),
-            status: None,
-            text: s.text,
-            summary: format!("{}, “{}”: {first}", d.title, s.heading),
-            matches: Vec::new(),
-            href: None,
+            text: format!("{lead} {intro}"),
+            summary,
+            ..whole
+        });
+    }
+    for s in spans.into_iter().filter(|s| s.level >= 2 && s.level <= 3) {
+        let heading = plain(s.heading);
+        let claim = skeleton(
+            s.level,
+            Some(s.slug.to_string()),
+            format!("{} › {heading}", d.title),
+        );
+        if !keep(&claim) {
+            continue;
+        }
+        // Section texts are collapsed already: skip collapsing them again.
+        let text = plain(&html[s.body]);
+        let first = sentences(&text, 240);
+        out.push(Claim {
+            summary: format!("{}, “{heading}”: {first}", d.title),
+            text,
+            ..claim
         });
     }
 }

@@ -14,8 +14,9 @@
 //! of this index (question terms in sorted order, documents in order), so
 //! the figures of `docs/answer.md` are bit-for-bit the same.
 
-use super::rank::{analyse, analyse_each, weight};
+use super::rank::{analyse, analyse_numbered, weight};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -80,6 +81,17 @@ pub struct Index {
     pairs: Pairs,
 }
 
+/// What the index holds about one document ([`Index::contents`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contents {
+    /// Its distinct terms, sorted, each with its weighted frequency.
+    pub terms: Vec<(String, f64)>,
+    /// Its distinct adjacent term pairs within a field, sorted.
+    pub pairs: Vec<(String, String)>,
+    /// `K1 * (1 - B + B * len / avg_len)`.
+    pub norm: f64,
+}
+
 /// A ranked document.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
@@ -117,18 +129,32 @@ impl Index {
     /// single-threaded interning of every occurrence was a third of the
     /// index's time on the benchmark project.
     pub fn new(docs: &[Vec<(String, f64)>]) -> Index {
-        let locals: Vec<Local> = docs.par_iter().map(|f| Local::new(f)).collect();
+        Index::from_fn(docs.len(), |i| {
+            docs[i].iter().map(|(t, w)| (t.as_str(), *w)).collect()
+        })
+    }
+
+    /// [`Index::new`] over `n` documents whose fields `fields(i)` gives: each
+    /// document's fields are made, analysed and dropped in parallel, so the
+    /// caller need not hold every field's copy at once.
+    pub fn from_fn<S: AsRef<str>>(
+        n: usize,
+        fields: impl Fn(usize) -> Vec<(S, f64)> + Sync,
+    ) -> Index {
+        let locals: Vec<Local> = (0..n)
+            .into_par_iter()
+            .map(|i| Local::new(&fields(i)))
+            .collect();
         let mut ids: FxMap<String, u32> = FxMap::default();
         let global: Vec<Vec<u32>> = locals
             .iter()
             .map(|l| {
-                l.terms
-                    .iter()
-                    .map(|t| match ids.get(t.as_str()) {
+                l.terms()
+                    .map(|t| match ids.get(t) {
                         Some(&id) => id,
                         None => {
                             let id = ids.len() as u32;
-                            ids.insert(t.clone(), id);
+                            ids.insert(t.to_string(), id);
                             id
                         }
                     })
@@ -143,8 +169,8 @@ impl Index {
         let postings = postings(&built, ids.len());
         let mut entries: Vec<(u64, u32)> =
             Vec::with_capacity(built.iter().map(|b| b.pairs.len()).sum());
-        let mut doc_terms = Vec::with_capacity(docs.len());
-        let mut lens = Vec::with_capacity(docs.len());
+        let mut doc_terms = Vec::with_capacity(n);
+        let mut lens = Vec::with_capacity(n);
         for (i, b) in built.into_iter().enumerate() {
             entries.extend(b.pairs.iter().map(|&p| (p, i as u32)));
             doc_terms.push(b.terms);
@@ -163,6 +189,44 @@ impl Index {
             norms,
             pairs,
         }
+    }
+
+    /// Every document's terms (sorted, with their weighted frequency), its
+    /// adjacent pairs (sorted) and its length normalisation, by term rather
+    /// than by id: what the index holds, in a form a test can compare with
+    /// an analysis of the same fields done another way.
+    pub fn contents(&self) -> Vec<Contents> {
+        let mut names = vec![""; self.postings.len()];
+        for (t, &id) in &self.ids {
+            names[id as usize] = t;
+        }
+        let mut out: Vec<Contents> = self
+            .norms
+            .iter()
+            .map(|&norm| Contents {
+                terms: Vec::new(),
+                pairs: Vec::new(),
+                norm,
+            })
+            .collect();
+        for (id, list) in self.postings.iter().enumerate() {
+            for &(d, tf) in list {
+                out[d as usize].terms.push((names[id].to_string(), tf));
+            }
+        }
+        for (i, &key) in self.pairs.keys.iter().enumerate() {
+            let (a, b) = (names[(key >> 32) as usize], names[key as u32 as usize]);
+            let docs =
+                &self.pairs.docs[self.pairs.starts[i] as usize..self.pairs.starts[i + 1] as usize];
+            for &d in docs {
+                out[d as usize].pairs.push((a.to_string(), b.to_string()));
+            }
+        }
+        for c in &mut out {
+            c.terms.sort_by(|x, y| x.0.cmp(&y.0));
+            c.pairs.sort();
+        }
+        out
     }
 
     fn df(&self, term: &str) -> usize {
@@ -292,13 +356,22 @@ impl Index {
     }
 }
 
-/// One document's analysed fields with its terms numbered locally, in order
-/// of first occurrence.
+/// One document analysed, with its terms numbered locally in order of
+/// first occurrence: everything about it that does not need the shared term
+/// ids, computed in parallel with the other documents.
 struct Local {
-    /// The distinct terms, in order of first occurrence.
-    terms: Vec<String>,
-    /// Each field's terms as local numbers, and the field's weight.
-    fields: Vec<(Vec<u32>, f64)>,
+    /// The distinct terms, in order of first occurrence, end to end (one
+    /// allocation per document, not per term).
+    text: String,
+    /// Where each term ends in `text`.
+    ends: Vec<u32>,
+    /// The weighted frequency of each of `terms`, summed in text order.
+    tfs: Vec<f64>,
+    /// Its adjacent pairs within a field, as local numbers, sorted and
+    /// distinct.
+    pairs: Vec<u64>,
+    /// Its weighted length.
+    len: f64,
 }
 
 /// One document's part of the index, with global term ids.
@@ -313,66 +386,97 @@ struct Built {
     len: f64,
 }
 
+thread_local! {
+    /// Term number on this thread ([`analyse_numbered`]) -> (the document
+    /// it was last seen in, its local number there): a claim's distinct
+    /// terms are found by indexing this array, not by hashing each
+    /// occurrence. Documents are told apart by a count that only grows.
+    static SEEN: RefCell<(u32, Vec<(u32, u32)>)> = const { RefCell::new((0, Vec::new())) };
+}
+
 impl Local {
-    fn new(fields: &[(String, f64)]) -> Local {
-        let mut seen: FxMap<String, u32> = FxMap::default();
-        let mut terms: Vec<String> = Vec::new();
-        let mut numbered = Vec::with_capacity(fields.len());
-        for (text, w) in fields {
-            let mut field = Vec::new();
-            analyse_each(text, &mut |t| {
-                let n = match seen.get(t) {
-                    Some(&n) => n,
-                    None => {
-                        let n = terms.len() as u32;
-                        seen.insert(t.to_string(), n);
-                        terms.push(t.to_string());
-                        n
+    fn new<S: AsRef<str>>(fields: &[(S, f64)]) -> Local {
+        let mut local = Local {
+            text: String::new(),
+            ends: Vec::new(),
+            tfs: Vec::new(),
+            pairs: Vec::new(),
+            len: 0.0,
+        };
+        SEEN.with(|seen| {
+            let mut seen = seen.borrow_mut();
+            let (count, slots) = &mut *seen;
+            // A fresh slot holds document 0: documents count from 1, and
+            // the slots start afresh rather than let the count wrap around.
+            if *count == u32::MAX {
+                *count = 0;
+                slots.clear();
+            }
+            *count += 1;
+            let doc = *count;
+            for (text, w) in fields {
+                let mut prev: Option<u32> = None;
+                analyse_numbered(text.as_ref(), &mut |t, id| {
+                    let id = id as usize;
+                    if slots.len() <= id {
+                        slots.resize(id + 1, (0, 0));
                     }
-                };
-                field.push(n);
-            });
-            numbered.push((field, *w));
-        }
-        Local {
-            terms,
-            fields: numbered,
-        }
+                    let n = match slots[id] {
+                        (d, n) if d == doc => n,
+                        _ => {
+                            let n = local.ends.len() as u32;
+                            slots[id] = (doc, n);
+                            local.text.push_str(t);
+                            local.ends.push(local.text.len() as u32);
+                            local.tfs.push(0.0);
+                            n
+                        }
+                    };
+                    if let Some(p) = prev {
+                        local.pairs.push(pair_key(p, n));
+                    }
+                    prev = Some(n);
+                    // In text order, as the frequency was always summed.
+                    local.tfs[n as usize] += *w;
+                    local.len += *w;
+                });
+            }
+        });
+        local.pairs.sort_unstable();
+        local.pairs.dedup();
+        local
+    }
+
+    /// The distinct terms, in order of first occurrence.
+    fn terms(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(a, &b)| &self.text[a as usize..b as usize])
     }
 
     /// Frequencies, pairs and length, with `global[n]` the id of local term `n`.
     fn build(&self, global: &[u32]) -> Built {
-        let mut occurrences: Vec<(u32, f64)> = Vec::new();
-        let mut pairs: Vec<u64> = Vec::new();
-        let mut len = 0.0;
-        for (field, w) in &self.fields {
-            let mut prev: Option<u32> = None;
-            for &n in field {
-                let id = global[n as usize];
-                if let Some(p) = prev {
-                    pairs.push(pair_key(p, id));
-                }
-                prev = Some(id);
-                occurrences.push((id, *w));
-                len += w;
-            }
-        }
-        // A stable sort keeps each term's occurrences in text order, so its
-        // frequency is summed in the same order as before interning.
-        occurrences.sort_by_key(|o| o.0);
-        let mut terms = Vec::new();
-        let mut tfs = Vec::new();
-        for run in occurrences.chunk_by(|a, b| a.0 == b.0) {
-            terms.push(run[0].0);
-            tfs.push(run.iter().fold(0.0, |acc, o| acc + o.1));
-        }
+        let mut terms: Vec<(u32, f64)> = global
+            .iter()
+            .copied()
+            .zip(self.tfs.iter().copied())
+            .collect();
+        // The ids are distinct: an unstable sort has one possible result.
+        terms.sort_unstable_by_key(|t| t.0);
+        let g = |n: u64| global[n as usize];
+        let mut pairs: Vec<u64> = self
+            .pairs
+            .iter()
+            .map(|&p| pair_key(g(p >> 32), g(p & 0xffff_ffff)))
+            .collect();
+        // The local pairs are distinct and the numbering is one to one.
         pairs.sort_unstable();
-        pairs.dedup();
         Built {
-            terms,
-            tfs,
+            terms: terms.iter().map(|t| t.0).collect(),
+            tfs: terms.iter().map(|t| t.1).collect(),
             pairs,
-            len,
+            len: self.len,
         }
     }
 }

@@ -255,14 +255,23 @@ impl Library {
 
     /// Binds the library to what edition `ed` publishes, for answering.
     pub fn for_edition<'a>(&'a self, site: &Site, ed: usize) -> Bound<'a> {
+        let claims = match self.entries.is_empty() {
+            true => Vec::new(),
+            false => citable(site, ed),
+        };
+        self.for_edition_with(site, ed, claims)
+    }
+
+    /// [`Library::for_edition`] with the claims edition `ed` may cite
+    /// ([`citable`]) made already: `answer::run` makes them once for the
+    /// ranking and the library (unused when the library is empty).
+    pub fn for_edition_with<'a>(&'a self, site: &Site, ed: usize, claims: Vec<Claim>) -> Bound<'a> {
         let (visible, known) = if self.entries.is_empty() {
             (HashMap::new(), HashSet::new())
         } else {
             let top = site.editions.len().saturating_sub(1);
-            let visible: HashMap<String, Claim> = citable(site, ed)
-                .into_iter()
-                .map(|c| (c.path(), c))
-                .collect();
+            let visible: HashMap<String, Claim> =
+                claims.into_iter().map(|c| (c.path(), c)).collect();
             // The corpus renders every document: in the top edition (the
             // default for `vouch answer`) what is known is what is visible.
             let known = match ed == top {

@@ -171,7 +171,7 @@ fn name(c: &Claim) -> String {
 }
 
 /// The weighted fields of a claim: its name counts three times its body.
-fn fields(c: &Claim) -> Vec<(String, f64)> {
+pub fn fields(c: &Claim) -> Vec<(String, f64)> {
     let name = name(c);
     let doc_title = match &c.anchor {
         Some(_) => c.title.split(" › ").next().unwrap_or("").to_string(),
@@ -183,14 +183,27 @@ fn fields(c: &Claim) -> Vec<(String, f64)> {
 impl Answerer {
     /// Builds the index over what edition `ed` publishes.
     pub fn new(site: &Site, ed: usize) -> Answerer {
-        let mut claims: Vec<Claim> = claims::corpus(site, ed)
-            .into_iter()
-            .filter(answerable)
-            .collect();
+        // Claims it does not cite are never made (their texts were a third
+        // of the work on the benchmark project).
+        let mut claims: Vec<Claim> = claims::corpus_where(site, ed, &answerable);
         claims.extend(more_claims::certifications(site));
-        let docs: Vec<Vec<(String, f64)>> = claims.iter().map(fields).collect();
+        Answerer::with_claims(site, ed, claims)
+    }
+
+    /// The claims it ranks, in index order.
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+
+    /// Its index over [`Answerer::claims`] (each claim's [`fields`]).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// [`Answerer::new`] from its claims made already (the ones `new` makes).
+    fn with_claims(site: &Site, ed: usize, claims: Vec<Claim>) -> Answerer {
         Answerer {
-            index: Index::new(&docs),
+            index: Index::from_fn(claims.len(), |i| fields(&claims[i])),
             offers: intent::offers(site, ed, &claims),
             claims,
             base_url: site.config.base_url.clone(),
@@ -542,7 +555,6 @@ pub fn run_with(site: &Site, opts: &AnswerOptions, delivery: &Delivery) -> Resul
         return Err(format!("{name} is empty: no questions to answer"));
     }
     let layout = questionnaire::detect(&sheet).map_err(|e| format!("{name}: {e}"))?;
-    let answerer = Answerer::new(site, ed);
     let (library, problems) = library::Library::read(site);
     if let Some(d) = problems
         .iter()
@@ -553,7 +565,7 @@ pub fn run_with(site: &Site, opts: &AnswerOptions, delivery: &Delivery) -> Resul
             d.file, d.line, d.column, d.message
         ));
     }
-    let library = library.for_edition(site, ed);
+    let (answerer, library) = more_claims::prepare(site, ed, &library);
     let mut drafts = Vec::with_capacity(sheet.rows.len());
     let mut summary = Summary::default();
     for (r, row) in sheet.rows.iter().enumerate() {

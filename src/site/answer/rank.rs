@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-pub use super::index::{order, sort, Hit, Index};
+pub use super::index::{order, sort, Contents, Hit, Index};
 
 /// Questionnaire vocabulary: each variant phrase is rewritten to the
 /// canonical term(s) first in its row; an empty canonical term removes the
@@ -329,6 +329,15 @@ pub fn analyse(text: &str) -> Vec<String> {
 /// every occurrence was a large part of indexing a large project. `f` must
 /// not analyse text itself (the word cache is borrowed while it runs).
 pub(super) fn analyse_each(text: &str, f: &mut dyn FnMut(&str)) {
+    analyse_numbered(text, &mut |t, _| f(t))
+}
+
+/// [`analyse_each`], with each term's number on this thread: the same term
+/// always has the same number on one thread (numbers are dense from 0, in
+/// order of first sight), so the index can tell a claim's distinct terms
+/// apart with an array instead of hashing every occurrence's string. The
+/// numbers of two threads have nothing in common.
+pub(super) fn analyse_numbered(text: &str, f: &mut dyn FnMut(&str, u32)) {
     let v = vocab();
     let mut buf = String::with_capacity(text.len());
     let mut ws: Vec<(usize, usize)> = Vec::new();
@@ -336,13 +345,18 @@ pub(super) fn analyse_each(text: &str, f: &mut dyn FnMut(&str)) {
     let word = |k: usize| &buf[ws[k].0..ws[k].1];
     WORDS.with(|cache| {
         let mut cache = cache.borrow_mut();
+        let Cache { words, terms } = &mut *cache;
         let mut i = 0;
         'outer: while i < ws.len() {
             let w = word(i);
-            if !cache.contains_key(w) {
-                cache.insert(w.to_string(), Word::new(v, w));
-            }
-            let info = &cache[w];
+            // One lookup for a word seen before (nearly every word).
+            let info = match words.get(w) {
+                Some(info) => info,
+                None => {
+                    let info = Word::new(v, w, terms);
+                    words.entry(w.to_string()).or_insert(info)
+                }
+            };
             if info.phrase {
                 let first = light_cow(w);
                 for &p in v.by_first.get(first.as_ref()).into_iter().flatten() {
@@ -353,43 +367,69 @@ pub(super) fn analyse_each(text: &str, f: &mut dyn FnMut(&str)) {
                             .zip(variant)
                             .all(|(j, v)| light_cow(word(j)).as_ref() == v.as_str())
                     {
-                        canon.iter().for_each(|c| f(c));
+                        canon.iter().for_each(|c| f(c, number(terms, c)));
                         i += n;
                         continue 'outer;
                     }
                 }
             }
-            if let Some(t) = &info.term {
-                f(t);
+            if let Some((t, n)) = &info.term {
+                f(t, *n);
             }
             i += 1;
         }
     })
 }
 
+/// The number of `term` on this thread (see [`analyse_numbered`]).
+fn number(terms: &mut FxMap<String, u32>, term: &str) -> u32 {
+    match terms.get(term) {
+        Some(&n) => n,
+        None => {
+            let n = terms.len() as u32;
+            terms.insert(term.to_string(), n);
+            n
+        }
+    }
+}
+
+/// The analysis's memory on one thread.
+#[derive(Default)]
+struct Cache {
+    /// Every word analysed, with what it contributes (see [`Word`]).
+    words: FxMap<String, Word>,
+    /// Every term produced, with its number on this thread.
+    terms: FxMap<String, u32>,
+}
+
 thread_local! {
     /// Every word analysed on this thread, with what it contributes (see
-    /// [`Word`]): a corpus repeats its words, and looking each up in the
-    /// phrase table, the stop words and the stemmer in turn showed in a
-    /// profile.
-    static WORDS: RefCell<FxMap<String, Word>> = RefCell::new(FxMap::default());
+    /// [`Word`]), and the terms numbered: a corpus repeats its words, and
+    /// looking each up in the phrase table, the stop words and the stemmer
+    /// in turn showed in a profile.
+    static WORDS: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
 /// What a word contributes to an analysis, known from the word alone.
 struct Word {
     /// Its light form starts a synonym phrase: the words after it decide.
     phrase: bool,
-    /// Its stem, or `None` for a stop word (stop words are listed as
-    /// written, `process`, not its stem, so that "processing" survives while
-    /// the boilerplate "process for" does not).
-    term: Option<String>,
+    /// Its stem and the stem's number on this thread, or `None` for a stop
+    /// word (stop words are listed as written, `process`, not its stem, so
+    /// that "processing" survives while the boilerplate "process for" does
+    /// not).
+    term: Option<(String, u32)>,
 }
 
 impl Word {
-    fn new(v: &Vocab, w: &str) -> Word {
+    fn new(v: &Vocab, w: &str, terms: &mut FxMap<String, u32>) -> Word {
+        let term = (!v.stop.contains(w)).then(|| v.stemmer.stem(w).into_owned());
         Word {
             phrase: v.by_first.contains_key(light_cow(w).as_ref()),
-            term: (!v.stop.contains(w)).then(|| v.stemmer.stem(w).into_owned()),
+            term: term.map(|t| {
+                let n = number(terms, &t);
+                (t, n)
+            }),
         }
     }
 }

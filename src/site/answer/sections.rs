@@ -32,17 +32,44 @@ pub fn sections_to(html: &str, max: u8) -> Vec<Section> {
 /// text by `text` (one scan of the headings for the fast path and for
 /// [`split_sections`](super::claims::split_sections), its reference).
 pub(super) fn sections_with(html: &str, max: u8, text: impl Fn(&str) -> String) -> Vec<Section> {
+    spans(html, max)
+        .into_iter()
+        .map(|s| Section {
+            level: s.level,
+            slug: s.slug.to_string(),
+            heading: text(s.heading),
+            text: text(&html[s.body]),
+        })
+        .collect()
+}
+
+/// Where one section of [`sections_with`] lies in the HTML, before any of
+/// it is turned into text: the answer index asks whether it wants a
+/// section (by its level) before paying for its text.
+pub(super) struct Span<'a> {
+    /// Heading level; 0 for the introduction.
+    pub level: u8,
+    /// The heading's id; empty for the introduction.
+    pub slug: &'a str,
+    /// The heading's HTML; empty for the introduction.
+    pub heading: &'a str,
+    /// The section's body in the HTML.
+    pub body: std::ops::Range<usize>,
+}
+
+/// The introduction, then every section of level 2 to `max`, in order.
+pub(super) fn spans(html: &str, max: u8) -> Vec<Span<'_>> {
     let marks = headings(html);
     let mut out = Vec::with_capacity(marks.len() + 1);
     let intro_end = marks
         .iter()
         .find(|m| m.level >= 2)
         .map_or(html.len(), |m| m.start);
-    out.push(Section {
+    out.push(Span {
         level: 0,
-        slug: String::new(),
-        heading: String::new(),
-        text: text(&html[..intro_end]),
+        slug: "",
+        heading: "",
+        body: 0..intro_end,
     });
     for (i, m) in marks.iter().enumerate() {
         if m.level < 2 || m.level > max {
@@ -52,11 +79,11 @@ pub(super) fn sections_with(html: &str, max: u8, text: impl Fn(&str) -> String) 
             .iter()
             .find(|n| n.level <= m.level)
             .map_or(html.len(), |n| n.start);
-        out.push(Section {
+        out.push(Span {
             level: m.level,
-            slug: m.slug.to_string(),
-            heading: text(m.heading),
-            text: text(&html[m.body..end.max(m.body)]),
+            slug: m.slug,
+            heading: m.heading,
+            body: m.body..end.max(m.body),
         });
     }
     out
