@@ -347,6 +347,7 @@ fn phases(root: &Path) -> Result<(), Failure> {
     let out = tempfile::tempdir().map_err(|e| Failure::Io(e.to_string()))?;
     let sink = vouch::pipeline::write::DiskSink {
         staging: out.path().to_path_buf(),
+        previous: None,
     };
     let eds: Vec<usize> = (0..site.editions.len()).collect();
     let t = Instant::now();

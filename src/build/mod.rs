@@ -550,6 +550,7 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
     let sink = DiskSink {
         staging: staging.dir.path().to_path_buf(),
+        previous: Some(out.to_path_buf()),
     };
     let report = render_editions(&site, &editions, &theme, &sink, false, None, None)?;
     diags.extend(report.diagnostics);
