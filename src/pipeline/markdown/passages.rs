@@ -37,6 +37,8 @@ pub(super) struct Marked {
 struct CodeBlock {
     range: Range<usize>,
     closed: bool,
+    /// Indented (four spaces) rather than fenced.
+    indented: bool,
 }
 
 /// The code blocks pulldown-cmark finds in `text`: `:::` there is code,
@@ -50,7 +52,12 @@ fn code_blocks(text: &str) -> Vec<CodeBlock> {
                     CodeBlockKind::Indented => true,
                     CodeBlockKind::Fenced(_) => fence_is_closed(&text[r.clone()]),
                 };
-                Some(CodeBlock { range: r, closed })
+                let indented = matches!(kind, CodeBlockKind::Indented);
+                Some(CodeBlock {
+                    range: r,
+                    closed,
+                    indented,
+                })
             }
             _ => None,
         })
@@ -96,6 +103,27 @@ fn has_marker(t: &str, editions: &[String]) -> bool {
             .unwrap_or("");
         (name.is_empty() && !rest.starts_with(':')) || editions.iter().any(|e| e == name)
     })
+}
+
+/// True when the part of the line `start..start + len` that lies inside an
+/// indented code block reads as a passage marker (the block may start
+/// mid-line, after a quote's `>`). `code` starts at the first block that
+/// does not end before the line.
+fn indented_code_holds_marker(
+    code: &[CodeBlock],
+    text: &str,
+    start: usize,
+    len: usize,
+    editions: &[String],
+) -> bool {
+    let end = start + len;
+    code.iter()
+        .take_while(|c| c.range.start < end)
+        .filter(|c| c.indented && c.range.end > start)
+        .any(|c| {
+            let part = text.get(c.range.start.max(start)..c.range.end.min(end));
+            part.is_some_and(|p| has_marker(p, editions))
+        })
 }
 
 /// A `:::` line found outside code.
@@ -210,6 +238,18 @@ pub(super) fn mark_passages(
                 offset: start + indent,
                 len: t.len(),
                 place: "a code block whose fence is never closed",
+            });
+        }
+        // An indented code block is where a passage lands by accident: YAML
+        // folding joins `>     code` and `> :::customer` into one line of
+        // code, and indentation alone makes a passage code. Published as
+        // code, its text would reach every edition; a fenced block is the
+        // way to show `:::` as code.
+        if indented_code_holds_marker(&code[ci..], text, start, body.len(), editions) {
+            errors.push(BlockError::Misplaced {
+                offset: start + indent,
+                len: t.len(),
+                place: "an indented code block (to show `:::` as code, use a fenced block)",
             });
         }
         // `::name` or `::::` is a marker with a slip of the finger: as text

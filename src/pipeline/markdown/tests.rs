@@ -10,6 +10,26 @@ fn none(_: &MdRef) -> Resolved {
     Resolved::Missing
 }
 
+/// Found by the leak fuzzer: YAML folding joined a quoted indented code line
+/// and a quoted passage into one line of code, which every edition showed.
+#[test]
+fn a_marker_inside_an_indented_code_block_is_an_error_not_code() {
+    let folded =
+        ">     encryption CODE incident. > > :::customer > training CANARY deletion. > :::\n";
+    let plain = "Text.\n\n    :::internal\n    CANARY\n    :::\n";
+    for md in [folded, plain] {
+        let p = parse(md, &eds());
+        assert!(
+            p.errors.iter().any(|e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("indented code"))),
+            "{md:?}: {:?}",
+            p.errors
+        );
+    }
+    // A fenced block still shows the syntax as code, with no error.
+    let fenced = parse("```markdown\n:::internal\nHidden.\n:::\n```\n", &eds());
+    assert!(fenced.errors.is_empty(), "{:?}", fenced.errors);
+}
+
 /// A long document is held packed (HTML and plain text, see
 /// `core::packed`); its passages must still be filtered per edition, in the
 /// HTML, the plain text the search and answers read, and the hidden text
@@ -357,7 +377,6 @@ fn colons_in_code_are_code_not_markers() {
     assert!(parse("Write `:::internal` to open.\n", &eds())
         .errors
         .is_empty());
-    assert!(parse("    :::internal\n", &eds()).errors.is_empty());
     assert!(parse("~~~\n:::internal\n~~~\n", &eds()).errors.is_empty());
 }
 
