@@ -28,7 +28,7 @@ use crate::common::md_grammar::{
 use crate::common::md_render::Write;
 use crate::common::*;
 use proptest::prelude::*;
-use proptest::test_runner::{TestCaseError, TestRunner};
+use proptest::test_runner::{RngSeed, TestCaseError, TestRunner};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -229,8 +229,22 @@ fn check(r: &Rendered) -> Result<(), TestCaseError> {
 const MAIN: Grammar = Grammar { known_leaks: false };
 const FULL: Grammar = Grammar { known_leaks: true };
 
+/// The per-run property test draws a fixed set of cases, so a red run is
+/// the code's and can be replayed, not a roll of the dice (`fuzz_for_a_while`
+/// explores with fresh seeds, and every failure it or anyone finds is kept in
+/// `tests/proptest-regressions/`). `VOUCH_FUZZ_SEED=N` picks another set,
+/// `VOUCH_FUZZ_SEED=random` a fresh one.
+fn seeded(mut config: ProptestConfig) -> ProptestConfig {
+    match std::env::var("VOUCH_FUZZ_SEED").as_deref() {
+        Ok("random") => {}
+        Ok(n) => config.rng_seed = RngSeed::Fixed(n.parse().unwrap_or(20_261_130)),
+        Err(_) => config.rng_seed = RngSeed::Fixed(20_261_130),
+    }
+    config
+}
+
 proptest! {
-    #![proptest_config(proptest_config(300))]
+    #![proptest_config(seeded(proptest_config(300)))]
 
     #[test]
     fn no_generated_markdown_leaks_a_passage_or_loses_a_visible_one(c in case(FULL)) {

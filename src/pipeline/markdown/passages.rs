@@ -86,9 +86,20 @@ fn fence_is_closed(block: &str) -> bool {
 fn miscounted_marker(t: &str, editions: &[String]) -> bool {
     let colons = t.chars().take_while(|c| *c == ':').count();
     let rest = t[colons..].trim();
-    colons >= 2
+    let alone = colons >= 2
         && colons != 3
-        && (rest.is_empty() || editions.iter().any(|e| e.eq_ignore_ascii_case(rest)))
+        && (rest.is_empty() || editions.iter().any(|e| e.eq_ignore_ascii_case(rest)));
+    // YAML folding joins a marker and the text around it into one line
+    // (`::customer > secret …`): a word that is a miscounted marker before
+    // an edition name is one wherever it stands.
+    alone || t.split_whitespace().any(|w| miscounted_word(w, editions))
+}
+
+/// `::name` or `::::name` as one word, `name` an edition.
+fn miscounted_word(w: &str, editions: &[String]) -> bool {
+    let colons = w.chars().take_while(|c| *c == ':').count();
+    let name = &w[colons..];
+    colons >= 2 && colons != 3 && editions.iter().any(|e| e.eq_ignore_ascii_case(name))
 }
 
 /// True when a line holds something that reads as a passage marker anywhere

@@ -10,6 +10,28 @@ fn none(_: &MdRef) -> Resolved {
     Resolved::Missing
 }
 
+/// Found by the leak fuzzer: YAML folding joined a two-colon marker and the
+/// quote after it into one line, which was published as text.
+#[test]
+fn a_miscounted_marker_joined_to_text_is_an_error() {
+    for md in [
+        "::customer > encryption CANARY incident.\n",
+        "Public. ::::internal secret ::\n",
+    ] {
+        let p = parse(md, &eds());
+        assert!(
+            p.errors.iter().any(
+                |e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("colons"))
+            ),
+            "{md:?}: {:?}",
+            p.errors
+        );
+    }
+    assert!(parse("A C++ name like std::vector is fine.\n", &eds())
+        .errors
+        .is_empty());
+}
+
 /// Found by the leak fuzzer: YAML folding joined a quoted indented code line
 /// and a quoted passage into one line of code, which every edition showed.
 #[test]
