@@ -247,6 +247,21 @@ fn harbourline_set() -> Set {
 }
 
 /// Every draft of a set, in case order.
+/// The example set (the tuning set), harbourline, and larkspur when
+/// `../shared/eval` is present, in that order.
+fn every_set() -> Vec<Set> {
+    let mut sets = vec![example_set(), harbourline_set()];
+    sets.extend(larkspur_set());
+    sets
+}
+
+/// [`every_set`] with each set's drafts.
+fn every_set_drafted() -> (Vec<Set>, Vec<Vec<Draft>>) {
+    let sets = every_set();
+    let all = sets.iter().map(drafts).collect();
+    (sets, all)
+}
+
 fn drafts(set: &Set) -> Vec<Draft> {
     let a = Answerer::new(&set.site, 0);
     set.cases
@@ -414,9 +429,7 @@ fn chosen_threshold(set: &Set, ds: &[Draft]) -> f64 {
 /// threshold is chosen again (on the example set, never on the others).
 #[test]
 fn threshold_is_chosen_on_the_example_set_and_reported_on_the_others() {
-    let mut sets = vec![example_set(), harbourline_set()];
-    sets.extend(larkspur_set());
-    let all: Vec<Vec<Draft>> = sets.iter().map(drafts).collect();
+    let (sets, all) = every_set_drafted();
     let mut table = String::new();
     for (i, tune) in sets.iter().enumerate() {
         let t = chosen_threshold(tune, &all[i]);
@@ -441,8 +454,7 @@ fn threshold_is_chosen_on_the_example_set_and_reported_on_the_others() {
 /// of every set; `needs-human` rows carry suggested links and no answer.
 #[test]
 fn shown_confidence_and_status_never_disagree() {
-    let mut sets = vec![example_set(), harbourline_set()];
-    sets.extend(larkspur_set());
+    let sets = every_set();
     let mut seen = 0;
     for set in &sets {
         for (c, d) in set.cases.iter().zip(drafts(set)) {
@@ -523,9 +535,7 @@ fn confidences(ds: &[Draft], unseen: f64, scale: f64) -> Vec<f64> {
 /// is chosen again on the example set.
 #[test]
 fn confidence_parameters_are_chosen_on_the_example_set_and_reported_on_the_others() {
-    let mut sets = vec![example_set(), harbourline_set()];
-    sets.extend(larkspur_set());
-    let all: Vec<Vec<Draft>> = sets.iter().map(drafts).collect();
+    let (sets, all) = every_set_drafted();
     let grid: Vec<(f64, f64)> = [0.5, 0.0, 0.25, 0.75, 1.0]
         .iter()
         .flat_map(|&u| [4.0, 2.0, 8.0].map(|s| (u, s)))
@@ -641,9 +651,7 @@ fn gain(f: &Figures) -> i64 {
 /// makes a design better, this fails until the choice is made again.
 #[test]
 fn confidence_designs_fitted_on_the_example_set_do_not_beat_the_shipped_one() {
-    let mut sets = vec![example_set(), harbourline_set()];
-    sets.extend(larkspur_set());
-    let all: Vec<Vec<Draft>> = sets.iter().map(drafts).collect();
+    let (sets, all) = every_set_drafted();
     let mut sink = String::new();
     let shipped: Vec<Figures> = sets
         .iter()
