@@ -72,12 +72,6 @@ impl serde::Serialize for Packed {
     }
 }
 
-impl Default for Packed {
-    fn default() -> Self {
-        Packed::Plain(Arc::from(""))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
