@@ -154,6 +154,18 @@ async function checkSearch(page, base, dir, problems) {
   await page.unroute(docs);
 }
 
+/* Chromium cannot capture one image taller than its texture limit (16,384
+   pixels; the internal evidence list on a phone is about 17,000), so a tall
+   page is saved as several tiles of TILE pixels, which together cover it. */
+const TILE = 8000;
+async function screenshot(page, stem) {
+  const { width, height } = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+  if (height <= TILE) return page.screenshot({ path: `${stem}.png`, fullPage: true });
+  for (let y = 0, n = 1; y < height; y += TILE, n++) {
+    await page.screenshot({ path: `${stem}-${n}.png`, fullPage: true, clip: { x: 0, y, width, height: Math.min(TILE, height - y) } });
+  }
+}
+
 async function checkEdition(browser, out, dir, problems) {
   const server = await serve(dir);
   const base = `http://127.0.0.1:${server.address().port}`;
@@ -168,7 +180,7 @@ async function checkEdition(browser, out, dir, problems) {
       for (const u of pageKinds(urls)) {
         await page.goto(base + u, { waitUntil: "load" });
         const name = (u.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "home");
-        await page.screenshot({ path: join(out, `${edition}-${name}-${viewport.width}-${colorScheme}.png`), fullPage: true });
+        await screenshot(page, join(out, `${edition}-${name}-${viewport.width}-${colorScheme}`));
         shots++;
         for (const p of await page.evaluate(inspect)) problems.push(`${edition} ${u} at ${viewport.width}px ${colorScheme}: ${p}`);
       }
