@@ -240,3 +240,45 @@ fn a_large_page_with_passages_and_many_links_parses_in_one_pass() {
     let public = parsed.render(0, &|_| vouch::pipeline::markdown::Resolved::Missing);
     assert!(!public.html.contains(CANARY));
 }
+
+/// Found by the leak fuzzer: a list item's fence whose lines are indented
+/// less than the item ends with the item, so a passage the author wrote
+/// below it falls into two later fences, one per marker, and as code would
+/// reach every edition. Both markers are errors at their lines, and the
+/// build writes nothing.
+#[test]
+fn a_passage_whose_markers_fall_into_two_code_blocks_is_an_error_at_both() {
+    let tmp = project_with_policy_tail(&format!(
+        "-  ```yaml\n  backup.\n   ```\n\n  :::internal\n  Secret {CANARY} text.\n   ```\n  public text.\n   ```\n  :::\n   ```\n"
+    ));
+    // The AI policy has 23 lines; the tail starts after one blank line.
+    fails_with(
+        tmp.path(),
+        &[
+            ("E042", "content/policies/ai-policy.md:29"),
+            ("E042", "content/policies/ai-policy.md:34"),
+        ],
+    );
+}
+
+/// Found by the leak fuzzer: in a folded FAQ answer (`>`), `~~~`, a line of
+/// code and the closing `~~~` fold into one opening fence line, so the
+/// passage after them is code up to a later fence. Both markers are errors
+/// at their lines in the register, and the build writes nothing.
+#[test]
+fn a_passage_after_a_fence_joined_by_yaml_folding_is_an_error_at_its_lines() {
+    let tmp = temp_copy("minimal");
+    let faq = tmp.path().join("content/registers/faq.yaml");
+    edit(
+        &faq,
+        "|\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n",
+        &format!(">\n    ~~~\n    incident.\n    ~~~\n\n      :::internal\n      Secret {CANARY} text.\n      :::\n\n    ~~~~\n"),
+    );
+    fails_with(
+        tmp.path(),
+        &[
+            ("E042", "content/registers/faq.yaml:8"),
+            ("E042", "content/registers/faq.yaml:10"),
+        ],
+    );
+}

@@ -39,6 +39,11 @@ struct CodeBlock {
     closed: bool,
     /// Indented (four spaces) rather than fenced.
     indented: bool,
+    /// A fence whose opening line also holds a fence (`~~~ text ~~~`): a
+    /// YAML folded scalar joins an opening fence, the code and the closing
+    /// fence into one line, so the block that follows is not the one the
+    /// author wrote.
+    joined: bool,
 }
 
 /// The code blocks pulldown-cmark finds in `text`: `:::` there is code,
@@ -53,10 +58,15 @@ fn code_blocks(text: &str) -> Vec<CodeBlock> {
                     CodeBlockKind::Fenced(_) => fence_is_closed(&text[r.clone()]),
                 };
                 let indented = matches!(kind, CodeBlockKind::Indented);
+                let joined = match &kind {
+                    CodeBlockKind::Fenced(info) => info.contains("~~~") || info.contains("```"),
+                    CodeBlockKind::Indented => false,
+                };
                 Some(CodeBlock {
                     range: r,
                     closed,
                     indented,
+                    joined,
                 })
             }
             _ => None,
@@ -106,14 +116,94 @@ fn miscounted_word(w: &str, editions: &[String]) -> bool {
 /// in it (`:::` alone or before an edition name; after `> ` or joined by YAML
 /// folding, say): inside a fence that is never closed it would be published.
 fn has_marker(t: &str, editions: &[String]) -> bool {
-    t.match_indices(":::").any(|(i, _)| {
+    marker_kind(t, editions).is_some()
+}
+
+/// What the first thing in a line that reads as a passage marker does:
+/// `Some(true)` opens a passage (`:::name`, `name` an edition in any case),
+/// `Some(false)` closes one (`:::` alone); `None` when nothing reads as a
+/// marker. Code is read conservatively: `:::Internal` is a marker there,
+/// though outside code it is an unknown edition.
+fn marker_kind(t: &str, editions: &[String]) -> Option<bool> {
+    t.match_indices(":::").find_map(|(i, _)| {
         let rest = &t[i + 3..];
         let name: &str = rest
             .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
             .next()
             .unwrap_or("");
-        (name.is_empty() && !rest.starts_with(':')) || editions.iter().any(|e| e == name)
+        if name.is_empty() && !rest.starts_with(':') {
+            Some(false)
+        } else if editions.iter().any(|e| e.eq_ignore_ascii_case(name)) {
+            Some(true)
+        } else {
+            None
+        }
     })
+}
+
+/// A closed fence may show passage syntax as code: `:::internal` alone in a
+/// block is code, as the parser decides. But a passage whose two ends are
+/// each in a code block of its own (opened in one, closed in a later one)
+/// is ambiguous: the author may have meant a passage (a list item's fence
+/// they thought ran on past an under-indented line, as the leak fuzzer
+/// found), and as code its text would reach every edition. So such a pair
+/// of lone ends is an error. Fed the closed fenced block (its index) of each
+/// line in turn.
+#[derive(Default)]
+struct ShownPassages {
+    /// The fenced block being read, and its opening marker not yet closed.
+    block: Option<(usize, Option<(usize, usize)>)>,
+    /// The last opening marker a finished block left open.
+    lone_open: Option<(usize, usize)>,
+}
+
+impl ShownPassages {
+    /// Reads line `t` (at `at`), which lies in closed fenced block `fenced`
+    /// (or in none); reports a closing marker that ends a passage another
+    /// block opened.
+    fn line(
+        &mut self,
+        fenced: Option<usize>,
+        t: &str,
+        at: usize,
+        editions: &[String],
+        errors: &mut Vec<BlockError>,
+    ) {
+        if self.block.is_some_and(|(b, _)| Some(b) != fenced) {
+            self.finish();
+        }
+        let (Some(b), Some(opens)) = (fenced, marker_kind(t, editions)) else {
+            return;
+        };
+        let open = &mut self.block.get_or_insert((b, None)).1;
+        match (opens, *open) {
+            (true, None) => *open = Some((at, t.len())),
+            (false, Some(_)) => *open = None,
+            (false, None) => {
+                if let Some((o, len)) = self.lone_open.take() {
+                    errors.push(lone_end(o, len));
+                    errors.push(lone_end(at, t.len()));
+                }
+            }
+            (true, Some(_)) => {}
+        }
+    }
+
+    /// The block has ended: an opening marker still open waits for a lone
+    /// closing one in a later block.
+    fn finish(&mut self) {
+        if let Some((_, Some(open))) = self.block.take() {
+            self.lone_open = Some(open);
+        }
+    }
+}
+
+fn lone_end(offset: usize, len: usize) -> BlockError {
+    BlockError::Misplaced {
+        offset,
+        len,
+        place: "a code block holding one end of a passage whose other end is in another code block (show `:::edition` and its `:::` in one block, or move the passage out of the code)",
+    }
 }
 
 /// True when the part of the line `start..start + len` that lies inside an
@@ -228,6 +318,7 @@ pub(super) fn mark_passages(
         Vec::new()
     };
     let mut ci = 0;
+    let mut shown = ShownPassages::default();
     let mut open: Option<(usize, usize)> = None;
     let mut open_at: Option<(usize, u8)> = None;
     let mut offset = 0;
@@ -242,6 +333,8 @@ pub(super) fn mark_passages(
         }
         let block = code.get(ci).filter(|c| c.range.start <= start + indent);
         let in_code = block.is_some();
+        let fenced = block.filter(|c| c.closed && !c.indented).map(|_| ci);
+        shown.line(fenced, t, start + indent, editions, errors);
         // A fence left open runs to the end of its container and would
         // publish a later passage as code: a marker line there is an error.
         if block.is_some_and(|c| !c.closed) && has_marker(t, editions) {
@@ -249,6 +342,15 @@ pub(super) fn mark_passages(
                 offset: start + indent,
                 len: t.len(),
                 place: "a code block whose fence is never closed",
+            });
+        }
+        // A fence whose opening line holds a fence too was joined by YAML
+        // folding: the author's passage may lie in the code that follows.
+        if block.is_some_and(|c| c.joined) && has_marker(t, editions) {
+            errors.push(BlockError::Misplaced {
+                offset: start + indent,
+                len: t.len(),
+                place: "a code block whose opening fence line holds a closing fence too (a YAML folded scalar `>` joins them; use a literal one, `|`)",
             });
         }
         // An indented code block is where a passage lands by accident: YAML

@@ -515,3 +515,54 @@ fn bare_email_addresses_become_mailto_links() {
     assert!(!html.contains("mailto:fence@"), "{html}");
     assert_eq!(html.matches("mailto:me@x.example").count(), 1, "{html}");
 }
+
+#[test]
+fn a_passage_split_across_two_code_blocks_is_misplaced_but_shown_syntax_is_code() {
+    // Found by the leak fuzzer: the author meant the list item's fence to
+    // run on, so `:::internal` and its `:::` look like a passage; the
+    // parser ends the item at the under-indented line, and the two markers
+    // fall into two later fences, publishing the secret as code.
+    let split = "-  ```yaml\n  backup.\n   ```\n\n  :::internal\n  secret words.\n   ```\n  public text.\n   ```\n  :::\n   ```\n";
+    let places: Vec<&str> = parse(split, &eds())
+        .errors
+        .iter()
+        .filter_map(|e| match e {
+            BlockError::Misplaced { place, offset, .. } => Some((*place, *offset)),
+            _ => None,
+        })
+        .map(|(place, offset)| {
+            assert!(split[offset..].starts_with(":::"), "{offset}");
+            place
+        })
+        .collect();
+    assert_eq!(places.len(), 2, "{places:?}");
+    assert!(places.iter().all(|p| p.contains("another code block")));
+    // In any case, and with a balanced block between the two ends.
+    let between = "```\n:::Internal\n```\n\n```\n:::customer\n:::\n```\n\n```\n:::\n```\n";
+    assert_eq!(parse(between, &eds()).errors.len(), 2);
+    // Showing the syntax stays code: one end alone, or both in one block.
+    for shown in [
+        "```\n:::internal\n```\n",
+        "```\n:::\n```\n",
+        "```\n:::internal\nx\n:::\n```\n\n```\n:::\n```\n",
+        "```\n:::\n```\n\n```\n:::internal\n```\n",
+    ] {
+        assert!(parse(shown, &eds()).errors.is_empty(), "{shown}");
+    }
+}
+
+#[test]
+fn a_passage_in_a_fence_whose_opening_line_holds_a_closing_fence_is_misplaced() {
+    // Found by the leak fuzzer: a YAML folded scalar joins `~~~`, the code
+    // and the closing `~~~` into one opening line, so the passage written
+    // after it is code up to a later fence, in every edition.
+    let joined = "~~~ incident. ~~~\n\n  :::internal\n  secret\n  :::\n\n~~~~\n";
+    let errors = parse(joined, &eds()).errors;
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors
+        .iter()
+        .all(|e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("folded"))));
+    // A fence with an ordinary info string still shows the syntax as code.
+    let shown = "~~~ markdown\n\n  :::internal\n  secret\n  :::\n\n~~~~\n";
+    assert!(parse(shown, &eds()).errors.is_empty());
+}
