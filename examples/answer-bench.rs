@@ -13,6 +13,7 @@
 //! to index its claims, to draft 300 answers, and a whole `answer::run`
 //! (index, answers, output table, leak sentinel) over the same workbook.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -30,12 +31,11 @@ fn questions(path: &Path, col: usize) -> Vec<String> {
         .collect()
 }
 
-/// CPU seconds (user + system) used so far by the process (`self`) or the
-/// calling thread (`thread-self`), from Linux's `/proc` (clock ticks of
-/// 1/100 s); `None` elsewhere. On a shared machine wall time grows with the
+/// CPU seconds (user + system) used so far by the process, from Linux's
+/// `/proc` (clock ticks of 1/100 s); `None` elsewhere. On a shared machine wall time grows with the
 /// load average, CPU time much less, so the benchmark prints both.
-fn cpu(which: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{which}/stat")).ok()?;
+fn cpu() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     let after = stat.rsplit_once(')')?.1;
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
@@ -43,8 +43,8 @@ fn cpu(which: &str) -> Option<f64> {
 }
 
 /// The CPU seconds since `start`, as " (CPU 1.23 s)", or nothing.
-fn cpu_since(which: &str, start: Option<f64>) -> String {
-    match (start, cpu(which)) {
+fn cpu_since(start: Option<f64>) -> String {
+    match (start, cpu()) {
         (Some(a), Some(b)) => format!(" (CPU {:.2} s)", b - a),
         _ => String::new(),
     }
@@ -86,18 +86,18 @@ fn run(root: PathBuf) -> Result<(), String> {
         site.faq.len(),
         t.elapsed().as_secs_f64()
     );
-    let (t, c) = (Instant::now(), cpu("self"));
+    let (t, c) = (Instant::now(), cpu());
     let answerer = Answerer::new(&site, 0);
     let index = t.elapsed().as_secs_f64();
-    let index_cpu = cpu_since("self", c);
-    // Drafting runs on this thread only: its CPU time is the thread's.
-    let (t, c) = (Instant::now(), cpu("thread-self"));
+    let index_cpu = cpu_since(c);
+    // Rows are drafted in parallel, as `answer::run` drafts them.
+    let (t, c) = (Instant::now(), cpu());
     let answered = qs
-        .iter()
+        .par_iter()
         .filter(|q| answerer.answer(q, &[]).status == answer::Status::Answered)
         .count();
     let drafting = t.elapsed().as_secs_f64();
-    let drafting_cpu = cpu_since("thread-self", c);
+    let drafting_cpu = cpu_since(c);
     println!(
         "index of the public edition's claims: {index:.2} s{index_cpu}; {} questions drafted in \
          {drafting:.2} s{drafting_cpu} ({answered} answered); together {:.2} s{}",

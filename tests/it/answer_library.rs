@@ -472,3 +472,54 @@ fn near_duplicate_threshold_separates_rewordings_from_different_questions() {
     assert!(worst_distinct.0 < NEAR_DUPLICATE, "{worst_distinct:?}");
     assert!(worst_reworded.0 >= NEAR_DUPLICATE, "{worst_reworded:?}");
 }
+
+/// Rows are drafted in parallel; the output and the library's notes must
+/// not depend on how many threads there are, and the notes come in row
+/// order (rows 2, 41 and 61: the header is row 1).
+#[test]
+fn answers_and_library_notes_are_the_same_on_one_thread_and_on_many() {
+    let project = example();
+    let root = project.path();
+    write_library(
+        root,
+        "- id: VQ-1\n  question: Which incident response commitments do you make?\n  claims: [/faq/deleted-entry/, /controls/a-8-4/]\n\
+         - id: VQ-40\n  question: Can customers switch off AI features?\n  claims: [/faq/gone-too/]\n\
+         - id: VQ-60\n  question: Is there a named owner accountable for AI risk?\n  claims: [/faq/gone-three/, /faq/ai-policy-owner/]\n",
+    );
+    let asked: Vec<String> = csv::Reader::from_path(repo().join("tests/answer-eval/questions.csv"))
+        .expect("the example questionnaire")
+        .records()
+        .map(|r| r.expect("row")[1].to_string())
+        .collect();
+    let mut csv = String::from("Ref,Question\n");
+    for i in 1..=60 {
+        let q = match i {
+            1 => "Which incident response commitments do you make?".to_string(),
+            40 => "Can customers switch off AI features?".to_string(),
+            60 => "Is there a named owner accountable for AI risk?".to_string(),
+            _ => asked[i % asked.len()].clone(),
+        };
+        csv.push_str(&format!("VQ-{i},\"{}\"\n", q.replace('"', "\"\"")));
+    }
+    let q = root.join("q.csv");
+    std::fs::write(&q, &csv).expect("write");
+    let run = |threads: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(["answer", q.to_str().expect("p"), "--format", "json"])
+            .args(["--root", root.to_str().expect("p"), "--today", TODAY])
+            .env("NO_COLOR", "1")
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("vouch runs")
+    };
+    let (one, many) = (run("1"), run("4"));
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    assert_eq!(stdout(&one), stdout(&many));
+    assert_eq!(stderr(&one), stderr(&many));
+    let err = stderr(&one);
+    let at = |s: &str| err.find(s).unwrap_or_else(|| panic!("{s} in {err}"));
+    assert!(
+        at("row 2: ") < at("row 41: ") && at("row 41: ") < at("row 61: "),
+        "{err}"
+    );
+}

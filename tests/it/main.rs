@@ -10,6 +10,7 @@ mod common;
 
 mod answer;
 mod answer_eval;
+mod answer_eval_buyer;
 mod answer_index;
 mod answer_library;
 mod answer_review;

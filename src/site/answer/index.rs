@@ -14,6 +14,7 @@
 //! of this index (question terms in sorted order, documents in order), so
 //! the figures of `docs/answer.md` are bit-for-bit the same.
 
+use super::postings::{pair_key, Pairs, Postings};
 use super::rank::{analyse, analyse_numbered, weight};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -68,12 +69,12 @@ pub(super) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 /// question costs time in proportion to the documents sharing its terms, not
 /// to the size of the corpus (300 questions against 10,000 pages).
 pub struct Index {
-    /// Term -> its id (the position in `postings`).
+    /// Term -> its id (its list in `postings`, see [`Postings::of`]).
     ids: FxMap<String, u32>,
     /// Term id -> (document, weighted term frequency), documents in order.
-    postings: Vec<Vec<(u32, f64)>>,
-    /// Document -> its term ids, sorted (for explaining a hit).
-    doc_terms: Vec<Vec<u32>>,
+    postings: Postings,
+    /// How many documents it holds.
+    docs: usize,
     /// Document -> `K1 * (1 - B + B * len / avg_len)`, the BM25 denominator
     /// part that depends on the document only.
     norms: Vec<f64>,
@@ -104,10 +105,6 @@ pub struct Hit {
     pub unseen: f64,
     /// Adjacent question terms that are adjacent in the document too.
     pub phrases: usize,
-}
-
-fn pair_key(a: u32, b: u32) -> u64 {
-    (u64::from(a) << 32) | u64::from(b)
 }
 
 /// Per-question accumulator of one document.
@@ -162,21 +159,13 @@ impl Index {
             })
             .collect();
         let built: Vec<Built> = locals
-            .par_iter()
-            .zip(&global)
-            .map(|(l, g)| l.build(g))
+            .into_par_iter()
+            .zip(global)
+            .map(|(l, g)| l.build(&g))
             .collect();
-        let postings = postings(&built, ids.len());
-        let mut entries: Vec<(u64, u32)> =
-            Vec::with_capacity(built.iter().map(|b| b.pairs.len()).sum());
-        let mut doc_terms = Vec::with_capacity(n);
-        let mut lens = Vec::with_capacity(n);
-        for (i, b) in built.into_iter().enumerate() {
-            entries.extend(b.pairs.iter().map(|&p| (p, i as u32)));
-            doc_terms.push(b.terms);
-            lens.push(b.len);
-        }
-        let pairs = Pairs::new(entries);
+        let postings = Postings::new(&built, ids.len());
+        let pairs = Pairs::new(&built);
+        let lens: Vec<f64> = built.iter().map(|b| b.len).collect();
         let avg_len = (lens.iter().sum::<f64>() / lens.len().max(1) as f64).max(1.0);
         let norms = lens
             .iter()
@@ -185,7 +174,7 @@ impl Index {
         Index {
             ids,
             postings,
-            doc_terms,
+            docs: n,
             norms,
             pairs,
         }
@@ -196,7 +185,7 @@ impl Index {
     /// than by id: what the index holds, in a form a test can compare with
     /// an analysis of the same fields done another way.
     pub fn contents(&self) -> Vec<Contents> {
-        let mut names = vec![""; self.postings.len()];
+        let mut names = vec![""; self.ids.len()];
         for (t, &id) in &self.ids {
             names[id as usize] = t;
         }
@@ -209,17 +198,17 @@ impl Index {
                 norm,
             })
             .collect();
-        for (id, list) in self.postings.iter().enumerate() {
-            for &(d, tf) in list {
-                out[d as usize].terms.push((names[id].to_string(), tf));
+        for (id, name) in names.iter().enumerate() {
+            for &(d, tf) in self.postings.of(id as u32) {
+                out[d as usize].terms.push((name.to_string(), tf));
             }
         }
-        for (i, &key) in self.pairs.keys.iter().enumerate() {
-            let (a, b) = (names[(key >> 32) as usize], names[key as u32 as usize]);
-            let docs =
-                &self.pairs.docs[self.pairs.starts[i] as usize..self.pairs.starts[i + 1] as usize];
-            for &d in docs {
-                out[d as usize].pairs.push((a.to_string(), b.to_string()));
+        for chunk in &self.pairs.chunks {
+            for (i, &key) in chunk.keys.iter().enumerate() {
+                let (a, b) = (names[(key >> 32) as usize], names[key as u32 as usize]);
+                for &d in chunk.docs_at(i) {
+                    out[d as usize].pairs.push((a.to_string(), b.to_string()));
+                }
             }
         }
         for c in &mut out {
@@ -232,12 +221,12 @@ impl Index {
     fn df(&self, term: &str) -> usize {
         self.ids
             .get(term)
-            .map_or(0, |&id| self.postings[id as usize].len())
+            .map_or(0, |&id| self.postings.of(id).len())
     }
 
     /// Inverse document frequency; a term no document has gets the highest.
     pub fn idf(&self, term: &str) -> f64 {
-        let n = self.doc_terms.len() as f64;
+        let n = self.docs as f64;
         let df = self.df(term) as f64;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
@@ -248,10 +237,10 @@ impl Index {
         self.query_terms(&analyse(query))
             .into_iter()
             .map(|(t, w)| {
-                let has = match (self.ids.get(&t), self.doc_terms.get(doc)) {
-                    (Some(id), Some(terms)) => terms.binary_search(id).is_ok(),
-                    _ => false,
-                };
+                let has = self.ids.get(&t).is_some_and(|&id| {
+                    let list = self.postings.of(id);
+                    list.binary_search_by_key(&(doc as u32), |p| p.0).is_ok()
+                });
                 (t, w, has)
             })
             .collect()
@@ -299,11 +288,11 @@ impl Index {
             .sum();
         let unseen = if total > 0.0 { unseen / total } else { 0.0 };
         // Dense accumulators, but only the touched documents are read back.
-        let mut acc = vec![Acc::default(); self.doc_terms.len()];
+        let mut acc = vec![Acc::default(); self.docs];
         let mut touched: Vec<u32> = Vec::new();
         for (t, w) in &q {
             let Some(&id) = self.ids.get(t) else { continue };
-            for &(d, tf) in &self.postings[id as usize] {
+            for &(d, tf) in self.postings.of(id) {
                 let norm = self.norms[d as usize];
                 let e = &mut acc[d as usize];
                 if !e.touched {
@@ -341,11 +330,8 @@ impl Index {
             let (Some(&a), Some(&b)) = (self.ids.get(&p[0]), self.ids.get(&p[1])) else {
                 continue;
             };
-            let Some(list) = self.pairs.get(pair_key(a, b)) else {
-                continue;
-            };
             let bonus = PHRASE * (self.idf(&p[0]) + self.idf(&p[1])) / 2.0;
-            for &d in list {
+            for &d in self.pairs.get(pair_key(a, b)) {
                 let e = &mut acc[d as usize];
                 if e.touched {
                     e.score += bonus;
@@ -375,13 +361,11 @@ struct Local {
 }
 
 /// One document's part of the index, with global term ids.
-struct Built {
-    /// Its distinct term ids, sorted.
-    terms: Vec<u32>,
-    /// The weighted frequency of each of `terms`.
-    tfs: Vec<f64>,
+pub(super) struct Built {
+    /// Its distinct term ids, sorted, each with its weighted frequency.
+    pub(super) terms: Vec<(u32, f64)>,
     /// Its adjacent pairs within a field, sorted and distinct.
-    pairs: Vec<u64>,
+    pub(super) pairs: Vec<u64>,
     /// Its weighted length.
     len: f64,
 }
@@ -394,15 +378,50 @@ thread_local! {
     static SEEN: RefCell<(u32, Vec<(u32, u32)>)> = const { RefCell::new((0, Vec::new())) };
 }
 
-impl Local {
-    fn new<S: AsRef<str>>(fields: &[(S, f64)]) -> Local {
-        let mut local = Local {
+thread_local! {
+    /// The claim being analysed on this thread: its buffers grow to the
+    /// largest claim once and are reused (growing fresh ones for every
+    /// claim was much of the index's fresh memory, which is slow here).
+    static BUILDING: RefCell<Local> = const {
+        RefCell::new(Local {
             text: String::new(),
             ends: Vec::new(),
             tfs: Vec::new(),
             pairs: Vec::new(),
             len: 0.0,
-        };
+        })
+    };
+}
+
+impl Local {
+    fn new<S: AsRef<str>>(fields: &[(S, f64)]) -> Local {
+        BUILDING.with(|building| {
+            let mut local = building.borrow_mut();
+            // Emptied first, not after: a panic that unwound out of an
+            // earlier claim on this (long-lived) worker must not leave its
+            // terms in the next one.
+            local.text.clear();
+            local.ends.clear();
+            local.tfs.clear();
+            local.pairs.clear();
+            local.len = 0.0;
+            local.fill(fields);
+            local.pairs.sort_unstable();
+            local.pairs.dedup();
+            // Exact-size copies; the buffers stay for the next claim.
+            Local {
+                text: local.text.clone(),
+                ends: local.ends.clone(),
+                tfs: local.tfs.clone(),
+                pairs: local.pairs.clone(),
+                len: local.len,
+            }
+        })
+    }
+
+    /// Analyses `fields` into this (empty) local.
+    fn fill<S: AsRef<str>>(&mut self, fields: &[(S, f64)]) {
+        let local = self;
         SEEN.with(|seen| {
             let mut seen = seen.borrow_mut();
             let (count, slots) = &mut *seen;
@@ -442,9 +461,6 @@ impl Local {
                 });
             }
         });
-        local.pairs.sort_unstable();
-        local.pairs.dedup();
-        local
     }
 
     /// The distinct terms, in order of first occurrence.
@@ -455,80 +471,24 @@ impl Local {
             .map(|(a, &b)| &self.text[a as usize..b as usize])
     }
 
-    /// Frequencies, pairs and length, with `global[n]` the id of local term `n`.
-    fn build(&self, global: &[u32]) -> Built {
-        let mut terms: Vec<(u32, f64)> = global
-            .iter()
-            .copied()
-            .zip(self.tfs.iter().copied())
-            .collect();
+    /// Frequencies, pairs and length, with `global[n]` the id of local term
+    /// `n`; the pairs are renumbered in place (fresh memory is slow).
+    fn build(self, global: &[u32]) -> Built {
+        let mut terms: Vec<(u32, f64)> = global.iter().copied().zip(self.tfs).collect();
         // The ids are distinct: an unstable sort has one possible result.
         terms.sort_unstable_by_key(|t| t.0);
         let g = |n: u64| global[n as usize];
-        let mut pairs: Vec<u64> = self
-            .pairs
-            .iter()
-            .map(|&p| pair_key(g(p >> 32), g(p & 0xffff_ffff)))
-            .collect();
+        let mut pairs = self.pairs;
+        for p in &mut pairs {
+            *p = pair_key(g(*p >> 32), g(*p & 0xffff_ffff));
+        }
         // The local pairs are distinct and the numbering is one to one.
         pairs.sort_unstable();
         Built {
-            terms: terms.iter().map(|t| t.0).collect(),
-            tfs: terms.iter().map(|t| t.1).collect(),
+            terms,
             pairs,
             len: self.len,
         }
-    }
-}
-
-/// Term id -> (document, weighted term frequency), documents in order,
-/// each list allocated once at its final size.
-fn postings(built: &[Built], terms: usize) -> Vec<Vec<(u32, f64)>> {
-    let mut df = vec![0usize; terms];
-    for b in built {
-        b.terms.iter().for_each(|&t| df[t as usize] += 1);
-    }
-    let mut postings: Vec<Vec<(u32, f64)>> = df.into_iter().map(Vec::with_capacity).collect();
-    for (i, b) in built.iter().enumerate() {
-        for (&t, &tf) in b.terms.iter().zip(&b.tfs) {
-            postings[t as usize].push((i as u32, tf));
-        }
-    }
-    postings
-}
-
-/// Adjacent term pairs -> the documents that have them, as three flat
-/// arrays (sorted keys, where each key's documents start, the documents in
-/// order): a hash map with a list per pair, grown one document at a time,
-/// was millions of small allocations and rehashes on the benchmark project.
-struct Pairs {
-    keys: Vec<u64>,
-    starts: Vec<u32>,
-    docs: Vec<u32>,
-}
-
-impl Pairs {
-    /// From `(pair, document)` entries, each distinct.
-    fn new(mut entries: Vec<(u64, u32)>) -> Pairs {
-        entries.par_sort_unstable();
-        let mut keys = Vec::new();
-        let mut starts = Vec::new();
-        let mut docs = Vec::with_capacity(entries.len());
-        for (i, (k, d)) in entries.into_iter().enumerate() {
-            if keys.last() != Some(&k) {
-                keys.push(k);
-                starts.push(i as u32);
-            }
-            docs.push(d);
-        }
-        starts.push(docs.len() as u32);
-        Pairs { keys, starts, docs }
-    }
-
-    /// The documents, in order, that hold pair `key`.
-    fn get(&self, key: u64) -> Option<&[u32]> {
-        let i = self.keys.binary_search(&key).ok()?;
-        Some(&self.docs[self.starts[i] as usize..self.starts[i + 1] as usize])
     }
 }
 

@@ -129,25 +129,46 @@ pub fn offers(site: &Site, ed: usize, claims: &[Claim]) -> Vec<Offers> {
         .collect()
 }
 
-/// The multiplier for a claim and why, for a question of intent `i`.
-pub fn boost(i: Intent, c: &Claim, o: &Offers) -> (f64, Option<String>) {
+/// Which boosts apply to a claim for a question of intent `i`: the role it
+/// names (a "who" question) and whether it lists suppliers (a "which
+/// providers" question).
+fn applying<'a>(i: Intent, c: &Claim, o: &'a Offers) -> (Option<&'a str>, bool) {
+    let role = o.role.as_deref().filter(|_| i.who);
+    (
+        role,
+        i.suppliers && (c.kind == Kind::Supplier || o.suppliers >= 2),
+    )
+}
+
+/// The multiplier for a claim, for a question of intent `i` (1 when no
+/// boost applies). Ranking multiplies every hit by it, so it makes no
+/// text: saying why is [`reason`]'s, for the few claims shown.
+pub fn multiplier(i: Intent, c: &Claim, o: &Offers) -> f64 {
+    let (role, suppliers) = applying(i, c, o);
     let mut m = 1.0;
-    let mut why = Vec::new();
-    if i.who {
-        if let Some(r) = &o.role {
-            m *= WHO_BOOST;
-            why.push(format!("names a role ({r})"));
-        }
+    if role.is_some() {
+        m *= WHO_BOOST;
     }
-    if i.suppliers && (c.kind == Kind::Supplier || o.suppliers >= 2) {
+    if suppliers {
         m *= SUPPLIERS_BOOST;
+    }
+    m
+}
+
+/// Why [`multiplier`] boosts a claim, or `None` when it does not.
+pub fn reason(i: Intent, c: &Claim, o: &Offers) -> Option<String> {
+    let (role, suppliers) = applying(i, c, o);
+    let mut why = Vec::new();
+    if let Some(r) = role {
+        why.push(format!("names a role ({r})"));
+    }
+    if suppliers {
         why.push(match c.kind {
             Kind::Supplier => "supplier register".to_string(),
             _ => format!("names {} suppliers", o.suppliers),
         });
     }
-    let why = (!why.is_empty()).then(|| why.join("; "));
-    (m, why)
+    (!why.is_empty()).then(|| why.join("; "))
 }
 
 #[cfg(test)]

@@ -24,21 +24,26 @@ pub mod library;
 mod more_claims;
 mod output;
 pub mod placement;
+mod postings;
 pub mod questionnaire;
 pub mod rank;
+mod run;
 pub mod sections;
 pub mod sheetxml;
 pub mod target;
 mod vocab;
+mod words;
 pub mod workbook;
 
 pub use output::{links_table, write_table};
+use run::guard;
+pub use run::{edition_index, run, run_with, AnswerOptions, Delivery, Summary};
 
 use crate::core::kinds::Kind;
 use crate::pipeline::model::Site;
 use claims::Claim;
 use rank::Index;
-use std::path::PathBuf;
+use std::borrow::Cow;
 
 /// Confidence at or above which a draft is written (status `answered`):
 /// the highest confidence of an unanswerable question of the example set
@@ -170,14 +175,25 @@ fn name(c: &Claim) -> String {
     }
 }
 
-/// The weighted fields of a claim: its name counts three times its body.
-pub fn fields(c: &Claim) -> Vec<(String, f64)> {
-    let name = name(c);
-    let doc_title = match &c.anchor {
-        Some(_) => c.title.split(" › ").next().unwrap_or("").to_string(),
-        None => String::new(),
+/// The weighted fields of a claim: its name counts three times its body,
+/// except a section heading's template words ("Purpose", "Conclusion", see
+/// [`vocab::template_words`]), which count as body text. The body is
+/// borrowed: a copy of every claim's text was fresh memory the size of the
+/// corpus, and on this kind of machine fresh memory is slow.
+pub fn fields(c: &Claim) -> Vec<(Cow<'_, str>, f64)> {
+    let ((name, template), doc_title) = match &c.anchor {
+        Some(_) => (
+            vocab::template_words(&name(c)),
+            c.title.split(" › ").next().unwrap_or(""),
+        ),
+        None => ((name(c), String::new()), ""),
     };
-    vec![(name, 3.0), (doc_title, 1.0), (c.text.clone(), 1.0)]
+    vec![
+        (Cow::Owned(name), 3.0),
+        (Cow::Borrowed(doc_title), 1.0),
+        (Cow::Borrowed(c.text.as_str()), 1.0),
+        (Cow::Owned(template), 1.0),
+    ]
 }
 
 impl Answerer {
@@ -213,19 +229,18 @@ impl Answerer {
     /// Drafts the answer to `question`; `cells` are the row's other cells,
     /// searched for questionnaire ids listed in an FAQ entry's `matches`.
     pub fn answer(&self, question: &str, cells: &[String]) -> Draft {
-        let (hits, boosts) = self.rank(question);
+        let (hits, wants) = self.rank(question);
         let ranked: Vec<Ranked> = hits
             .iter()
-            .zip(&boosts)
             .take(5)
-            .map(|(h, b)| Ranked {
+            .map(|h| Ranked {
                 path: self.claims[h.doc].path(),
                 kind: self.claims[h.doc].kind,
                 score: h.score,
                 coverage: h.coverage,
                 unseen: h.unseen,
                 confidence: shown(confidence(h)),
-                why: self.why(question, h.doc, b.as_deref()),
+                why: self.why(question, h.doc, self.boosted(wants, h.doc).as_deref()),
             })
             .collect();
         let by_id = self.matched_by_id(cells);
@@ -281,13 +296,12 @@ impl Answerer {
         }
     }
 
-    /// Every claim sharing a term with `question`, the best [`ORDERED`] first
-    /// and in order, with the field-aware boost that applied to each (see
-    /// [`intent`]).
-    fn rank(&self, question: &str) -> (Vec<rank::Hit>, Vec<Option<String>>) {
+    /// The hits for `question`, the first [`ORDERED`] in ranking order
+    /// (the rest unordered), after the FAQ prior and the field-aware boosts
+    /// of its intent, which it returns too.
+    fn rank(&self, question: &str) -> (Vec<rank::Hit>, intent::Intent) {
         let mut hits = self.index.hits(question);
         let wants = intent::intent(question);
-        let mut why: std::collections::HashMap<usize, String> = Default::default();
         for h in &mut hits {
             let c = &self.claims[h.doc];
             // The FAQ is written for exactly these questions: it goes first
@@ -295,11 +309,7 @@ impl Answerer {
             if c.kind == Kind::Faq {
                 h.score *= FAQ_PRIOR;
             }
-            let (m, w) = intent::boost(wants, c, &self.offers[h.doc]);
-            h.score *= m;
-            if let Some(w) = w {
-                why.insert(h.doc, w);
-            }
+            h.score *= intent::multiplier(wants, c, &self.offers[h.doc]);
         }
         if hits.len() > ORDERED {
             hits.select_nth_unstable_by(ORDERED - 1, rank::order);
@@ -307,8 +317,13 @@ impl Answerer {
         } else {
             rank::sort(&mut hits);
         }
-        let boosts = hits.iter().map(|h| why.remove(&h.doc)).collect();
-        (hits, boosts)
+        (hits, wants)
+    }
+
+    /// Why a field-aware boost of intent `wants` applied to claim `doc`, if
+    /// one did.
+    fn boosted(&self, wants: intent::Intent, doc: usize) -> Option<String> {
+        intent::reason(wants, &self.claims[doc], &self.offers[doc])
     }
 
     /// The suggested links of a `needs-human` row: the first distinct links
@@ -463,136 +478,4 @@ fn surface(question: &str, term: &str) -> Option<String> {
 pub fn confidence(h: &rank::Hit) -> f64 {
     let evidence = 1.0 - (-h.score / DAMPING_SCALE).exp();
     (h.coverage / (1.0 + UNSEEN_WEIGHT * h.unseen) * evidence.sqrt()).clamp(0.0, 1.0)
-}
-
-/// What `vouch answer` was asked to do.
-#[derive(Debug, Clone)]
-pub struct AnswerOptions {
-    pub questions: PathBuf,
-    /// Edition name (`public` by default on the command line).
-    pub edition: String,
-    pub out: Option<PathBuf>,
-    pub format: Option<Format>,
-}
-
-/// How the answers are delivered, beyond [`AnswerOptions`].
-#[derive(Debug, Clone, Default)]
-pub struct Delivery {
-    /// Write into the questionnaire itself (`--in-place`).
-    pub in_place: bool,
-    /// Answer and links into the sheet's own empty Response / Comments
-    /// columns (`--into-columns`).
-    pub into_columns: bool,
-}
-
-/// What a run produced, for the closing line on stderr.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub questions: usize,
-    /// Rows with status `answered` or `library`.
-    pub answered: usize,
-    /// Of those, rows answered from the answer library.
-    pub library: usize,
-    /// Lines for standard error: library claims not cited, a converted workbook.
-    pub notes: Vec<String>,
-    /// The output when no `--out` file was given.
-    pub stdout: Option<String>,
-}
-
-/// Finds an edition by name, with the list in the error.
-pub fn edition_index(site: &Site, name: &str) -> Result<usize, String> {
-    site.editions.iter().position(|e| e == name).ok_or_else(|| {
-        format!(
-            "unknown edition `{name}`; editions: {}",
-            site.editions.join(", ")
-        )
-    })
-}
-
-/// Runs the leak sentinel over the answers of a lower edition before they are
-/// written; the questionnaire's own text is the customer's and counts as seen.
-fn guard(site: &Site, ed: usize, sheet: &questionnaire::Sheet, text: &str) -> Result<(), String> {
-    if ed + 1 >= site.editions.len() {
-        return Ok(());
-    }
-    let asked: String = sheet
-        .rows
-        .iter()
-        .map(|r| r.join("\n"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let sentinel = crate::site::sentinel::Sentinel::new(site, ed, &[&asked]);
-    match sentinel.scan("answers", text.as_bytes()) {
-        None => Ok(()),
-        Some(hit) => {
-            let d = crate::site::sentinel::diagnostic(site, &site.editions[ed], &hit);
-            Err(format!(
-                "{} {}: {} ({}:{}:{}); nothing was written",
-                d.rule.code, d.rule.name, d.message, d.file, d.line, d.column
-            ))
-        }
-    }
-}
-
-/// Reads the questionnaire, drafts every answer and writes the result.
-pub fn run(site: &Site, opts: &AnswerOptions) -> Result<Summary, String> {
-    run_with(site, opts, &Delivery::default())
-}
-
-/// [`run`] with the delivery flags (`--in-place`, `--into-columns`).
-pub fn run_with(site: &Site, opts: &AnswerOptions, delivery: &Delivery) -> Result<Summary, String> {
-    let ed = edition_index(site, &opts.edition)?;
-    // Decided before any work, so a bad --out costs nothing and writes nothing.
-    let target = target::decide(
-        &opts.questions,
-        opts.out.as_deref(),
-        opts.format,
-        delivery.in_place,
-    )?;
-    let sheet = questionnaire::read(&opts.questions)?;
-    let name = opts.questions.display();
-    if questionnaire::is_empty(&sheet) {
-        return Err(format!("{name} is empty: no questions to answer"));
-    }
-    let layout = questionnaire::detect(&sheet).map_err(|e| format!("{name}: {e}"))?;
-    let (library, problems) = library::Library::read(site);
-    if let Some(d) = problems
-        .iter()
-        .find(|d| d.severity == crate::core::diagnostics::Severity::Error)
-    {
-        return Err(format!(
-            "{}:{}:{}: {} (run `vouch check`)",
-            d.file, d.line, d.column, d.message
-        ));
-    }
-    let (answerer, library) = more_claims::prepare(site, ed, &library);
-    let mut drafts = Vec::with_capacity(sheet.rows.len());
-    let mut summary = Summary::default();
-    for (r, row) in sheet.rows.iter().enumerate() {
-        let q = row[layout.question].trim();
-        if r < layout.first_data_row() || q.is_empty() {
-            drafts.push(None);
-            continue;
-        }
-        let others: Vec<String> = row
-            .iter()
-            .enumerate()
-            .filter(|(c, _)| *c != layout.question)
-            .map(|(_, v)| v.clone())
-            .collect();
-        let d = answerer.answer(q, &others);
-        let d = library.apply(r + 1, q, &others, d, &mut summary.notes);
-        summary.questions += 1;
-        summary.answered += usize::from(d.status != Status::NeedsHuman);
-        summary.library += usize::from(d.status == Status::Library);
-        drafts.push(Some(d));
-    }
-    let sheet_in = deliver::Answered {
-        questions: &opts.questions,
-        sheet: &sheet,
-        layout: &layout,
-        drafts: &drafts,
-    };
-    deliver::deliver(site, ed, &sheet_in, delivery, &target, &mut summary)?;
-    Ok(summary)
 }

@@ -21,6 +21,10 @@ use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 pub use super::index::{order, sort, Contents, Hit, Index};
+#[cfg(test)]
+use super::words::compounds;
+use super::words::split_words;
+pub use super::words::words;
 
 /// Questionnaire vocabulary: each variant phrase is rewritten to the
 /// canonical term(s) first in its row; an empty canonical term removes the
@@ -111,6 +115,11 @@ const STOP_WORDS: &[&str] = &[
     "up", "upon", "us", "very", "was", "we", "were", "what", "whatever", "when", "where",
     "whether", "which", "while", "who", "whom", "why", "will", "with", "within", "without",
     "would", "yes", "you", "your", "yours", "s", "t", "e", "g", "eg", "ie", "via",
+    // Function words of the usual English stop lists that were missing:
+    // "cannot" made "What it can and cannot do" a heading match.
+    "cannot", "against", "between", "below", "off", "few", "because", "although", "though",
+    "however", "therefore", "thus", "whose", "another", "across", "among", "ourselves",
+    "themselves", "yourself", "yourselves", "myself", "himself", "herself", "ought",
     // Questionnaire boilerplate.
     "describe", "description", "please", "provide", "provided", "detail", "details", "confirm",
     "indicate", "specify", "outline", "evidence", "documentation", "documented", "document",
@@ -222,101 +231,6 @@ fn light_cow(w: &str) -> Cow<'_, str> {
     Cow::Borrowed(w)
 }
 
-/// Joins a short acronym and the number after it (`SOC 2` -> `soc2`, `ISO
-/// 42001` -> `iso42001`): standards differ by their number, and "SOC 1" must
-/// not match a page about SOC 2. [`end_word`] does this as the words are
-/// split; this list-to-list form is the reference its test compares with.
-#[cfg(test)]
-fn compounds(ws: Vec<String>, stop: &HashSet<String, BuildHasherDefault<Fx>>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(ws.len());
-    for w in ws {
-        // "ISO/IEC 42001" and "ISO 42001" are one standard.
-        if w == "iec" && out.last().is_some_and(|p| p == "iso") {
-            continue;
-        }
-        let joins = w.chars().all(|c| c.is_ascii_digit())
-            && w.len() <= 5
-            && out.last().is_some_and(|p| {
-                (2..=4).contains(&p.len())
-                    && p.chars().all(|c| c.is_ascii_alphabetic())
-                    && !stop.contains(p)
-            });
-        match out.last_mut() {
-            Some(prev) if joins => prev.push_str(&w),
-            _ => out.push(w),
-        }
-    }
-    out
-}
-
-/// Folds the accents of Latin letters (`résumé` -> `resume`).
-fn fold(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ý' | 'ÿ' => 'y',
-        _ => c,
-    }
-}
-
-/// `text.chars().flat_map(char::to_lowercase).map(fold)`, with ASCII
-/// lowered in place: nearly all text is ASCII, and the general iterator was
-/// among the largest costs of indexing a large project in a profile.
-struct Lowered<'a> {
-    chars: std::str::Chars<'a>,
-    /// The rest of a non-ASCII character's lowercase form.
-    rest: Option<std::char::ToLowercase>,
-}
-
-impl Iterator for Lowered<'_> {
-    type Item = char;
-
-    fn next(&mut self) -> Option<char> {
-        loop {
-            if let Some(c) = self.rest.as_mut().and_then(Iterator::next) {
-                return Some(fold(c));
-            }
-            self.rest = None;
-            let c = self.chars.next()?;
-            if c.is_ascii() {
-                // `fold` leaves ASCII as it is.
-                return Some(c.to_ascii_lowercase());
-            }
-            self.rest = Some(c.to_lowercase());
-        }
-    }
-}
-
-/// Lowercase words. A dot between letters or digits stays inside the word, so
-/// control ids (`A.6.2.4`) and versions are one term.
-pub fn words(text: &str) -> Vec<String> {
-    let mut chars = Lowered {
-        chars: text.chars(),
-        rest: None,
-    }
-    .peekable();
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    while let Some(c) = chars.next() {
-        let inner_dot =
-            c == '.' && !cur.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() || inner_dot {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// Text to index terms: words, synonym phrases, stop words removed, stems.
 pub fn analyse(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -339,9 +253,18 @@ pub(super) fn analyse_each(text: &str, f: &mut dyn FnMut(&str)) {
 /// numbers of two threads have nothing in common.
 pub(super) fn analyse_numbered(text: &str, f: &mut dyn FnMut(&str, u32)) {
     let v = vocab();
-    let mut buf = String::with_capacity(text.len());
-    let mut ws: Vec<(usize, usize)> = Vec::new();
-    split_words(text, &v.stop, &mut buf, &mut ws);
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let (buf, ws) = &mut *scratch;
+        buf.clear();
+        ws.clear();
+        split_words(text, &v.stop, buf, ws);
+        numbered(v, buf, ws, f);
+    })
+}
+
+/// The terms of the words `ws` of `buf` (see [`analyse_numbered`]).
+fn numbered(v: &Vocab, buf: &str, ws: &[(usize, usize)], f: &mut dyn FnMut(&str, u32)) {
     let word = |k: usize| &buf[ws[k].0..ws[k].1];
     WORDS.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -403,6 +326,14 @@ struct Cache {
 }
 
 thread_local! {
+    /// The words of the text being analysed on this thread, end to end, and
+    /// each one's range: kept between analyses, because a fresh buffer per
+    /// text was a large part of indexing a large project (on a virtual
+    /// machine, memory the process has not touched yet is slow).
+    static SCRATCH: RefCell<(String, Vec<(usize, usize)>)> = const { RefCell::new((String::new(), Vec::new())) };
+}
+
+thread_local! {
     /// Every word analysed on this thread, with what it contributes (see
     /// [`Word`]), and the terms numbered: a corpus repeats its words, and
     /// looking each up in the phrase table, the stop words and the stemmer
@@ -431,64 +362,6 @@ impl Word {
                 (t, n)
             }),
         }
-    }
-}
-
-/// [`words`] then [`compounds`], into one buffer: the words lie end to end
-/// in `buf`, and `ws` holds each one's range (one allocation per text, not
-/// per word).
-fn split_words(
-    text: &str,
-    stop: &HashSet<String, BuildHasherDefault<Fx>>,
-    buf: &mut String,
-    ws: &mut Vec<(usize, usize)>,
-) {
-    let mut chars = Lowered {
-        chars: text.chars(),
-        rest: None,
-    }
-    .peekable();
-    let mut start = buf.len();
-    while let Some(c) = chars.next() {
-        let inner_dot =
-            c == '.' && buf.len() > start && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() || inner_dot {
-            buf.push(c);
-        } else if buf.len() > start {
-            end_word(start, stop, buf, ws);
-            start = buf.len();
-        }
-    }
-    if buf.len() > start {
-        end_word(start, stop, buf, ws);
-    }
-}
-
-/// The word `buf[start..]` is complete: kept, dropped (`iec` after `iso`)
-/// or joined to the word before it, as [`compounds`] does.
-fn end_word(
-    start: usize,
-    stop: &HashSet<String, BuildHasherDefault<Fx>>,
-    buf: &mut String,
-    ws: &mut Vec<(usize, usize)>,
-) {
-    let w = &buf[start..];
-    let last = ws.last().map(|&(a, b)| &buf[a..b]);
-    if w == "iec" && last == Some("iso") {
-        buf.truncate(start);
-        return;
-    }
-    let joins = w.chars().all(|c| c.is_ascii_digit())
-        && w.len() <= 5
-        && last.is_some_and(|p| {
-            (2..=4).contains(&p.len())
-                && p.chars().all(|c| c.is_ascii_alphabetic())
-                && !stop.contains(p)
-        });
-    match ws.last_mut() {
-        // The words lie end to end, so the last one ends where this starts.
-        Some(prev) if joins => prev.1 = buf.len(),
-        _ => ws.push((start, buf.len())),
     }
 }
 
@@ -562,6 +435,22 @@ mod tests {
             }
         }
         assert!(texts.len() > 20, "the example project was read");
+        // Generated text mixing ASCII, dots, and characters whose lowercase
+        // form is longer, folded, or not a letter: the byte-wise ASCII path
+        // must split exactly as the character iterator does.
+        let alphabet: Vec<char> = "aZ9 .-_/.É.İ.ß.ǅ.K.ẞ“”—é..1.x.Ⅻ.٣.😀.\n".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2000 {
+            let text: String = (0..24)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            texts.push(text);
+        }
         for t in &texts {
             assert_eq!(analyse(t), reference(t), "{t}");
         }

@@ -82,6 +82,32 @@ pub const DOMAIN: &[(&str, &[&str])] = &[
     // Transparency (22989, A.8.2): telling people they deal with AI.
     ("inform", &["transparency notice", "ai disclosure", "disclosed to user",
         "aware that they are interacting", "interacting with an ai"]),
+    // The rows below were added in the fifth round (docs/answer.md, "Why the
+    // first candidate was wrong"), each for a class of cause seen on the
+    // tuning sets and written from the concept, not from a question.
+    // Human oversight (A.9, AI Act Art. 14): a person can intervene in or
+    // override what the system does.
+    ("human oversight", &["intervene", "intervention", "override", "overridden", "overrule"]),
+    // Fairness (A.5.4) in the equality vocabulary of public-sector and
+    // clinical buyers.
+    ("bias", &["protected characteristic", "protected group", "protected attribute", "equality",
+        "equal treatment", "disparity", "differential performance", "less favourable"]),
+    // Operation and monitoring (A.6.2.6) and the 22989 life cycle: a model
+    // that gets worse in use.
+    ("monitoring", &["deterioration", "deteriorate", "model decay", "performance decay",
+        "continuous validation"]),
+    // Supplier exit (A.10, SIG third-party risk). Not "business continuity",
+    // which is the organisation's own resilience (SIG business resiliency):
+    // that mapping answered an unanswerable continuity question.
+    ("exit", &["exit plan", "exit strategy", "contingency", "contingency plan", "fallback",
+        "fall back"]),
+    // Data location (SIG privacy, GDPR chapter V): where data may go.
+    ("residency", &["jurisdiction", "data transfer", "international transfer", "cross border",
+        "sovereignty"]),
+    // Deployment (A.6.2.5) and SIG change management.
+    ("release", &["roll out", "rollout", "rolled out", "change control", "change management"]),
+    // A conversational assistant, in the words of product help pages.
+    ("assistant", &["help chat", "chat widget", "in product help"]),
 ];
 
 /// The framing verbs of questionnaire families, which say that something
@@ -96,6 +122,41 @@ pub const FRAMING: &[&str] = &[
     "firm", "institution", "entity", "adequately", "effectively", "robust", "comprehensive",
 ];
 
+/// Words of a section heading that name its place in a document template
+/// rather than its subject: every policy has a "Purpose" and every
+/// assessment a "Conclusion", so a question that asks for "the purpose of
+/// each system" or "a summary of its conclusions" matched such a heading
+/// three times over. Lower-case, as [`super::rank::words`] gives them.
+const TEMPLATE: &[&str] = &[
+    "purpose",
+    "scope",
+    "introduction",
+    "overview",
+    "background",
+    "summary",
+    "conclusion",
+    "conclusions",
+    "definitions",
+    "references",
+    "short",
+    "version",
+    "contents",
+    "details",
+    "general",
+    "questions",
+];
+
+/// A section heading split into its subject words and its template words
+/// ([`TEMPLATE`]), each joined with spaces: "Purpose and scope" gives
+/// `("and", "purpose scope")`. The ranking counts the first as the
+/// claim's name and the second as body text.
+pub fn template_words(heading: &str) -> (String, String) {
+    let (template, subject): (Vec<String>, Vec<String>) = super::rank::words(heading)
+        .into_iter()
+        .partition(|w| TEMPLATE.contains(&w.as_str()));
+    (subject.join(" "), template.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::rank::analyse;
@@ -107,5 +168,32 @@ mod tests {
         assert_eq!(analyse("audit trail"), analyse("log"));
         assert_eq!(analyse("AI literacy"), analyse("awareness training"));
         assert_eq!(analyse("FRIA"), analyse("impact assessment"));
+        assert_eq!(analyse("can override"), analyse("human oversight"));
+        assert_eq!(analyse("protected characteristics"), analyse("bias"));
+        assert_eq!(
+            analyse("performance deterioration"),
+            analyse("performance monitoring")
+        );
+        assert_eq!(analyse("a contingency plan"), analyse("exit"));
+        assert_eq!(analyse("jurisdictions"), analyse("residency"));
+        assert_eq!(analyse("rolled out"), analyse("release"));
+        assert_eq!(analyse("help chat"), analyse("assistant"));
+    }
+
+    #[test]
+    fn template_words_of_a_heading_are_set_apart() {
+        assert_eq!(
+            super::template_words("Purpose and scope"),
+            ("and".to_string(), "purpose scope".to_string())
+        );
+        assert_eq!(
+            super::template_words("Verification and validation"),
+            ("verification and validation".to_string(), String::new())
+        );
+    }
+
+    #[test]
+    fn business_continuity_is_not_a_supplier_exit() {
+        assert!(!analyse("business continuity plan").contains(&"exit".to_string()));
     }
 }
