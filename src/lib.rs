@@ -25,5 +25,8 @@ pub mod commands;
 /// `vouch-bench`): rendering allocates and frees millions of small strings
 /// and JSON values on every core, where mimalloc's per-thread free lists
 /// cost less than glibc's arenas (see `docs/benchmark.md`).
+/// The `alloc-count` feature leaves it out for `examples/alloc-count.rs`,
+/// which installs a counting wrapper around the same allocator.
+#[cfg(not(feature = "alloc-count"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

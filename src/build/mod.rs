@@ -255,19 +255,22 @@ pub fn theme_for(site: &Site, cache: Option<&Cache>) -> Result<Arc<Theme>, Box<D
     theme.map_err(|m| Box::new(file_diag(&rule::TEMPLATE_ERROR, "themes", m)))
 }
 
-/// What every page of one edition shares: the site-wide view and, with a
-/// cache, the hash that page keys start from.
+/// What every page of one edition shares: the site-wide view (as a Tera
+/// context) and, with a cache, the hash that page keys start from.
 pub struct EditionEnv {
     pub ed: usize,
     pub name: String,
-    base: serde_json::Value,
     base_hash: Option<u64>,
     canonical: String,
+    /// The site-wide view made into a Tera context once; each rendering
+    /// thread takes a copy of it ([`EditionEnv::context`]).
+    context: render::EditionContext,
 }
 
 /// One rendered, post-processed page.
 pub struct RenderedPage {
     pub html: String,
+    /// Sorted and de-duplicated, for the link check.
     pub links: postprocess::PageLinks,
     pub search: Option<SearchDoc>,
 }
@@ -287,16 +290,38 @@ impl EditionEnv {
         EditionEnv {
             ed,
             name,
-            base,
+            context: render::EditionContext::new(&base),
             base_hash,
             canonical: site.config.base_url.trim_end_matches('/').to_string(),
         }
+    }
+
+    /// A Tera context holding the shared view, for one thread to render
+    /// many pages with ([`EditionEnv::page_in`]).
+    pub fn context(&self) -> render::EditionContext {
+        self.context.clone()
     }
 
     /// Renders one page, or takes it from the cache when its template and
     /// view data are unchanged.
     pub fn page(
         &self,
+        site: &Site,
+        theme: &Theme,
+        cache: Option<&Cache>,
+        job: &pages::PageJob,
+    ) -> Result<RenderedPage, Failure> {
+        let interner = linkcheck::Interner::default();
+        self.page_in(&mut self.context(), &interner, site, theme, cache, job)
+    }
+
+    /// [`EditionEnv::page`] with a context from [`EditionEnv::context`],
+    /// which a thread keeps from page to page, and the page's links
+    /// interned (sorted, de-duplicated, strings shared) with the edition's.
+    pub fn page_in(
+        &self,
+        tera_ctx: &mut render::EditionContext,
+        interner: &linkcheck::Interner,
         site: &Site,
         theme: &Theme,
         cache: Option<&Cache>,
@@ -311,9 +336,10 @@ impl EditionEnv {
             )])
         };
         let (ctx, search_text) = job.materialize(site, self.ed);
-        let render = |ctx: serde_json::Value| {
-            let html = render::render_page(theme, &self.base, &self.canonical, job.meta(), ctx)?;
-            postprocess::process(&html, self.ed, &site.editions)
+        let mut render = |ctx: serde_json::Value| {
+            let html = tera_ctx.render(theme, &self.canonical, job.meta(), ctx)?;
+            let (html, raw) = postprocess::process_raw(&html, self.ed, &site.editions)?;
+            Ok::<_, String>((html, interner.intern(raw)))
         };
         let key = self.base_hash.map(|b| {
             crate::core::memo::hash_json(
@@ -323,7 +349,7 @@ impl EditionEnv {
         });
         let (html, links) = match (cache, key) {
             (Some(c), Some(k)) => match c.page::<CachedPage>(k) {
-                Some(hit) => (hit.html.to_string(), hit.links.clone()),
+                Some(hit) => (hit.html.to_string(), interner.compact(hit.links.clone())),
                 None => {
                     let (html, links) = render(ctx.into_owned()).map_err(tpl_err)?;
                     let page = CachedPage {
@@ -402,14 +428,17 @@ fn render_edition(
     let interner = linkcheck::Interner::default();
     let results: Vec<Result<PageOut, Failure>> = jobs
         .par_iter()
-        .map(|job| {
-            cancelled(cancel)?;
-            let page = env.page(site, theme, cache, job)?;
-            let path = file_for(&job.url);
-            sink.put(name, &path, page.html.into_bytes())
-                .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
-            Ok((path, interner.compact(page.links), page.search))
-        })
+        .map_init(
+            || env.context(),
+            |tera_ctx, job| {
+                cancelled(cancel)?;
+                let page = env.page_in(tera_ctx, &interner, site, theme, cache, job)?;
+                let path = file_for(&job.url);
+                sink.put(name, &path, page.html.into_bytes())
+                    .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+                Ok((path, page.links, page.search))
+            },
+        )
         .collect();
     let mut index = EditionIndex {
         name: name.clone(),

@@ -1,8 +1,9 @@
 //! Long texts a build holds for a while but reads rarely, LZ4-packed when
-//! that gains: each document's rendered HTML and plain text in the model
-//! (from the Markdown stage until the editions render them) and each page's
-//! search text (from its render until the edition's search index is
-//! written).
+//! that gains: each Markdown document's source text (read by the Markdown
+//! stage, then only by the leak sentinel and diagnostics), each document's
+//! rendered HTML and plain text in the model (from the Markdown stage until
+//! the editions render them) and each page's search text (from its render
+//! until the edition's search index is written).
 //!
 //! Why: at 100,000 pages these texts were well over a gigabyte of the
 //! build's peak; packed, they take a half to a third of that, and unpacking
@@ -40,17 +41,36 @@ impl Packed {
     pub fn text(&self) -> Arc<str> {
         match self {
             Packed::Plain(s) => s.clone(),
-            Packed::Lz4(b) => {
-                // Our own bytes, packed from a `String` by `new`: they
-                // always unpack to the same UTF-8. Failing here means
-                // memory was corrupted; stopping is the only safe answer
-                // (an empty text would let the leak sentinel see nothing).
-                let raw = lz4_flex::decompress_size_prepended(b)
-                    .expect("Packed holds bytes packed by Packed::new");
-                Arc::from(String::from_utf8(raw).expect("Packed holds UTF-8 packed by Packed::new"))
-            }
+            Packed::Lz4(b) => Arc::from(unpack(b)),
         }
     }
+
+    /// The text, borrowed when it was kept whole (no copy), else unpacked.
+    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Packed::Plain(s) => std::borrow::Cow::Borrowed(s),
+            Packed::Lz4(b) => std::borrow::Cow::Owned(unpack(b)),
+        }
+    }
+
+    /// Bytes held: the packed size, or the text's length.
+    pub fn held(&self) -> usize {
+        match self {
+            Packed::Plain(s) => s.len(),
+            Packed::Lz4(b) => b.len(),
+        }
+    }
+}
+
+/// Unpacks bytes packed by [`Packed::new`].
+fn unpack(b: &[u8]) -> String {
+    // Our own bytes, packed from a `String` by `new`: they always unpack to
+    // the same UTF-8. Failing here means memory was corrupted; stopping is
+    // the only safe answer (an empty text would let the leak sentinel see
+    // nothing).
+    let raw =
+        lz4_flex::decompress_size_prepended(b).expect("Packed holds bytes packed by Packed::new");
+    String::from_utf8(raw).expect("Packed holds UTF-8 packed by Packed::new")
 }
 
 impl From<String> for Packed {

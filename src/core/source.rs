@@ -7,6 +7,8 @@
 //! errors at their positions.
 
 use crate::core::diagnostics::{Diagnostic, Rule};
+use crate::core::packed::Packed;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,71 +23,157 @@ pub struct SourceFile {
     pub rel: String,
     /// Absolute path on disk.
     pub path: PathBuf,
-    pub text: String,
-    /// Hash of `text`, computed once when the file is read: the dev server's
-    /// caches key on it instead of hashing every file again on every save.
+    /// The text; a Markdown document's is held LZ4-packed (see [`Self::packed`]).
+    text: Packed,
+    /// Hash of the text, computed once when the file is read: the dev
+    /// server's caches key on it instead of hashing every file again on
+    /// every save.
     pub hash: u64,
+    /// Byte offset where each line starts; empty for a packed file, whose
+    /// index [`Self::lines`] builds when it unpacks the text (only
+    /// diagnostics and the sentinel read a document's lines after the
+    /// Markdown stage, and 100,000 documents' indexes took 50 MB).
     line_starts: Vec<usize>,
+    /// The text's length in bytes.
+    len: usize,
 }
 
 impl SourceFile {
-    /// Wraps loaded text.
+    /// Wraps loaded text, held as it is (registers, `site.yaml`: the YAML
+    /// locator reads their lines one by one).
     pub fn new(rel: String, path: PathBuf, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self::with(rel, path, text, false)
+    }
+
+    /// Wraps a Markdown document's text, LZ4-packed when that gains. Why:
+    /// documents are most of a large project's bytes, and after the
+    /// Markdown stage only the leak sentinel and diagnostics read them
+    /// again; packed, 100,000 pages hold about a third of their size.
+    pub fn packed(rel: String, path: PathBuf, text: String) -> Self {
+        Self::with(rel, path, text, true)
+    }
+
+    fn with(rel: String, path: PathBuf, text: String, pack: bool) -> Self {
+        let (hash, len) = (crate::core::memo::hash_of(&text), text.len());
+        let text = if pack {
+            Packed::new(text)
+        } else {
+            Packed::Plain(Arc::from(text))
+        };
+        let line_starts = match &text {
+            Packed::Plain(t) => starts_of(t),
+            Packed::Lz4(_) => Vec::new(),
+        };
         SourceFile {
             rel,
             path,
-            hash: crate::core::memo::hash_of(&text),
+            hash,
+            len,
             text,
             line_starts,
         }
     }
 
+    /// The text: borrowed when held whole, else unpacked (a copy; keep it
+    /// while reading many lines instead of calling [`Self::line`] for each).
+    pub fn text(&self) -> Cow<'_, str> {
+        self.text.as_str()
+    }
+
+    /// The bytes `start..end` of the text (`None` when that is not a range
+    /// of whole characters in it): borrowed when held whole.
+    pub fn slice(&self, start: usize, end: usize) -> Option<Cow<'_, str>> {
+        match self.text() {
+            Cow::Borrowed(t) => t.get(start..end).map(Cow::Borrowed),
+            Cow::Owned(t) => t.get(start..end).map(|s| Cow::Owned(s.to_string())),
+        }
+    }
+
+    /// The text with its line index, for reading many lines at once.
+    pub fn lines(&self) -> Lines<'_> {
+        let text = self.text();
+        let starts = match &text {
+            Cow::Borrowed(_) => Cow::Borrowed(self.line_starts.as_slice()),
+            Cow::Owned(t) => Cow::Owned(starts_of(t)),
+        };
+        Lines { text, starts }
+    }
+
+    /// The text's length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bytes the text takes in memory (its packed size when packed).
+    pub fn held(&self) -> usize {
+        self.text.held()
+    }
+
     /// Number of lines.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines().count()
     }
 
     /// 0-based line index of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        }
+        line_of(&self.lines().starts, offset)
     }
 
     /// The text of a 0-based line, without its newline.
-    pub fn line(&self, idx: usize) -> &str {
-        let start = self
-            .line_starts
-            .get(idx)
-            .copied()
-            .unwrap_or(self.text.len());
-        let end = self
-            .line_starts
-            .get(idx + 1)
-            .map(|e| e - 1)
-            .unwrap_or(self.text.len());
-        self.text
-            .get(start..end.max(start))
-            .unwrap_or("")
-            .trim_end_matches('\r')
+    pub fn line(&self, idx: usize) -> Cow<'_, str> {
+        match &self.text {
+            Packed::Plain(t) => Cow::Borrowed(line_in(t, &self.line_starts, idx)),
+            Packed::Lz4(_) => Cow::Owned(self.lines().line(idx).to_string()),
+        }
     }
 
     /// Byte offset where a 0-based line starts.
     pub fn line_start(&self, idx: usize) -> usize {
-        self.line_starts
-            .get(idx)
-            .copied()
-            .unwrap_or(self.text.len())
+        match &self.text {
+            Packed::Plain(_) => line_start(&self.line_starts, idx, self.len),
+            Packed::Lz4(_) => self.lines().start(idx),
+        }
+    }
+
+    /// (1-based line, 1-based char column) of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        self.lines().position(offset)
+    }
+}
+
+/// A file's text and line index, unpacked once for reading many lines.
+pub struct Lines<'a> {
+    /// The whole text.
+    pub text: Cow<'a, str>,
+    starts: Cow<'a, [usize]>,
+}
+
+impl Lines<'_> {
+    /// Number of lines.
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The text of a 0-based line, without its newline.
+    pub fn line(&self, idx: usize) -> &str {
+        line_in(&self.text, &self.starts, idx)
+    }
+
+    /// Byte offset where a 0-based line starts.
+    pub fn start(&self, idx: usize) -> usize {
+        line_start(&self.starts, idx, self.text.len())
     }
 
     /// (1-based line, 1-based char column) of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_of(offset);
-        let start = self.line_starts[line];
+        let line = line_of(&self.starts, offset);
+        let start = self.starts[line];
         let col = self
             .text
             .get(start..offset)
@@ -93,6 +181,32 @@ impl SourceFile {
             .unwrap_or(0);
         (line + 1, col + 1)
     }
+}
+
+/// Where each line of `text` starts.
+fn starts_of(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
+}
+
+fn line_of(starts: &[usize], offset: usize) -> usize {
+    match starts.binary_search(&offset) {
+        Ok(i) => i,
+        Err(i) => i - 1,
+    }
+}
+
+fn line_start(starts: &[usize], idx: usize, len: usize) -> usize {
+    starts.get(idx).copied().unwrap_or(len)
+}
+
+fn line_in<'t>(text: &'t str, starts: &[usize], idx: usize) -> &'t str {
+    let start = line_start(starts, idx, text.len());
+    let end = starts.get(idx + 1).map(|&e| e - 1).unwrap_or(text.len());
+    text.get(start..end.max(start))
+        .unwrap_or("")
+        .trim_end_matches('\r')
 }
 
 /// A place in a file: byte offset and length.
@@ -131,10 +245,11 @@ impl Sources {
     /// Builds a located diagnostic with the rule's default severity.
     pub fn diag(&self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Diagnostic {
         let f = self.get(span.file);
-        let (line, column) = f.position(span.offset);
-        let src = f.line(line - 1).to_string();
+        let lines = f.lines();
+        let (line, column) = lines.position(span.offset);
+        let src = lines.line(line - 1).to_string();
         let avail = src.chars().count().saturating_sub(column - 1);
-        let len = f
+        let len = lines
             .text
             .get(span.offset..span.offset + span.len)
             .map(|s| s.chars().count())
@@ -215,7 +330,7 @@ fn is_blank_or_comment(line: &str) -> bool {
 impl ItemLoc {
     /// Span of the first line of the item (fallback location).
     pub fn head(&self, sources: &Sources) -> Span {
-        let f = sources.get(self.file);
+        let f = sources.get(self.file).lines();
         let mut idx = self.lines.start;
         while idx + 1 < self.lines.end && is_blank_or_comment(f.line(idx)) {
             idx += 1;
@@ -224,7 +339,7 @@ impl ItemLoc {
         let trimmed = line.trim_start_matches([' ', '-']);
         Span {
             file: self.file,
-            offset: f.line_start(idx) + (line.len() - trimmed.len()),
+            offset: f.start(idx) + (line.len() - trimmed.len()),
             len: trimmed.trim_end().len(),
         }
     }
@@ -232,7 +347,8 @@ impl ItemLoc {
     /// Locates `path` (nested keys) inside the item and, if `value` is given, that
     /// value inside the field's block. Falls back to the key, then to the item head.
     pub fn locate(&self, sources: &Sources, path: &[&str], value: Option<&str>) -> Span {
-        let f = sources.get(self.file);
+        let f = sources.get(self.file).lines();
+        let f = &f;
         let mut range = self.lines.clone();
         let mut found: Option<(usize, usize, usize)> = None; // (line, key col, key len)
         for key in path {
@@ -255,7 +371,7 @@ impl ItemLoc {
                 if let Some(pos) = find_token(text, v, from) {
                     return Span {
                         file: self.file,
-                        offset: f.line_start(idx) + pos,
+                        offset: f.start(idx) + pos,
                         len: v.len(),
                     };
                 }
@@ -263,7 +379,7 @@ impl ItemLoc {
         }
         Span {
             file: self.file,
-            offset: f.line_start(kline) + kcol,
+            offset: f.start(kline) + kcol,
             len: klen,
         }
     }
@@ -271,11 +387,7 @@ impl ItemLoc {
 
 /// Finds `key:` in `range`, at the shallowest indentation present. Returns the
 /// line, the key's byte column and the line range of its block (value lines).
-fn find_key(
-    f: &SourceFile,
-    range: Range<usize>,
-    key: &str,
-) -> Option<(usize, usize, Range<usize>)> {
+fn find_key(f: &Lines<'_>, range: Range<usize>, key: &str) -> Option<(usize, usize, Range<usize>)> {
     let base = range
         .clone()
         .map(|i| f.line(i))
@@ -331,9 +443,10 @@ fn find_token(text: &str, token: &str, from: usize) -> Option<usize> {
 
 /// Splits a register file (a top-level YAML list) into item line ranges.
 pub fn list_items(f: &SourceFile) -> Vec<Range<usize>> {
+    let f = f.lines();
     let mut starts = Vec::new();
     let mut indent = None;
-    for idx in 0..f.line_count() {
+    for idx in 0..f.count() {
         let line = f.line(idx);
         let trimmed = line.trim_start();
         if trimmed.starts_with("- ") || trimmed == "-" {
@@ -356,7 +469,7 @@ pub fn list_items(f: &SourceFile) -> Vec<Range<usize>> {
     }
     let mut out = Vec::new();
     for (i, s) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(f.line_count());
+        let end = starts.get(i + 1).copied().unwrap_or(f.count());
         out.push(*s..end);
     }
     out
@@ -365,6 +478,54 @@ pub fn list_items(f: &SourceFile) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_packed_document_reads_and_locates_exactly_as_a_plain_one() {
+        let text: String = (0..200)
+            .map(|i| format!("line {i} — größe: ünïcode\r\n"))
+            .collect::<String>()
+            + "last line, no newline";
+        let plain = SourceFile::new("a.md".into(), "a.md".into(), text.clone());
+        let packed = SourceFile::packed("a.md".into(), "a.md".into(), text.clone());
+        assert!(
+            packed.held() * 2 < text.len(),
+            "a long document is held packed"
+        );
+        assert_eq!(packed.text(), plain.text());
+        assert_eq!((packed.len(), packed.line_count()), (text.len(), 201));
+        for idx in [0, 1, 99, 199, 200, 201] {
+            assert_eq!(packed.line(idx), plain.line(idx), "line {idx}");
+            assert_eq!(packed.line_start(idx), plain.line_start(idx));
+        }
+        assert_eq!(plain.line(200), "last line, no newline");
+        for offset in [0, 5, 9, 500, text.len() - 1, text.len(), text.len() + 9] {
+            assert_eq!(
+                packed.position(offset),
+                plain.position(offset),
+                "offset {offset}"
+            );
+            assert_eq!(
+                packed.line_of(offset.min(text.len())),
+                plain.line_of(offset.min(text.len()))
+            );
+        }
+        let mut a = Sources::default();
+        let mut b = Sources::default();
+        let (fa, fb) = (a.add(plain), b.add(packed));
+        let span = |file| Span {
+            file,
+            offset: 40,
+            len: 5,
+        };
+        let (da, db) = (
+            a.diag(&crate::core::diagnostics::rule::EMPTY_FILE, span(fa), "m"),
+            b.diag(&crate::core::diagnostics::rule::EMPTY_FILE, span(fb), "m"),
+        );
+        assert_eq!(
+            (da.line, da.column, da.len, da.source_line),
+            (db.line, db.column, db.len, db.source_line)
+        );
+    }
 
     fn sources(text: &str) -> Sources {
         let mut s = Sources::default();

@@ -8,7 +8,7 @@ use crate::core::routes::{file_for, url};
 use crate::core::source::Span;
 use crate::core::source::{file_diag, WithHelp};
 use crate::pipeline::model::Site;
-use crate::pipeline::postprocess::PageLinks;
+use crate::pipeline::postprocess::{PageLinks, RawLinks};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -47,6 +47,39 @@ impl Interner {
             }
         }
         links
+    }
+
+    /// [`Interner::compact`] for links as the page spells them: a string
+    /// the edition has seen already is shared without being copied first.
+    pub fn intern(&self, raw: RawLinks) -> PageLinks {
+        let [mut hrefs, mut ids] = [raw.hrefs, raw.ids];
+        for v in [&mut hrefs, &mut ids] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let raw = RawLinks { hrefs, ids };
+        let Ok(mut set) = self.0.lock() else {
+            return raw.into_page_links();
+        };
+        let mut share = |v: Vec<String>| -> Vec<Arc<str>> {
+            let mut out: Vec<Arc<str>> = v
+                .into_iter()
+                .map(|s| match set.get(s.as_str()) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        let a: Arc<str> = Arc::from(s);
+                        set.insert(a.clone());
+                        a
+                    }
+                })
+                .collect();
+            out.shrink_to_fit();
+            out
+        };
+        PageLinks {
+            hrefs: share(raw.hrefs),
+            ids: share(raw.ids),
+        }
     }
 }
 
@@ -236,7 +269,7 @@ fn source_span(site: &Site, kind: Kind, id: &str, href: &str) -> Option<Span> {
     let file = site.sources.get(loc.file);
     let (start, end) = match kind {
         Kind::Scope | Kind::Policy | Kind::Assessment | Kind::Notice | Kind::Page => {
-            (0, file.text.len())
+            (0, file.len())
         }
         _ => (
             file.line_start(loc.lines.start),
@@ -244,12 +277,12 @@ fn source_span(site: &Site, kind: Kind, id: &str, href: &str) -> Option<Span> {
                 .max(file.line_start(loc.lines.start)),
         ),
     };
-    let text = file.text.get(start..end)?;
+    let text = file.slice(start, end)?;
     let path = href.split('#').next().unwrap_or(href);
     let at = [href, path]
         .iter()
         .filter(|p| !p.is_empty())
-        .find_map(|p| find_link_target(text, p))?;
+        .find_map(|p| find_link_target(&text, p))?;
     Some(Span {
         file: loc.file,
         offset: start + at,
@@ -343,6 +376,23 @@ mod tests {
         let b = i.compact(page(&["/x/"]));
         assert_eq!(a.hrefs.len(), 2);
         assert!(Arc::ptr_eq(&a.hrefs[0], &b.hrefs[0]));
+    }
+
+    #[test]
+    fn interning_raw_links_sorts_dedupes_and_shares_them_like_compact() {
+        let i = Interner::default();
+        let raw = |h: &[&str], ids: &[&str]| RawLinks {
+            hrefs: h.iter().map(|s| s.to_string()).collect(),
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+        };
+        let a = i.intern(raw(&["/y/", "/x/", "/y/"], &["b", "a", "b"]));
+        let strs = |v: &[Arc<str>]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(strs(&a.hrefs), ["/x/", "/y/"]);
+        assert_eq!(strs(&a.ids), ["a", "b"]);
+        let b = i.compact(raw(&["/x/"], &[]).into_page_links());
+        assert!(Arc::ptr_eq(&a.hrefs[0], &b.hrefs[0]));
+        let c = i.intern(raw(&["/y/"], &[]));
+        assert!(Arc::ptr_eq(&a.hrefs[1], &c.hrefs[0]));
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> Result<Loaded, LoadErr
     let files = list_project(&content, &mut l.diagnostics)?;
     let read: Vec<_> = files
         .par_iter()
-        .map(|(_, path)| read(root, path, cache))
+        .map(|(role, path)| read(root, path, cache, matches!(role, Role::Doc(_))))
         .collect();
     for ((role, _), file) in files.into_iter().zip(read) {
         let file = match file? {
@@ -336,7 +336,9 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 type Read = Result<Arc<SourceFile>, Box<Diagnostic>>;
 
 /// Reads one file; a non-UTF-8 file becomes a diagnostic, not a failure.
-fn read(root: &Path, path: &Path, cache: Option<&Cache>) -> Result<Read, LoadError> {
+/// A Markdown document's text is held packed (`pack`, see
+/// [`SourceFile::packed`]).
+fn read(root: &Path, path: &Path, cache: Option<&Cache>, pack: bool) -> Result<Read, LoadError> {
     let stamp = cache.and_then(|_| Stamp::of(path));
     if let (Some(c), Some(s)) = (cache, &stamp) {
         if let Some(f) = c.file(path, s) {
@@ -351,7 +353,10 @@ fn read(root: &Path, path: &Path, cache: Option<&Cache>) -> Result<Read, LoadErr
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
             }
-            let file = Arc::new(SourceFile::new(rel, path.to_path_buf(), text));
+            let file = Arc::new(match pack {
+                true => SourceFile::packed(rel, path.to_path_buf(), text),
+                false => SourceFile::new(rel, path.to_path_buf(), text),
+            });
             if let (Some(c), Some(s)) = (cache, stamp) {
                 c.put_file(path, s, file.clone());
             }

@@ -11,10 +11,11 @@
 //!   `lang` attribute (`## Datenschutz {lang=de}`) that language, up to the
 //!   next heading of the same or a higher level.
 
-use lol_html::html_content::ContentType;
-use lol_html::{element, rewrite_str, text, RewriteStrSettings};
+use lol_html::html_content::{ContentType, Element, TextChunk};
+use lol_html::{rewrite_str, ElementContentHandlers, HandlerResult, RewriteStrSettings, Selector};
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Links and anchors of one page, for the link check.
 #[derive(Debug, Default, Clone)]
@@ -23,123 +24,325 @@ pub struct PageLinks {
     pub ids: Vec<Arc<str>>,
 }
 
+/// Links and anchors of one page as [`process_raw`] collects them: each
+/// string as the page spells it (decoded), before an edition's interner
+/// (`linkcheck::Interner::intern`) shares the ones other pages hold too.
+#[derive(Debug, Default, Clone)]
+pub struct RawLinks {
+    pub hrefs: Vec<String>,
+    pub ids: Vec<String>,
+}
+
+impl RawLinks {
+    /// The links with a string of their own each (no interner).
+    pub fn into_page_links(self) -> PageLinks {
+        let arcs = |v: Vec<String>| v.into_iter().map(Arc::from).collect();
+        PageLinks {
+            hrefs: arcs(self.hrefs),
+            ids: arcs(self.ids),
+        }
+    }
+}
+
 /// Post-processes `html` for edition index `ed` of `editions`.
 pub fn process(html: &str, ed: usize, editions: &[String]) -> Result<(String, PageLinks), String> {
-    let hrefs = RefCell::new(Vec::new());
-    let ids = RefCell::new(Vec::new());
-    // Column headers of the table being read, and the column of the
-    // next body cell: the header row streams past before the body.
-    let heads: RefCell<Vec<(String, usize)>> = RefCell::new(Vec::new());
-    let col = Cell::new(0usize);
-    // The open language section of the document body: heading level and tag.
-    let section: RefCell<Option<(u8, String)>> = RefCell::new(None);
+    process_raw(html, ed, editions).map(|(html, links)| (html, links.into_page_links()))
+}
+
+/// [`process`], with the links as the page spells them: a renderer that
+/// interns them makes a shared string only for the ones it has not seen.
+pub fn process_raw(
+    html: &str,
+    ed: usize,
+    editions: &[String],
+) -> Result<(String, RawLinks), String> {
+    let sel = selectors().as_ref().map_err(Clone::clone)?;
+    let found = Found::default();
+    let sections = Sections::default();
+    let tables = Tables::default();
+    // Handlers that cannot fire on this page are not registered: lol_html
+    // then matches fewer selectors on every element. An element can carry
+    // `data-edition` or be a `table` only if those letters are in the text.
+    // The order is the order handlers run in on one element.
+    let mut handlers = Vec::with_capacity(12);
+    if contains_ascii_ci(html, "data-edition") {
+        handlers.push(edition_guard(sel, ed, editions));
+    }
+    handlers.extend(anchors_and_ids(sel, &found));
+    handlers.extend(lang_sections(sel, &sections));
+    if contains_ascii_ci(html, "<table") {
+        handlers.extend(table_labels(sel, &tables));
+    }
+    handlers.push(links(sel, &found));
     let out = rewrite_str(
         html,
         RewriteStrSettings {
-            element_content_handlers: vec![
-                element!("[data-edition]", |el| {
-                    let name = el.get_attribute("data-edition").unwrap_or_default();
-                    let level = editions.iter().position(|e| *e == name).unwrap_or(editions.len());
-                    if level > ed {
-                        el.remove();
-                    } else {
-                        el.remove_attribute("data-edition");
-                    }
-                    Ok(())
-                }),
-                element!("h2[id], h3[id], h4[id], h5[id], h6[id]", |el| {
-                    if el.get_attribute("data-no-anchor").is_none() {
-                        let id = el.get_attribute("id").unwrap_or_default();
-                        el.append(
-                            &format!(" <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>", crate::pipeline::markdown::escape(&id)),
-                            ContentType::Html,
-                        );
-                    }
-                    Ok(())
-                }),
-                element!("[id]", |el| {
-                    if !el.removed() {
-                        ids.borrow_mut().push(Arc::from(el.get_attribute("id").unwrap_or_default()));
-                    }
-                    Ok(())
-                }),
-                element!(".doc-body > *", |el| {
-                    lang_section(el, &mut section.borrow_mut());
-                    Ok(())
-                }),
-                element!("table", |_| {
-                    heads.borrow_mut().clear();
-                    Ok(())
-                }),
-                element!("table thead th", |el| {
-                    heads.borrow_mut().push((String::new(), colspan(el)));
-                    Ok(())
-                }),
-                text!("table thead th", |t| {
-                    if let Some(h) = heads.borrow_mut().last_mut() {
-                        h.0.push_str(t.as_str());
-                    }
-                    Ok(())
-                }),
-                element!("table tbody tr", |_| {
-                    col.set(0);
-                    Ok(())
-                }),
-                element!("table tbody td, table tbody th", |el| {
-                    let i = col.get();
-                    col.set(i + colspan(el));
-                    let label = column_label(&heads.borrow(), i);
-                    if !label.is_empty() && !el.has_attribute("data-label") {
-                        // The text is as the template escaped it, and
-                        // set_attribute escapes `"` but keeps `&` entities.
-                        el.set_attribute("data-label", &label).map_err(|e| e.to_string())?;
-                    }
-                    Ok(())
-                }),
-                element!("a[href], link[href], script[src], img[src]", |el| {
-                    if !el.removed() {
-                        let v = el.get_attribute("href").or_else(|| el.get_attribute("src")).unwrap_or_default();
-                        hrefs.borrow_mut().push(Arc::from(decode_entities(&v)));
-                    }
-                    Ok(())
-                }),
-            ],
+            element_content_handlers: handlers,
             ..RewriteStrSettings::new()
         },
     )
     .map_err(|e| e.to_string())?;
-    Ok((
-        out,
-        PageLinks {
-            hrefs: hrefs.into_inner(),
-            ids: ids.into_inner(),
-        },
-    ))
+    let links = RawLinks {
+        hrefs: found.hrefs.into_inner(),
+        ids: found.ids.into_inner(),
+    };
+    Ok((out, links))
 }
 
-/// Carries a heading's `lang` to the blocks of its section: a heading closes
-/// the open section (same or higher level) or opens one (a valid tag); a
-/// block or deeper heading in an open section without a `lang` of its own
-/// gets the section's.
-fn lang_section(el: &mut lol_html::html_content::Element, section: &mut Option<(u8, String)>) {
+/// One selector and what runs on the elements (or text) it matches.
+type Handler<'h> = (Cow<'static, Selector>, ElementContentHandlers<'h>);
+
+fn on_element<'h>(
+    sel: &'static Selector,
+    f: impl FnMut(&mut Element<'_, '_>) -> HandlerResult + 'h,
+) -> Handler<'h> {
+    (
+        Cow::Borrowed(sel),
+        ElementContentHandlers::default().element(f),
+    )
+}
+
+/// The selectors of the pass, parsed once: lol_html's `element!` parses
+/// its selector again for every page.
+struct Selectors {
+    edition: Selector,
+    anchor: Selector,
+    id: Selector,
+    lang_heading: Selector,
+    lang_block: Selector,
+    table: Selector,
+    head_cell: Selector,
+    body_row: Selector,
+    body_cell: Selector,
+    links: Selector,
+}
+
+/// [`Selectors`], or why one of them did not parse (a bug, reported as a
+/// failure of every page rather than a panic).
+fn selectors() -> &'static Result<Selectors, String> {
+    static SELECTORS: OnceLock<Result<Selectors, String>> = OnceLock::new();
+    SELECTORS.get_or_init(|| {
+        let p = |s: &str| {
+            s.parse::<Selector>()
+                .map_err(|e| format!("selector `{s}`: {e}"))
+        };
+        Ok(Selectors {
+            edition: p("[data-edition]")?,
+            anchor: p("h2[id], h3[id], h4[id], h5[id], h6[id]")?,
+            id: p("[id]")?,
+            lang_heading: p(".doc-body > h1, .doc-body > h2, .doc-body > h3, .doc-body > h4, .doc-body > h5, .doc-body > h6")?,
+            lang_block: p(".doc-body > *")?,
+            table: p("table")?,
+            head_cell: p("table thead th")?,
+            body_row: p("table tbody tr")?,
+            body_cell: p("table tbody td, table tbody th")?,
+            links: p("a[href], link[href], script[src], img[src]")?,
+        })
+    })
+}
+
+/// What the pass collects for the link check.
+#[derive(Default)]
+struct Found {
+    hrefs: RefCell<Vec<String>>,
+    ids: RefCell<Vec<String>>,
+}
+
+/// The open language section of the document body (heading level and
+/// tag), and whether the current element is a heading the section logic
+/// has already handled (it opened a section or none was open).
+#[derive(Default)]
+struct Sections {
+    open: RefCell<Option<(u8, String)>>,
+    heading_done: Cell<bool>,
+}
+
+/// Column headers of the table being read (each label as one line, made
+/// when the first body cell needs it), and the column of the next body
+/// cell: the header row streams past before the body.
+#[derive(Default)]
+struct Tables {
+    heads: RefCell<Vec<Head>>,
+    col: Cell<usize>,
+}
+
+/// Removes an element marked for a higher edition; drops the mark otherwise.
+fn edition_guard<'h>(sel: &'static Selectors, ed: usize, editions: &'h [String]) -> Handler<'h> {
+    on_element(&sel.edition, move |el| {
+        let name = el.get_attribute("data-edition").unwrap_or_default();
+        let level = editions
+            .iter()
+            .position(|e| *e == name)
+            .unwrap_or(editions.len());
+        if level > ed {
+            el.remove();
+        } else {
+            el.remove_attribute("data-edition");
+        }
+        Ok(())
+    })
+}
+
+/// A permalink anchor in every `h2`-`h6` with an id; every id kept.
+fn anchors_and_ids<'h>(sel: &'static Selectors, found: &'h Found) -> [Handler<'h>; 2] {
+    [
+        on_element(&sel.anchor, |el| {
+            if !el.has_attribute("data-no-anchor") {
+                let id = el.get_attribute("id").unwrap_or_default();
+                el.append(
+                    &format!(
+                        " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                        crate::pipeline::markdown::escape(&id)
+                    ),
+                    ContentType::Html,
+                );
+            }
+            Ok(())
+        }),
+        on_element(&sel.id, |el| {
+            if !el.removed() {
+                let id = el.get_attribute("id").unwrap_or_default();
+                found.ids.borrow_mut().push(id);
+            }
+            Ok(())
+        }),
+    ]
+}
+
+/// Language sections: headings first, so the section is updated before
+/// the block handler runs on the same element.
+fn lang_sections<'h>(sel: &'static Selectors, s: &'h Sections) -> [Handler<'h>; 2] {
+    [
+        on_element(&sel.lang_heading, |el| {
+            s.heading_done
+                .set(lang_heading(el, &mut s.open.borrow_mut()));
+            Ok(())
+        }),
+        on_element(&sel.lang_block, |el| {
+            if !s.heading_done.replace(false) {
+                lang_block(el, &s.open.borrow());
+            }
+            Ok(())
+        }),
+    ]
+}
+
+/// Column labels (`data-label`) on the body cells of tables with a header row.
+fn table_labels<'h>(sel: &'static Selectors, t: &'h Tables) -> [Handler<'h>; 5] {
+    let head_text = |c: &mut TextChunk<'_>| {
+        if let Some(h) = t.heads.borrow_mut().last_mut() {
+            h.text.push_str(c.as_str());
+        }
+        Ok(())
+    };
+    [
+        on_element(&sel.table, |_| {
+            t.heads.borrow_mut().clear();
+            Ok(())
+        }),
+        on_element(&sel.head_cell, |el| {
+            t.heads.borrow_mut().push(Head {
+                text: String::new(),
+                span: colspan(el),
+                label: None,
+            });
+            Ok(())
+        }),
+        (
+            Cow::Borrowed(&sel.head_cell),
+            ElementContentHandlers::default().text(head_text),
+        ),
+        on_element(&sel.body_row, |_| {
+            t.col.set(0);
+            Ok(())
+        }),
+        on_element(&sel.body_cell, |el| {
+            let i = t.col.get();
+            t.col.set(i + colspan(el));
+            let mut heads = t.heads.borrow_mut();
+            let label = column_label(&mut heads, i);
+            if !label.is_empty() && !el.has_attribute("data-label") {
+                // The text is as the template escaped it, and
+                // set_attribute escapes `"` but keeps `&` entities.
+                el.set_attribute("data-label", label)
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }),
+    ]
+}
+
+/// Every `href` and `src`, decoded, for the link check.
+fn links<'h>(sel: &'static Selectors, found: &'h Found) -> Handler<'h> {
+    on_element(&sel.links, |el| {
+        if !el.removed() {
+            let v = el
+                .get_attribute("href")
+                .or_else(|| el.get_attribute("src"))
+                .unwrap_or_default();
+            let link = match decode_entities_cow(&v) {
+                Cow::Borrowed(_) => v,
+                Cow::Owned(d) => d,
+            };
+            found.hrefs.borrow_mut().push(link);
+        }
+        Ok(())
+    })
+}
+
+/// True when `text` holds `needle` (ASCII letters in any case): HTML tag
+/// and attribute names are case-insensitive, so `<TABLE` is a table too.
+fn contains_ascii_ci(text: &str, needle: &str) -> bool {
+    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let first = first.to_ascii_lowercase();
+    hay.iter().enumerate().any(|(i, b)| {
+        b.to_ascii_lowercase() == first
+            && hay
+                .get(i + 1..i + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+    })
+}
+
+/// A column header of the table being read.
+struct Head {
+    /// The header's text as it streamed past (markup dropped).
+    text: String,
+    /// The columns it spans.
+    span: usize,
+    /// `text` as one line, made once, when a body cell first asks.
+    label: Option<String>,
+}
+
+/// A heading that is a child of the document body closes the open section
+/// (same or higher level) or, when none is open, opens one (a valid `lang`
+/// tag). True when the heading is done with: no section was open, so it
+/// takes no `lang` from one.
+fn lang_heading(el: &lol_html::html_content::Element, section: &mut Option<(u8, String)>) -> bool {
     let tag = el.tag_name();
     let level = match tag.as_bytes() {
-        [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
-        _ => None,
+        [b'h', d @ b'1'..=b'6'] => d - b'0',
+        _ => return false,
     };
-    if let Some(level) = level {
-        if section.as_ref().is_some_and(|(l, _)| level <= *l) {
-            *section = None;
-        }
-        if section.is_none() {
-            if let Some(lang) = el.get_attribute("lang") {
-                if crate::pipeline::markdown::is_lang_tag(&lang) {
-                    *section = Some((level, lang));
-                }
-            }
-            return;
+    if section.as_ref().is_some_and(|(l, _)| level <= *l) {
+        *section = None;
+    }
+    if section.is_some() {
+        return false;
+    }
+    if let Some(lang) = el.get_attribute("lang") {
+        if crate::pipeline::markdown::is_lang_tag(&lang) {
+            *section = Some((level, lang));
         }
     }
+    true
+}
+
+/// A block (or deeper heading) of the document body in an open section
+/// takes the section's `lang` unless it has its own.
+fn lang_block(el: &mut lol_html::html_content::Element, section: &Option<(u8, String)>) {
     if let Some((_, lang)) = section.as_ref() {
         if !el.has_attribute("lang") {
             let _ = el.set_attribute("lang", lang);
@@ -156,22 +359,30 @@ fn colspan(el: &lol_html::html_content::Element) -> usize {
 }
 
 /// The header text of column `i` as one line (its markup already dropped),
-/// empty when no header covers it.
-fn column_label(heads: &[(String, usize)], i: usize) -> String {
+/// empty when no header covers it; made once per header.
+fn column_label(heads: &mut [Head], i: usize) -> &str {
     let mut start = 0;
-    for (text, span) in heads {
-        if i < start + span {
-            return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for h in heads.iter_mut() {
+        if i < start + h.span {
+            return h
+                .label
+                .get_or_insert_with(|| h.text.split_whitespace().collect::<Vec<_>>().join(" "));
         }
-        start += span;
+        start += h.span;
     }
-    String::new()
+    ""
 }
 
 /// Decodes the character references a template engine puts into attributes.
 pub fn decode_entities(s: &str) -> String {
+    decode_entities_cow(s).into_owned()
+}
+
+/// [`decode_entities`], borrowing `s` when it has no reference to decode
+/// (most links): no copy is made.
+fn decode_entities_cow(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -208,7 +419,7 @@ pub fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -217,6 +428,19 @@ mod tests {
 
     fn eds() -> Vec<String> {
         vec!["public".into(), "customer".into(), "internal".into()]
+    }
+
+    #[test]
+    fn the_selectors_parse() {
+        assert!(selectors().is_ok());
+    }
+
+    #[test]
+    fn marks_and_tables_in_any_case_are_still_found() {
+        let html = r#"<P DATA-EDITION="internal">SECRET</P><TABLE><THEAD><TR><TH>A</TH></TR></THEAD><TBODY><TR><TD>1</TD></TR></TBODY></TABLE>"#;
+        let (out, _) = process(html, 0, &eds()).unwrap();
+        assert!(!out.contains("SECRET"), "{out}");
+        assert!(out.contains(r#"<TD data-label="A">1</TD>"#), "{out}");
     }
 
     #[test]
@@ -280,6 +504,10 @@ mod tests {
         assert!(out.contains(r#"<ul lang="de">"#), "{out}");
         assert!(out.contains(r#"<p lang="fr">fr</p>"#), "{out}");
         assert!(out.contains("<p>en2</p>"), "{out}");
+        assert!(
+            out.contains(r#"<h2 id="e">"#),
+            "a heading that closes a section takes no lang from it: {out}"
+        );
         assert!(
             out.contains("<p>x</p>"),
             "a malformed tag opens no section: {out}"

@@ -186,6 +186,7 @@ pub struct PageContext<'a> {
 }
 
 /// Renders one page. `base` holds `site`; `canonical_base` is the base URL.
+/// (A renderer of many pages makes an [`EditionContext`] once instead.)
 pub fn render_page(
     theme: &Theme,
     base: &Value,
@@ -193,26 +194,83 @@ pub fn render_page(
     job: PageMeta<'_>,
     page_ctx: Value,
 ) -> Result<String, String> {
-    let mut ctx = Context::from_value(page_ctx).map_err(|e| tera_error(&e))?;
-    if let Value::Object(m) = base {
-        for (k, v) in m {
-            ctx.insert(k, v);
+    EditionContext::new(base).render(theme, canonical_base, job, page_ctx)
+}
+
+/// The Tera context of one edition's pages: the variables every page shares
+/// (`site`), made once, to which each page adds its own for one render.
+/// Copying the shared view into every page's context cost each page as many
+/// allocations as the view has values. One per thread: rendering borrows it
+/// mutably.
+#[derive(Clone)]
+pub struct EditionContext {
+    ctx: Context,
+    /// The names of the shared variables: a page's variable of the same
+    /// name is hidden by the shared one, as `page` is by the page's meta.
+    shared: Vec<String>,
+    /// The length of the last page rendered, so the next page's buffer is
+    /// allocated once, at about its size.
+    last_len: usize,
+}
+
+impl EditionContext {
+    /// The context holding the shared view `base` (a JSON object).
+    pub fn new(base: &Value) -> Self {
+        let mut ctx = Context::new();
+        let mut shared = Vec::new();
+        if let Value::Object(m) = base {
+            for (k, v) in m {
+                ctx.insert(k, v);
+                shared.push(k.clone());
+            }
+        }
+        EditionContext {
+            ctx,
+            shared,
+            last_len: 16 * 1024,
         }
     }
-    let canonical = format!("{canonical_base}{}", job.url.trim_end_matches("index.html"));
-    ctx.insert(
-        "page",
-        &PageContext {
-            url: job.url,
-            title: job.title,
-            canonical: &canonical,
-        },
-    );
-    let html = theme
-        .tera
-        .render(job.template, &ctx)
-        .map_err(|e| format!("{} (rendering {})", tera_error(&e), job.url))?;
-    Ok(strip_controls(html))
+
+    /// Renders one page from its own variables `page_ctx` (a JSON object)
+    /// and the shared ones; the page's variables are gone again afterwards.
+    pub fn render(
+        &mut self,
+        theme: &Theme,
+        canonical_base: &str,
+        job: PageMeta<'_>,
+        page_ctx: Value,
+    ) -> Result<String, String> {
+        let hidden = |k: &str| k == "page" || self.shared.iter().any(|s| s == k);
+        let own: Vec<String> = match &page_ctx {
+            Value::Object(m) => m.keys().filter(|k| !hidden(k)).cloned().collect(),
+            _ => Vec::new(),
+        };
+        // A page context that is not an object fails here, as it always has.
+        let mut page = Context::from_value(page_ctx).map_err(|e| tera_error(&e))?;
+        for k in self.shared.iter().map(String::as_str).chain(["page"]) {
+            page.remove(k);
+        }
+        self.ctx.extend(page);
+        let canonical = format!("{canonical_base}{}", job.url.trim_end_matches("index.html"));
+        self.ctx.insert(
+            "page",
+            &PageContext {
+                url: job.url,
+                title: job.title,
+                canonical: &canonical,
+            },
+        );
+        let mut out = Vec::with_capacity(self.last_len + self.last_len / 8);
+        let rendered = theme.tera.render_to(job.template, &self.ctx, &mut out);
+        for k in own.iter().map(String::as_str).chain(["page"]) {
+            self.ctx.remove(k);
+        }
+        rendered.map_err(|e| format!("{} (rendering {})", tera_error(&e), job.url))?;
+        self.last_len = out.len();
+        // Tera writes UTF-8 (its templates and values are Rust strings).
+        let html = String::from_utf8(out).map_err(|e| format!("{e} (rendering {})", job.url))?;
+        Ok(strip_controls(html))
+    }
 }
 
 /// True for the C0 control characters HTML does not allow in a document:
@@ -236,4 +294,49 @@ pub fn strip_controls(html: String) -> String {
         return html;
     }
     html.chars().filter(|c| !stray_control(*c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn theme(template: &str) -> Theme {
+        let files =
+            BTreeMap::from([("templates/t.html".to_string(), template.as_bytes().to_vec())]);
+        load_theme(&files).unwrap()
+    }
+
+    fn meta(url: &str) -> PageMeta<'_> {
+        PageMeta {
+            url,
+            title: "T",
+            template: "t.html",
+        }
+    }
+
+    #[test]
+    fn a_page_sees_the_shared_view_and_only_its_own_variables() {
+        let theme = theme(
+            "{{ site.name }}|{% if doc %}{{ doc }}{% else %}none{% endif %}|{{ page.canonical }}",
+        );
+        let mut ctx = EditionContext::new(&json!({ "site": { "name": "Acme" } }));
+        let first = json!({ "doc": "A", "site": "not the site", "page": "not the page" });
+        let out = ctx.render(&theme, "https://x.example", meta("/a/index.html"), first);
+        assert_eq!(out.unwrap(), "Acme|A|https://x.example/a/");
+        let out = ctx.render(&theme, "https://x.example", meta("/b/"), json!({}));
+        assert_eq!(out.unwrap(), "Acme|none|https://x.example/b/");
+    }
+
+    #[test]
+    fn a_failed_page_leaves_the_context_clean_for_the_next() {
+        let theme = theme("{% if doc %}{{ doc.missing.deeper }}{% endif %}{{ site.name }}");
+        let mut ctx = EditionContext::new(&json!({ "site": { "name": "Acme" } }));
+        let bad = ctx.render(&theme, "", meta("/a/"), json!({ "doc": 1 }));
+        assert!(bad.unwrap_err().contains("rendering /a/"));
+        let out = ctx.render(&theme, "", meta("/b/"), json!({}));
+        assert_eq!(out.unwrap(), "Acme");
+        let null = ctx.render(&theme, "", meta("/c/"), serde_json::Value::Null);
+        assert!(null.is_err(), "a context that is not an object is an error");
+    }
 }

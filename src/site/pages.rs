@@ -37,6 +37,12 @@ pub enum Deferred {
     Doc(usize),
     Control(usize),
     System(usize),
+    /// The home page, which lists every visible document and system.
+    Home,
+    /// The list of one kind of document (`/policies/` …): at 100,000
+    /// documents its view alone is tens of megabytes, so it is built only
+    /// while the page renders.
+    Documents(Kind),
 }
 
 impl PageJob {
@@ -55,8 +61,15 @@ impl PageJob {
     pub fn materialize(&self, site: &Site, ed: usize) -> (Cow<'_, Value>, Option<String>) {
         let (ctx, text) = match self.deferred {
             Some(Deferred::Doc(pos)) => {
-                let (view, r) = doc_view(site, pos, ed);
-                (context(&DocPage { doc: view }), Some(r.text.to_string()))
+                let (mut view, r) = doc_view(site, pos, ed);
+                // The body is most of the view: serialised, it would be
+                // copied; it is moved into its place in the context instead.
+                let html = std::mem::take(&mut view.html);
+                let mut ctx = context(&DocPage { doc: view });
+                if let Some(slot) = ctx.get_mut("doc").and_then(|d| d.get_mut("html")) {
+                    *slot = Value::String(html);
+                }
+                (ctx, Some(r.text.to_string()))
             }
             Some(Deferred::Control(pos)) => {
                 let c = &site.controls[pos];
@@ -90,6 +103,8 @@ impl PageJob {
                 };
                 (context(&page), Some(text))
             }
+            Some(Deferred::Home) => (home_view(site, ed), None),
+            Some(Deferred::Documents(kind)) => (documents_view(site, ed, kind), None),
             None => return (Cow::Borrowed(&self.ctx), self.search.clone()),
         };
         (Cow::Owned(ctx), text)
@@ -145,13 +160,20 @@ fn job(
 
 /// A page of one entity whose view is built when the page renders.
 fn deferred(kind: Kind, id: &str, title: &str, what: Deferred) -> PageJob {
+    deferred_at(url(kind, id), title, what)
+}
+
+/// A page at `url` whose view is built when the page renders.
+fn deferred_at(url: String, title: &str, what: Deferred) -> PageJob {
     let template = match what {
         Deferred::Doc(_) => "document.html",
         Deferred::Control(_) => "control.html",
         Deferred::System(_) => "system.html",
+        Deferred::Home => "index.html",
+        Deferred::Documents(_) => "documents.html",
     };
     PageJob {
-        url: url(kind, id),
+        url,
         template,
         title: title.to_string(),
         ctx: Value::Null,
@@ -160,35 +182,50 @@ fn deferred(kind: Kind, id: &str, title: &str, what: Deferred) -> PageJob {
     }
 }
 
+/// The document kinds listed on a page of their own: URL and heading.
+const LISTINGS: [(Kind, &str, &str); 3] = [
+    (Kind::Policy, "/policies/", "Policies"),
+    (Kind::Assessment, "/assessments/", "Impact assessments"),
+    (Kind::Notice, "/notices/", "Transparency notices"),
+];
+
+/// The view of the list of `kind`'s documents that edition `ed` sees.
+fn documents_view(site: &Site, ed: usize, kind: Kind) -> Value {
+    let heading = LISTINGS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map_or("", |(_, _, h)| *h);
+    let items = site
+        .docs
+        .iter()
+        .filter(|d| d.kind == kind && d.level <= ed)
+        .map(|d| {
+            let f = &d.data.front;
+            DocumentItem {
+                title: &d.title,
+                url: url(d.kind, &d.id),
+                summary: &f.summary,
+                version: &f.version,
+                approved: f.approved,
+                owner: &f.owner,
+                systems: site.links(Kind::System, &f.systems, ed),
+            }
+        })
+        .collect();
+    context(&DocumentsPage {
+        kind,
+        heading,
+        items,
+    })
+}
+
 fn doc_jobs(site: &Site, ed: usize, jobs: &mut Vec<PageJob>) {
-    for (kind, list_url, heading) in [
-        (Kind::Policy, "/policies/", "Policies"),
-        (Kind::Assessment, "/assessments/", "Impact assessments"),
-        (Kind::Notice, "/notices/", "Transparency notices"),
-    ] {
-        let items = site
-            .docs
-            .iter()
-            .filter(|d| d.kind == kind && d.level <= ed)
-            .map(|d| {
-                let f = &d.data.front;
-                DocumentItem {
-                    title: &d.title,
-                    url: url(d.kind, &d.id),
-                    summary: &f.summary,
-                    version: &f.version,
-                    approved: f.approved,
-                    owner: &f.owner,
-                    systems: site.links(Kind::System, &f.systems, ed),
-                }
-            })
-            .collect();
-        let page = DocumentsPage {
-            kind,
+    for (kind, list_url, heading) in LISTINGS {
+        jobs.push(deferred_at(
+            list_url.into(),
             heading,
-            items,
-        };
-        jobs.push(job(list_url.into(), "documents.html", heading, &page, None));
+            Deferred::Documents(kind),
+        ));
     }
     for (pos, d) in site.docs.iter().enumerate().filter(|(_, d)| d.level <= ed) {
         jobs.push(deferred(d.kind, &d.id, &d.title, Deferred::Doc(pos)));
@@ -223,7 +260,12 @@ fn status_strip(site: &Site, ed: usize) -> StatusStrip<'_> {
     }
 }
 
-fn home_job(site: &Site, ed: usize) -> PageJob {
+fn home_job(site: &Site) -> PageJob {
+    deferred_at("/".into(), &site.config.organisation, Deferred::Home)
+}
+
+/// The home page's view for edition `ed`.
+fn home_view(site: &Site, ed: usize) -> Value {
     let visible = |kind: Kind| {
         site.docs
             .iter()
@@ -285,18 +327,12 @@ fn home_job(site: &Site, ed: usize) -> PageJob {
             .collect(),
         exports: crate::site::export::listing(site, ed),
     };
-    job(
-        "/".into(),
-        "index.html",
-        &site.config.organisation,
-        &page,
-        None,
-    )
+    context(&page)
 }
 
 /// Every page of edition `ed`, in a stable order.
 pub fn jobs(site: &Site, ed: usize) -> Vec<PageJob> {
-    let mut jobs = vec![home_job(site, ed)];
+    let mut jobs = vec![home_job(site)];
     doc_jobs(site, ed, &mut jobs);
     register_jobs(site, ed, &mut jobs);
     records::record_jobs(site, ed, &mut jobs);

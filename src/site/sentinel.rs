@@ -23,6 +23,9 @@ use crate::pipeline::model::Site;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
+mod hashes;
+use hashes::HashSetSorted;
+
 /// How many consecutive words make a run the sentinel looks for.
 pub const WINDOW: usize = 8;
 
@@ -189,12 +192,16 @@ fn runs(text: &str, out: &mut Vec<u64>) {
 }
 
 /// The text of a register entry as written (its YAML lines).
-fn entry_text<'s>(site: &'s Site, kind: Kind, id: &str) -> Option<(FileId, usize, &'s str)> {
+fn entry_text<'s>(
+    site: &'s Site,
+    kind: Kind,
+    id: &str,
+) -> Option<(FileId, usize, std::borrow::Cow<'s, str>)> {
     let loc = site.loc(kind, id)?;
     let f = site.sources.get(loc.file);
     let start = f.line_start(loc.lines.start);
     let end = f.line_start(loc.lines.end).max(start);
-    Some((loc.file, start, f.text.get(start..end)?))
+    Some((loc.file, start, f.slice(start, end)?))
 }
 
 /// YAML text without its keys (`- title:`, `  owner:`), so that the values of
@@ -264,9 +271,10 @@ fn pieces<'s>(site: &'s Site, also_visible: &'s [&'s str]) -> Vec<Piece<'s>> {
             from: 0,
         };
         let f = site.sources.get(d.loc.file);
-        let front = &f.text[..d.data.body_offset.min(f.text.len())];
+        let text = f.text();
+        let front = &text[..d.data.body_offset.min(text.len())];
         out.push(Piece {
-            text: without_keys(front),
+            text: without_keys(front).into_owned().into(),
             level: d.level,
             origin,
         });
@@ -319,7 +327,7 @@ fn entry_pieces<'s>(site: &'s Site, out: &mut Vec<Piece<'s>>) {
             continue;
         };
         let origin = Origin { file, from };
-        let plain = without_keys(&outside_passages(text)).into_owned();
+        let plain = without_keys(&outside_passages(&text)).into_owned();
         out.push(Piece {
             text: plain.into(),
             level,
@@ -351,7 +359,7 @@ fn public_pieces<'s>(site: &'s Site, also_visible: &'s [&'s str], out: &mut Vec<
         .collect();
     public.extend(cat.ai_act_titles.iter().map(|(id, t)| format!("{id} {t}")));
     if let Some(f) = site.sources.files.get(site.config_loc.file) {
-        public.push(without_keys(&f.text).into_owned());
+        public.push(without_keys(&f.text()).into_owned());
     }
     public.extend(also_visible.iter().map(|t| t.to_string()));
     out.extend(public.into_iter().map(|t| Piece {
@@ -416,45 +424,6 @@ impl Runs {
         seen.dedup();
         v.retain(|e| seen.binary_search(&(e & !LEVEL_MASK)).is_err());
         Runs(v)
-    }
-}
-
-/// A set of hashes with a bit filter in front: most runs of an output are
-/// not hidden, and the filter says so without touching the sorted list.
-struct HashSetSorted {
-    sorted: Vec<u64>,
-    bits: Vec<u64>,
-    mask: u64,
-}
-
-impl HashSetSorted {
-    fn new(sorted: Vec<u64>) -> Self {
-        // About 16 bits an entry, both probes in one 64-bit word: one memory
-        // access per looked-up run.
-        let words = (sorted.len().max(1) / 4).next_power_of_two();
-        let mut bits = vec![0u64; words];
-        let mask = words as u64 - 1;
-        for h in &sorted {
-            bits[Self::slot(*h, mask)] |= Self::probe(*h);
-        }
-        HashSetSorted { sorted, bits, mask }
-    }
-
-    fn slot(h: u64, mask: u64) -> usize {
-        ((h >> LEVEL_BITS) & mask) as usize
-    }
-
-    fn probe(h: u64) -> u64 {
-        (1 << ((h >> 52) & 63)) | (1 << ((h >> 58) & 63))
-    }
-
-    fn contains(&self, h: u64) -> bool {
-        let p = Self::probe(h);
-        self.bits[Self::slot(h, self.mask)] & p == p && self.sorted.binary_search(&h).is_ok()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.sorted.is_empty()
     }
 }
 
@@ -551,7 +520,8 @@ fn source_offset(site: &Site, hit: &Hit) -> usize {
     let mut want = Vec::new();
     words(&hit.run, true, |w, _| want.push(w));
     let mut found = Vec::new();
-    let text = f.text.get(hit.origin.from..).unwrap_or("");
+    let whole = f.text();
+    let text = whole.get(hit.origin.from..).unwrap_or("");
     words(text, false, |w, span| found.push((w, span.0)));
     found
         .windows(want.len().max(1))

@@ -270,9 +270,9 @@ impl Site {
                     // The file's hash stands for its text: no need to hash the body again.
                     Some(c) => {
                         let key = (sources.get(d.loc.file).hash, d.data.body_offset, eds);
-                        c.markdown(hash_of(&key), || markdown::parse(body, eds))
+                        c.markdown(hash_of(&key), || markdown::parse(&body, eds))
                     }
-                    None => std::sync::Arc::new(markdown::parse(body, eds)),
+                    None => std::sync::Arc::new(markdown::parse(&body, eds)),
                 }
             })
             .collect()

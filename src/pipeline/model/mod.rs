@@ -482,7 +482,7 @@ impl Site {
 
 /// The Markdown body of a document: its file's text after the front matter
 /// (kept once, in `Sources`).
-pub fn doc_body<'a>(sources: &'a Sources, d: &Entity<DocSource>) -> &'a str {
-    let text = &sources.get(d.loc.file).text;
-    text.get(d.data.body_offset..).unwrap_or("")
+pub fn doc_body<'a>(sources: &'a Sources, d: &Entity<DocSource>) -> std::borrow::Cow<'a, str> {
+    let f = sources.get(d.loc.file);
+    f.slice(d.data.body_offset, f.len()).unwrap_or_default()
 }

@@ -112,7 +112,7 @@ pub fn parse_cached(loaded: &Loaded, diags: &mut Vec<Diagnostic>, cache: Option<
             Some(card) => p.systems.push(card),
             None => p
                 .broken
-                .extend(id_in(&s.get(*file).text).map(|id| ("system", id))),
+                .extend(id_in(&s.get(*file).text()).map(|id| ("system", id))),
         }
     }
     let parsed_docs: std::collections::HashSet<FileId> =
@@ -126,7 +126,7 @@ pub fn parse_cached(loaded: &Loaded, diags: &mut Vec<Diagnostic>, cache: Option<
                 .map(|x| x.to_string_lossy().into_owned())
                 .unwrap_or_default();
             p.broken
-                .push((doc_kind_name(*kind), id_in(&f.text).unwrap_or(stem)));
+                .push((doc_kind_name(*kind), id_in(&f.text()).unwrap_or(stem)));
         }
     }
     for d in &diags[before..] {
@@ -141,7 +141,7 @@ pub fn parse_cached(loaded: &Loaded, diags: &mut Vec<Diagnostic>, cache: Option<
                 .into_iter()
                 .find(|r| r.contains(&d.line.saturating_sub(1)));
             if let Some(r) = item {
-                let text = f.text[f.line_start(r.start)..f.line_start(r.end)].to_string();
+                let text = f.text()[f.line_start(r.start)..f.line_start(r.end)].to_string();
                 if let Some(id) = id_in(&text) {
                     p.broken.push((register_kind_name(*reg), id));
                 }
@@ -205,7 +205,8 @@ fn parse_whole<T: DeserializeOwned>(
     file: FileId,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Item<T>> {
-    let text = &s.get(file).text;
+    let text = s.get(file).text();
+    let text = &*text;
     if is_blank(text) {
         diags.push(
             s.file_diag(&rule::EMPTY_FILE, file, "the file is empty")
@@ -235,11 +236,12 @@ pub fn parse_list<T: DeserializeOwned>(
     let f = s.get(file);
     // An empty register (blank, or only comments) is an empty list, as a
     // missing one is: a register with no entries yet is not a mistake.
-    if is_blank(&f.text) {
+    let text = f.text();
+    if is_blank(&text) {
         return Vec::new();
     }
     let ranges = list_items(f);
-    let root = match yaml::parse(&f.text) {
+    let root = match yaml::parse(&text) {
         Ok(root) => root,
         Err(e) => return parse_items_apart(s, file, &ranges, &e, diags),
     };
@@ -295,7 +297,7 @@ fn parse_items_apart<T: DeserializeOwned>(
     for range in ranges {
         let start = f.line_start(range.start);
         let end = f.line_start(range.end).max(start);
-        let mut slice = f.text[start..end].to_string();
+        let mut slice = f.text()[start..end].to_string();
         // Turn "- key: v" into "  key: v": same columns, a mapping of its own.
         if let Some(dash) = slice.find('-') {
             slice.replace_range(dash..dash + 1, " ");
@@ -335,12 +337,13 @@ fn parse_doc(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<DocSource> {
     let f = s.get(file);
+    let lines = f.lines();
     let head = Span {
         file,
         offset: 0,
-        len: f.line(0).len().max(1),
+        len: lines.line(0).len().max(1),
     };
-    if f.text.trim().is_empty() {
+    if lines.text.trim().is_empty() {
         diags.push(
             s.file_diag(&rule::EMPTY_FILE, file, "the document is empty")
                 .help(
@@ -349,7 +352,7 @@ fn parse_doc(
         );
         return None;
     }
-    if f.line(0).trim_end() != "---" {
+    if lines.line(0).trim_end() != "---" {
         diags.push(
             s.diag(
                 &rule::FRONT_MATTER,
@@ -360,7 +363,7 @@ fn parse_doc(
         );
         return None;
     }
-    let Some(close) = (1..f.line_count()).find(|&i| f.line(i).trim_end() == "---") else {
+    let Some(close) = (1..lines.count()).find(|&i| lines.line(i).trim_end() == "---") else {
         diags.push(
             s.diag(
                 &rule::FRONT_MATTER,
@@ -371,7 +374,7 @@ fn parse_doc(
         );
         return None;
     };
-    let yaml_text = &f.text[f.line_start(1)..f.line_start(close)];
+    let yaml_text = &lines.text[lines.start(1)..lines.start(close)];
     let front = if yaml_text.trim().is_empty() {
         Err(vec![YamlError {
             message: "missing field `title`".into(),
@@ -399,7 +402,7 @@ fn parse_doc(
         DocKind::Scope => "scope".to_string(),
         _ => front.id.clone().unwrap_or(stem),
     };
-    let body_offset = f.line_start(close + 1);
+    let body_offset = lines.start(close + 1);
     Some(DocSource {
         kind,
         id,

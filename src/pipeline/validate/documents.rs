@@ -249,7 +249,8 @@ fn malformed_lang(
             );
         }
     }
-    let body = &s.get(doc.loc.file).text[doc.data.body_offset..];
+    let text = s.get(doc.loc.file).text();
+    let body = text.get(doc.data.body_offset..).unwrap_or("");
     let mut offset = 0;
     for line in body.split_inclusive('\n') {
         let at = offset;

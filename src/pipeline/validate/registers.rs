@@ -474,7 +474,8 @@ fn field_span(
     let end = f
         .line_start(loc.lines.end.min(f.line_count()))
         .max(key.offset);
-    let region = f.text.get(key.offset..end).unwrap_or_default();
+    let text = f.text();
+    let region = text.get(key.offset..end).unwrap_or_default();
     match region.match_indices(snippet).nth(nth) {
         Some((at, _)) => Span {
             file: loc.file,
