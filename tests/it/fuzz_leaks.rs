@@ -321,6 +321,7 @@ fn text(target: Target, style: Style, blocks: Vec<Block>) -> Case {
     Case {
         salt: "knownxx".into(),
         texts,
+        crlf: false,
     }
 }
 

@@ -52,12 +52,21 @@ pub enum Marker {
     TwoColons,
     /// `:::internal only`
     Trailing,
+    /// `:::internal` and `:::` with spaces after them
+    TrailingSpace,
+    /// a tab before `:::internal` and `:::`
+    Tab,
+    /// a no-break space (U+00A0) before `:::internal` and `:::`
+    Nbsp,
 }
 
 impl Marker {
     /// True for spellings vouch documents as a passage opener.
     pub fn well_formed(self) -> bool {
-        matches!(self, Marker::Exact | Marker::Spaced | Marker::Indent(_))
+        matches!(
+            self,
+            Marker::Exact | Marker::Spaced | Marker::Indent(_) | Marker::TrailingSpace
+        )
     }
 }
 
@@ -168,6 +177,9 @@ pub struct Text {
 pub struct Case {
     pub salt: String,
     pub texts: Vec<Text>,
+    /// Markdown documents written with CRLF line endings (as an editor on
+    /// Windows saves them).
+    pub crlf: bool,
 }
 
 /// Which constructs the generator may use.
@@ -183,6 +195,7 @@ fn marker(g: Grammar) -> BoxedStrategy<Marker> {
         4 => Just(Marker::Exact),
         1 => Just(Marker::Spaced),
         1 => (1u8..4).prop_map(Marker::Indent),
+        1 => Just(Marker::TrailingSpace),
     ];
     if !g.known_leaks {
         return ok.boxed();
@@ -194,6 +207,8 @@ fn marker(g: Grammar) -> BoxedStrategy<Marker> {
         1 => Just(Marker::FourColons),
         1 => Just(Marker::TwoColons),
         1 => Just(Marker::Trailing),
+        1 => Just(Marker::Tab),
+        1 => Just(Marker::Nbsp),
     ]
     .boxed()
 }
@@ -385,10 +400,12 @@ pub fn case(g: Grammar) -> impl Strategy<Value = Case> {
             }
             t
         });
-    ("[a-z]{7}", targets).prop_flat_map(move |(salt, targets)| {
-        let texts: Vec<_> = targets.into_iter().map(|t| text(g, t)).collect();
-        (Just(salt), texts).prop_map(|(salt, texts)| Case { salt, texts })
-    })
+    ("[a-z]{7}", targets, proptest::bool::weighted(0.2)).prop_flat_map(
+        move |(salt, targets, crlf)| {
+            let texts: Vec<_> = targets.into_iter().map(|t| text(g, t)).collect();
+            (Just(salt), texts).prop_map(move |(salt, texts)| Case { salt, texts, crlf })
+        },
+    )
 }
 
 /// A canary as the oracle sees it.

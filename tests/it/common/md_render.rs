@@ -338,12 +338,18 @@ fn opener(level: u8, m: Marker) -> String {
         Marker::FourColons => format!("::::{name}"),
         Marker::TwoColons => format!("::{name}"),
         Marker::Trailing => format!(":::{name} only"),
+        Marker::TrailingSpace => format!(":::{name}  "),
+        Marker::Tab => format!("\t:::{name}"),
+        Marker::Nbsp => format!("\u{a0}:::{name}"),
     }
 }
 
 fn closer(m: Marker) -> String {
     match m {
         Marker::Indent(n) => format!("{}:::", " ".repeat(n as usize)),
+        Marker::TrailingSpace => "::: ".into(),
+        Marker::Tab => "\t:::".into(),
+        Marker::Nbsp => "\u{a0}:::".into(),
         _ => ":::".into(),
     }
 }
@@ -414,10 +420,12 @@ pub fn render(case: &Case) -> Rendered {
                     "---\ntitle: Policy {a} {c}\nvisibility: {}\nowner: Owner\n---\n\n",
                     EDITIONS[v as usize]
                 );
-                writes.push(Write::File(
-                    format!("content/policies/fz-{i}.md"),
-                    fm + &body,
-                ));
+                let text = fm + &body;
+                let text = match case.crlf {
+                    true => text.replace('\n', "\r\n"),
+                    false => text,
+                };
+                writes.push(Write::File(format!("content/policies/fz-{i}.md"), text));
             }
             Target::Faq(v) => {
                 let (c, a, _) = w.canary(Ctx { level: v, ..top });
