@@ -335,23 +335,21 @@ pub(super) fn mark_passages(
         let in_code = block.is_some();
         let fenced = block.filter(|c| c.closed && !c.indented).map(|_| ci);
         shown.line(fenced, t, start + indent, editions, errors);
+        // This line's marker, misplaced in `place`.
+        let here = |place| BlockError::Misplaced {
+            offset: start + indent,
+            len: t.len(),
+            place,
+        };
         // A fence left open runs to the end of its container and would
         // publish a later passage as code: a marker line there is an error.
         if block.is_some_and(|c| !c.closed) && has_marker(t, editions) {
-            errors.push(BlockError::Misplaced {
-                offset: start + indent,
-                len: t.len(),
-                place: "a code block whose fence is never closed",
-            });
+            errors.push(here("a code block whose fence is never closed"));
         }
         // A fence whose opening line holds a fence too was joined by YAML
         // folding: the author's passage may lie in the code that follows.
         if block.is_some_and(|c| c.joined) && has_marker(t, editions) {
-            errors.push(BlockError::Misplaced {
-                offset: start + indent,
-                len: t.len(),
-                place: "a code block whose opening fence line holds a closing fence too (a YAML folded scalar `>` joins them; use a literal one, `|`)",
-            });
+            errors.push(here("a code block whose opening fence line holds a closing fence too (a YAML folded scalar `>` joins them; use a literal one, `|`)"));
         }
         // An indented code block is where a passage lands by accident: YAML
         // folding joins `>     code` and `> :::customer` into one line of
@@ -359,20 +357,16 @@ pub(super) fn mark_passages(
         // code, its text would reach every edition; a fenced block is the
         // way to show `:::` as code.
         if indented_code_holds_marker(&code[ci..], text, start, body.len(), editions) {
-            errors.push(BlockError::Misplaced {
-                offset: start + indent,
-                len: t.len(),
-                place: "an indented code block (to show `:::` as code, use a fenced block)",
-            });
+            errors.push(here(
+                "an indented code block (to show `:::` as code, use a fenced block)",
+            ));
         }
         // `::name` or `::::` is a marker with a slip of the finger: as text
         // it would publish the passage, so it is an error.
         if !in_code && miscounted_marker(t, editions) {
-            errors.push(BlockError::Misplaced {
-                offset: start + indent,
-                len: t.len(),
-                place: "a marker with the wrong number of colons (write `:::name` and `:::`)",
-            });
+            errors.push(here(
+                "a marker with the wrong number of colons (write `:::name` and `:::`)",
+            ));
         }
         // `:::name` and more on one line (a YAML folded scalar, say) is no
         // marker: left as text, the parse check reports it as misplaced.
