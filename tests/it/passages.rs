@@ -282,3 +282,37 @@ fn a_passage_after_a_fence_joined_by_yaml_folding_is_an_error_at_its_lines() {
         ],
     );
 }
+
+/// A CJK input method types `：` (U+FF1A): the author's passage, written
+/// with full-width colons at both ends, would otherwise be published as text.
+#[test]
+fn a_passage_written_with_full_width_colons_is_an_error_at_both_markers() {
+    let tmp = project_with_policy_tail(&format!(
+        "\u{FF1A}\u{FF1A}\u{FF1A}internal\nSecret {CANARY} text.\n\u{FF1A}\u{FF1A}\u{FF1A}\n"
+    ));
+    fails_with(
+        tmp.path(),
+        &[
+            ("E042", "content/policies/ai-policy.md:25"),
+            ("E042", "content/policies/ai-policy.md:27"),
+        ],
+    );
+}
+
+/// Found by the leak fuzzer: in a folded FAQ answer (`>`), the last line of
+/// code and the closing `~~~` fold into `more code. ~~~`, which does not close
+/// the block, so the passage after it is code up to a later fence. The
+/// marker is an error, and the build writes nothing. Folding joined the
+/// marker's line to others, so the error points at the field's `>`, where
+/// the fix is (a literal `|`).
+#[test]
+fn a_passage_after_a_closing_fence_joined_by_yaml_folding_is_an_error_at_its_line() {
+    let tmp = temp_copy("minimal");
+    let faq = tmp.path().join("content/registers/faq.yaml");
+    edit(
+        &faq,
+        "|\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n",
+        &format!(">\n    ~~~\n    code.\n\n    more code.\n    ~~~\n\n    :::internal\n    Secret {CANARY} text.\n    :::\n\n    ~~~~\n"),
+    );
+    fails_with(tmp.path(), &[("E042", "content/registers/faq.yaml:3")]);
+}

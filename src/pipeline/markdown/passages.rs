@@ -39,10 +39,11 @@ struct CodeBlock {
     closed: bool,
     /// Indented (four spaces) rather than fenced.
     indented: bool,
-    /// A fence whose opening line also holds a fence (`~~~ text ~~~`): a
-    /// YAML folded scalar joins an opening fence, the code and the closing
-    /// fence into one line, so the block that follows is not the one the
-    /// author wrote.
+    /// A fence joined to text: its opening line holds a fence too
+    /// (`~~~ text ~~~`), or a line of its code holds a run of its fence
+    /// (`deletion. ~~~`) that alone would have closed it. A YAML folded
+    /// scalar joins lines that way, so the block is not the one the author
+    /// wrote: it runs on past their closing fence.
     joined: bool,
 }
 
@@ -59,7 +60,11 @@ fn code_blocks(text: &str) -> Vec<CodeBlock> {
                 };
                 let indented = matches!(kind, CodeBlockKind::Indented);
                 let joined = match &kind {
-                    CodeBlockKind::Fenced(info) => info.contains("~~~") || info.contains("```"),
+                    CodeBlockKind::Fenced(info) => {
+                        info.contains("~~~")
+                            || info.contains("```")
+                            || fence_in_code(&text[r.clone()], closed)
+                    }
                     CodeBlockKind::Indented => false,
                 };
                 Some(CodeBlock {
@@ -72,6 +77,29 @@ fn code_blocks(text: &str) -> Vec<CodeBlock> {
             _ => None,
         })
         .collect()
+}
+
+/// True when a line of a fenced block's code (its lines between the fences)
+/// holds a run of the block's fence character at least as long as its
+/// opening fence: a closing fence with text joined to it.
+fn fence_in_code(block: &str, closed: bool) -> bool {
+    let first = block.lines().next().unwrap_or("").trim();
+    let Some(ch) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
+        return false;
+    };
+    let fence: String = first.chars().take_while(|c| *c == ch).collect();
+    let lines: Vec<&str> = block.lines().collect();
+    // A closed block ends with its closing fence (blank lines may follow).
+    let end = match closed {
+        true => lines
+            .iter()
+            .rposition(|l| !l.trim().is_empty())
+            .unwrap_or(0),
+        false => lines.len(),
+    };
+    lines
+        .get(1..end)
+        .is_some_and(|code| code.iter().any(|l| l.contains(&fence)))
 }
 
 /// True when the last line of a fenced block is a closing fence: the same
@@ -103,6 +131,25 @@ fn miscounted_marker(t: &str, editions: &[String]) -> bool {
     // (`::customer > secret …`): a word that is a miscounted marker before
     // an edition name is one wherever it stands.
     alone || t.split_whitespace().any(|w| miscounted_word(w, editions))
+}
+
+/// Characters that look like `:` but are not: a CJK input method types the
+/// full-width colon, and word processors offer the others.
+const LOOKALIKE_COLONS: [char; 4] = ['\u{FF1A}', '\u{FE55}', '\u{2236}', '\u{A789}'];
+
+/// True for a line that would be a passage marker if its colons were ASCII
+/// (`：：：internal`, `：：：`): as text it would publish the passage the
+/// author meant to hide.
+fn lookalike_marker(t: &str, editions: &[String]) -> bool {
+    let lookalike = |c: char| LOOKALIKE_COLONS.contains(&c);
+    let lead: &str = t
+        .split(|c: char| c != ':' && !lookalike(c))
+        .next()
+        .unwrap_or("");
+    let rest = t[lead.len()..].trim();
+    lead.chars().count() >= 2
+        && lead.chars().any(lookalike)
+        && (rest.is_empty() || editions.iter().any(|e| e.eq_ignore_ascii_case(rest)))
 }
 
 /// `::name` or `::::name` as one word, `name` an edition.
@@ -349,7 +396,7 @@ pub(super) fn mark_passages(
         // A fence whose opening line holds a fence too was joined by YAML
         // folding: the author's passage may lie in the code that follows.
         if block.is_some_and(|c| c.joined) && has_marker(t, editions) {
-            errors.push(here("a code block whose opening fence line holds a closing fence too (a YAML folded scalar `>` joins them; use a literal one, `|`)"));
+            errors.push(here("a code block whose fence is joined to text on one line (a YAML folded scalar `>` joins lines; use a literal one, `|`)"));
         }
         // An indented code block is where a passage lands by accident: YAML
         // folding joins `>     code` and `> :::customer` into one line of
@@ -366,6 +413,11 @@ pub(super) fn mark_passages(
         if !in_code && miscounted_marker(t, editions) {
             errors.push(here(
                 "a marker with the wrong number of colons (write `:::name` and `:::`)",
+            ));
+        }
+        if !in_code && lookalike_marker(t, editions) {
+            errors.push(here(
+                "a marker written with look-alike colons (type `:::` with ASCII colons)",
             ));
         }
         // `:::name` and more on one line (a YAML folded scalar, say) is no

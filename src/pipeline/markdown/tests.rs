@@ -32,6 +32,30 @@ fn a_miscounted_marker_joined_to_text_is_an_error() {
         .is_empty());
 }
 
+/// A CJK input method types the full-width colon: `：：：internal` and `：：：`
+/// read as text would publish what the author meant to hide.
+#[test]
+fn a_marker_written_with_lookalike_colons_is_an_error() {
+    for md in [
+        "\u{FF1A}\u{FF1A}\u{FF1A}internal\nCANARY\n\u{FF1A}\u{FF1A}\u{FF1A}\n",
+        "::\u{FF1A}customer\nCANARY\n:::\n",
+        "\u{2236}\u{2236}\u{2236} Internal\nCANARY\n\u{2236}\u{2236}\u{2236}\n",
+    ] {
+        let p = parse(md, &eds());
+        assert!(
+            p.errors.iter().any(
+                |e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("look-alike"))
+            ),
+            "{md:?}: {:?}",
+            p.errors
+        );
+    }
+    // A full-width colon in prose, or after a word, is text.
+    for md in ["Scope\u{FF1A} all systems.\n", "Ratio 3\u{2236}1.\n"] {
+        assert!(parse(md, &eds()).errors.is_empty(), "{md:?}");
+    }
+}
+
 /// Found by the leak fuzzer: YAML folding joined a quoted indented code line
 /// and a quoted passage into one line of code, which every edition showed.
 #[test]
@@ -564,5 +588,30 @@ fn a_passage_in_a_fence_whose_opening_line_holds_a_closing_fence_is_misplaced() 
         .all(|e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("folded"))));
     // A fence with an ordinary info string still shows the syntax as code.
     let shown = "~~~ markdown\n\n  :::internal\n  secret\n  :::\n\n~~~~\n";
+    assert!(parse(shown, &eds()).errors.is_empty());
+}
+
+#[test]
+fn a_passage_in_a_fence_whose_closing_fence_is_joined_to_code_is_misplaced() {
+    // Found by the leak fuzzer: a YAML folded scalar joins the last line of
+    // code and the closing `~~~` into `deletion. ~~~`, which does not close
+    // the block, so the passage after it (its markers on their own lines or
+    // folded into one) is code up to a later fence, in every edition.
+    for md in [
+        "~~~ encryption incident.\n*training* deletion. ~~~\n:::customer deletion CANARY training. :::\n<div> incident.\n   ~~~~\naudit\n   ~~~~\n",
+        "~~~\ncode\nmore code ~~~\n\n:::internal\nCANARY\n:::\n\n~~~\n",
+    ] {
+        let errors = parse(md, &eds()).errors;
+        assert!(
+            !errors.is_empty()
+                && errors.iter().all(
+                    |e| matches!(e, BlockError::Misplaced { place, .. } if place.contains("folded"))
+                ),
+            "{md:?}: {errors:?}"
+        );
+    }
+    // A longer fence may show a shorter one as code, and a block that holds
+    // its fence only at the ends is as before.
+    let shown = "````\n```\n:::internal\nsecret\n:::\n```\n````\n";
     assert!(parse(shown, &eds()).errors.is_empty());
 }

@@ -58,6 +58,8 @@ pub enum Marker {
     Tab,
     /// a no-break space (U+00A0) before `:::internal` and `:::`
     Nbsp,
+    /// `：：：internal` and `：：：`, full-width colons (a CJK input method)
+    FullWidth,
 }
 
 impl Marker {
@@ -209,6 +211,7 @@ fn marker(g: Grammar) -> BoxedStrategy<Marker> {
         1 => Just(Marker::Trailing),
         1 => Just(Marker::Tab),
         1 => Just(Marker::Nbsp),
+        1 => Just(Marker::FullWidth),
     ]
     .boxed()
 }

@@ -341,6 +341,7 @@ fn opener(level: u8, m: Marker) -> String {
         Marker::TrailingSpace => format!(":::{name}  "),
         Marker::Tab => format!("\t:::{name}"),
         Marker::Nbsp => format!("\u{a0}:::{name}"),
+        Marker::FullWidth => format!("\u{ff1a}\u{ff1a}\u{ff1a}{name}"),
     }
 }
 
@@ -350,6 +351,7 @@ fn closer(m: Marker) -> String {
         Marker::TrailingSpace => "::: ".into(),
         Marker::Tab => "\t:::".into(),
         Marker::Nbsp => "\u{a0}:::".into(),
+        Marker::FullWidth => "\u{ff1a}\u{ff1a}\u{ff1a}".into(),
         _ => ":::".into(),
     }
 }
