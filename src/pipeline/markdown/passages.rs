@@ -79,15 +79,22 @@ fn code_blocks(text: &str) -> Vec<CodeBlock> {
         .collect()
 }
 
+/// The fence character of a fenced block's first line and how many of it
+/// open the block.
+fn opening_fence(block: &str) -> Option<(char, usize)> {
+    let first = block.lines().next().unwrap_or("").trim();
+    let ch = first.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    Some((ch, first.chars().take_while(|c| *c == ch).count()))
+}
+
 /// True when a line of a fenced block's code (its lines between the fences)
 /// holds a run of the block's fence character at least as long as its
 /// opening fence: a closing fence with text joined to it.
 fn fence_in_code(block: &str, closed: bool) -> bool {
-    let first = block.lines().next().unwrap_or("").trim();
-    let Some(ch) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
+    let Some((ch, open)) = opening_fence(block) else {
         return false;
     };
-    let fence: String = first.chars().take_while(|c| *c == ch).collect();
+    let fence = ch.to_string().repeat(open);
     let lines: Vec<&str> = block.lines().collect();
     // A closed block ends with its closing fence (blank lines may follow).
     let end = match closed {
@@ -105,11 +112,9 @@ fn fence_in_code(block: &str, closed: bool) -> bool {
 /// True when the last line of a fenced block is a closing fence: the same
 /// character, at least as long as the opening one, and nothing after it.
 fn fence_is_closed(block: &str) -> bool {
-    let first = block.lines().next().unwrap_or("").trim();
-    let Some(ch) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
+    let Some((ch, open)) = opening_fence(block) else {
         return true;
     };
-    let open = first.chars().take_while(|c| *c == ch).count();
     match block.lines().map(str::trim).rfind(|l| !l.is_empty()) {
         Some(last) if block.lines().count() > 1 => {
             let n = last.chars().take_while(|c| *c == ch).count();
@@ -393,8 +398,8 @@ pub(super) fn mark_passages(
         if block.is_some_and(|c| !c.closed) && has_marker(t, editions) {
             errors.push(here("a code block whose fence is never closed"));
         }
-        // A fence whose opening line holds a fence too was joined by YAML
-        // folding: the author's passage may lie in the code that follows.
+        // A fence joined to text on one line was joined by YAML folding:
+        // the author's passage may lie in the code that runs on after it.
         if block.is_some_and(|c| c.joined) && has_marker(t, editions) {
             errors.push(here("a code block whose fence is joined to text on one line (a YAML folded scalar `>` joins lines; use a literal one, `|`)"));
         }
