@@ -8,7 +8,7 @@
 //! left in rendered text is an error, and so are links, footnotes and heading
 //! ids that would carry something of a passage out of it.
 
-use super::passages::{overlap_level, start_level, Marked, Passage};
+use super::passages::{colon_run, overlap_level, start_level, Marked, Passage};
 use super::{
     heading_level, highlight, parse_ref, slugify, BlockError, Heading, MdRef, CLOSE, OPEN,
 };
@@ -227,13 +227,14 @@ impl<'a, 'p> Collector<'a, 'p> {
         let found = match ev {
             Event::Text(t) => {
                 let head: String = t.chars().take(2).collect();
-                let found = t.contains(":::") || format!("{}{head}", self.tail).contains(":::");
+                let found =
+                    colon_run(t).is_some() || colon_run(&format!("{}{head}", self.tail)).is_some();
                 self.tail = last_two(&format!("{}{}", self.tail, last_two(t)));
                 found
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 self.tail.clear();
-                h.contains(":::")
+                colon_run(h).is_some()
             }
             _ => {
                 self.tail.clear();
@@ -253,7 +254,7 @@ impl<'a, 'p> Collector<'a, 'p> {
             return;
         }
         let source = self.marked.get(range.clone()).unwrap_or_default();
-        let at = range.start + source.find(":::").unwrap_or(0);
+        let at = range.start + colon_run(source).unwrap_or(0);
         let rest = &self.marked[at..range.end.max(at)];
         let len = rest.find(char::is_whitespace).unwrap_or(rest.len()).max(1);
         self.errors.push(BlockError::Misplaced {

@@ -142,18 +142,44 @@ fn miscounted_marker(t: &str, editions: &[String]) -> bool {
 /// full-width colon, and word processors offer the others.
 const LOOKALIKE_COLONS: [char; 4] = ['\u{FF1A}', '\u{FE55}', '\u{2236}', '\u{A789}'];
 
+/// True for `:` and the characters that look like it.
+fn colon_like(c: char) -> bool {
+    c == ':' || LOOKALIKE_COLONS.contains(&c)
+}
+
+/// The byte offset of the first run of three colons in `t`, ASCII or
+/// look-alike (`:::`, `：：：`): text the renderer would print that reads as
+/// a passage marker.
+pub(super) fn colon_run(t: &str) -> Option<usize> {
+    if t.is_ascii() {
+        return t.find(":::");
+    }
+    let mut run = 0;
+    let mut start = 0;
+    for (i, c) in t.char_indices() {
+        if !colon_like(c) {
+            run = 0;
+            continue;
+        }
+        if run == 0 {
+            start = i;
+        }
+        run += 1;
+        if run == 3 {
+            return Some(start);
+        }
+    }
+    None
+}
+
 /// True for a line that would be a passage marker if its colons were ASCII
 /// (`：：：internal`, `：：：`): as text it would publish the passage the
 /// author meant to hide.
 fn lookalike_marker(t: &str, editions: &[String]) -> bool {
-    let lookalike = |c: char| LOOKALIKE_COLONS.contains(&c);
-    let lead: &str = t
-        .split(|c: char| c != ':' && !lookalike(c))
-        .next()
-        .unwrap_or("");
+    let lead: &str = t.split(|c: char| !colon_like(c)).next().unwrap_or("");
     let rest = t[lead.len()..].trim();
     lead.chars().count() >= 2
-        && lead.chars().any(lookalike)
+        && lead.chars().any(|c| c != ':')
         && (rest.is_empty() || editions.iter().any(|e| e.eq_ignore_ascii_case(rest)))
 }
 
@@ -420,7 +446,8 @@ pub(super) fn mark_passages(
                 "a marker with the wrong number of colons (write `:::name` and `:::`)",
             ));
         }
-        if !in_code && lookalike_marker(t, editions) {
+        let lookalike = !in_code && lookalike_marker(t, editions);
+        if lookalike {
             errors.push(here(
                 "a marker written with look-alike colons (type `:::` with ASCII colons)",
             ));
@@ -431,7 +458,12 @@ pub(super) fn mark_passages(
             .strip_prefix(":::")
             .filter(|n| !in_code && !n.trim().contains(char::is_whitespace));
         let Some(name) = marker else {
+            let line_start = m.text.len();
             m.text.push_str(line);
+            // Reported here: the parse check need not report its colons again.
+            if lookalike {
+                m.reported.push(line_start..m.text.len());
+            }
             continue;
         };
         let name = name.trim();

@@ -615,3 +615,24 @@ fn a_passage_in_a_fence_whose_closing_fence_is_joined_to_code_is_misplaced() {
     let shown = "````\n```\n:::internal\nsecret\n:::\n```\n````\n";
     assert!(parse(shown, &eds()).errors.is_empty());
 }
+
+#[test]
+fn lookalike_colons_the_renderer_would_print_are_misplaced_markers() {
+    // Found by the leak fuzzer: a full-width marker inside a blockquote.
+    for md in [
+        "> \u{FF1A}\u{FF1A}\u{FF1A}customer\n> CANARY\n> \u{FF1A}\u{FF1A}\u{FF1A}\n",
+        "- \u{FF1A}:\u{FF1A}internal\n  CANARY\n",
+        "Text \u{FE55}\u{FE55}\u{FE55}internal CANARY\n",
+    ] {
+        let errors = parse(md, &eds()).errors;
+        assert!(
+            errors
+                .iter()
+                .any(|e| matches!(e, BlockError::Misplaced { .. })),
+            "{md:?}: {errors:?}"
+        );
+    }
+    assert!(parse("> 比率\u{FF1A}3\u{FF1A}1\n", &eds())
+        .errors
+        .is_empty());
+}
