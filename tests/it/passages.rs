@@ -316,3 +316,21 @@ fn a_passage_after_a_closing_fence_joined_by_yaml_folding_is_an_error_at_its_lin
     );
     fails_with(tmp.path(), &[("E042", "content/registers/faq.yaml:3")]);
 }
+
+/// Found by the leak fuzzer: the list item's lines are indented less than
+/// its content, so the item ends with its fence open; the author's closing
+/// `~~~` then opens a block that runs to a later fence, and the passage
+/// between them would be code in every edition. Both markers are errors.
+#[test]
+fn a_passage_in_a_fence_after_one_its_list_item_left_open_is_an_error() {
+    let tmp = project_with_policy_tail(&format!(
+        "-  ~~~\n  code\n   ~~~\n\n  :::customer\n  #### Secret {CANARY}.\n  :::\n\n  ~~~~\n  more\n  ~~~~\n"
+    ));
+    fails_with(
+        tmp.path(),
+        &[
+            ("E042", "content/policies/ai-policy.md:29"),
+            ("E042", "content/policies/ai-policy.md:31"),
+        ],
+    );
+}

@@ -383,6 +383,7 @@ pub(super) fn mark_passages(
     editions: &[String],
     errors: &mut Vec<BlockError>,
 ) -> Marked {
+    let before = errors.len();
     let mut m = Marked {
         text: String::with_capacity(text.len() + 64),
         passages: Vec::new(),
@@ -396,6 +397,11 @@ pub(super) fn mark_passages(
         Vec::new()
     };
     let mut ci = 0;
+    // A fence its container left open (a list item ended by an
+    // under-indented line, say) puts the fences after it out of step with
+    // the author's: what they wrote as a closing fence opens a block, and
+    // their prose and passages fall into code.
+    let mut out_of_step = false;
     let mut shown = ShownPassages::default();
     let mut open: Option<(usize, usize)> = None;
     let mut open_at: Option<(usize, u8)> = None;
@@ -406,7 +412,8 @@ pub(super) fn mark_passages(
         let start = offset;
         offset += line.len();
         let indent = body.len() - body.trim_start().len();
-        while code.get(ci).is_some_and(|c| c.range.end <= start + indent) {
+        while let Some(c) = code.get(ci).filter(|c| c.range.end <= start + indent) {
+            out_of_step |= !c.closed;
             ci += 1;
         }
         let block = code.get(ci).filter(|c| c.range.start <= start + indent);
@@ -428,6 +435,9 @@ pub(super) fn mark_passages(
         // the author's passage may lie in the code that runs on after it.
         if block.is_some_and(|c| c.joined) && has_marker(t, editions) {
             errors.push(here("a code block whose fence is joined to text on one line (a YAML folded scalar `>` joins lines; use a literal one, `|`)"));
+        }
+        if out_of_step && fenced.is_some() && has_marker(t, editions) {
+            errors.push(here("a code block after a fence that its container left open (the fences no longer pair as written: close every fence inside its list item or quote)"));
         }
         // An indented code block is where a passage lands by accident: YAML
         // folding joins `>     code` and `> :::customer` into one line of
@@ -485,7 +495,23 @@ pub(super) fn mark_passages(
     if let Some((from, level)) = open_at {
         m.passages.push((from, m.text.len(), level));
     }
+    one_misplaced_per_marker(errors, before);
     m
+}
+
+/// Several rules may find one marker misplaced (two code blocks holding a
+/// passage's ends after a fence left open, say): the first reason given for
+/// a marker is kept, so each is reported once.
+fn one_misplaced_per_marker(errors: &mut Vec<BlockError>, from: usize) {
+    let mut seen = std::collections::HashSet::new();
+    let mut i = 0;
+    errors.retain(|e| {
+        i += 1;
+        match e {
+            BlockError::Misplaced { offset, .. } if i > from => seen.insert(*offset),
+            _ => true,
+        }
+    });
 }
 
 /// Highest passage level overlapping `range` (leaf events: any overlap hides).
