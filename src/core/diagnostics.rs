@@ -122,6 +122,7 @@ rules! {
     LIBRARY_STALE_CLAIM = "W025" "library-stale-claim" Warning "An answer library entry cites a claim that no edition publishes any more (deleted or renamed); `vouch answer` reports it and does not cite it." "Replace it with the claim that answers the question now (`vouch links --edition internal`), or remove it.";
     MALFORMED_LANG = "W027" "malformed-lang" Warning "A document's `lang:` or a heading's `{lang=...}` is not a language tag such as `de`, `fr` or `pt-BR`, so browsers and screen readers cannot use it." "Write a BCP 47 language tag: two or three letters, optionally followed by `-` and a region or script (`de`, `fr-CA`).";
     REQUEST_ACCESS_URL = "W028" "request-access-url" Warning "`site.yaml` `request_access` is not an `https://`, `http://` or `mailto:` address with something after the scheme; the home page's Request access link is left out until it is." "Write the address of the access-request form (`https://...`) or a `mailto:` address.";
+    PASSAGE_IN_FOLDED_FIELD = "W029" "passage-in-folded-field" Warning "A register Markdown field that holds `:::` passage markers is written as a YAML folded scalar (`>`), which joins lines: a passage that builds today can fall into text or code after a small edit (most `E042` cases in register fields start this way)." "Write the field as a literal block scalar: `answer: |` instead of `answer: >` (the text then keeps its lines as written).";
 }
 
 /// One finding, located in a source file.

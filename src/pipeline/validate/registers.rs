@@ -448,6 +448,30 @@ pub(super) fn markdown_fields(site: &Site, d: &mut Vec<Diagnostic>) {
             let span = field_span(s, &loc, field, &text, e.span());
             d.push(s.diag(r, span, msg).help(help));
         }
+        if text.contains(":::") {
+            folded_passage_field(s, &loc, field, d);
+        }
+    }
+}
+
+/// `W029`: a field holding passage markers written as a folded scalar (`>`),
+/// whose line joining is where most misplaced markers in registers come from.
+fn folded_passage_field(s: &Sources, loc: &ItemLoc, field: &str, d: &mut Vec<Diagnostic>) {
+    let key = loc.locate(s, &[field], None);
+    let text = s.get(loc.file).text();
+    let line = text
+        .get(key.offset..)
+        .and_then(|t| t.lines().next())
+        .unwrap_or_default();
+    let folded = line
+        .split_once(':')
+        .is_some_and(|(_, value)| value.trim_start().starts_with('>'));
+    if folded {
+        let msg = format!("`{field}` holds `:::` passage markers but is a folded YAML scalar (`>`), which joins its lines");
+        d.push(
+            s.diag(&rule::PASSAGE_IN_FOLDED_FIELD, key, msg)
+                .help(format!("write `{field}: |` instead of `{field}: >`")),
+        );
     }
 }
 
