@@ -16,6 +16,18 @@ fn project_with_policy_tail(body: &str) -> tempfile::TempDir {
     tmp
 }
 
+/// A copy of the minimal fixture whose first FAQ entry's `answer:` is
+/// written as `answer` (from its scalar indicator, `|` or `>`, on).
+fn project_with_faq_answer(answer: &str) -> tempfile::TempDir {
+    let tmp = temp_copy("minimal");
+    edit(
+        &tmp.path().join("content/registers/faq.yaml"),
+        "|\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n",
+        answer,
+    );
+    tmp
+}
+
 /// True when some file under `dir` contains `needle`.
 fn any_file_contains(dir: &Path, needle: &str) -> bool {
     dir.exists()
@@ -105,14 +117,8 @@ fn marker_misuse_in_a_register_field_is_an_error_at_its_line() {
         ),
     ];
     for (answer, rule, line) in cases {
-        let tmp = temp_copy("minimal");
-        let faq = tmp.path().join("content/registers/faq.yaml");
         let answer = answer.replace("    b\n", &format!("    {CANARY}\n"));
-        edit(
-            &faq,
-            "|\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n",
-            &answer,
-        );
+        let tmp = project_with_faq_answer(&answer);
         let at = format!("content/registers/faq.yaml:{line}");
         let mut expected = vec![(rule, at.as_str())];
         // The stray closing `:::` of the misspelt passage is reported too.
@@ -271,13 +277,7 @@ fn a_passage_whose_markers_fall_into_two_code_blocks_is_an_error_at_both() {
 /// at their lines in the register, and the build writes nothing.
 #[test]
 fn a_passage_after_a_fence_joined_by_yaml_folding_is_an_error_at_its_lines() {
-    let tmp = temp_copy("minimal");
-    let faq = tmp.path().join("content/registers/faq.yaml");
-    edit(
-        &faq,
-        "|\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n",
-        &format!(">\n    ~~~\n    incident.\n    ~~~\n\n      :::internal\n      Secret {CANARY} text.\n      :::\n\n    ~~~~\n"),
-    );
+    let tmp = project_with_faq_answer(&format!(">\n    ~~~\n    incident.\n    ~~~\n\n      :::internal\n      Secret {CANARY} text.\n      :::\n\n    ~~~~\n"));
     fails_with(
         tmp.path(),
         &[
@@ -312,13 +312,7 @@ fn a_passage_written_with_full_width_colons_is_an_error_at_both_markers() {
 /// the fix is (a literal `|`).
 #[test]
 fn a_passage_after_a_closing_fence_joined_by_yaml_folding_is_an_error_at_its_line() {
-    let tmp = temp_copy("minimal");
-    let faq = tmp.path().join("content/registers/faq.yaml");
-    edit(
-        &faq,
-        "|\n    Yes. Our [AI policy](policy:ai-policy) is approved by the executive team.\n",
-        &format!(">\n    ~~~\n    code.\n\n    more code.\n    ~~~\n\n    :::internal\n    Secret {CANARY} text.\n    :::\n\n    ~~~~\n"),
-    );
+    let tmp = project_with_faq_answer(&format!(">\n    ~~~\n    code.\n\n    more code.\n    ~~~\n\n    :::internal\n    Secret {CANARY} text.\n    :::\n\n    ~~~~\n"));
     fails_with(
         tmp.path(),
         &[
