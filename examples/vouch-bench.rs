@@ -348,6 +348,7 @@ fn phases(root: &Path) -> Result<(), Failure> {
     let sink = vouch::pipeline::write::DiskSink {
         staging: out.path().to_path_buf(),
         previous: None,
+        reuse: None,
     };
     let eds: Vec<usize> = (0..site.editions.len()).collect();
     let t = Instant::now();

@@ -575,11 +575,13 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
     let t = std::time::Instant::now();
     let theme = theme_for(&site, None).map_err(|d| Failure::Content(vec![*d]))?;
     lap("theme", t);
-    let staging = write::stage(out)
+    let mut staging = write::stage(out)
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
+    let names: Vec<String> = editions.iter().map(|i| site.editions[*i].clone()).collect();
     let sink = DiskSink {
         staging: staging.dir.path().to_path_buf(),
         previous: Some(out.to_path_buf()),
+        reuse: Some(staging.reuse(&names)),
     };
     let report = render_editions(&site, &editions, &theme, &sink, false, None, None)?;
     diags.extend(report.diagnostics);
@@ -587,7 +589,6 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failure::Content(diags));
     }
-    let names: Vec<String> = editions.iter().map(|i| site.editions[*i].clone()).collect();
     let t = std::time::Instant::now();
     // The previous output is removed in the background (see
     // `write::Staging::commit`): the build's result does not wait for it.

@@ -353,7 +353,17 @@ fn staging_folders_left_by_a_killed_build_are_removed_by_the_next() {
         .into_iter()
         .filter(|n| !n.starts_with(&own))
         .collect();
-    assert_eq!(left, ["customer", "internal", "public"]);
+    assert_eq!(
+        left,
+        [
+            ".vouch-reuse-customer",
+            ".vouch-reuse-internal",
+            ".vouch-reuse-public",
+            "customer",
+            "internal",
+            "public"
+        ]
+    );
 }
 
 /// Runs `vouch build` of `root` into `out`; returns the prefix of the
@@ -382,7 +392,7 @@ fn entries(dir: &Path) -> Vec<String> {
 }
 
 #[test]
-fn a_rebuild_moves_the_previous_output_aside_and_the_next_build_removes_it() {
+fn a_rebuild_keeps_the_previous_output_for_the_next_build_and_publishes_only_its_own() {
     let (tmp, out) = built_minimal();
     std::fs::write(out.join("public/stale.html"), "from an earlier build").unwrap();
     let (own, o) = build_with_pid(tmp.path(), &out);
@@ -391,25 +401,54 @@ fn a_rebuild_moves_the_previous_output_aside_and_the_next_build_removes_it() {
         !out.join("public/stale.html").exists(),
         "the new edition is swapped in whole"
     );
-    // Whatever the build left is its own folder holding only old editions.
-    for name in entries(&out) {
-        if ["customer", "internal", "public"].contains(&name.as_str()) {
-            continue;
-        }
-        assert!(name.starts_with(&own), "unexpected {name}");
-        for inner in entries(&out.join(&name)) {
-            assert!(
-                inner.starts_with(".old-"),
-                "{name}/{inner} is not old output"
-            );
-        }
-    }
+    // The replaced editions are kept, whole, for the next build to write
+    // into; nothing else is left behind.
+    assert!(out.join(".vouch-reuse-public/stale.html").exists());
+    assert!(entries(&out).iter().all(|n| !n.starts_with(&own)));
+    // The next build writes into that tree: what it does not make is gone.
     build(tmp.path());
-    let stale: Vec<String> = entries(&out)
-        .into_iter()
-        .filter(|n| n.starts_with(&own))
-        .collect();
-    assert!(stale.is_empty(), "the next build left {stale:?}");
+    assert!(!out.join("public/stale.html").exists());
+    assert_eq!(
+        entries(&out),
+        [
+            ".vouch-reuse-customer",
+            ".vouch-reuse-internal",
+            ".vouch-reuse-public",
+            "customer",
+            "internal",
+            "public"
+        ]
+    );
+}
+
+#[test]
+fn a_page_made_internal_leaves_the_lower_editions_of_a_reused_tree() {
+    let tmp = temp_copy("minimal");
+    let doc = tmp.path().join("content/policies/canary.md");
+    let text = |visibility: &str| {
+        format!(
+            "---\ntitle: Canary\nvisibility: {visibility}\nowner: CISO\n---\n\n# Canary\n\n{CANARY}\n"
+        )
+    };
+    std::fs::write(&doc, text("public")).unwrap();
+    // Two builds: the third writes into the first one's editions, which
+    // hold the page.
+    let out = build(tmp.path());
+    build(tmp.path());
+    assert!(any_file_contains(&out.join(".vouch-reuse-public"), CANARY));
+    std::fs::write(&doc, text("internal")).unwrap();
+    build(tmp.path());
+    for ed in ["public", "customer"] {
+        assert!(
+            !any_file_contains(&out.join(ed), CANARY),
+            "{ed} still has it"
+        );
+        assert!(
+            !out.join(ed).join("policies/canary").exists(),
+            "{ed} folder"
+        );
+    }
+    assert!(any_file_contains(&out.join("internal"), CANARY));
 }
 
 #[test]

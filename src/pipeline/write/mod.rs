@@ -9,10 +9,13 @@
 //! exits leaves behind is removed by the next build's [`sweep`], which runs
 //! beside that build's rendering.
 
+mod reuse;
+
+pub use reuse::{Reuse, REUSE_PREFIX};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A file to write: root-relative path (leading `/`) and bytes.
 pub type OutFile = (String, Vec<u8>);
@@ -58,13 +61,25 @@ pub struct DiskSink {
     /// file whose bytes are the same as the published one's is hard-linked
     /// from it instead of written again (`None`: always write).
     pub previous: Option<PathBuf>,
+    /// The editions' replaced outputs this build writes into instead of
+    /// empty folders ([`Staging::reuse`]; `None`: start empty).
+    pub reuse: Option<Arc<Reuse>>,
 }
 
 impl Sink for DiskSink {
     fn put(&self, ed: &str, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         let (ed, rel) = (safe_edition(ed)?, safe_rel(path)?);
         let full = self.staging.join(ed).join(rel);
-        if let Some(parent) = full.parent() {
+        let way = match &self.reuse {
+            Some(r) => r.make_way(ed, rel, &bytes)?,
+            None => None,
+        };
+        let parent_exists = match way {
+            Some(reuse::Way::Kept) => return Ok(()),
+            Some(reuse::Way::Write { parent_exists }) => parent_exists,
+            None => false,
+        };
+        if let Some(parent) = full.parent().filter(|_| !parent_exists) {
             std::fs::create_dir_all(parent)?;
         }
         if let Some(prev) = &self.previous {
@@ -147,6 +162,8 @@ pub struct Staging {
     pub out: PathBuf,
     /// The sweep of folders left by earlier builds, running beside this one.
     sweeper: Option<std::thread::JoinHandle<()>>,
+    /// The replaced editions this build writes into ([`Staging::reuse`]).
+    reuse: Option<Arc<Reuse>>,
 }
 
 /// The removal of the previous output after a swap, running in the
@@ -193,6 +210,7 @@ pub fn stage(out: &Path) -> io::Result<Staging> {
         dir,
         out: out.to_path_buf(),
         sweeper,
+        reuse: None,
     })
 }
 
@@ -243,6 +261,20 @@ fn running(pid: u32) -> bool {
 }
 
 impl Staging {
+    /// Claims the trees the last swap kept for `editions` (see
+    /// [`reuse`](self::reuse)), for a [`DiskSink`] to write into. Names
+    /// that are not safe edition names are skipped (the commit refuses them).
+    pub fn reuse(&mut self, editions: &[String]) -> Arc<Reuse> {
+        let safe: Vec<String> = editions
+            .iter()
+            .filter(|e| safe_edition(e).is_ok())
+            .cloned()
+            .collect();
+        let r = Arc::new(Reuse::claim(&self.out, self.dir.path(), &safe));
+        self.reuse = Some(r.clone());
+        r
+    }
+
     /// Moves each staged edition to `out/<edition>`, replacing the old one,
     /// and starts removing the old ones in the background.
     ///
@@ -262,6 +294,10 @@ impl Staging {
         // cannot leave some editions swapped in and others not.
         for ed in editions {
             safe_edition(ed)?;
+        }
+        // A reused tree holds only what this build wrote before it is swapped in.
+        if let Some(r) = &self.reuse {
+            r.finish()?;
         }
         let mut moved_aside = false;
         for ed in editions {
@@ -283,7 +319,19 @@ impl Staging {
                 return Err(e);
             }
         }
-        if !moved_aside {
+        // Each replaced edition is kept for the next build to write into
+        // (see `reuse`); one that cannot be kept (another build kept its
+        // own first), and a reused tree that could not be used, are removed
+        // with the staging folder below.
+        for ed in editions.iter().filter(|_| moved_aside) {
+            let old = self.dir.path().join(format!(".old-{ed}"));
+            let kept = self.out.join(format!("{REUSE_PREFIX}{ed}"));
+            if old.exists() {
+                let _ = std::fs::rename(&old, kept);
+            }
+        }
+        let left = std::fs::read_dir(self.dir.path()).map_or(true, |mut d| d.next().is_some());
+        if !left {
             // Nothing old: the staging folder is empty, one `rmdir` (on drop).
             return Ok(Cleanup(None));
         }
@@ -375,116 +423,4 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_paths_that_leave_the_edition() {
-        let m = MemorySink::default();
-        assert!(m.put("public", "/../x", vec![]).is_err());
-        assert!(m.put("public", "/a/../../x", vec![]).is_err());
-        assert!(m.put("public", "/a/b.html", vec![]).is_ok());
-    }
-
-    /// Stages `files` (path, bytes) for the edition "public" of `out`, with
-    /// links from the published edition, and swaps them in.
-    fn rebuild(out: &Path, files: &[(&str, &str)]) {
-        let s = stage(out).unwrap();
-        let sink = DiskSink {
-            staging: s.dir.path().into(),
-            previous: Some(out.to_path_buf()),
-        };
-        for (path, bytes) in files {
-            sink.put("public", path, bytes.as_bytes().to_vec()).unwrap();
-        }
-        s.commit(&["public".into()]).unwrap().wait();
-    }
-
-    #[cfg(unix)]
-    fn inode(p: &Path) -> u64 {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(p).unwrap().ino()
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("site");
-        rebuild(
-            &out,
-            &[
-                ("/a/index.html", "same"),
-                ("/b.html", "old"),
-                ("/gone.html", "x"),
-            ],
-        );
-        let (a, b) = (
-            inode(&out.join("public/a/index.html")),
-            inode(&out.join("public/b.html")),
-        );
-        rebuild(&out, &[("/a/index.html", "same"), ("/b.html", "new")]);
-        assert_eq!(
-            inode(&out.join("public/a/index.html")),
-            a,
-            "unchanged: linked"
-        );
-        assert_ne!(inode(&out.join("public/b.html")), b, "changed: written");
-        assert_eq!(
-            std::fs::read_to_string(out.join("public/b.html")).unwrap(),
-            "new"
-        );
-        assert!(
-            !out.join("public/gone.html").exists(),
-            "only what this build wrote"
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_rebuild_never_links_through_a_symlink_in_the_old_output() {
-        let tmp = tempfile::tempdir().unwrap();
-        let outside = tmp.path().join("outside");
-        std::fs::create_dir_all(&outside).unwrap();
-        std::fs::write(outside.join("index.html"), "same").unwrap();
-        std::fs::write(outside.join("f.html"), "same").unwrap();
-        let out = tmp.path().join("site");
-        std::fs::create_dir_all(out.join("public")).unwrap();
-        std::os::unix::fs::symlink(&outside, out.join("public/dir")).unwrap();
-        std::os::unix::fs::symlink(outside.join("f.html"), out.join("public/f.html")).unwrap();
-        rebuild(&out, &[("/dir/index.html", "same"), ("/f.html", "same")]);
-        for p in ["public/dir/index.html", "public/f.html"] {
-            let meta = std::fs::symlink_metadata(out.join(p)).unwrap();
-            assert!(meta.is_file(), "{p} is a file of its own");
-            assert_ne!(inode(&out.join(p)), inode(&outside.join("index.html")));
-            assert_ne!(inode(&out.join(p)), inode(&outside.join("f.html")));
-        }
-        assert!(std::fs::symlink_metadata(out.join("public/dir"))
-            .unwrap()
-            .is_dir());
-    }
-
-    #[test]
-    fn commit_replaces_edition_and_drop_discards_staging() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("site");
-        std::fs::create_dir_all(out.join("public")).unwrap();
-        std::fs::write(out.join("public/old.html"), "old").unwrap();
-        let s = stage(&out).unwrap();
-        DiskSink {
-            staging: s.dir.path().into(),
-            previous: None,
-        }
-        .put("public", "/new.html", b"new".to_vec())
-        .unwrap();
-        s.commit(&["public".into()]).unwrap().wait();
-        assert!(out.join("public/new.html").exists());
-        assert!(!out.join("public/old.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .filter_map(Result::ok)
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
-    }
-}
+mod tests;
