@@ -353,18 +353,19 @@ fn staging_folders_left_by_a_killed_build_are_removed_by_the_next() {
         .into_iter()
         .filter(|n| !n.starts_with(&own))
         .collect();
-    assert_eq!(
-        left,
-        [
-            ".vouch-reuse-customer",
-            ".vouch-reuse-internal",
-            ".vouch-reuse-public",
-            "customer",
-            "internal",
-            "public"
-        ]
-    );
+    assert_eq!(left, EDITIONS_AND_KEPT);
 }
+
+/// What a rebuilt `--out` holds: the editions, and the ones the swap
+/// replaced, kept for the next build to write into.
+const EDITIONS_AND_KEPT: [&str; 6] = [
+    ".vouch-reuse-customer",
+    ".vouch-reuse-internal",
+    ".vouch-reuse-public",
+    "customer",
+    "internal",
+    "public",
+];
 
 /// Runs `vouch build` of `root` into `out`; returns the prefix of the
 /// staging folders that process names (it carries its id) and its output.
@@ -408,17 +409,7 @@ fn a_rebuild_keeps_the_previous_output_for_the_next_build_and_publishes_only_its
     // The next build writes into that tree: what it does not make is gone.
     build(tmp.path());
     assert!(!out.join("public/stale.html").exists());
-    assert_eq!(
-        entries(&out),
-        [
-            ".vouch-reuse-customer",
-            ".vouch-reuse-internal",
-            ".vouch-reuse-public",
-            "customer",
-            "internal",
-            "public"
-        ]
-    );
+    assert_eq!(entries(&out), EDITIONS_AND_KEPT);
 }
 
 #[test]

@@ -1,13 +1,14 @@
 //! Stage 9, write: pages go to a temporary folder beside the output, and each
 //! finished edition is swapped into place with renames only after the whole
 //! build (including the link check) succeeded. A failed build leaves the
-//! previous `site/` exactly as it was.
+//! previous editions exactly as they were.
 //!
-//! Removing the previous output (tens of thousands of files) is kept off the
-//! build's critical path: the swap renames it aside into the staging folder,
-//! a background thread removes it ([`Cleanup`]), and whatever a process that
-//! exits leaves behind is removed by the next build's [`sweep`], which runs
-//! beside that build's rendering.
+//! The previous output (tens of thousands of files) is neither deleted nor
+//! rebuilt from empty folders: the swap keeps each replaced edition as
+//! `.vouch-reuse-<edition>`, and the next build writes into it (`reuse`).
+//! What cannot be kept (and a staging folder of a killed build) is removed
+//! off the critical path: by a background thread ([`Cleanup`]), or by the
+//! next build's `sweep`, which runs beside that build's rendering.
 
 mod reuse;
 
@@ -262,7 +263,7 @@ fn running(pid: u32) -> bool {
 
 impl Staging {
     /// Claims the trees the last swap kept for `editions` (see
-    /// [`reuse`](self::reuse)), for a [`DiskSink`] to write into. Names
+    /// `reuse`), for a [`DiskSink`] to write into. Names
     /// that are not safe edition names are skipped (the commit refuses them).
     pub fn reuse(&mut self, editions: &[String]) -> Arc<Reuse> {
         let safe: Vec<String> = editions
@@ -280,10 +281,12 @@ impl Staging {
     ///
     /// Each swap is two renames (old edition into the staging folder, new
     /// one into its place), so `out/<edition>` is always a complete edition.
-    /// The staging folder, now holding only the old editions, keeps its
-    /// name, which carries this process's id: until the [`Cleanup`] thread
-    /// has removed it, no other build's sweep touches it, and once this
-    /// process has exited, the next build's sweep removes what is left.
+    /// Each replaced edition is then kept for the next build (`reuse`).
+    /// Anything left in the staging folder (an edition that could not be
+    /// kept) is removed by the [`Cleanup`] thread; the folder's name carries
+    /// this process's id, so no other build's sweep touches it meanwhile,
+    /// and once this process has exited, the next build's sweep removes
+    /// what is left.
     pub fn commit(mut self, editions: &[String]) -> io::Result<Cleanup> {
         // The sweep of earlier leftovers ran beside the whole build; it is
         // joined here so that a build never returns with it still running.

@@ -65,14 +65,21 @@ fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
     );
 }
 
-#[cfg(unix)]
-#[test]
-fn a_rebuild_never_links_through_a_symlink_in_the_old_output() {
+/// A temporary folder with a folder `outside` holding `index.html` and
+/// `f.html`, both `text`: what a planted symlink would lead to.
+fn outside_holding(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let outside = tmp.path().join("outside");
     std::fs::create_dir_all(&outside).unwrap();
-    std::fs::write(outside.join("index.html"), "same").unwrap();
-    std::fs::write(outside.join("f.html"), "same").unwrap();
+    std::fs::write(outside.join("index.html"), text).unwrap();
+    std::fs::write(outside.join("f.html"), text).unwrap();
+    (tmp, outside)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_never_links_through_a_symlink_in_the_old_output() {
+    let (tmp, outside) = outside_holding("same");
     let out = tmp.path().join("site");
     std::fs::create_dir_all(out.join("public")).unwrap();
     std::os::unix::fs::symlink(&outside, out.join("public/dir")).unwrap();
@@ -236,11 +243,7 @@ fn a_changed_file_is_never_rewritten_in_place_under_the_published_one() {
 #[cfg(unix)]
 #[test]
 fn a_kept_edition_never_leads_a_write_outside_out() {
-    let tmp = tempfile::tempdir().unwrap();
-    let outside = tmp.path().join("outside");
-    std::fs::create_dir_all(&outside).unwrap();
-    std::fs::write(outside.join("index.html"), "outside").unwrap();
-    std::fs::write(outside.join("f.html"), "outside").unwrap();
+    let (tmp, outside) = outside_holding("outside");
     let out = tmp.path().join("site");
     rebuild(&out, &[("/x.html", "x")]);
     rebuild(&out, &[("/x.html", "x")]);
@@ -252,6 +255,19 @@ fn a_kept_edition_never_leads_a_write_outside_out() {
     std::fs::write(kept.join("p"), "file").unwrap();
     std::fs::create_dir_all(kept.join("q.html/inner")).unwrap();
     std::fs::create_dir_all(kept.join("empty-secret-name")).unwrap();
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"not-utf8-\xff");
+        std::fs::create_dir_all(kept.join(odd).join("inner")).unwrap();
+        std::fs::write(kept.join(odd).join("inner/x.html"), "old").unwrap();
+        std::fs::write(
+            kept.join("dir-less")
+                .with_file_name(odd)
+                .with_extension("html"),
+            "old",
+        )
+        .unwrap();
+    }
     rebuild(
         &out,
         &[
