@@ -85,13 +85,28 @@ impl Sink for DiskSink {
         }
         if let Some(prev) = &self.previous {
             if let Some(old) = unchanged(&prev.join(ed), rel, &bytes) {
-                if std::fs::hard_link(&old, &full).is_ok() {
-                    return Ok(());
+                match std::fs::hard_link(&old, &full) {
+                    Ok(()) => return Ok(()),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
+                    Err(_) => {}
                 }
             }
         }
-        std::fs::write(full, bytes)
+        write_new(&full, &bytes)
     }
+}
+
+/// Writes a new file, refusing a path that exists: a file already there
+/// (a second write to one path, or a name that differs only in case on a
+/// case-insensitive disk) may share its inode with a published file, and
+/// opening it for writing would change the published file in place.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)
 }
 
 /// The published file at `edition/rel` when it holds exactly `bytes` and is

@@ -130,8 +130,10 @@ impl Reuse {
             }
             std::fs::remove_file(&full)?;
         } else if w.dirs.contains(rel) {
-            // A folder where a file now belongs.
-            std::fs::remove_dir_all(&full)?;
+            // A folder where a file now belongs: what the kept tree had in
+            // it goes; anything this build wrote there keeps the folder,
+            // and the write fails as it would in an empty staging folder.
+            clear_folder(w, root, rel)?;
         }
         let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
         if w.dirs.contains(parent) {
@@ -160,7 +162,11 @@ impl Reuse {
             };
             let root = &self.claims[ed].root;
             let stale: Vec<String> = lock(&w.files)?.drain().map(|(rel, _)| rel).collect();
-            let mut emptied: Vec<&str> = w.empty.iter().map(String::as_str).collect();
+            let mut emptied: Vec<&str> = Vec::new();
+            for rel in &w.empty {
+                emptied.push(rel);
+                emptied.extend(rel.match_indices('/').map(|(i, _)| &rel[..i]));
+            }
             for rel in &stale {
                 match std::fs::remove_file(root.join(rel)) {
                     Ok(()) => {}
@@ -183,6 +189,29 @@ impl Reuse {
         }
         Ok(())
     }
+}
+
+/// Removes the kept files under folder `rel`, then its now empty folders
+/// and the folder itself; fails if something this build wrote is in it.
+fn clear_folder(w: &Walked, root: &Path, rel: &str) -> io::Result<()> {
+    let inside = format!("{rel}/");
+    let mut files = lock(&w.files)?;
+    let gone: Vec<String> = files
+        .keys()
+        .filter(|f| f.starts_with(&inside))
+        .cloned()
+        .collect();
+    for f in gone {
+        files.remove(&f);
+        std::fs::remove_file(root.join(&f))?;
+    }
+    let mut dirs: Vec<&String> = w.dirs.iter().filter(|d| d.starts_with(&inside)).collect();
+    dirs.sort_unstable_by_key(|d| std::cmp::Reverse(d.len()));
+    for d in dirs {
+        // A sub-folder that still holds something fails the last removal.
+        let _ = std::fs::remove_dir(root.join(d));
+    }
+    std::fs::remove_dir(root.join(rel))
 }
 
 fn lock<T>(m: &Mutex<T>) -> io::Result<std::sync::MutexGuard<'_, T>> {

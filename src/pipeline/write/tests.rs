@@ -255,6 +255,10 @@ fn a_kept_edition_never_leads_a_write_outside_out() {
     std::fs::write(kept.join("p"), "file").unwrap();
     std::fs::create_dir_all(kept.join("q.html/inner")).unwrap();
     std::fs::create_dir_all(kept.join("empty-secret-name")).unwrap();
+    // A folder that held only a link is empty once the link goes, and so
+    // is its parent.
+    std::fs::create_dir_all(kept.join("holder/inner")).unwrap();
+    std::os::unix::fs::symlink(&outside, kept.join("holder/inner/link")).unwrap();
     {
         use std::os::unix::ffi::OsStrExt;
         let odd = std::ffi::OsStr::from_bytes(b"not-utf8-\xff");
@@ -318,6 +322,61 @@ fn a_kept_edition_replaced_by_a_link_or_a_file_is_not_used() {
             "{planted}"
         );
     }
+}
+
+/// Stages into `out` with the kept "public" edition claimed.
+fn staged(out: &Path) -> (Staging, DiskSink) {
+    let mut s = stage(out).unwrap();
+    let sink = DiskSink {
+        staging: s.dir.path().into(),
+        previous: Some(out.to_path_buf()),
+        reuse: Some(s.reuse(&["public".into()])),
+    };
+    (s, sink)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_write_to_one_path_fails_and_never_changes_the_published_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    rebuild(&out, &[("/s.html", "same"), ("/t.html", "same")]);
+    rebuild(&out, &[("/s.html", "same"), ("/t.html", "same")]);
+    let (_s, sink) = staged(&out);
+    // Kept from the reused tree (its inode is the published file's), or
+    // linked from the published file: either way a second write must not
+    // open it.
+    sink.put("public", "/s.html", b"same".to_vec()).unwrap();
+    assert!(sink.put("public", "/s.html", b"leak".to_vec()).is_err());
+    sink.put("public", "/new.html", b"same".to_vec()).unwrap();
+    assert!(sink.put("public", "/new.html", b"leak".to_vec()).is_err());
+    assert_eq!(
+        std::fs::read_to_string(out.join("public/s.html")).unwrap(),
+        "same"
+    );
+}
+
+#[test]
+fn a_kept_folder_where_a_file_now_belongs_keeps_what_this_build_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    rebuild(&out, &[("/a/old.html", "old"), ("/a/deep/x.html", "x")]);
+    rebuild(&out, &[("/z.html", "z")]);
+    // The kept tree is the first build's, with folder `a`.
+    let (s, sink) = staged(&out);
+    sink.put("public", "/a/b.html", b"b".to_vec()).unwrap();
+    assert!(
+        sink.put("public", "/a", b"file".to_vec()).is_err(),
+        "a file over a folder this build wrote into fails, as in an empty folder"
+    );
+    assert!(s.dir.path().join("public/a/b.html").exists());
+    drop((s, sink));
+    // Without a clash, the kept folder makes way for the file.
+    rebuild(&out, &[("/a/old.html", "old"), ("/a/deep/x.html", "x")]);
+    rebuild(&out, &[("/z.html", "z")]);
+    assert!(out.join(".vouch-reuse-public/a/deep/x.html").exists());
+    rebuild(&out, &[("/a", "file")]);
+    assert_eq!(tree(&out.join("public")), owned(&[("a", "file")]));
 }
 
 #[cfg(unix)]
