@@ -320,7 +320,8 @@ impl Staging {
         let mut moved_aside = false;
         for ed in editions {
             let new = self.dir.path().join(ed);
-            if !new.is_dir() {
+            let unused = self.reuse.as_ref().is_some_and(|r| r.unused(ed));
+            if !new.is_dir() || unused {
                 continue;
             }
             let target = self.out.join(ed);

@@ -43,6 +43,9 @@ struct Walked {
 /// One edition's claimed tree, walked in the background.
 struct Claim {
     root: PathBuf,
+    /// Whether this build wrote anything into it (one that wrote nothing
+    /// is not swapped in, as an edition with no staged folder is not).
+    used: std::sync::atomic::AtomicBool,
     walk: Mutex<Option<JoinHandle<io::Result<Walked>>>>,
     walked: OnceLock<Result<Option<Walked>, String>>,
 }
@@ -78,6 +81,7 @@ impl Reuse {
                 .spawn(move || walk(&walked_root));
             let claim = Claim {
                 root,
+                used: Default::default(),
                 // No thread to spare: the first write walks it.
                 walk: Mutex::new(thread.ok()),
                 walked: OnceLock::new(),
@@ -118,6 +122,9 @@ impl Reuse {
     /// Makes way for `bytes` at `rel` of edition `ed` (see the module
     /// steps); `None` when the edition reuses no tree.
     pub(super) fn make_way(&self, ed: &str, rel: &str, bytes: &[u8]) -> io::Result<Option<Way>> {
+        if let Some(c) = self.claims.get(ed) {
+            c.used.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let Some(w) = self.walked(ed)? else {
             return Ok(None);
         };
@@ -151,6 +158,13 @@ impl Reuse {
         Ok(Some(Way::Write {
             parent_exists: false,
         }))
+    }
+
+    /// Whether edition `ed` was claimed and this build wrote nothing into it.
+    pub(super) fn unused(&self, ed: &str) -> bool {
+        self.claims
+            .get(ed)
+            .is_some_and(|c| !c.used.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Step 4: removes what this build did not write from every reused
