@@ -590,7 +590,8 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
         return Err(Failure::Content(diags));
     }
     let t = std::time::Instant::now();
-    // The previous output is removed in the background (see
+    // The replaced editions are kept for the next build to write into, and
+    // anything that cannot be kept is removed in the background (see
     // `write::Staging::commit`): the build's result does not wait for it.
     let committed = staging.commit(&names).map(drop);
     lap("swap", t);

@@ -182,13 +182,13 @@ pub struct Staging {
     reuse: Option<Arc<Reuse>>,
 }
 
-/// The removal of the previous output after a swap, running in the
-/// background. Dropping it lets the removal go on (or stop at process exit:
+/// The removal of what a swap could not keep (see [`Staging::commit`]),
+/// running in the background. Dropping it lets the removal go on (or stop at process exit:
 /// the next build's sweep finishes it); [`Cleanup::wait`] waits for it.
 pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
 
 impl Cleanup {
-    /// Waits until the previous output is removed.
+    /// Waits until that removal is done.
     pub fn wait(mut self) {
         if let Some(h) = self.0.take() {
             // A panic while removing leaves only disk space behind, which

@@ -10,15 +10,21 @@ fn refuses_paths_that_leave_the_edition() {
     assert!(m.put("public", "/a/b.html", vec![]).is_ok());
 }
 
-/// Stages `files` (path, bytes) for the edition "public" of `out`, with
-/// links from the published edition, and swaps them in.
-fn rebuild(out: &Path, files: &[(&str, &str)]) {
+/// Stages into `out` with the kept "public" edition claimed.
+fn staged(out: &Path) -> (Staging, DiskSink) {
     let mut s = stage(out).unwrap();
     let sink = DiskSink {
         staging: s.dir.path().into(),
         previous: Some(out.to_path_buf()),
         reuse: Some(s.reuse(&["public".into()])),
     };
+    (s, sink)
+}
+
+/// Stages `files` (path, bytes) for the edition "public" of `out`, with
+/// links from the published edition, and swaps them in.
+fn rebuild(out: &Path, files: &[(&str, &str)]) {
+    let (s, sink) = staged(out);
     for (path, bytes) in files {
         sink.put("public", path, bytes.as_bytes().to_vec()).unwrap();
     }
@@ -217,12 +223,7 @@ fn a_changed_file_is_never_rewritten_in_place_under_the_published_one() {
         inode(&out.join("public/s.html")),
         inode(&out.join(".vouch-reuse-public/s.html"))
     );
-    let mut s = stage(&out).unwrap();
-    let sink = DiskSink {
-        staging: s.dir.path().into(),
-        previous: Some(out.clone()),
-        reuse: Some(s.reuse(&["public".into()])),
-    };
+    let (s, sink) = staged(&out);
     sink.put("public", "/s.html", b"changed".to_vec()).unwrap();
     assert_eq!(
         std::fs::read_to_string(out.join("public/s.html")).unwrap(),
@@ -322,17 +323,6 @@ fn a_kept_edition_replaced_by_a_link_or_a_file_is_not_used() {
             "{planted}"
         );
     }
-}
-
-/// Stages into `out` with the kept "public" edition claimed.
-fn staged(out: &Path) -> (Staging, DiskSink) {
-    let mut s = stage(out).unwrap();
-    let sink = DiskSink {
-        staging: s.dir.path().into(),
-        previous: Some(out.to_path_buf()),
-        reuse: Some(s.reuse(&["public".into()])),
-    };
-    (s, sink)
 }
 
 #[cfg(unix)]
