@@ -291,9 +291,9 @@ fn source_span(site: &Site, kind: Kind, id: &str, href: &str) -> Option<Span> {
 }
 
 /// The offset of `target` written as a link destination (`](target` or
-/// `href="target`), else anywhere.
+/// `href="target`, `src="target`), else anywhere.
 fn find_link_target(text: &str, target: &str) -> Option<usize> {
-    for prefix in ["](", "href=\"", "<"] {
+    for prefix in ["](", "href=\"", "src=\"", "<"] {
         if let Some(i) = text.find(&format!("{prefix}{target}")) {
             return Some(i + prefix.len());
         }

@@ -113,3 +113,43 @@ fn check_of_the_example_renders_nothing_to_disk_and_stays_clean() {
         .collect();
     assert_eq!(entries, vec![std::ffi::OsString::from("content")]);
 }
+
+#[test]
+fn an_iframe_or_video_in_raw_html_is_checked_like_a_link() {
+    let dir = example();
+    let policy = dir.path().join("content/policies/acceptable-use.md");
+    edit(
+        &policy,
+        "## Who this applies to\n",
+        concat!(
+            "## Who this applies to\n\n",
+            "<iframe title=\"report\" src=\"/evidence/ev-soc2-type2-report/\"></iframe>\n\n",
+            "<video controls poster=\"/static/no-such-poster.png\"></video>\n",
+        ),
+    );
+    let o = check_json(dir.path(), &[]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let leaks = with_code(&o, "E034");
+    assert!(
+        leaks
+            .iter()
+            .any(|d| d["file"] == "content/policies/acceptable-use.md"
+                && d["line"] == 18
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("in the public edition")),
+        "the embedded customer page is an edition leak: {}",
+        stdout(&o)
+    );
+    let broken = with_code(&o, "E033");
+    assert!(
+        broken.iter().any(|d| d["line"] == 20
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .contains("no-such-poster.png")),
+        "the missing poster is a broken link: {}",
+        stdout(&o)
+    );
+}
