@@ -593,7 +593,7 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
     // The replaced editions are kept for the next build to write into, and
     // anything that cannot be kept is removed in the background (see
     // `write::Staging::commit`): the build's result does not wait for it.
-    let committed = staging.commit(&names).map(drop);
+    let committed = staging.commit(&names, &site.editions).map(drop);
     lap("swap", t);
     committed.map_err(|e| {
         Failure::Io(format!(

@@ -413,6 +413,36 @@ fn a_rebuild_keeps_the_previous_output_for_the_next_build_and_publishes_only_its
 }
 
 #[test]
+fn an_edition_renamed_in_site_yaml_leaves_no_kept_copy_of_its_old_name() {
+    let (tmp, out) = built_minimal();
+    build(tmp.path());
+    assert!(out.join(".vouch-reuse-customer").is_dir());
+    let site = tmp.path().join("content/site.yaml");
+    edit(
+        &site,
+        "editions: [public, customer, internal]",
+        "editions: [public, nda, internal]",
+    );
+    let o = vouch(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let kept: Vec<String> = entries(&out)
+        .into_iter()
+        .filter(|n| n.starts_with(".vouch-reuse-"))
+        .collect();
+    assert_eq!(kept, [".vouch-reuse-internal", ".vouch-reuse-public"]);
+    // The published folder of the old name is the owner's to remove.
+    assert!(out.join("customer/index.html").is_file() && out.join("nda/index.html").is_file());
+}
+
+#[test]
 fn a_page_made_internal_leaves_the_lower_editions_of_a_reused_tree() {
     let tmp = temp_copy("minimal");
     let doc = tmp.path().join("content/policies/canary.md");

@@ -302,7 +302,12 @@ impl Staging {
     /// this process's id, so no other build's sweep touches it meanwhile,
     /// and once this process has exited, the next build's sweep removes
     /// what is left.
-    pub fn commit(mut self, editions: &[String]) -> io::Result<Cleanup> {
+    ///
+    /// `all` names every edition of the site (a build of one edition keeps
+    /// the others' trees): a kept tree of an edition the site no longer
+    /// has (renamed or removed in `site.yaml`) would never be claimed
+    /// again, so it is moved into the staging folder and removed with it.
+    pub fn commit(mut self, editions: &[String], all: &[String]) -> io::Result<Cleanup> {
         // The sweep of earlier leftovers ran beside the whole build; it is
         // joined here so that a build never returns with it still running.
         if let Some(h) = self.sweeper.take() {
@@ -349,6 +354,7 @@ impl Staging {
                 let _ = std::fs::rename(&old, kept);
             }
         }
+        self.forget_kept_except(all);
         let left = std::fs::read_dir(self.dir.path()).map_or(true, |mut d| d.next().is_some());
         if !left {
             // Nothing old: the staging folder is empty, one `rmdir` (on drop).
@@ -367,6 +373,27 @@ impl Staging {
                 // No thread to spare: remove it here, as before.
                 let _ = std::fs::remove_dir_all(aside);
                 Ok(Cleanup(None))
+            }
+        }
+    }
+}
+
+impl Staging {
+    /// Moves every `.vouch-reuse-<name>` of `out` whose name is not in
+    /// `all` into the staging folder (a rename moves a symlink itself,
+    /// never what it points at). Best effort: one left behind is only
+    /// disk space, tried again by the next build.
+    fn forget_kept_except(&self, all: &[String]) {
+        let Ok(entries) = std::fs::read_dir(&self.out) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name();
+            let Some(ed) = name.to_str().and_then(|n| n.strip_prefix(REUSE_PREFIX)) else {
+                continue;
+            };
+            if !all.iter().any(|a| a == ed) {
+                let _ = std::fs::rename(e.path(), self.dir.path().join(format!(".gone-{ed}")));
             }
         }
     }

@@ -28,7 +28,9 @@ fn rebuild(out: &Path, files: &[(&str, &str)]) {
     for (path, bytes) in files {
         sink.put("public", path, bytes.as_bytes().to_vec()).unwrap();
     }
-    s.commit(&["public".into()]).unwrap().wait();
+    s.commit(&["public".into()], &["public".into()])
+        .unwrap()
+        .wait();
 }
 
 #[cfg(unix)]
@@ -116,7 +118,9 @@ fn commit_replaces_edition_and_drop_discards_staging() {
     }
     .put("public", "/new.html", b"new".to_vec())
     .unwrap();
-    s.commit(&["public".into()]).unwrap().wait();
+    s.commit(&["public".into()], &["public".into()])
+        .unwrap()
+        .wait();
     assert!(out.join("public/new.html").exists());
     assert!(!out.join("public/old.html").exists());
     let leftovers: Vec<_> = std::fs::read_dir(&out)
@@ -230,7 +234,9 @@ fn a_changed_file_is_never_rewritten_in_place_under_the_published_one() {
         "same",
         "the published file is untouched while the build runs"
     );
-    s.commit(&["public".into()]).unwrap().wait();
+    s.commit(&["public".into()], &["public".into()])
+        .unwrap()
+        .wait();
     assert_eq!(
         std::fs::read_to_string(out.join("public/s.html")).unwrap(),
         "changed"
@@ -412,7 +418,9 @@ fn generated_build(out: &Path, files: &[(&str, String)]) -> bool {
             return false;
         }
     }
-    s.commit(&["public".into()]).unwrap().wait();
+    s.commit(&["public".into()], &["public".into()])
+        .unwrap()
+        .wait();
     true
 }
 
@@ -462,4 +470,33 @@ proptest::proptest! {
             proptest::prop_assert_eq!(&now, &published);
         }
     }
+}
+
+#[test]
+fn a_kept_tree_of_an_edition_the_site_no_longer_has_is_removed_and_no_link_is_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    rebuild(&out, &[("/a.html", "a")]);
+    rebuild(&out, &[("/a.html", "a")]);
+    // An edition renamed away, and a link named like a kept tree whose
+    // target must survive.
+    let old = out.join(".vouch-reuse-internal");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("secret.html"), "old internal").unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("keep.txt"), "keep").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, out.join(".vouch-reuse-handbook")).unwrap();
+    rebuild(&out, &[("/a.html", "a")]);
+    assert!(!old.exists(), "the renamed edition's kept tree is gone");
+    assert!(!out.join(".vouch-reuse-handbook").exists());
+    assert_eq!(
+        std::fs::read_to_string(outside.join("keep.txt")).unwrap(),
+        "keep"
+    );
+    assert!(
+        out.join(".vouch-reuse-public/a.html").exists(),
+        "the site's own is kept"
+    );
 }
