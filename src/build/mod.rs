@@ -14,7 +14,7 @@ use crate::pipeline::postprocess::PageLinks;
 use crate::pipeline::render::{self, Theme};
 use crate::pipeline::validate::paths::breaks_line;
 use crate::pipeline::write::{self, DiskSink, Sink};
-use crate::pipeline::{load, model, parse, postprocess, validate};
+use crate::pipeline::{load, markdown, model, parse, postprocess, validate};
 use crate::site::outputs::{self, SearchDoc};
 use crate::site::pages;
 use guard::Guarded;
@@ -47,6 +47,9 @@ pub struct Options {
     pub since: Option<String>,
     /// Incremental caches shared across rebuilds (`vouch serve`).
     pub cache: Option<std::sync::Arc<crate::core::memo::Cache>>,
+    /// Code highlighted by the previous build into the same `--out`
+    /// (`build` sets it; see [`crate::pipeline::markdown::store`]).
+    pub highlights: Option<std::sync::Arc<crate::pipeline::markdown::HighlightStore>>,
 }
 
 impl Options {
@@ -59,6 +62,7 @@ impl Options {
             base_url: None,
             since: None,
             cache: None,
+            highlights: None,
         }
     }
 }
@@ -161,7 +165,7 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Failure> {
             let _ = site.git_dates.set(dates);
         }
     }
-    site.parse_markdown(opts.cache.as_deref());
+    site.parse_markdown(opts.cache.as_deref(), opts.highlights.as_deref());
     lap("markdown parse", t);
     let t = std::time::Instant::now();
     diags.extend(validate::validate(&site));
@@ -563,6 +567,13 @@ pub struct BuildReport {
 /// Full build into `out/<edition>/`, atomically.
 pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildReport, Failure> {
     write::check_out(&opts.root, out).map_err(Failure::Usage)?;
+    // Code the previous build into `out` highlighted; only checked copies
+    // of a block's own text are taken from it (see `markdown::store`).
+    let store = Arc::new(markdown::HighlightStore::load(out));
+    let opts = &Options {
+        highlights: Some(store.clone()),
+        ..opts.clone()
+    };
     let analysis = analyse(opts)?;
     if analysis.has_errors() {
         return Err(Failure::Content(analysis.diagnostics));
@@ -601,6 +612,11 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
             out.display()
         ))
     })?;
+    // The site is published; a store that cannot be written only means the
+    // next build highlights everything again.
+    let t = std::time::Instant::now();
+    let _ = store.save(out);
+    lap("highlight store", t);
     Ok(BuildReport {
         pages: report.pages,
         diagnostics: diags,

@@ -358,7 +358,8 @@ fn staging_folders_left_by_a_killed_build_are_removed_by_the_next() {
 
 /// What a rebuilt `--out` holds: the editions, and the ones the swap
 /// replaced, kept for the next build to write into.
-const EDITIONS_AND_KEPT: [&str; 6] = [
+const EDITIONS_AND_KEPT: [&str; 7] = [
+    ".vouch-cache",
     ".vouch-reuse-customer",
     ".vouch-reuse-internal",
     ".vouch-reuse-public",

@@ -26,6 +26,7 @@ mod fail_closed;
 mod figures;
 mod first_hour;
 mod fuzz_leaks;
+mod highlight_store;
 mod layers;
 mod leak;
 mod passages;

@@ -16,6 +16,8 @@ use pulldown_cmark::{CowStr, Event, LinkType, RefDefs, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use super::store::HighlightStore;
+
 /// A heading being read: its event index, level, text so far, the highest
 /// passage level of its text, and its byte range.
 type OpenHeading = (usize, u8, String, u8, Range<usize>);
@@ -57,6 +59,8 @@ pub(super) struct Collector<'a, 'p> {
     note_defs: HashMap<String, u8>,
     /// Classes of the highlighted code's spans ([`super::compact_spans`]).
     pub classes: Vec<Box<str>>,
+    /// Code highlighted by an earlier build ([`HighlightStore`]).
+    pub store: Option<&'p HighlightStore>,
 }
 
 /// The last two characters of `s` (`:::` split over adjacent text events).
@@ -81,7 +85,7 @@ fn container(tag: &Tag<'_>) -> &'static str {
 }
 
 impl<'a, 'p> Collector<'a, 'p> {
-    pub fn new(m: &'a Marked) -> Collector<'a, 'a> {
+    pub fn new(m: &'a Marked, store: Option<&'a HighlightStore>) -> Collector<'a, 'a> {
         Collector {
             marked: &m.text,
             passages: &m.passages,
@@ -100,6 +104,7 @@ impl<'a, 'p> Collector<'a, 'p> {
             note_uses: Vec::new(),
             note_defs: HashMap::new(),
             classes: Vec::new(),
+            store,
         }
     }
 
@@ -153,7 +158,8 @@ impl<'a, 'p> Collector<'a, 'p> {
         match ev {
             Event::Text(t) => buf.push_str(&t),
             Event::End(TagEnd::CodeBlock) => {
-                let html = super::compact_spans(&highlight(lang, buf), &mut self.classes);
+                let html =
+                    super::compact_spans(&highlight(lang, buf, self.store), &mut self.classes);
                 let lvl = overlap_level(self.passages, block);
                 self.events.push(Event::Html(CowStr::from(html)));
                 self.levels.push(lvl);

@@ -20,6 +20,7 @@ use syntect::highlighting::{
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use super::store::HighlightStore;
 use super::{escape, CLASS_PREFIX};
 
 /// A kind of token: its class (after [`CLASS_PREFIX`]), the scope selectors
@@ -183,17 +184,25 @@ fn classed(syntax: &syntect::parsing::SyntaxReference, code: &str) -> Option<Str
     Some(out)
 }
 
-/// Highlights a fenced block. Not cached here: a build highlights each block
-/// once (documents are parsed once), and `vouch serve` keeps parsed
-/// documents in its content-hash cache, so unchanged code is never
-/// highlighted again; a global cache only cost memory.
-pub(super) fn highlight(lang: &str, code: &str) -> String {
+/// Highlights a fenced block, taking it from `store` (what an earlier build
+/// highlighted, checked to be this code's text) when it holds it. A build
+/// parses each document once, and `vouch serve` keeps parsed documents in
+/// its content-hash cache, so within one process nothing is highlighted
+/// twice either way.
+pub(super) fn highlight(lang: &str, code: &str, store: Option<&HighlightStore>) -> String {
     let set = syntaxes();
     let token = lang.split([' ', ',', '{']).next().unwrap_or("");
     let inner = set
         .find_syntax_by_token(token)
         .filter(|_| !token.is_empty())
-        .and_then(|syntax| classed(syntax, code))
+        .and_then(|syntax| match store {
+            Some(s) => s.get(token, code).or_else(|| {
+                let html = classed(syntax, code)?;
+                s.record(token, code, &html);
+                Some(html)
+            }),
+            None => classed(syntax, code),
+        })
         .unwrap_or_else(|| escape(code));
     let class = if token.is_empty() {
         String::new()
@@ -201,6 +210,20 @@ pub(super) fn highlight(lang: &str, code: &str) -> String {
         format!(" class=\"language-{}\"", escape(token))
     };
     format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n")
+}
+
+/// The grammars this binary highlights with, for the store's fingerprint:
+/// a store written with other grammars is not read.
+pub(super) fn grammars_fingerprint() -> String {
+    let set = syntaxes();
+    let names: Vec<&str> = set.syntaxes().iter().map(|s| s.name.as_str()).collect();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&names, &mut h);
+    format!(
+        "{} grammars {:016x}",
+        names.len(),
+        std::hash::Hasher::finish(&h)
+    )
 }
 
 /// `/static/code.css`: one rule per kind, coloured by the theme's variable
@@ -269,7 +292,7 @@ mod tests {
     #[test]
     fn tokens_get_one_flat_span_of_their_kind() {
         let code = "// note\nfn main() {\n    let s = \"hi\";\n    let n = 42;\n}\n";
-        let html = highlight("rust", code);
+        let html = highlight("rust", code, None);
         let kinds = kinds_of(&html);
         let has =
             |class: &str, text: &str| kinds.iter().any(|(c, t)| c == class && t.contains(text));
@@ -290,7 +313,7 @@ mod tests {
     #[test]
     fn text_survives_highlighting_byte_for_byte() {
         let code = "key: \"<b>&amp;\" # c\nlist:\n  - 1\n  - 'x'\n";
-        let html = highlight("yaml", code);
+        let html = highlight("yaml", code, None);
         let mut text = String::new();
         let mut rest = html.split_once("<code class=\"language-yaml\">").unwrap().1;
         rest = rest.split_once("</code>").unwrap().0;

@@ -257,6 +257,7 @@ mod collect;
 pub mod highlight;
 mod passages;
 mod render;
+pub mod store;
 #[cfg(test)]
 mod tests;
 
@@ -268,6 +269,7 @@ use render::render_marked;
 /// The lock a request-access marker draws (the default theme's `restricted`
 /// macro draws the same one).
 pub use render::LOCK_ICON;
+pub use store::HighlightStore;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -349,6 +351,12 @@ fn heading_level(l: HeadingLevel) -> u8 {
 /// headings, and checks the passages against that same parse. `editions` is
 /// the site's edition ladder (names, lowest first).
 pub fn parse(text: &str, editions: &[String]) -> Parsed {
+    parse_with(text, editions, None)
+}
+
+/// [`parse`], taking highlighted code from `store` where it holds it (see
+/// [`store`]).
+pub fn parse_with(text: &str, editions: &[String], store: Option<&HighlightStore>) -> Parsed {
     let mut errors = Vec::new();
     // CommonMark replaces NUL with U+FFFD; doing it here also keeps NUL free
     // for the reference placeholders in the rendered HTML.
@@ -363,7 +371,7 @@ pub fn parse(text: &str, editions: &[String]) -> Parsed {
         let o = e.offset_mut();
         *o = map.clean_to_original(*o);
     }
-    let mut c = Collector::new(&marked);
+    let mut c = Collector::new(&marked, store);
     let mut events = Parser::new_ext(&marked.text, options()).into_offset_iter();
     for (ev, range) in events.by_ref() {
         c.event(ev, range);

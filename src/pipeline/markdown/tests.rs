@@ -253,7 +253,7 @@ fn highlights_code_with_classes_not_styles() {
 fn code_spans_are_kept_once_per_class_and_rendered_back_in_full() {
     let code = "fn main() {\n    let x = 1;\n    let y = x + 1;\n}\n";
     let p = parse(&format!("Text.\n\n```rust\n{code}```\n"), &eds());
-    let full = super::highlight("rust", code);
+    let full = super::highlight("rust", code, None);
     let spans = full.matches("<span class=\"").count();
     assert!(spans > p.classes.len(), "classes repeat: {spans} spans");
     let marked = p.html.text();

@@ -213,19 +213,24 @@ impl Site {
 
     /// Parses every Markdown body and field once (in parallel) and records
     /// their links as edges.
-    pub fn parse_markdown(&mut self, cache: Option<&crate::core::memo::Cache>) {
+    /// `store` holds code an earlier build highlighted (see
+    /// [`markdown::HighlightStore`]).
+    pub fn parse_markdown(
+        &mut self,
+        cache: Option<&crate::core::memo::Cache>,
+        store: Option<&markdown::HighlightStore>,
+    ) {
         use rayon::prelude::*;
         let eds = self.editions.clone();
-        self.doc_md = self.parse_doc_bodies(cache);
+        self.doc_md = self.parse_doc_bodies(cache, store);
         let fields = self.markdown_fields();
         let parsed: Vec<_> = fields
             .par_iter()
             .map(|(k, id, f, text, _)| {
+                let parse = || markdown::parse_with(text, &eds, store);
                 let md = match cache {
-                    Some(c) => {
-                        c.markdown(hash_of(&(text, &eds[..])), || markdown::parse(text, &eds))
-                    }
-                    None => std::sync::Arc::new(markdown::parse(text, &eds)),
+                    Some(c) => c.markdown(hash_of(&(text, &eds[..])), parse),
+                    None => std::sync::Arc::new(parse()),
                 };
                 ((*k, id.clone(), *f), md)
             })
@@ -258,6 +263,7 @@ impl Site {
     fn parse_doc_bodies(
         &self,
         cache: Option<&crate::core::memo::Cache>,
+        store: Option<&markdown::HighlightStore>,
     ) -> Vec<std::sync::Arc<markdown::Parsed>> {
         use rayon::prelude::*;
         let eds = &self.editions;
@@ -270,9 +276,9 @@ impl Site {
                     // The file's hash stands for its text: no need to hash the body again.
                     Some(c) => {
                         let key = (sources.get(d.loc.file).hash, d.data.body_offset, eds);
-                        c.markdown(hash_of(&key), || markdown::parse(&body, eds))
+                        c.markdown(hash_of(&key), || markdown::parse_with(&body, eds, store))
                     }
-                    None => std::sync::Arc::new(markdown::parse(&body, eds)),
+                    None => std::sync::Arc::new(markdown::parse_with(&body, eds, store)),
                 }
             })
             .collect()
