@@ -8,7 +8,7 @@ use crate::core::routes::{file_for, url};
 use crate::core::source::Span;
 use crate::core::source::{file_diag, WithHelp};
 use crate::pipeline::model::Site;
-use crate::pipeline::postprocess::{PageLinks, RawLinks};
+use crate::pipeline::postprocess::{PageLinks, RawLinks, BASE_MARK, SRCDOC_MARK};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -83,14 +83,35 @@ impl Interner {
     }
 }
 
+/// True for a URL that does not point into the site: `//host`, or a scheme
+/// other than the web's own (`mailto:`, `tel:`, `data:`, `urn:`,
+/// `about:` …), or `http(s)`, `ws(s)`, `ftp` or `file` followed by `//`.
+/// `https:/x` (no `//`) resolves against the page in a browser, so it is
+/// checked like a relative link.
 fn is_external(href: &str) -> bool {
-    let lower = href.to_ascii_lowercase();
-    lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || lower.starts_with("mailto:")
-        || lower.starts_with("tel:")
-        || lower.starts_with("//")
-        || lower.starts_with("data:")
+    if href.starts_with("//") {
+        return true;
+    }
+    let Some((scheme, rest)) = href.split_once(':') else {
+        return false;
+    };
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        return false;
+    }
+    let special = ["http", "https", "ws", "wss", "ftp", "file"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s));
+    !special || rest.starts_with("//")
+}
+
+/// True for the dev server's own paths (`/__vouch/…`), which no build
+/// writes: only a plain path, so `/__vouch/../x` is checked as `/x`.
+fn is_dev_server_path(href: &str) -> bool {
+    href.starts_with("/__vouch/") && !href.contains("..") && !href.contains(['%', '\\'])
 }
 
 /// A broken link or edition leak on a rendered page: the page (a file path
@@ -157,7 +178,37 @@ fn check_page(
     };
     let file = || format!("site/{}{}", ed.name, page);
     for href in &links.hrefs {
-        if href.is_empty() || is_external(href) || href.starts_with("/__vouch/") {
+        if let Some(base) = href.strip_prefix(BASE_MARK) {
+            push(
+                href,
+                file_diag(
+                    &rule::BROKEN_LINK,
+                    &file(),
+                    format!(
+                        "a `<base href=\"{base}\">` in the {} edition changes where every relative link of the page goes, which the link check cannot follow",
+                        ed.name
+                    ),
+                )
+                .help("remove the <base> element and write the links in full"),
+            );
+            continue;
+        }
+        if href.as_ref() == SRCDOC_MARK {
+            push(
+                href,
+                file_diag(
+                    &rule::BROKEN_LINK,
+                    &file(),
+                    format!(
+                        "an `<iframe srcdoc>` in the {} edition holds a document the link check cannot read",
+                        ed.name
+                    ),
+                )
+                .help("put the frame's content in a page of its own and link it with src"),
+            );
+            continue;
+        }
+        if href.is_empty() || is_external(href) || is_dev_server_path(href) {
             continue;
         }
         let (path, frag) = match href.split_once('#') {
@@ -278,6 +329,14 @@ fn source_span(site: &Site, kind: Kind, id: &str, href: &str) -> Option<Span> {
         ),
     };
     let text = file.slice(start, end)?;
+    if href.starts_with(BASE_MARK) {
+        let at = text.find("<base")?;
+        return Some(Span {
+            file: loc.file,
+            offset: start + at,
+            len: "<base".len(),
+        });
+    }
     let path = href.split('#').next().unwrap_or(href);
     let at = [href, path]
         .iter()
@@ -357,6 +416,76 @@ mod tests {
         let d = check_edition(&public, &[("internal", &internal.files)]);
         let names: Vec<_> = d.iter().map(|d| d.diag.rule.name).collect();
         assert_eq!(names, vec!["broken-link", "edition-leak", "broken-link"]);
+    }
+
+    #[test]
+    fn other_schemes_are_external_and_web_schemes_without_a_host_are_checked() {
+        for href in [
+            "https://x.org/",
+            "HTTP://x.org",
+            "//cdn.example/a.js",
+            "mailto:a@b.c",
+            "tel:+1",
+            "data:image/png;base64,AA",
+            "about:blank",
+            "urn:isbn:0451450523",
+            "doi:10.1000/1",
+            "javascript:void(0)",
+            "blob:https://x/1",
+            "sms:+1",
+        ] {
+            assert!(is_external(href), "{href}");
+        }
+        for href in [
+            "https:/internal/",
+            "http:internal",
+            "/a/",
+            "a/b",
+            "../c",
+            "#x",
+            "1a:b",
+            "a b:c",
+            "",
+            "file:/x",
+        ] {
+            assert!(!is_external(href), "{href}");
+        }
+    }
+
+    #[test]
+    fn only_a_plain_dev_server_path_is_skipped() {
+        assert!(is_dev_server_path("/__vouch/reload.js"));
+        for href in [
+            "/__vouch/../evidence/x/",
+            "/__vouch/%2e%2e/evidence/",
+            "/__vouch/..\\x",
+            "/x/__vouch/",
+        ] {
+            assert!(!is_dev_server_path(href), "{href}");
+        }
+    }
+
+    #[test]
+    fn a_base_element_and_an_unreadable_srcdoc_are_reported() {
+        let page = |hrefs: &[&str]| {
+            let mut e = ed("public", &[("/index.html", &[], &[])]);
+            e.pages.insert(
+                "/index.html".into(),
+                PageLinks {
+                    hrefs: hrefs.iter().map(|h| Arc::from(*h)).collect(),
+                    ids: vec![],
+                },
+            );
+            check_edition(&e, &[])
+        };
+        let found = page(&[
+            &format!("{BASE_MARK}/x/"),
+            SRCDOC_MARK,
+            "/__vouch/reload.js",
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].diag.message.contains("<base href=\"/x/\">"));
+        assert!(found[1].diag.message.contains("srcdoc"));
     }
 
     #[test]

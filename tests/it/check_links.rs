@@ -153,3 +153,41 @@ fn an_iframe_or_video_in_raw_html_is_checked_like_a_link() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_base_element_or_an_svg_reference_in_raw_html_is_reported_at_its_source_line() {
+    let dir = example();
+    let policy = dir.path().join("content/policies/acceptable-use.md");
+    edit(
+        &policy,
+        "## Who this applies to\n",
+        concat!(
+            "## Who this applies to\n\n",
+            "<base href=\"/evidence/\">\n\n",
+            "<svg role=\"img\" aria-label=\"x\"><use xlink:href=\"/evidence/ev-soc2-type2-report/\"/></svg>\n",
+        ),
+    );
+    let o = check_json(dir.path(), &[]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let broken = with_code(&o, "E033");
+    assert!(
+        broken.iter().any(|d| d["line"] == 18
+            && d["column"] == 1
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .contains("<base href=\"/evidence/\">")),
+        "the base element is reported where it is written: {}",
+        stdout(&o)
+    );
+    let leaks = with_code(&o, "E034");
+    assert!(
+        leaks.iter().any(|d| d["line"] == 20
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .contains("in the public edition")),
+        "the SVG reference to a customer page is an edition leak: {}",
+        stdout(&o)
+    );
+}

@@ -5,67 +5,123 @@
 use super::{on_element, Found, Handler, Selectors};
 use std::borrow::Cow;
 
-/// Every element that can carry a URL the browser follows or fetches.
-/// Raw HTML in content passes through, so an author's `<iframe>`,
-/// `<video>` or `<object>` is checked like a link: a public page that
-/// embeds an internal page is an edition leak, a missing file a broken link.
+/// Every element that can carry a URL the browser follows or fetches,
+/// on any element (inline SVG's `image`, `use` and `script` take `href` or
+/// `xlink:href`). Raw HTML in content passes through, so an author's
+/// `<iframe>`, `<video>` or `<object>` is checked like a link: a public
+/// page that embeds an internal page is an edition leak, a missing file a
+/// broken link.
 pub(super) const LINK_SELECTOR: &str = concat!(
-    "a[href], area[href], link[href], base[href], script[src], img[src], img[srcset], ",
-    "iframe[src], frame[src], embed[src], object[data], input[src], ",
-    "video[src], video[poster], audio[src], source[src], source[srcset], track[src], ",
-    "form[action], button[formaction], input[formaction], ",
-    "blockquote[cite], q[cite], ins[cite], del[cite], meta[http-equiv]"
+    "[href], [xlink\\:href], [src], [srcset], [imagesrcset], [poster], [action], ",
+    "[formaction], [cite], [ping], [background], [srcdoc], object[data], meta[http-equiv]"
 );
 
-/// The attributes that hold one URL each (`srcset` holds a list and a
-/// refresh `meta` one inside its `content`; both are read apart).
-const URL_ATTRIBUTES: [&str; 7] = [
+/// The attributes that hold one URL each; `data` only on `object`.
+const URL_ATTRIBUTES: [&str; 8] = [
     "href",
+    "xlink:href",
     "src",
-    "data",
     "poster",
     "action",
     "formaction",
     "cite",
+    "background",
 ];
+
+/// What the link check reads a `<base href>` as: it would change where
+/// every relative URL of the page goes, which the check cannot follow, so
+/// the check reports it (`linkcheck`).
+pub const BASE_MARK: &str = "\0base ";
+
+/// What the link check reads an `<iframe srcdoc>` as when the parser
+/// cannot read the frame's document: reported, never skipped.
+pub const SRCDOC_MARK: &str = "\0srcdoc";
 
 /// Every URL of [`LINK_SELECTOR`]'s elements, decoded, for the link check.
 pub(super) fn links<'h>(sel: &'static Selectors, found: &'h Found) -> Handler<'h> {
     on_element(&sel.links, |el| {
-        if el.removed() {
-            return Ok(());
-        }
-        let mut hrefs = found.hrefs.borrow_mut();
-        let mut push = |v: &str| {
-            hrefs.push(match decode_entities_cow(v) {
-                Cow::Borrowed(b) => b.to_string(),
-                Cow::Owned(d) => d,
-            })
-        };
-        for name in URL_ATTRIBUTES {
-            if let Some(v) = el.get_attribute(name) {
-                push(v.trim());
-            }
-        }
-        if let Some(v) = el.get_attribute("srcset") {
-            srcset_urls(&decode_entities(&v)).for_each(&mut push);
-        }
-        let refresh = el
-            .get_attribute("http-equiv")
-            .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"));
-        if refresh {
-            if let Some(url) = el.get_attribute("content").as_deref().and_then(refresh_url) {
-                push(&decode_entities(url));
-            }
+        if !el.removed() {
+            let attr = |name: &str| el.get_attribute(name).map(|v| decode_entities(&v));
+            let mut hrefs = found.hrefs.borrow_mut();
+            element_urls(&el.tag_name(), &attr, &mut |u| hrefs.push(u));
         }
         Ok(())
     })
 }
 
+/// The URLs of one element, `attr` giving its decoded attributes.
+fn element_urls(tag: &str, attr: &dyn Fn(&str) -> Option<String>, push: &mut dyn FnMut(String)) {
+    let tag = tag.to_ascii_lowercase();
+    if tag == "base" {
+        if let Some(v) = attr("href") {
+            push(format!("{BASE_MARK}{}", url_trim(&v)));
+        }
+        return;
+    }
+    for name in URL_ATTRIBUTES {
+        if let Some(v) = attr(name) {
+            push(url_trim(&v).to_string());
+        }
+    }
+    if tag == "object" {
+        if let Some(v) = attr("data") {
+            push(url_trim(&v).to_string());
+        }
+    }
+    if let Some(v) = attr("ping") {
+        v.split_ascii_whitespace().for_each(|u| push(u.to_string()));
+    }
+    for name in ["srcset", "imagesrcset"] {
+        if let Some(v) = attr(name) {
+            srcset_urls(&v).for_each(|u| push(u.to_string()));
+        }
+    }
+    if let Some(doc) = attr("srcdoc") {
+        // A frame's own document: its URLs resolve against this page.
+        srcdoc_urls(&doc).into_iter().for_each(&mut *push);
+    }
+    let refresh = attr("http-equiv").is_some_and(|h| url_trim(&h).eq_ignore_ascii_case("refresh"));
+    if refresh {
+        if let Some(url) = attr("content").as_deref().and_then(refresh_url) {
+            push(url.to_string());
+        }
+    }
+}
+
+/// The URLs of the document in an `<iframe srcdoc>` (decoded already).
+fn srcdoc_urls(doc: &str) -> Vec<String> {
+    let Ok(sel) = super::selectors() else {
+        // The selectors are checked by every page's pass; without them no
+        // page is built, so nothing is lost here.
+        return vec![SRCDOC_MARK.to_string()];
+    };
+    let found = Found::default();
+    let done = lol_html::rewrite_str(
+        doc,
+        lol_html::RewriteStrSettings {
+            element_content_handlers: vec![links(sel, &found)],
+            ..lol_html::RewriteStrSettings::new()
+        },
+    );
+    match done {
+        Ok(_) => found.hrefs.into_inner(),
+        // A frame document the parser refuses is checked as a broken link.
+        Err(_) => vec![SRCDOC_MARK.to_string()],
+    }
+}
+
+/// A URL attribute as the URL parser reads it: leading and trailing C0
+/// controls and spaces removed (a no-break space stays: it is part of the URL).
+fn url_trim(v: &str) -> &str {
+    v.trim_matches(|c: char| c <= ' ')
+}
+
 /// The URLs of a `srcset` list (`a.png 1x, b.png 2x`): each candidate is a
 /// URL, then optional descriptors, candidates split by commas. A URL may
-/// itself hold commas; one that ends in a comma ends its candidate (the
-/// HTML standard's parsing, without the descriptors it does not need).
+/// itself hold commas; one that ends in a comma ends its candidate. In the
+/// descriptors, a comma inside parentheses does not end the candidate, and
+/// the first `)` closes them (the HTML standard's parsing, without the
+/// descriptors it does not need).
 fn srcset_urls(set: &str) -> impl Iterator<Item = &str> {
     let mut rest = set;
     std::iter::from_fn(move || {
@@ -81,21 +137,19 @@ fn srcset_urls(set: &str) -> impl Iterator<Item = &str> {
         rest = if url_trimmed.len() < url.len() {
             after
         } else {
-            // Skip the descriptors, up to the comma that ends them
-            // (a comma inside parentheses does not).
-            let mut depth = 0usize;
+            let mut in_parens = false;
             let cut = after
                 .char_indices()
                 .find(|&(_, c)| match c {
                     '(' => {
-                        depth += 1;
+                        in_parens = true;
                         false
                     }
                     ')' => {
-                        depth = depth.saturating_sub(1);
+                        in_parens = false;
                         false
                     }
-                    ',' => depth == 0,
+                    ',' => !in_parens,
                     _ => false,
                 })
                 .map_or(after.len(), |(i, _)| i + 1);
@@ -105,18 +159,59 @@ fn srcset_urls(set: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The URL of a refresh `meta` (`content="5; url=/next/"`), if it names one.
+/// `p` without a leading quote, cut at the same quote (the refresh steps'
+/// "skip quotes").
+fn quoted(p: &str) -> &str {
+    match p.chars().next() {
+        Some(q @ ('\'' | '"')) => {
+            let rest = &p[1..];
+            rest.find(q).map_or(rest, |i| &rest[..i])
+        }
+        _ => p,
+    }
+}
+
+/// The URL of a refresh `meta` (`content="5; url=/next/"`, `"0 /next/"`),
+/// if it names one: the HTML standard's shared declarative refresh steps.
 fn refresh_url(content: &str) -> Option<&str> {
-    let (_, rest) = content.split_once([';', ','])?;
-    let rest = rest.trim_start();
-    let eq = rest.find('=')?;
-    if !rest[..eq].trim().eq_ignore_ascii_case("url") {
+    let ws = |c: char| c.is_ascii_whitespace();
+    let mut p = content.trim_start_matches(ws);
+    let digits = p.len() - p.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 && !p.starts_with('.') {
         return None;
     }
-    let url = rest[eq + 1..].trim();
-    let url = url
-        .strip_prefix(['\'', '"'])
-        .map_or(url, |u| u.trim_end_matches(['\'', '"']));
+    p = p.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if p.is_empty() {
+        return None;
+    }
+    if !p.starts_with([';', ',']) && !p.starts_with(ws) {
+        return None;
+    }
+    p = p.trim_start_matches(ws);
+    if let Some(after) = p.strip_prefix([';', ',']) {
+        p = after.trim_start_matches(ws);
+    }
+    if p.is_empty() {
+        return None;
+    }
+    let url_string = p;
+    let url = match p.chars().next() {
+        Some('u' | 'U') => {
+            let after_u = &p[1..];
+            match after_u
+                .strip_prefix(['r', 'R'])
+                .and_then(|r| r.strip_prefix(['l', 'L']))
+            {
+                Some(after_url) => match after_url.trim_start_matches(ws).strip_prefix('=') {
+                    Some(v) => quoted(v.trim_start_matches(ws)),
+                    None => url_string,
+                },
+                None => url_string,
+            }
+        }
+        _ => quoted(p),
+    };
+    let url = url_trim(url);
     (!url.is_empty()).then_some(url)
 }
 
@@ -230,8 +325,74 @@ mod tests {
             ["data:image/png;base64,AAA", "c.png"]
         );
         assert!(urls(" , ").is_empty());
-        assert_eq!(refresh_url("5"), None);
-        assert_eq!(refresh_url("5;url=/a/"), Some("/a/"));
-        assert_eq!(refresh_url("5, URL = \"/b/\""), Some("/b/"));
+        // The first `)` closes the descriptors: the browser fetches the second.
+        assert_eq!(
+            urls("x.png (a(b), /internal/secret.png 2x"),
+            ["x.png", "/internal/secret.png"]
+        );
+    }
+
+    #[test]
+    fn a_refresh_url_is_read_as_the_html_standard_reads_it() {
+        let cases = [
+            ("5", None),
+            ("", None),
+            ("x; url=/a/", None),
+            ("5;url=/a/", Some("/a/")),
+            ("5, URL = \"/b/\"", Some("/b/")),
+            ("0; /internal/", Some("/internal/")),
+            ("0 url=/internal/", Some("/internal/")),
+            ("0;/internal/?a=b", Some("/internal/?a=b")),
+            ("0; url='/a/'junk", Some("/a/")),
+            ("0; urx=/a/", Some("urx=/a/")),
+            ("0; ur", Some("ur")),
+            (".5; url=/c/", Some("/c/")),
+            ("0;", None),
+        ];
+        for (content, want) in cases {
+            assert_eq!(refresh_url(content), want, "{content}");
+        }
+    }
+
+    #[test]
+    fn every_url_attribute_is_collected_once_decoded_and_a_base_is_marked() {
+        let html = concat!(
+            r#"<iframe srcdoc="&lt;img src=&quot;/in-srcdoc.png&quot;&gt;"></iframe>"#,
+            r#"<map><area href="/area/"></map><frameset><frame src="/frame/"></frameset>"#,
+            r#"<input type="image" src="/input/"><input type="submit" formaction="/formaction/">"#,
+            r#"<q cite="/q/">q</q><ins cite="/ins/">i</ins><del cite="/del/">d</del>"#,
+            r#"<img srcset="/only-srcset.png 2x" alt=""><link rel="preload" as="image" imagesrcset="/pre.png 1x">"#,
+            r#"<svg><image href="/svg-image.png"/><use xlink:href="/sprite.svg#i"/></svg>"#,
+            r#"<a href="/p/" ping="/ping1/ /ping2/">p</a><table background="/bg.png"></table>"#,
+            r#"<meta http-equiv="&#82;efresh" content="0; url&#61;/decoded-refresh/">"#,
+            r#"<img srcset="/a.png?x=1&amp;amp;y 2x" alt=""><a href=" &#10;/trimmed/&#9; ">t</a>"#,
+            r#"<a href="/nbsp/&#160;">n</a><base href="/elsewhere/">"#
+        );
+        let (_, links) = process(html, 0, &eds()).unwrap();
+        let got: Vec<String> = links.hrefs.iter().map(|s| s.to_string()).collect();
+        let want = [
+            "/in-srcdoc.png",
+            "/area/",
+            "/frame/",
+            "/input/",
+            "/formaction/",
+            "/q/",
+            "/ins/",
+            "/del/",
+            "/only-srcset.png",
+            "/pre.png",
+            "/svg-image.png",
+            "/sprite.svg#i",
+            "/p/",
+            "/ping1/",
+            "/ping2/",
+            "/bg.png",
+            "/decoded-refresh/",
+            "/a.png?x=1&amp;y",
+            "/trimmed/",
+            "/nbsp/\u{a0}",
+            "\0base /elsewhere/",
+        ];
+        assert_eq!(got, want);
     }
 }

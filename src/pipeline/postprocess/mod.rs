@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 
 mod links;
 
-pub use links::decode_entities;
+pub use links::{decode_entities, BASE_MARK, SRCDOC_MARK};
 use links::{links, LINK_SELECTOR};
 
 /// Links and anchors of one page, for the link check.
