@@ -3,7 +3,7 @@
 //! Highlighting fenced code with syntect's grammars was about a quarter of
 //! a rebuild's CPU time on a code-heavy project, and a rebuild highlights
 //! the same blocks again. `vouch build` keeps each block's highlighted HTML
-//! in `--out/.vouch-cache/highlight` (LZ4-packed) and the next build takes a
+//! in `--out/.vouch-cache/highlight` (each LZ4-packed) and the next build takes a
 //! block from there instead of running the grammar.
 //!
 //! Nothing in the file is trusted: an entry is used only when it is exactly
@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The first bytes of the file (before packing), with the format's version.
 const MAGIC: &[u8] = b"vouch-highlight 1\n";
@@ -36,13 +36,16 @@ const MAX_FILE: u64 = 1 << 30;
 pub const CACHE_DIR: &str = ".vouch-cache";
 const FILE: &str = "highlight";
 
-/// Blocks highlighted by an earlier build, and the ones this build used.
+/// Blocks highlighted by an earlier build, and the ones this build used,
+/// each LZ4-packed on its own (highlighted code packs to about a fifth, and
+/// a build holds the store from its first block to its last page).
 #[derive(Default)]
 pub struct HighlightStore {
-    /// Key → highlighted inner HTML, as read.
-    old: HashMap<u64, Box<str>>,
-    /// What this build highlighted or took, to write back.
-    used: Mutex<HashMap<u64, Box<str>>>,
+    /// Key → packed highlighted inner HTML, as read.
+    old: HashMap<u64, Arc<[u8]>>,
+    /// What this build highlighted or took, to write back (an entry taken
+    /// from `old` is shared with it, not copied).
+    used: Mutex<HashMap<u64, Arc<[u8]>>>,
 }
 
 /// What a cached entry belongs to: the language token and the code.
@@ -82,22 +85,30 @@ impl HighlightStore {
     /// that code's text and the highlighter's spans only; recorded as used.
     pub fn get(&self, token: &str, code: &str) -> Option<String> {
         let k = key(token, code);
-        let html = self.old.get(&k)?;
-        if !is_highlight_of(html, code) {
+        let packed = self.old.get(&k)?;
+        // The size in front is the entry's claim: bound it before lz4_flex
+        // allocates it. A token span costs under 32 bytes per character.
+        let claimed = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
+        if claimed > code.len().saturating_mul(6).saturating_mul(32) + 64 {
             return None;
         }
-        self.record_key(k, html);
-        Some(html.to_string())
+        let html = String::from_utf8(lz4_flex::decompress_size_prepended(packed).ok()?).ok()?;
+        if !is_highlight_of(&html, code) {
+            return None;
+        }
+        self.record_key(k, packed.clone());
+        Some(html)
     }
 
     /// Records `html` as the highlighting of `code` in `token`.
     pub fn record(&self, token: &str, code: &str, html: &str) {
-        self.record_key(key(token, code), html);
+        let packed = lz4_flex::compress_prepend_size(html.as_bytes());
+        self.record_key(key(token, code), Arc::from(packed));
     }
 
-    fn record_key(&self, k: u64, html: &str) {
+    fn record_key(&self, k: u64, packed: Arc<[u8]>) {
         if let Ok(mut m) = self.used.lock() {
-            m.entry(k).or_insert_with(|| html.into());
+            m.entry(k).or_insert(packed);
         }
     }
 
@@ -118,24 +129,25 @@ impl HighlightStore {
             Err(e) => return Err(e),
         }
         let used = self.used.lock().map_err(|_| io::Error::other("poisoned"))?;
-        let mut raw = Vec::with_capacity(used.values().map(|h| h.len() + 12).sum::<usize>() + 64);
-        raw.extend_from_slice(MAGIC);
-        let fp = fingerprint();
-        raw.extend_from_slice(&(fp.len() as u32).to_le_bytes());
-        raw.extend_from_slice(fp.as_bytes());
-        let mut keys: Vec<&u64> = used.keys().collect();
-        keys.sort();
-        for k in keys {
-            let html = &used[k];
-            raw.extend_from_slice(&k.to_le_bytes());
-            raw.extend_from_slice(&(html.len() as u32).to_le_bytes());
-            raw.extend_from_slice(html.as_bytes());
-        }
-        let packed = lz4_flex::compress_prepend_size(&raw);
         let mut tmp = tempfile::Builder::new()
             .prefix(".highlight-")
             .tempfile_in(&dir)?;
-        tmp.write_all(&packed)?;
+        {
+            let mut w = io::BufWriter::new(tmp.as_file_mut());
+            w.write_all(MAGIC)?;
+            let fp = fingerprint();
+            w.write_all(&(fp.len() as u32).to_le_bytes())?;
+            w.write_all(fp.as_bytes())?;
+            let mut keys: Vec<&u64> = used.keys().collect();
+            keys.sort();
+            for k in keys {
+                let packed = &used[k];
+                w.write_all(&k.to_le_bytes())?;
+                w.write_all(&(packed.len() as u32).to_le_bytes())?;
+                w.write_all(packed)?;
+            }
+            w.flush()?;
+        }
         tmp.persist(dir.join(FILE)).map_err(|e| e.error)?;
         Ok(())
     }
@@ -143,29 +155,21 @@ impl HighlightStore {
 
 /// Reads the store in `out`; `None` when it is absent, not a real file in
 /// a real folder, too large, of another version, or malformed.
-fn read(out: &Path) -> Option<HashMap<u64, Box<str>>> {
+fn read(out: &Path) -> Option<HashMap<u64, Arc<[u8]>>> {
     let dir = out.join(CACHE_DIR);
     if !std::fs::symlink_metadata(&dir).ok()?.is_dir() {
         return None;
     }
     let path = dir.join(FILE);
     let meta = std::fs::symlink_metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE || meta.len() < 4 {
+    if !meta.is_file() || meta.len() > MAX_FILE {
         return None;
     }
-    let packed = std::fs::read(&path).ok()?;
-    // The size in front is the file's claim: bound it before lz4_flex
-    // allocates it (LZ4 expands at most about 255 times).
-    let claimed = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
-    if claimed > packed.len().saturating_mul(255) || claimed as u64 > 4 * MAX_FILE {
-        return None;
-    }
-    let raw = lz4_flex::decompress_size_prepended(&packed).ok()?;
-    parse(&raw)
+    parse(&std::fs::read(&path).ok()?)
 }
 
-/// The entries of an unpacked store file.
-fn parse(raw: &[u8]) -> Option<HashMap<u64, Box<str>>> {
+/// The entries of a store file.
+fn parse(raw: &[u8]) -> Option<HashMap<u64, Arc<[u8]>>> {
     let mut rest = raw.strip_prefix(MAGIC)?;
     let mut take = |n: usize| -> Option<&[u8]> {
         let (a, b) = (rest.get(..n)?, rest.get(n..)?);
@@ -180,8 +184,7 @@ fn parse(raw: &[u8]) -> Option<HashMap<u64, Box<str>>> {
     while let Some(k) = take(8) {
         let k = u64::from_le_bytes(k.try_into().ok()?);
         let len = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
-        let html = std::str::from_utf8(take(len)?).ok()?;
-        out.insert(k, html.into());
+        out.insert(k, Arc::from(take(len)?));
     }
     Some(out)
 }

@@ -69,6 +69,17 @@ fn a_saved_store_is_read_back_and_gives_each_block_only_its_own_highlighting() {
 }
 
 #[test]
+fn an_entry_that_claims_more_than_its_code_could_make_is_not_unpacked() {
+    let s = HighlightStore::default();
+    let mut bomb = u32::MAX.to_le_bytes().to_vec();
+    bomb.extend_from_slice(b"\x10x");
+    let mut old = HashMap::new();
+    old.insert(key("rust", RUST), Arc::from(bomb));
+    let s = HighlightStore { old, ..s };
+    assert_eq!(s.get("rust", RUST), None);
+}
+
+#[test]
 fn a_tampered_entry_is_not_used() {
     let dir = tempfile::tempdir().unwrap();
     let s = HighlightStore::default();
@@ -90,13 +101,13 @@ fn an_unreadable_store_is_ignored_and_never_read_or_written_through_a_link() {
     s.save(dir.path()).unwrap();
     let file = cache.join(FILE);
     let good = std::fs::read(&file).unwrap();
-    let bad: [Vec<u8>; 5] = [
+    let mut other_version = good.clone();
+    other_version[MAGIC.len() + 4] ^= 1;
+    let bad: [Vec<u8>; 4] = [
         Vec::new(),
-        b"not lz4".to_vec(),
-        good[..good.len() / 2].to_vec(),
-        // A size claim far beyond what the bytes can unpack to.
-        [&u32::MAX.to_le_bytes()[..], &good[4..]].concat(),
-        lz4_flex::compress_prepend_size(b"vouch-highlight 1\nshort"),
+        b"not a store".to_vec(),
+        good[..good.len() - 3].to_vec(),
+        other_version,
     ];
     for b in &bad {
         std::fs::write(&file, b).unwrap();
