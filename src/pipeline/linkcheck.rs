@@ -108,6 +108,24 @@ fn is_external(href: &str) -> bool {
     !special || rest.starts_with("//")
 }
 
+/// What the link check says about a mark the post-processor left for what
+/// it cannot follow (`postprocess::BASE_MARK`, `SRCDOC_MARK`), in edition
+/// `edition`: the message and the help.
+fn unfollowable(href: &str, edition: &str) -> Option<(String, &'static str)> {
+    if let Some(base) = href.strip_prefix(BASE_MARK) {
+        return Some((
+            format!("a `<base href=\"{base}\">` in the {edition} edition changes where every relative link of the page goes, which the link check cannot follow"),
+            "remove the <base> element and write the links in full",
+        ));
+    }
+    (href == SRCDOC_MARK).then(|| {
+        (
+            format!("an `<iframe srcdoc>` in the {edition} edition holds a document the link check cannot read"),
+            "put the frame's content in a page of its own and link it with src",
+        )
+    })
+}
+
 /// True for the dev server's own paths (`/__vouch/…`), which no build
 /// writes: only a plain path, so `/__vouch/../x` is checked as `/x`.
 fn is_dev_server_path(href: &str) -> bool {
@@ -178,34 +196,8 @@ fn check_page(
     };
     let file = || format!("site/{}{}", ed.name, page);
     for href in &links.hrefs {
-        if let Some(base) = href.strip_prefix(BASE_MARK) {
-            push(
-                href,
-                file_diag(
-                    &rule::BROKEN_LINK,
-                    &file(),
-                    format!(
-                        "a `<base href=\"{base}\">` in the {} edition changes where every relative link of the page goes, which the link check cannot follow",
-                        ed.name
-                    ),
-                )
-                .help("remove the <base> element and write the links in full"),
-            );
-            continue;
-        }
-        if href.as_ref() == SRCDOC_MARK {
-            push(
-                href,
-                file_diag(
-                    &rule::BROKEN_LINK,
-                    &file(),
-                    format!(
-                        "an `<iframe srcdoc>` in the {} edition holds a document the link check cannot read",
-                        ed.name
-                    ),
-                )
-                .help("put the frame's content in a page of its own and link it with src"),
-            );
+        if let Some((msg, help)) = unfollowable(href, &ed.name) {
+            push(href, file_diag(&rule::BROKEN_LINK, &file(), msg).help(help));
             continue;
         }
         if href.is_empty() || is_external(href) || is_dev_server_path(href) {

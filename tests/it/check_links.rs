@@ -114,41 +114,51 @@ fn check_of_the_example_renders_nothing_to_disk_and_stays_clean() {
     assert_eq!(entries, vec![std::ffi::OsString::from("content")]);
 }
 
-#[test]
-fn an_iframe_or_video_in_raw_html_is_checked_like_a_link() {
+/// `check --format json` of the example with `html` written into the
+/// acceptable-use policy after its line 16 (so its first line is line 18).
+fn check_with_raw_html(html: &str) -> std::process::Output {
     let dir = example();
     let policy = dir.path().join("content/policies/acceptable-use.md");
     edit(
         &policy,
         "## Who this applies to\n",
-        concat!(
-            "## Who this applies to\n\n",
-            "<iframe title=\"report\" src=\"/evidence/ev-soc2-type2-report/\"></iframe>\n\n",
-            "<video controls poster=\"/static/no-such-poster.png\"></video>\n",
-        ),
+        &format!("## Who this applies to\n\n{html}"),
     );
     let o = check_json(dir.path(), &[]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let leaks = with_code(&o, "E034");
+    o
+}
+
+/// True when a finding with `code` sits on `line` (and `column`, if
+/// given) of the policy and its message holds `text`.
+fn reported(
+    o: &std::process::Output,
+    code: &str,
+    line: u64,
+    column: Option<u64>,
+    text: &str,
+) -> bool {
+    with_code(o, code).iter().any(|d| {
+        d["file"] == "content/policies/acceptable-use.md"
+            && d["line"] == line
+            && column.is_none_or(|c| d["column"] == c)
+            && d["message"].as_str().unwrap().contains(text)
+    })
+}
+
+#[test]
+fn an_iframe_or_video_in_raw_html_is_checked_like_a_link() {
+    let o = check_with_raw_html(concat!(
+        "<iframe title=\"report\" src=\"/evidence/ev-soc2-type2-report/\"></iframe>\n\n",
+        "<video controls poster=\"/static/no-such-poster.png\"></video>\n",
+    ));
     assert!(
-        leaks
-            .iter()
-            .any(|d| d["file"] == "content/policies/acceptable-use.md"
-                && d["line"] == 18
-                && d["message"]
-                    .as_str()
-                    .unwrap()
-                    .contains("in the public edition")),
+        reported(&o, "E034", 18, None, "in the public edition"),
         "the embedded customer page is an edition leak: {}",
         stdout(&o)
     );
-    let broken = with_code(&o, "E033");
     assert!(
-        broken.iter().any(|d| d["line"] == 20
-            && d["message"]
-                .as_str()
-                .unwrap()
-                .contains("no-such-poster.png")),
+        reported(&o, "E033", 20, None, "no-such-poster.png"),
         "the missing poster is a broken link: {}",
         stdout(&o)
     );
@@ -156,37 +166,17 @@ fn an_iframe_or_video_in_raw_html_is_checked_like_a_link() {
 
 #[test]
 fn a_base_element_or_an_svg_reference_in_raw_html_is_reported_at_its_source_line() {
-    let dir = example();
-    let policy = dir.path().join("content/policies/acceptable-use.md");
-    edit(
-        &policy,
-        "## Who this applies to\n",
-        concat!(
-            "## Who this applies to\n\n",
-            "<base href=\"/evidence/\">\n\n",
-            "<svg role=\"img\" aria-label=\"x\"><use xlink:href=\"/evidence/ev-soc2-type2-report/\"/></svg>\n",
-        ),
-    );
-    let o = check_json(dir.path(), &[]);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let broken = with_code(&o, "E033");
+    let o = check_with_raw_html(concat!(
+        "<base href=\"/evidence/\">\n\n",
+        "<svg role=\"img\" aria-label=\"x\"><use xlink:href=\"/evidence/ev-soc2-type2-report/\"/></svg>\n",
+    ));
     assert!(
-        broken.iter().any(|d| d["line"] == 18
-            && d["column"] == 1
-            && d["message"]
-                .as_str()
-                .unwrap()
-                .contains("<base href=\"/evidence/\">")),
+        reported(&o, "E033", 18, Some(1), "<base href=\"/evidence/\">"),
         "the base element is reported where it is written: {}",
         stdout(&o)
     );
-    let leaks = with_code(&o, "E034");
     assert!(
-        leaks.iter().any(|d| d["line"] == 20
-            && d["message"]
-                .as_str()
-                .unwrap()
-                .contains("in the public edition")),
+        reported(&o, "E034", 20, None, "in the public edition"),
         "the SVG reference to a customer page is an edition leak: {}",
         stdout(&o)
     );
