@@ -37,20 +37,35 @@ pub const BASE_MARK: &str = "\0base ";
 /// cannot read the frame's document: reported, never skipped.
 pub const SRCDOC_MARK: &str = "\0srcdoc";
 
+/// How deep `<iframe srcdoc>` documents are read inside one another; a
+/// deeper one is reported rather than read (each level is a parser on the
+/// stack, and content could nest thousands).
+const SRCDOC_DEPTH: usize = 4;
+
 /// Every URL of [`LINK_SELECTOR`]'s elements, decoded, for the link check.
 pub(super) fn links<'h>(sel: &'static Selectors, found: &'h Found) -> Handler<'h> {
-    on_element(&sel.links, |el| {
+    links_at(sel, found, 0)
+}
+
+/// [`links`] in a frame document `depth` levels of `srcdoc` down.
+fn links_at<'h>(sel: &'static Selectors, found: &'h Found, depth: usize) -> Handler<'h> {
+    on_element(&sel.links, move |el| {
         if !el.removed() {
             let attr = |name: &str| el.get_attribute(name).map(|v| decode_entities(&v));
             let mut hrefs = found.hrefs.borrow_mut();
-            element_urls(&el.tag_name(), &attr, &mut |u| hrefs.push(u));
+            element_urls(&el.tag_name(), &attr, depth, &mut |u| hrefs.push(u));
         }
         Ok(())
     })
 }
 
 /// The URLs of one element, `attr` giving its decoded attributes.
-fn element_urls(tag: &str, attr: &dyn Fn(&str) -> Option<String>, push: &mut dyn FnMut(String)) {
+fn element_urls(
+    tag: &str,
+    attr: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+    push: &mut dyn FnMut(String),
+) {
     let tag = tag.to_ascii_lowercase();
     if tag == "base" {
         if let Some(v) = attr("href") {
@@ -78,7 +93,9 @@ fn element_urls(tag: &str, attr: &dyn Fn(&str) -> Option<String>, push: &mut dyn
     }
     if let Some(doc) = attr("srcdoc") {
         // A frame's own document: its URLs resolve against this page.
-        srcdoc_urls(&doc).into_iter().for_each(&mut *push);
+        srcdoc_urls(&doc, depth + 1)
+            .into_iter()
+            .for_each(&mut *push);
     }
     let refresh = attr("http-equiv").is_some_and(|h| url_trim(&h).eq_ignore_ascii_case("refresh"));
     if refresh {
@@ -88,8 +105,12 @@ fn element_urls(tag: &str, attr: &dyn Fn(&str) -> Option<String>, push: &mut dyn
     }
 }
 
-/// The URLs of the document in an `<iframe srcdoc>` (decoded already).
-fn srcdoc_urls(doc: &str) -> Vec<String> {
+/// The URLs of the document in an `<iframe srcdoc>` (decoded already),
+/// `depth` levels down.
+fn srcdoc_urls(doc: &str, depth: usize) -> Vec<String> {
+    if depth > SRCDOC_DEPTH {
+        return vec![SRCDOC_MARK.to_string()];
+    }
     let Ok(sel) = super::selectors() else {
         // The selectors are checked by every page's pass; without them no
         // page is built, so nothing is lost here.
@@ -99,7 +120,7 @@ fn srcdoc_urls(doc: &str) -> Vec<String> {
     let done = lol_html::rewrite_str(
         doc,
         lol_html::RewriteStrSettings {
-            element_content_handlers: vec![links(sel, &found)],
+            element_content_handlers: vec![links_at(sel, &found, depth)],
             ..lol_html::RewriteStrSettings::new()
         },
     );
@@ -352,6 +373,37 @@ mod tests {
         for (content, want) in cases {
             assert_eq!(refresh_url(content), want, "{content}");
         }
+    }
+
+    #[test]
+    fn frame_documents_nested_past_the_limit_are_reported_not_read() {
+        // Each level escapes the one inside it once more.
+        let mut doc = r#"<img src="/deep.png" alt="">"#.to_string();
+        for _ in 0..SRCDOC_DEPTH {
+            doc = format!(
+                r#"<iframe srcdoc="{}"></iframe>"#,
+                doc.replace('&', "&amp;").replace('"', "&quot;")
+            );
+        }
+        let urls = |html: &str| {
+            let (_, l) = process(html, 0, &eds()).unwrap();
+            l.hrefs.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(urls(&doc), ["/deep.png"]);
+        let deeper = format!(
+            r#"<iframe srcdoc="{}"></iframe>"#,
+            doc.replace('&', "&amp;").replace('"', "&quot;")
+        );
+        assert_eq!(urls(&deeper), [SRCDOC_MARK]);
+        // Hundreds of levels neither overflow the stack nor pass unseen.
+        let mut huge = "x".to_string();
+        for _ in 0..300 {
+            huge = format!(
+                "<iframe srcdoc=\"{}\"></iframe>",
+                huge.replace('&', "&amp;").replace('"', "&quot;")
+            );
+        }
+        assert_eq!(urls(&huge), [SRCDOC_MARK]);
     }
 
     #[test]
