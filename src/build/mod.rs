@@ -613,10 +613,15 @@ pub fn build(opts: &Options, out: &Path, edition: Option<&str>) -> Result<BuildR
         ))
     })?;
     // The site is published; a store that cannot be written only means the
-    // next build highlights everything again.
-    let t = std::time::Instant::now();
-    let _ = store.save(out);
-    lap("highlight store", t);
+    // next build highlights everything again. Only a build of the highest
+    // edition writes it: its output holds every level's code anyway, and a
+    // public-only `--out` must hold nothing above public.
+    let top = site.editions.len().checked_sub(1);
+    if top.is_some_and(|t| editions.contains(&t)) {
+        let t = std::time::Instant::now();
+        let _ = store.save(out);
+        lap("highlight store", t);
+    }
     Ok(BuildReport {
         pages: report.pages,
         diagnostics: diags,

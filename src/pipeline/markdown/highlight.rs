@@ -11,6 +11,7 @@
 //! numbers), so a token gets the kind the most specific selector gives it,
 //! as a TextMate theme would colour it.
 
+use sha2::Digest as _;
 use std::str::FromStr;
 use std::sync::OnceLock;
 use syntect::easy::HighlightLines;
@@ -165,18 +166,49 @@ fn push_run(out: &mut String, open: &mut usize, kind: usize, text: &str) {
     out.push_str(&escape(text));
 }
 
-/// The code's HTML with flat kind spans, or `None` when the grammar fails on
-/// it (the caller then shows it escaped and uncoloured).
-fn classed(syntax: &syntect::parsing::SyntaxReference, code: &str) -> Option<String> {
+/// Runs of one token kind covering a code block, in order: the kind's number
+/// (0 plain, else 1 + its index in [`TOKEN_KINDS`]) and the run's length in
+/// bytes. What the store keeps: the HTML is always made from the code itself.
+pub type Runs = Vec<(u8, u32)>;
+
+/// The code's runs, or `None` when the grammar fails on it (the caller then
+/// shows it escaped and uncoloured). Adjacent runs of one kind are one run.
+fn runs_of(syntax: &syntect::parsing::SyntaxReference, code: &str) -> Option<Runs> {
     let set = syntaxes();
     let mut lines = HighlightLines::new(syntax, kinds_theme());
-    let mut out = String::with_capacity(code.len() * 3 / 2);
-    let mut open = 0usize;
+    let mut runs: Runs = Vec::new();
     for line in LinesWithEndings::from(code) {
         for (style, text) in lines.highlight_line(line, set).ok()? {
-            let kind = usize::from(style.foreground.r).min(TOKEN_KINDS.len());
-            push_run(&mut out, &mut open, kind, text);
+            let kind = u8::try_from(usize::from(style.foreground.r).min(TOKEN_KINDS.len())).ok()?;
+            let len = u32::try_from(text.len()).ok()?;
+            match runs.last_mut() {
+                Some((k, l)) if *k == kind => *l = l.checked_add(len)?,
+                _ if len == 0 => {}
+                _ => runs.push((kind, len)),
+            }
         }
+    }
+    Some(runs)
+}
+
+/// The code's HTML with flat kind spans, made from `runs`; `None` unless the
+/// runs cover exactly the code, each ending on a character boundary, each
+/// of a known kind. Only colours can depend on the runs: the text is the
+/// code's own, escaped here.
+pub fn html_of_runs(code: &str, runs: &[(u8, u32)]) -> Option<String> {
+    let mut out = String::with_capacity(code.len() * 3 / 2);
+    let (mut open, mut at) = (0usize, 0usize);
+    for &(kind, len) in runs {
+        let kind = usize::from(kind);
+        let end = at.checked_add(len as usize)?;
+        if kind > TOKEN_KINDS.len() {
+            return None;
+        }
+        push_run(&mut out, &mut open, kind, code.get(at..end)?);
+        at = end;
+    }
+    if at != code.len() {
+        return None;
     }
     if open != 0 {
         out.push_str("</span>");
@@ -184,8 +216,8 @@ fn classed(syntax: &syntect::parsing::SyntaxReference, code: &str) -> Option<Str
     Some(out)
 }
 
-/// Highlights a fenced block, taking it from `store` (what an earlier build
-/// highlighted, checked to be this code's text) when it holds it. A build
+/// Highlights a fenced block, taking its runs from `store` (what an earlier
+/// build found, checked to cover this code) when it holds them. A build
 /// parses each document once, and `vouch serve` keeps parsed documents in
 /// its content-hash cache, so within one process nothing is highlighted
 /// twice either way.
@@ -195,13 +227,16 @@ pub(super) fn highlight(lang: &str, code: &str, store: Option<&HighlightStore>) 
     let inner = set
         .find_syntax_by_token(token)
         .filter(|_| !token.is_empty())
-        .and_then(|syntax| match store {
-            Some(s) => s.get(token, code).or_else(|| {
-                let html = classed(syntax, code)?;
-                s.record(token, code, &html);
-                Some(html)
-            }),
-            None => classed(syntax, code),
+        .and_then(|syntax| {
+            let runs = match store {
+                Some(s) => s.get(token, code).or_else(|| {
+                    let runs = runs_of(syntax, code)?;
+                    s.record(token, code, &runs);
+                    Some(runs)
+                }),
+                None => runs_of(syntax, code),
+            }?;
+            html_of_runs(code, &runs)
         })
         .unwrap_or_else(|| escape(code));
     let class = if token.is_empty() {
@@ -216,14 +251,16 @@ pub(super) fn highlight(lang: &str, code: &str, store: Option<&HighlightStore>) 
 /// a store written with other grammars is not read.
 pub(super) fn grammars_fingerprint() -> String {
     let set = syntaxes();
-    let names: Vec<&str> = set.syntaxes().iter().map(|s| s.name.as_str()).collect();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&names, &mut h);
-    format!(
-        "{} grammars {:016x}",
-        names.len(),
-        std::hash::Hasher::finish(&h)
-    )
+    let mut h = sha2::Sha256::new();
+    for s in set.syntaxes() {
+        sha2::Digest::update(&mut h, s.name.as_bytes());
+        sha2::Digest::update(&mut h, [0]);
+        sha2::Digest::update(&mut h, s.scope.build_string().as_bytes());
+        sha2::Digest::update(&mut h, [0]);
+    }
+    let d = sha2::Digest::finalize(h);
+    let hex: String = d.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("{} grammars {hex}", set.syntaxes().len())
 }
 
 /// `/static/code.css`: one rule per kind, coloured by the theme's variable

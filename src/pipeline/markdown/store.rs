@@ -2,50 +2,56 @@
 //!
 //! Highlighting fenced code with syntect's grammars was about a quarter of
 //! a rebuild's CPU time on a code-heavy project, and a rebuild highlights
-//! the same blocks again. `vouch build` keeps each block's highlighted HTML
-//! in `--out/.vouch-cache/highlight` (each LZ4-packed) and the next build takes a
-//! block from there instead of running the grammar.
+//! the same blocks again. `vouch build` keeps, for each code block, the
+//! runs of token kinds the grammar found (a kind and a length in bytes per
+//! run) in `--out/.vouch-cache/highlight`, and the next build takes a
+//! block's runs from there instead of running the grammar.
 //!
-//! Nothing in the file is trusted: an entry is used only when it is exactly
-//! the block's own text, HTML-escaped as the highlighter escapes it, with
-//! nothing added but the highlighter's flat token spans
-//! (`<span class="tok-k">` … `</span>`, one level, every one closed). So a
-//! stale, corrupt or tampered file can change at most which colour a token
-//! gets, never what a page says; anything it cannot read is ignored (the
-//! build then highlights as if the file were absent). Only the entries a
-//! build used are written back, so the file never outgrows the project.
-//! The cache folder and file must be a real folder and file inside
-//! `--out`: a symlink in their place is neither read nor written through.
+//! No HTML and no text is kept: the page's HTML is always made from the
+//! block's own code ([`super::highlight::html_of_runs`]), and runs are used
+//! only when they cover exactly that code, each ending on a character
+//! boundary and each of a known kind. So a stale, corrupt or altered file
+//! can change at most which colour a token gets, never what a page says;
+//! anything it cannot read is ignored (the build then highlights as if the
+//! file were absent). Only the entries a build used are written back, so
+//! the file never outgrows the project, and only by a build of the highest
+//! edition, whose output holds every level's code anyway (a public-only
+//! build leaves the file as it was). The cache folder and file must be a
+//! real folder and file inside `--out`: a symlink in their place is
+//! neither read nor written through.
 
-use super::highlight::TOKEN_KINDS;
-use super::{escape, CLASS_PREFIX};
+use super::highlight::{Runs, TOKEN_KINDS};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-/// The first bytes of the file (before packing), with the format's version.
-const MAGIC: &[u8] = b"vouch-highlight 1\n";
+/// The first bytes of the file, with the format's version: bump it when
+/// what a run means changes (the kinds, how the grammar's styles map to
+/// them).
+const MAGIC: &[u8] = b"vouch-highlight runs 1\n";
 
-/// A packed file larger than this is not read (a project's code is far
-/// smaller; a huge file is not ours).
-const MAX_FILE: u64 = 1 << 30;
+/// A file larger than this is not read (the runs of a 100,000-page
+/// project's code take a few tens of megabytes).
+const MAX_FILE: u64 = 64 << 20;
 
 /// The folder inside `--out` that holds the cache, and the file in it.
 pub const CACHE_DIR: &str = ".vouch-cache";
 const FILE: &str = "highlight";
 
-/// Blocks highlighted by an earlier build, and the ones this build used,
-/// each LZ4-packed on its own (highlighted code packs to about a fifth, and
-/// a build holds the store from its first block to its last page).
+/// The bytes of one run: the kind, then the length (little-endian u32).
+const RUN: usize = 5;
+
+/// Runs found by an earlier build, and the ones this build used.
 #[derive(Default)]
 pub struct HighlightStore {
-    /// Key → packed highlighted inner HTML, as read.
-    old: HashMap<u64, Arc<[u8]>>,
-    /// What this build highlighted or took, to write back (an entry taken
-    /// from `old` is shared with it, not copied).
-    used: Mutex<HashMap<u64, Arc<[u8]>>>,
+    /// The file's bytes and, for each key, where its runs are in them.
+    bytes: Vec<u8>,
+    old: HashMap<u64, Range<usize>>,
+    /// What this build highlighted or took, encoded, to write back.
+    used: Mutex<HashMap<u64, Box<[u8]>>>,
 }
 
 /// What a cached entry belongs to: the language token and the code.
@@ -70,45 +76,69 @@ fn fingerprint() -> String {
     )
 }
 
+/// The runs encoded as the file holds them.
+fn encode(runs: &[(u8, u32)]) -> Box<[u8]> {
+    let mut b = Vec::with_capacity(runs.len() * RUN);
+    for &(kind, len) in runs {
+        b.push(kind);
+        b.extend_from_slice(&len.to_le_bytes());
+    }
+    b.into()
+}
+
+/// The runs of encoded `bytes`, when they cover exactly `code`: every run
+/// of a known kind, not empty, ending on a character boundary.
+fn decode_for(bytes: &[u8], code: &str) -> Option<Runs> {
+    if !bytes.len().is_multiple_of(RUN) {
+        return None;
+    }
+    let mut at = 0usize;
+    let mut runs = Vec::with_capacity(bytes.len() / RUN);
+    for r in bytes.chunks_exact(RUN) {
+        let kind = r[0];
+        let len = u32::from_le_bytes([r[1], r[2], r[3], r[4]]);
+        at = at.checked_add(len as usize)?;
+        if len == 0 || usize::from(kind) > TOKEN_KINDS.len() || !code.is_char_boundary(at) {
+            return None;
+        }
+        runs.push((kind, len));
+    }
+    (at == code.len()).then_some(runs)
+}
+
 impl HighlightStore {
     /// The store kept in `out` by the last build, or an empty one when there
     /// is none or it cannot be read.
     pub fn load(out: &Path) -> HighlightStore {
-        let old = read(out).unwrap_or_default();
+        let bytes = read(out).unwrap_or_default();
+        let old = index(&bytes).unwrap_or_default();
         HighlightStore {
+            bytes,
             old,
             used: Mutex::default(),
         }
     }
 
-    /// The highlighted HTML kept for `code` in language `token`, when it is
-    /// that code's text and the highlighter's spans only; recorded as used.
-    pub fn get(&self, token: &str, code: &str) -> Option<String> {
+    /// The runs kept for `code` in language `token`, when they cover exactly
+    /// that code; recorded as used.
+    pub fn get(&self, token: &str, code: &str) -> Option<Runs> {
         let k = key(token, code);
-        let packed = self.old.get(&k)?;
-        // The size in front is the entry's claim: bound it before lz4_flex
-        // allocates it. A token span costs under 32 bytes per character.
-        let claimed = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
-        if claimed > code.len().saturating_mul(6).saturating_mul(32) + 64 {
-            return None;
-        }
-        let html = String::from_utf8(lz4_flex::decompress_size_prepended(packed).ok()?).ok()?;
-        if !is_highlight_of(&html, code) {
-            return None;
-        }
-        self.record_key(k, packed.clone());
-        Some(html)
+        let bytes = self.bytes.get(self.old.get(&k)?.clone())?;
+        let runs = decode_for(bytes, code)?;
+        self.record_key(k, bytes.into());
+        Some(runs)
     }
 
-    /// Records `html` as the highlighting of `code` in `token`.
-    pub fn record(&self, token: &str, code: &str, html: &str) {
-        let packed = lz4_flex::compress_prepend_size(html.as_bytes());
-        self.record_key(key(token, code), Arc::from(packed));
+    /// Records `runs` as what the grammar found in `code` in `token`.
+    pub fn record(&self, token: &str, code: &str, runs: &[(u8, u32)]) {
+        if !runs.is_empty() {
+            self.record_key(key(token, code), encode(runs));
+        }
     }
 
-    fn record_key(&self, k: u64, packed: Arc<[u8]>) {
+    fn record_key(&self, k: u64, encoded: Box<[u8]>) {
         if let Ok(mut m) = self.used.lock() {
-            m.entry(k).or_insert(packed);
+            m.entry(k).or_insert(encoded);
         }
     }
 
@@ -122,15 +152,17 @@ impl HighlightStore {
     /// the new one). Skipped when the cache folder is not a real folder.
     pub fn save(&self, out: &Path) -> io::Result<()> {
         let dir = out.join(CACHE_DIR);
-        match std::fs::symlink_metadata(&dir) {
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => return Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir(&dir)?,
-            Err(e) => return Err(e),
+        match std::fs::create_dir(&dir) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
         }
+        if !std::fs::symlink_metadata(&dir)?.is_dir() {
+            return Ok(());
+        }
+        sweep_temp_files(&dir);
         let used = self.used.lock().map_err(|_| io::Error::other("poisoned"))?;
         let mut tmp = tempfile::Builder::new()
-            .prefix(".highlight-")
+            .prefix(TEMP_PREFIX)
             .tempfile_in(&dir)?;
         {
             let mut w = io::BufWriter::new(tmp.as_file_mut());
@@ -141,10 +173,10 @@ impl HighlightStore {
             let mut keys: Vec<&u64> = used.keys().collect();
             keys.sort();
             for k in keys {
-                let packed = &used[k];
+                let runs = &used[k];
                 w.write_all(&k.to_le_bytes())?;
-                w.write_all(&(packed.len() as u32).to_le_bytes())?;
-                w.write_all(packed)?;
+                w.write_all(&(runs.len() as u32).to_le_bytes())?;
+                w.write_all(runs)?;
             }
             w.flush()?;
         }
@@ -153,86 +185,91 @@ impl HighlightStore {
     }
 }
 
-/// Reads the store in `out`; `None` when it is absent, not a real file in
-/// a real folder, too large, of another version, or malformed.
-fn read(out: &Path) -> Option<HashMap<u64, Arc<[u8]>>> {
+/// The name a temporary store file starts with, before the writer's id.
+const TEMP_PREFIX: &str = ".highlight-";
+
+/// Removes temporary store files left by a build killed between writing
+/// and renaming its file: any older than ten minutes (a build writes its
+/// file in well under a second). Best effort.
+fn sweep_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let stale = std::time::Duration::from_secs(600);
+    for e in entries.filter_map(Result::ok) {
+        let temp = e
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(TEMP_PREFIX));
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > stale);
+        if temp && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Reads the store file in `out`; `None` when it is absent, not a real file
+/// in a real folder, or too large. The size is checked on the open file,
+/// and no more than the limit is read, whatever the file turns out to be.
+fn read(out: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
     let dir = out.join(CACHE_DIR);
     if !std::fs::symlink_metadata(&dir).ok()?.is_dir() {
         return None;
     }
     let path = dir.join(FILE);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let file = std::fs::File::open(&path).ok()?;
+    let meta = file.metadata().ok()?;
     if !meta.is_file() || meta.len() > MAX_FILE {
         return None;
     }
-    parse(&std::fs::read(&path).ok()?)
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= MAX_FILE).then_some(bytes)
 }
 
-/// The entries of a store file.
-fn parse(raw: &[u8]) -> Option<HashMap<u64, Arc<[u8]>>> {
-    let mut rest = raw.strip_prefix(MAGIC)?;
-    let mut take = |n: usize| -> Option<&[u8]> {
-        let (a, b) = (rest.get(..n)?, rest.get(n..)?);
-        rest = b;
-        Some(a)
+/// Where each entry's runs are in a store file's bytes; `None` for a file
+/// of another version or one that is malformed anywhere (keys must rise
+/// strictly, every entry must hold at least one run).
+fn index(raw: &[u8]) -> Option<HashMap<u64, Range<usize>>> {
+    if !raw.starts_with(MAGIC) {
+        return None;
+    }
+    let mut at = MAGIC.len();
+    let take = |at: &mut usize, n: usize| -> Option<Range<usize>> {
+        let r = *at..at.checked_add(n)?;
+        raw.get(r.clone())?;
+        *at = r.end;
+        Some(r)
     };
-    let fp_len = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
-    if take(fp_len)? != fingerprint().as_bytes() {
+    let word = |r: Range<usize>| u32::from_le_bytes(raw[r].try_into().unwrap_or([0xff; 4]));
+    let fp_len = word(take(&mut at, 4)?) as usize;
+    if raw[take(&mut at, fp_len)?] != *fingerprint().as_bytes() {
         return None;
     }
     let mut out = HashMap::new();
-    while let Some(k) = take(8) {
-        let k = u64::from_le_bytes(k.try_into().ok()?);
-        let len = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
-        out.insert(k, Arc::from(take(len)?));
+    let mut last: Option<u64> = None;
+    while at < raw.len() {
+        let k = u64::from_le_bytes(raw[take(&mut at, 8)?].try_into().ok()?);
+        if last.is_some_and(|l| k <= l) {
+            return None;
+        }
+        last = Some(k);
+        let len = word(take(&mut at, 4)?) as usize;
+        if len == 0 || !len.is_multiple_of(RUN) {
+            return None;
+        }
+        out.insert(k, take(&mut at, len)?);
     }
     Some(out)
-}
-
-/// True when `html` is `code` escaped as the highlighter escapes it, with
-/// only the highlighter's token spans around runs of it: one level, every
-/// span closed, each class one of [`TOKEN_KINDS`].
-pub fn is_highlight_of(html: &str, code: &str) -> bool {
-    let want = escape(code);
-    let mut want = want.as_bytes();
-    let mut rest = html;
-    let mut open = false;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("</span>") {
-            if !open {
-                return false;
-            }
-            open = false;
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix("<span class=\"") {
-            if open {
-                return false;
-            }
-            let Some(after) = after.strip_prefix(CLASS_PREFIX) else {
-                return false;
-            };
-            let Some(end) = after.find("\">") else {
-                return false;
-            };
-            if !TOKEN_KINDS.iter().any(|k| k.class == &after[..end]) {
-                return false;
-            }
-            open = true;
-            rest = &after[end + 2..];
-        } else {
-            // Text up to the next tag must be the next part of the code.
-            let n = rest.find('<').unwrap_or(rest.len());
-            if n == 0 {
-                return false;
-            }
-            let Some(tail) = want.strip_prefix(&rest.as_bytes()[..n]) else {
-                return false;
-            };
-            want = tail;
-            rest = &rest[n..];
-        }
-    }
-    !open && want.is_empty()
 }
 
 #[cfg(test)]
