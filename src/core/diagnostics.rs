@@ -72,7 +72,7 @@ rules! {
     MITIGATE_WITHOUT_CONTROLS = "E030" "mitigate-without-controls" Error "A risk treated with `mitigate` lists no controls." "List the controls that mitigate the risk.";
     SCORE_OUT_OF_RANGE = "E031" "score-out-of-range" Error "A likelihood or impact is outside 1-5." "Use a whole number from 1 (lowest) to 5 (highest).";
     UNKNOWN_CLAUSE = "E032" "unknown-clause" Error "`clauses` names a clause that is not in ISO/IEC 42001 clauses 4-10." "Use a clause id such as `5.2` or `6.1.4`.";
-    BROKEN_LINK = "E033" "broken-link" Error "A link in a built page points at a page or `#fragment` that does not exist in that edition." "Fix the link target, or the template that produces it.";
+    BROKEN_LINK = "E033" "broken-link" Error "A link in a built page (any URL attribute, raw HTML included) points at a page or `#fragment` that does not exist in that edition; or the page holds a `<base href>` or an `<iframe srcdoc>` the check cannot follow." "Fix the link target, or the template that produces it; remove a `<base>` element.";
     EDITION_LEAK = "E034" "edition-leak" Error "A page of a lower edition links to a page that exists only in a higher edition." "Raise the linking entity's visibility or lower the target's.";
     CERTIFICATION_EXPIRED = "E035" "certification-expired" Error "A certification marked `certified` has an `expires` date in the past." "Renew it, or change its status.";
     RESERVED_ID = "E036" "reserved-id" Error "A page id collides with a path vouch generates (e.g. `controls`)." "Rename the page file.";
