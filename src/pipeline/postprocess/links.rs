@@ -51,7 +51,15 @@ pub(super) fn links<'h>(sel: &'static Selectors, found: &'h Found) -> Handler<'h
 fn links_at<'h>(sel: &'static Selectors, found: &'h Found, depth: usize) -> Handler<'h> {
     on_element(&sel.links, move |el| {
         if !el.removed() {
-            let attr = |name: &str| el.get_attribute(name).map(|v| decode_entities(&v));
+            // Most values hold no character reference: they are kept as
+            // they are, not copied.
+            let attr = |name: &str| {
+                el.get_attribute(name)
+                    .map(|v| match decode_entities_cow(&v) {
+                        Cow::Borrowed(_) => v,
+                        Cow::Owned(d) => d,
+                    })
+            };
             let mut hrefs = found.hrefs.borrow_mut();
             element_urls(&el.tag_name(), &attr, depth, &mut |u| hrefs.push(u));
         }
@@ -66,8 +74,7 @@ fn element_urls(
     depth: usize,
     push: &mut dyn FnMut(String),
 ) {
-    let tag = tag.to_ascii_lowercase();
-    if tag == "base" {
+    if tag.eq_ignore_ascii_case("base") {
         if let Some(v) = attr("href") {
             push(format!("{BASE_MARK}{}", url_trim(&v)));
         }
@@ -75,12 +82,12 @@ fn element_urls(
     }
     for name in URL_ATTRIBUTES {
         if let Some(v) = attr(name) {
-            push(url_trim(&v).to_string());
+            push(trimmed(v));
         }
     }
-    if tag == "object" {
+    if tag.eq_ignore_ascii_case("object") {
         if let Some(v) = attr("data") {
-            push(url_trim(&v).to_string());
+            push(trimmed(v));
         }
     }
     if let Some(v) = attr("ping") {
@@ -135,6 +142,15 @@ fn srcdoc_urls(doc: &str, depth: usize) -> Vec<String> {
 /// controls and spaces removed (a no-break space stays: it is part of the URL).
 fn url_trim(v: &str) -> &str {
     v.trim_matches(|c: char| c <= ' ')
+}
+
+/// [`url_trim`] of an owned value, copying only when there is something
+/// to trim.
+fn trimmed(v: String) -> String {
+    match url_trim(&v) {
+        t if t.len() == v.len() => v,
+        t => t.to_string(),
+    }
 }
 
 /// The URLs of a `srcset` list (`a.png 1x, b.png 2x`): each candidate is a
